@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Each creates the virtual environment it needs from the committed lock file.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := constraints.txt
+DB ?= annotations.db
+
+.PHONY: run test dev lint snapshots bench soak lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Runtime install (make run): the package and its dependencies, pinned.
+$(VENV)/.run-stamp: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install -q -c $(LOCK) -e .
+	touch $@
+
+# Development install (make test): adds the dev extra, pinned.
+$(VENV)/.dev-stamp: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install -q -c $(LOCK) -e '.[dev]'
+	touch $@ $(VENV)/.run-stamp
+
+run: $(VENV)/.run-stamp
+	@test -f $(DB) || $(BIN)/tui --db $(DB) import seeds/
+	$(BIN)/tui --db $(DB)
+
+test: $(VENV)/.dev-stamp
+	$(BIN)/python -m pytest
+
+dev: $(VENV)/.dev-stamp
+	@test -f $(DB) || $(BIN)/tui --db $(DB) import seeds/
+	$(BIN)/textual run --dev tui.app.app:main
+
+lint: $(VENV)/.dev-stamp
+	$(BIN)/ruff check .
+
+snapshots: $(VENV)/.dev-stamp
+	$(BIN)/python -m pytest tests/app --snapshot-update
+
+bench: $(VENV)/.dev-stamp
+	$(BIN)/python -m bench
+
+soak: $(VENV)/.dev-stamp
+	TUI_SOAK_KILLS=1000 $(BIN)/python -m pytest tests/reliability -k kill -q
+
+# Refresh the lock file from a fresh resolve (run deliberately, then commit).
+lock:
+	rm -rf /tmp/tui-lock-venv && $(PYTHON) -m venv /tmp/tui-lock-venv
+	/tmp/tui-lock-venv/bin/pip install -q -e '.[dev,plots]'
+	/tmp/tui-lock-venv/bin/pip freeze --exclude-editable | grep -v '^tui' > $(LOCK)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

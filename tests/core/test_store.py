@@ -1,0 +1,269 @@
+"""The store: every kind round-trips, actions are logged, undo/redo survive reopening."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tui.core.errors import InputError, StoreError
+from tui.core.model import (
+    Argument,
+    Attribute,
+    Document,
+    Equivalence,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    Span,
+)
+from tui.core.store import Store
+
+TEXT = "\ufeffAl-Sadr 👩‍👩‍👧 met 中文 officials in Basra.\r\nThey attacked."
+
+
+@pytest.fixture
+def doc(store):
+    d, created = store.add_document(Document(name="n/one", text=TEXT))
+    assert created
+    return d
+
+
+def _pos(sub: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(sub, start + 1)
+    return start, start + len(sub)
+
+
+def test_every_kind_round_trips(store, doc, db_path):
+    """Each annotation kind is stored and read back equal, after reopening too."""
+    per = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    gpe = store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    disc = store.add(Span(doc_id=doc.id, label="ORG", fragments=[_pos("中文"), _pos("officials")]))
+    trig = store.add(Span(doc_id=doc.id, label="Meet", fragments=[_pos("met")]))
+    ev = store.add(Event(doc_id=doc.id, type="Meet", trigger=trig.id,
+                         arguments=[Argument(role="Entity", target=per.id), Argument(role="Place", target=gpe.id)]))
+    rel = store.add(Relation(doc_id=doc.id, type="PHYS", arguments=[
+        Argument(role="Arg-1", target=per.id), Argument(role="Arg-2", target=gpe.id)]))
+    eq = store.add(Equivalence(doc_id=doc.id, type="Coref", members=[per.id, disc.id]))
+    att = store.add(Attribute(doc_id=doc.id, target=ev.id, name="Polarity", value="Positive"))
+    norm = store.add(Normalization(doc_id=doc.id, target=gpe.id, resource="Wikidata", key="Q48195", label="Basra"))
+    note = store.add(Note(doc_id=doc.id, target=per.id, text="\t leading tab and spaces kept "))
+    assert disc.text == "中文 officials"
+    assert per.text == "Al-Sadr"
+    assert per.id and per.created and per.annotator == "alice"
+
+    store.close()
+    again = Store(db_path, annotator="alice")
+    anns = again.annotations(doc.id)
+    by_id = anns.by_id()
+    for original in (per, gpe, disc, trig, ev, rel, eq, att, norm, note):
+        assert by_id[original.id] == original
+    again.close()
+
+
+def test_span_offsets_are_code_points_with_bom_and_crlf(store, doc):
+    """Offsets index the stored text: the BOM counts, CRLF is two characters."""
+    start, end = _pos("They")
+    span = store.add(Span(doc_id=doc.id, label="PER", fragments=[(start, end)]))
+    assert TEXT[start - 2 : start] == "\r\n"
+    assert span.text == "They"
+    assert store.document(doc.id).text == TEXT
+
+
+def test_span_past_end_is_refused(store, doc):
+    with pytest.raises(InputError):
+        store.add(Span(doc_id=doc.id, label="PER", fragments=[(0, len(TEXT) + 1)]))
+    assert store.annotations(doc.id).spans == []
+
+
+def test_same_name_same_text_is_noop_and_different_text_refused(store, doc):
+    """Re-adding an identical document changes nothing; a changed text is refused."""
+    _, created = store.add_document(Document(name="n/one", text=TEXT))
+    assert not created
+    with pytest.raises(InputError, match="different text"):
+        store.add_document(Document(name="n/one", text=TEXT + "x"))
+    assert store.document("n/one").text == TEXT
+
+
+def test_undo_redo_survive_reopen(store, doc, db_path):
+    """Undo and redo work per annotator and document, across a reopen."""
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    b = store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    a.label = "ORG"
+    store.update(a)
+    store.close()
+
+    s2 = Store(db_path, annotator="alice")
+    op = s2.undo(doc.id)
+    assert op is not None and op.action.startswith("edit")
+    assert s2.get(a.id).label == "PER"
+    s2.undo(doc.id)
+    assert s2.find(b.id) is None
+    s2.close()
+
+    s3 = Store(db_path, annotator="alice")
+    s3.redo(doc.id)
+    assert s3.get(b.id).label == "GPE"
+    s3.redo(doc.id)
+    assert s3.get(a.id).label == "ORG"
+    assert s3.redo(doc.id) is None
+    s3.close()
+
+
+def test_new_action_clears_redo(store, doc):
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    store.undo(doc.id)
+    store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    assert store.redo(doc.id) is None
+    assert store.find(a.id) is None
+
+
+def test_undo_is_per_annotator(db_path, doc, store):
+    """Bob's undo does not undo Alice's work."""
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    bob = Store(db_path, annotator="bob")
+    assert bob.undo(doc.id) is None
+    assert bob.get(a.id)
+    bob.close()
+
+
+def test_undo_refuses_when_row_changed_by_someone_else(db_path, doc, store):
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    bob = Store(db_path, annotator="bob")
+    s = bob.get(a.id)
+    s.label = "ORG"
+    bob.update(s)
+    with pytest.raises(StoreError, match="changed since"):
+        store.undo(doc.id)
+    assert store.get(a.id).label == "ORG"
+    bob.close()
+
+
+def test_delete_cascades_and_undo_restores_everything(store, doc):
+    """Deleting a span removes what depends on it; undo brings all of it back."""
+    per = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    gpe = store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    org = store.add(Span(doc_id=doc.id, label="ORG", fragments=[_pos("officials")]))
+    trig = store.add(Span(doc_id=doc.id, label="Meet", fragments=[_pos("met")]))
+    ev = store.add(Event(doc_id=doc.id, type="Meet", trigger=trig.id,
+                         arguments=[Argument(role="Entity", target=per.id), Argument(role="Place", target=gpe.id)]))
+    rel = store.add(Relation(doc_id=doc.id, type="PHYS", arguments=[
+        Argument(role="Arg-1", target=per.id), Argument(role="Arg-2", target=gpe.id)]))
+    eq = store.add(Equivalence(doc_id=doc.id, type="Coref", members=[per.id, gpe.id, org.id]))
+    note = store.add(Note(doc_id=doc.id, target=gpe.id, text="x"))
+    before = store.annotations(doc.id)
+
+    store.delete(gpe.id)
+    after = store.annotations(doc.id)
+    ids = after.by_id()
+    assert gpe.id not in ids and rel.id not in ids and note.id not in ids
+    assert [a.target for a in ids[ev.id].arguments] == [per.id]
+    assert ids[eq.id].members == [per.id, org.id]
+
+    store.undo(doc.id)
+    assert store.annotations(doc.id) == before
+
+
+def test_deleting_trigger_deletes_event(store, doc):
+    trig = store.add(Span(doc_id=doc.id, label="Attack", fragments=[_pos("attacked")]))
+    ev = store.add(Event(doc_id=doc.id, type="Attack", trigger=trig.id))
+    att = store.add(Attribute(doc_id=doc.id, target=ev.id, name="Tense", value="Past"))
+    store.delete(trig.id)
+    assert store.find(ev.id) is None and store.find(att.id) is None
+
+
+def test_reference_to_missing_annotation_is_refused(store, doc):
+    with pytest.raises(Exception, match="missing"):
+        store.add(Note(doc_id=doc.id, target="nope", text="x"))
+
+
+def test_history_lists_actions_on_an_annotation(store, doc):
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    a.label = "ORG"
+    store.update(a)
+    hist = store.history(a.id)
+    assert [h.action.split()[0] for h in hist] == ["add", "edit"]
+    assert all(h.annotator == "alice" for h in hist)
+
+
+def test_import_is_one_logged_operation_and_undoable(store):
+    from tui.core.model import DocAnnotations
+
+    items = [(Document(name=f"d{i}", text=f"text {i}"), DocAnnotations(
+        spans=[Span(label="PER", fragments=[(0, 4)])])) for i in range(3)]
+    before = store.conn.execute("SELECT count(*) FROM oplog").fetchone()[0]
+    result = store.import_documents(items)
+    assert result.documents_added == 3 and result.annotations_added == 3
+    assert store.conn.execute("SELECT count(*) FROM oplog").fetchone()[0] == before + 1
+    store.undo(None)
+    assert store.document_names() == []
+
+
+def test_import_is_all_or_nothing(store):
+    from tui.core.model import DocAnnotations
+
+    items = [
+        (Document(name="ok", text="fine"), DocAnnotations()),
+        (Document(name="bad", text="short"), DocAnnotations(spans=[Span(label="PER", fragments=[(0, 99)])])),
+    ]
+    with pytest.raises(InputError):
+        store.import_documents(items)
+    assert store.document_names() == []
+
+
+def test_doc_status_per_annotator(store, doc, db_path):
+    store.set_doc_status(doc.id, "done")
+    bob = Store(db_path, annotator="bob")
+    bob.set_doc_status(doc.id, "in-progress")
+    assert bob.document(doc.id).status == {"alice": "done", "bob": "in-progress"}
+    bob.close()
+
+
+def test_pragmas(store):
+    """WAL, synchronous=FULL (2), foreign keys, a busy timeout."""
+    c = store.conn
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert c.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert c.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_readonly_store_refuses_writes(db_path, store, doc):
+    store.close()
+    ro = Store(db_path, readonly=True)
+    assert ro.document(doc.id).text == TEXT
+    with pytest.raises(StoreError, match="read-only"):
+        ro.add(Span(doc_id=doc.id, label="PER", fragments=[(1, 3)]))
+    ro.close()
+
+
+def test_not_sqlite_is_refused(tmp_path):
+    p = tmp_path / "x.db"
+    p.write_bytes(b"this is not a database at all, just text\n" * 10)
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        Store(p)
+    assert p.read_bytes().startswith(b"this is not")
+
+
+def test_newer_version_is_refused(tmp_path):
+    p = tmp_path / "new.db"
+    Store(p).close()
+    conn = sqlite3.connect(p)
+    conn.execute("PRAGMA user_version = 999")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(p)
+
+
+def test_check_finds_tampered_rows(store, doc):
+    store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    assert store.check() == []
+    store.conn.execute("UPDATE spans SET text = 'XX'")
+    store.conn.execute("UPDATE documents SET sha256 = 'abc'")
+    problems = store.check()
+    assert any("sha256" in p for p in problems)
+    assert any("stored text 'XX'" in p for p in problems)

@@ -1,0 +1,460 @@
+"""The command line: ``tui`` opens the reader; subcommands are headless.
+
+``--db`` / ``TUI_DB`` and ``--annotator`` / ``TUI_ANNOTATOR`` are accepted
+before and after every subcommand. Errors print one line and exit non-zero;
+nothing here imports Textual except the command that runs the app.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from click.core import ParameterSource
+from click_default_group import DefaultGroup
+
+from tui.core.errors import InputErrors, TuiError
+
+DEFAULT_DB = "annotations.db"
+#: Format names for help texts (kept in sync with tui.core.formats.FORMATS by a test).
+FORMAT_NAMES = ("text", "markdown", "jsonl", "brat", "conll", "spacy", "labelstudio", "doccano")
+MAX_ERRORS_SHOWN = 20
+
+
+class TuiGroup(DefaultGroup):
+    """A default group that turns our errors into one-line messages and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputErrors as exc:
+            for err in exc.errors[:MAX_ERRORS_SHOWN]:
+                click.echo(f"tui: error: {err}", err=True)
+            if len(exc.errors) > MAX_ERRORS_SHOWN:
+                click.echo(f"tui: ... and {len(exc.errors) - MAX_ERRORS_SHOWN} more", err=True)
+            click.echo("tui: nothing was written", err=True)
+            ctx.exit(1)
+        except TuiError as exc:
+            click.echo(f"tui: error: {exc}", err=True)
+            ctx.exit(1)
+        except sqlite3.Error as exc:
+            click.echo(f"tui: error: database: {exc}", err=True)
+            ctx.exit(1)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"tui: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep --db/--annotator wherever they were given; the command line beats the environment."""
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    source = ctx.get_parameter_source(param.name)
+    if value is None:
+        return value
+    if param.name not in root.obj or source == ParameterSource.COMMANDLINE:
+        root.obj[param.name] = value
+    return value
+
+
+def common_options(f: Any) -> Any:
+    """Add ``--db`` and ``--annotator`` to a command (the group has them too)."""
+    f = click.option(
+        "--annotator", envvar="TUI_ANNOTATOR", expose_value=False, callback=_remember,
+        help="Who is working (default: $TUI_ANNOTATOR or the login name).",
+    )(f)
+    f = click.option(
+        "--db", envvar="TUI_DB", type=click.Path(dir_okay=False), expose_value=False,
+        callback=_remember, help=f"The database file (default: $TUI_DB or ./{DEFAULT_DB}).",
+    )(f)
+    return f
+
+
+def open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
+    """Open the store named by --db / TUI_DB for the current annotator."""
+    from tui.core.store import Store
+
+    obj = ctx.find_root().obj or {}
+    path = obj.get("db") or DEFAULT_DB
+    if readonly and not Path(path).exists():
+        from tui.core.errors import StoreError
+
+        raise StoreError(f"{path}: no such database (import something first: tui import FILE)")
+    return Store(path, annotator=obj.get("annotator"), readonly=readonly)
+
+
+@click.group(cls=TuiGroup, default="open", default_if_no_args=True, invoke_without_command=True)
+@click.version_option(package_name="tui", message="tui %(version)s")
+@common_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """tui: read news articles in the terminal and annotate them.
+
+    With no command, opens the reader on the last opened document.
+
+    \b
+    Example:
+        tui import seeds/
+        tui                      # read and annotate
+        tui export --format jsonl --out corpus.jsonl
+    """
+    ctx.ensure_object(dict)
+    if ctx.invoked_subcommand is None:  # `tui --db x.db`: options but no command
+        ctx.invoke(open_cmd, target=None)
+
+
+@cli.command("open")
+@click.argument("target", required=False)
+@common_options
+@click.pass_context
+def open_cmd(ctx: click.Context, target: str | None) -> None:
+    """Open the reader (on NAME, on FILE after importing it, or the last document).
+
+    With no terminal attached, prints the document listing instead.
+
+    \b
+    Example:
+        tui open basra-offensive
+        tui article.md
+    """
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    store = open_store(ctx)
+    try:
+        doc_name = None
+        if target:
+            path = Path(target)
+            if store.find_document(target) is not None:
+                doc_name = target
+            elif path.is_file():
+                from tui.core.formats import read_paths
+
+                items = read_paths([path])
+                result = store.import_documents(items, action=f"import {path.name}")
+                doc_name = store.document(result.doc_ids[0]).name
+            else:
+                from tui.core.errors import NotFound
+
+                raise NotFound(f"{target}: no document of that name and no such file")
+        if not interactive:
+            _print_listing(store)
+            return
+        try:
+            from tui.app.app import run_app
+        except ImportError:
+            _print_listing(store)
+            return
+    finally:
+        store.close()
+    run_app(_db_path(ctx), annotator=(ctx.find_root().obj or {}).get("annotator"), document=doc_name)
+
+
+def _db_path(ctx: click.Context) -> str:
+    return (ctx.find_root().obj or {}).get("db") or DEFAULT_DB
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False))
+@click.option("--format", "fmt", default="auto", show_default=True,
+              help="Input format: auto (by extension and content), " + ", ".join(FORMAT_NAMES) + ".")
+@click.option("--schema", "schema_opt", default=None,
+              help="Schema name or TOML file to bind the documents to (default ace2005).")
+@click.option("--as-suggestions", is_flag=True, help="Import annotations as pending suggestions.")
+@click.option("--lenient", is_flag=True, help="Skip (and list) what breaks the schema instead of failing.")
+@click.option("--offsets", type=click.Choice(["codepoint", "utf16"]), default=None,
+              help="Offset unit of the input, for formats that may use either.")
+@common_options
+@click.pass_context
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt: str | None,
+               as_suggestions: bool, lenient: bool, offsets: str | None) -> None:
+    """Import files or folders as documents (all or nothing).
+
+    A document's name is its path relative to the imported folder, without
+    extension (a single file: its stem). Importing the same text under the
+    same name again changes nothing.
+
+    \b
+    Example:
+        tui import seeds/
+        tui import article.md notes.txt --schema my-schema.toml
+        tui import corpus.jsonl
+        tui import --format brat brat-folder/
+    """
+    from tui.core.formats import FORMATS, ImportOptions, read_paths
+
+    if fmt != "auto" and fmt not in FORMATS:
+        raise click.BadParameter(f"{fmt!r} is not one of auto, {', '.join(FORMATS)}", param_hint="--format")
+    store = open_store(ctx)
+    try:
+        schema_name = "ace2005"
+        schema_obj = None
+        if schema_opt:
+            schema_obj = _resolve_schema(store, schema_opt)
+            schema_name = schema_obj.name
+        options = ImportOptions(schema=schema_name, as_suggestions=as_suggestions, lenient=lenient,
+                                offsets=offsets)
+        items = read_paths(paths, fmt, options=options)
+        if schema_opt:
+            for doc, _ in items:
+                doc.schema = schema_name
+        label = f"import {' '.join(Path(p).name for p in paths)}"
+        with store.action(label) as _tx:
+            if schema_obj is not None and Path(schema_opt).is_file():
+                store.save_schema(schema_obj)
+            for schema in options.extra.get("schemas", []):
+                store.save_schema(schema)
+            if len(items) > 20 and sys.stderr.isatty():
+                with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
+                    result = store.import_documents(_progress(items, bar), action=label)
+            else:
+                result = store.import_documents(items, action=label)
+        for line in options.notes:
+            click.echo(f"note: {line}", err=True)
+        for line in options.skipped:
+            click.echo(f"skipped: {line}", err=True)
+        click.echo(result.summary())
+    finally:
+        store.close()
+
+
+def _progress(items: list, bar: Any) -> Any:
+    for item in items:
+        yield item
+        bar.update(1)
+
+
+def _resolve_schema(store: Any, spec: str) -> Any:
+    from tui.core.schema import load_schema
+
+    if Path(spec).is_file():
+        return load_schema(spec)
+    return store.schema(spec)
+
+
+@cli.command("list")
+@common_options
+@click.pass_context
+def list_cmd(ctx: click.Context) -> None:
+    """List documents with their status and counts per annotation kind.
+
+    \b
+    Example:
+        tui list
+        tui --db team.db list --annotator alice
+    """
+    store = open_store(ctx)
+    try:
+        _print_listing(store)
+    finally:
+        store.close()
+
+
+def _print_listing(store: Any) -> None:
+    from tui.core.listing import format_listing
+
+    click.echo(format_listing(store.documents(), store.annotator), nl=False)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              help="Output format: " + ", ".join(FORMAT_NAMES) + ".")
+@click.option("--out", "out", default="-", help="Output file or folder (- for standard output).")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--layer", "layers", multiple=True, help="Only this annotator's annotations (repeatable).")
+@click.option(
+    "--status", "status", type=click.Choice(["accepted", "pending", "rejected", "all"]), default=None,
+    help="Which annotations (default: all for jsonl, accepted for dataset formats).",
+)
+@click.option("--doc-status", "doc_status", type=click.Choice(["new", "in-progress", "done"]), default=None,
+              help="Only documents with this status for the current annotator.")
+@click.option("--offsets", type=click.Choice(["codepoint", "utf16"]), default=None,
+              help="Offset unit, for formats that may use either.")
+@click.option("--label-case", type=click.Choice(["upper"]), default=None, help="Change label case (CoNLL).")
+@click.option("--strict", is_flag=True, help="Fail if the format cannot carry everything.")
+@common_options
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], layers: tuple[str, ...],
+               status: str | None, doc_status: str | None, offsets: str | None, label_case: str | None,
+               strict: bool) -> None:
+    """Export documents and annotations; what a format cannot carry is reported.
+
+    JSONL is our own lossless format: export, import into an empty database
+    and export again gives identical bytes.
+
+    \b
+    Example:
+        tui export --format jsonl --out corpus.jsonl
+        tui export --doc basra-offensive --layer alice --status accepted
+        tui export --format brat --out brat-folder/
+    """
+    from tui.core.errors import TuiError
+    from tui.core.formats import ExportOptions, module
+
+    mod = module(fmt)
+    if not hasattr(mod, "export"):
+        raise click.BadParameter(f"format {fmt!r} cannot be exported", param_hint="--format")
+    store = open_store(ctx, readonly=True)
+    try:
+        if status is None:
+            status = "all" if fmt == "jsonl" else "accepted"
+        statuses = None if status == "all" else [status]
+        options = ExportOptions(layers=list(layers) or None, statuses=statuses, offsets=offsets,
+                                label_case=label_case, strict=strict)
+        names = list(docs) if docs else None
+        if names:
+            for n in names:
+                store.document(n)  # a missing name is an error before anything is written
+        selected = store.iter_documents(names)
+        if doc_status:
+            selected = (d for d in selected if d.status.get(store.annotator, "new") == doc_status)
+        if getattr(mod, "FOLDER", False):
+            if out == "-":
+                raise click.BadParameter(f"{fmt} writes a folder: give --out DIR", param_hint="--out")
+            report = mod.export(store, selected, Path(out), options)
+        else:
+            holder = {}
+
+            def write(fh: Any) -> None:
+                holder["report"] = mod.export(store, selected, fh, options)
+                if strict and not holder["report"].lossless:
+                    raise TuiError("--strict: " + "; ".join(holder["report"].lines()))
+
+            _write_output(out, write)
+            report = holder["report"]
+        for line in report.lines():
+            click.echo(f"loss: {line}", err=True)
+    finally:
+        store.close()
+
+
+def _write_output(out: str, write: Any) -> None:
+    """Write to stdout, or to a file through a temporary one renamed at the end."""
+    import os
+    import tempfile
+
+    if out == "-":
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@cli.command("check")
+@common_options
+@click.pass_context
+def check_cmd(ctx: click.Context) -> None:
+    """Verify every document against its sha256 and every span against its text.
+
+    \b
+    Example:
+        tui check && echo ok
+    """
+    store = open_store(ctx, readonly=True)
+    try:
+        problems = store.check()
+    finally:
+        store.close()
+    for p in problems:
+        click.echo(p)
+    if problems:
+        click.echo(f"tui: {len(problems)} problem(s)", err=True)
+        ctx.exit(1)
+    click.echo("ok: every document matches its sha256 and every span its text")
+
+
+@cli.group("schema")
+@common_options
+def schema_group() -> None:
+    """Show and check annotation schemas.
+
+    \b
+    Example:
+        tui schema show ace2005
+        tui schema check my-schema.toml
+    """
+
+
+@schema_group.command("show")
+@click.argument("name", required=False, default="ace2005")
+@common_options
+@click.pass_context
+def schema_show(ctx: click.Context, name: str) -> None:
+    """Print a schema: a preset or stored name, or a TOML file.
+
+    \b
+    Example:
+        tui schema show
+        tui schema show my-schema.toml
+    """
+    from tui.core.schema import format_schema, load_schema, preset, preset_names
+
+    if Path(name).is_file():
+        schema = load_schema(name)
+    else:
+        db = (ctx.find_root().obj or {}).get("db") or DEFAULT_DB
+        if Path(db).exists():
+            store = open_store(ctx, readonly=True)
+            try:
+                schema = store.schema(name)
+            finally:
+                store.close()
+        elif name in preset_names():
+            schema = preset(name)
+        else:
+            schema = preset(name)  # raises a SchemaError naming it
+    click.echo(format_schema(schema), nl=False)
+
+
+@schema_group.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@common_options
+def schema_check(path: str) -> None:
+    """Validate a schema file; every problem is listed with its line.
+
+    \b
+    Example:
+        tui schema check my-schema.toml
+    """
+    from tui.core.schema import check_schema_text
+    from tui.core.text import decode_utf8
+
+    text = decode_utf8(Path(path).read_bytes(), path)
+    errors = check_schema_text(text, path)
+    for err in errors:
+        click.echo(f"tui: error: {err}", err=True)
+    if errors:
+        sys.exit(1)
+    click.echo(f"{path}: ok")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli()
+
+
+#: Modules under tui.commands that add subcommands; each defines ``register(group)``.
+COMMAND_MODULES = ("suggest", "search", "agree", "adjudicate", "merge", "stats", "review")
+
+
+def _register_commands() -> None:
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(f"tui.commands.{name}") is not None:
+            importlib.import_module(f"tui.commands.{name}").register(cli)
+
+
+_register_commands()

@@ -1,0 +1,350 @@
+"""Our own JSONL: one document per line with every annotation, lossless.
+
+Documented by ``docs/tui-jsonl.schema.json``. Export, import into an empty
+database and export again gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO, Any
+
+from tui.core.errors import InputError, InputErrors
+from tui.core.model import (
+    KINDS,
+    STATUSES,
+    Argument,
+    Attribute,
+    DocAnnotations,
+    Document,
+    Equivalence,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    Span,
+    StyleRun,
+)
+from tui.core.text import check_fragments, normalize_fragments, sha256_text, span_text
+
+COMMON = ("annotator", "origin", "status", "created", "modified")
+
+
+def _common(ann: Any) -> dict[str, Any]:
+    return {c: getattr(ann, c) for c in COMMON}
+
+
+def annotation_dict(kind: str, ann: Any) -> dict[str, Any]:
+    """The JSON object of one annotation, keys in documented order."""
+    d: dict[str, Any] = {"id": ann.id, "source_id": ann.source_id}
+    if kind == "spans":
+        d.update(
+            label=ann.label,
+            fragments=[list(f) for f in ann.fragments],
+            start=ann.start,
+            end=ann.end,
+            text=ann.text,
+        )
+    elif kind == "events":
+        d.update(
+            type=ann.type,
+            trigger=ann.trigger,
+            arguments=[{"role": a.role, "target": a.target} for a in ann.arguments],
+        )
+    elif kind == "relations":
+        d.update(type=ann.type, arguments=[{"role": a.role, "target": a.target} for a in ann.arguments])
+    elif kind == "equivalences":
+        d.update(type=ann.type, members=list(ann.members))
+    elif kind == "attributes":
+        d.update(target=ann.target, name=ann.name, value=ann.value)
+    elif kind == "normalizations":
+        d.update(target=ann.target, resource=ann.resource, key=ann.key, label=ann.label)
+    elif kind == "notes":
+        d.update(target=ann.target, type=ann.type, text=ann.text)
+    d.update(_common(ann))
+    return d
+
+
+def document_dict(doc: Document, anns: DocAnnotations) -> dict[str, Any]:
+    """The JSON object of one document line."""
+    d: dict[str, Any] = {
+        "id": doc.id,
+        "name": doc.name,
+        "text": doc.text,
+        "sha256": doc.sha256,
+        "schema": doc.schema,
+        "meta": doc.meta,
+        "source": doc.source,
+        "styles": [asdict(s) for s in doc.styles],
+        "status": dict(sorted(doc.status.items())),
+    }
+    for kind in KINDS:
+        d[kind] = [annotation_dict(kind, a) for a in getattr(anns, kind)]
+    return d
+
+
+def dumps_line(doc: Document, anns: DocAnnotations) -> str:
+    return json.dumps(document_dict(doc, anns), ensure_ascii=False) + "\n"
+
+
+def export_jsonl(
+    store: Any,
+    out: IO[str],
+    *,
+    docs: Iterable[Document],
+    layers: list[str] | None = None,
+    statuses: list[str] | None = None,
+    progress: Any = None,
+) -> int:
+    """Write documents one line at a time; returns the number written."""
+    n = 0
+    for doc in docs:
+        anns = store.annotations(doc.id, annotators=layers, statuses=statuses)
+        out.write(dumps_line(doc, anns))
+        n += 1
+        if progress is not None:
+            progress(1)
+    return n
+
+
+# ---------------------------------------------------------------------------
+# import
+
+
+class _Line:
+    """Validation helper for one JSONL line: collects errors with the line number."""
+
+    def __init__(self, path: str, lineno: int, errors: list[InputError]) -> None:
+        self.path, self.lineno, self.errors = path, lineno, errors
+
+    def error(self, reason: str) -> None:
+        self.errors.append(InputError(reason, path=self.path, line=self.lineno))
+
+    def field(self, obj: dict, key: str, types: type | tuple, where: str, *, required: bool = True) -> Any:
+        if key not in obj:
+            if required:
+                self.error(f"{where}: missing field {key!r}")
+            return None
+        value = obj[key]
+        if value is None and not required:
+            return None
+        if not isinstance(value, types) or (types is int and isinstance(value, bool)):
+            self.error(f"{where}: field {key!r} has the wrong type ({type(value).__name__})")
+            return None
+        return value
+
+
+def _common_fields(line: _Line, obj: dict, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    ident = line.field(obj, "id", str, where, required=False)
+    out["id"] = ident or ""
+    out["source_id"] = line.field(obj, "source_id", str, where, required=False)
+    for key in COMMON:
+        value = line.field(obj, key, str, where, required=False)
+        if value is not None:
+            out[key] = value
+    if out.get("status", "accepted") not in STATUSES:
+        line.error(f"{where}: status {out['status']!r} is not one of {', '.join(STATUSES)}")
+    return out
+
+
+def _arguments(line: _Line, obj: dict, where: str) -> list[Argument]:
+    args = line.field(obj, "arguments", list, where)
+    out = []
+    for i, a in enumerate(args or []):
+        if not isinstance(a, dict) or not isinstance(a.get("role"), str) or not isinstance(a.get("target"), str):
+            line.error(f"{where}: argument {i} needs string 'role' and 'target'")
+            continue
+        out.append(Argument(role=a["role"], target=a["target"]))
+    return out
+
+
+def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tuple[Document, DocAnnotations] | None:
+    """Parse and validate one document line; problems go to ``errors``."""
+    line = _Line(path, lineno, errors)
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        line.error(f"malformed JSON: {exc.msg} at column {exc.colno}")
+        return None
+    if not isinstance(obj, dict):
+        line.error("expected a JSON object (one document per line)")
+        return None
+    n_before = len(errors)
+    name = line.field(obj, "name", str, "document")
+    text = line.field(obj, "text", str, "document")
+    if name is None or text is None:
+        return None
+    if not name:
+        line.error("document: empty name")
+    sha = line.field(obj, "sha256", str, "document", required=False)
+    if sha and sha != sha256_text(text):
+        line.error(f"document {name!r}: sha256 does not match the text")
+    styles = []
+    for s in line.field(obj, "styles", list, "document", required=False) or []:
+        try:
+            styles.append(StyleRun(**s))
+        except TypeError:
+            line.error(f"document {name!r}: malformed style run {s!r}")
+    status = line.field(obj, "status", dict, "document", required=False) or {}
+    doc = Document(
+        id=line.field(obj, "id", str, "document", required=False) or "",
+        name=name,
+        text=text,
+        sha256=sha or "",
+        schema=line.field(obj, "schema", str, "document", required=False) or "ace2005",
+        meta=line.field(obj, "meta", dict, "document", required=False) or {},
+        source=line.field(obj, "source", str, "document", required=False),
+        styles=styles,
+        status={str(k): str(v) for k, v in status.items()},
+    )
+    anns = DocAnnotations()
+    ids: set[str] = set()
+    for kind in KINDS:
+        items = line.field(obj, kind, list, "document", required=False) or []
+        for i, item in enumerate(items):
+            where = f"{kind}[{i}]"
+            if not isinstance(item, dict):
+                line.error(f"{where}: expected an object")
+                continue
+            common = _common_fields(line, item, where)
+            if common["id"]:
+                if common["id"] in ids:
+                    line.error(f"{where}: duplicate id {common['id']}")
+                ids.add(common["id"])
+            ann = _build(line, kind, item, where, common, text)
+            if ann is not None:
+                getattr(anns, kind).append(ann)
+    # references must resolve within the document
+    for kind in KINDS[1:]:
+        for ann in getattr(anns, kind):
+            from tui.core.store import references
+
+            for ref in references(kind, ann):
+                if ref not in ids:
+                    line.error(f"{kind} {ann.id}: refers to missing annotation {ref}")
+    if len(errors) > n_before:
+        return None
+    return doc, anns
+
+
+def _build(line: _Line, kind: str, item: dict, where: str, common: dict, text: str) -> Any:
+    n = len(line.errors)
+    if kind == "spans":
+        label = line.field(item, "label", str, where)
+        frags = line.field(item, "fragments", list, where)
+        if label is None or frags is None:
+            return None
+        try:
+            fragments = normalize_fragments(frags)
+        except (TypeError, ValueError) as exc:
+            line.error(f"{where}: bad fragments {frags!r} ({exc})")
+            return None
+        problem = check_fragments(text, fragments)
+        if problem:
+            line.error(f"{where}: {problem}")
+            return None
+        stored = line.field(item, "text", str, where, required=False)
+        actual = span_text(text, fragments)
+        if stored is not None and stored != actual:
+            line.error(f"{where}: span text {stored!r} does not match the document ({actual!r})")
+            return None
+        return Span(label=label, fragments=fragments, text=actual, **common)
+    if kind == "events":
+        typ = line.field(item, "type", str, where)
+        trig = line.field(item, "trigger", str, where)
+        args = _arguments(line, item, where)
+        return None if len(line.errors) > n else Event(type=typ, trigger=trig, arguments=args, **common)
+    if kind == "relations":
+        typ = line.field(item, "type", str, where)
+        args = _arguments(line, item, where)
+        if len(args) != 2:
+            line.error(f"{where}: a relation needs exactly two arguments")
+        return None if len(line.errors) > n else Relation(type=typ, arguments=args, **common)
+    if kind == "equivalences":
+        typ = line.field(item, "type", str, where)
+        members = line.field(item, "members", list, where)
+        if members is not None and not all(isinstance(m, str) for m in members):
+            line.error(f"{where}: members must be ids")
+        return None if len(line.errors) > n else Equivalence(type=typ, members=members, **common)
+    if kind == "attributes":
+        target = line.field(item, "target", str, where)
+        name = line.field(item, "name", str, where)
+        value = line.field(item, "value", str, where, required=False)
+        return None if len(line.errors) > n else Attribute(target=target, name=name, value=value, **common)
+    if kind == "normalizations":
+        target = line.field(item, "target", str, where)
+        resource = line.field(item, "resource", str, where)
+        key = line.field(item, "key", str, where)
+        label = line.field(item, "label", str, where, required=False) or ""
+        return None if len(line.errors) > n else Normalization(
+            target=target, resource=resource, key=key, label=label, **common
+        )
+    if kind == "notes":
+        target = line.field(item, "target", str, where)
+        typ = line.field(item, "type", str, where, required=False) or "AnnotatorNotes"
+        txt = line.field(item, "text", str, where)
+        return None if len(line.errors) > n else Note(target=target, type=typ, text=txt, **common)
+    return None
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[Document, DocAnnotations]]:
+    """Parse and validate a whole JSONL file before yielding anything.
+
+    Raises:
+        InputErrors: every problem found, each with file and line.
+    """
+    from tui.core.text import decode_utf8
+
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputErrors([InputError("empty file", path=str(path))])
+    text = decode_utf8(data, str(path))
+    errors: list[InputError] = []
+    items = []
+    names: dict[str, int] = {}
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        parsed = parse_line(raw, str(path), lineno, errors)
+        if parsed is not None:
+            name = parsed[0].name
+            if name in names:
+                errors.append(InputError(f"document {name!r} already on line {names[name]}", path=str(path), line=lineno))
+                continue
+            names[name] = lineno
+            items.append(parsed)
+    if errors:
+        raise InputErrors(errors)
+    return iter(items)
+
+
+SUFFIXES = (".jsonl",)
+
+
+def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
+    """Registry entry: JSONL files, or folders of them."""
+    from tui.core.formats.text import collect
+
+    items: list[tuple[Document, DocAnnotations]] = []
+    errors: list[InputError] = []
+    for f, _name in collect(paths, SUFFIXES):
+        try:
+            items.extend(read_jsonl(f))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputErrors(errors)
+    return items
+
+
+def export(store: Any, docs: Iterable[Document], out: Any, options: Any) -> Any:
+    """Registry entry: lossless, so the loss report is always empty."""
+    from tui.core.formats import LossReport
+
+    report = LossReport()
+    report.documents = export_jsonl(store, out, docs=docs, layers=options.layers, statuses=options.statuses)
+    return report

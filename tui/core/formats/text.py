@@ -1,0 +1,113 @@
+"""Plain text and Markdown files in, as documents.
+
+A document's name is its path relative to the imported folder, with ``/``
+separators and without extension; a single file gives its stem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from tui.core.errors import InputError
+from tui.core.model import Document
+from tui.core.text import decode_utf8
+
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+#: Files larger than this are refused rather than loaded (a 5 MB article is large).
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def collect(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """Expand files and folders into ``(file, document name)`` pairs.
+
+    Folders are walked recursively in sorted order and keep only files with
+    one of ``suffixes``; a file named directly is taken whatever its suffix.
+
+    Raises:
+        InputError: a path that does not exist.
+    """
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix.lower() in suffixes and not f.name.startswith("."):
+                    rel = f.relative_to(path).with_suffix("")
+                    out.append((f, rel.as_posix()))
+        elif path.is_file():
+            out.append((path, path.stem))
+        else:
+            raise InputError("no such file or directory", path=str(path))
+    return out
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a file, refusing huge, empty and binary ones with a clear reason."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot read", path=str(path)) from None
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit for one document",
+            path=str(path),
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot read", path=str(path)) from None
+    if not data:
+        raise InputError("empty file", path=str(path))
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise InputError(f"binary file (NUL byte at byte {nul})", path=str(path))
+    return data
+
+
+def read_document(path: Path, name: str, fmt: str = "auto", schema: str = "ace2005") -> Document:
+    """Read one text or Markdown file into a document.
+
+    Args:
+        path: the file.
+        name: the document name.
+        fmt: ``text``, ``markdown`` or ``auto`` (by suffix).
+        schema: the schema the document is bound to.
+    """
+    text = decode_utf8(read_bytes(path), str(path))
+    if fmt == "auto":
+        fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    if fmt == "markdown":
+        from tui.core.markdown import render_markdown
+
+        rendered, styles = render_markdown(text)
+        return Document(name=name, text=rendered, source=text, styles=styles, schema=schema)
+    return Document(name=name, text=text, schema=schema)
+
+
+SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES
+
+
+def read(paths: list[Path], options: object) -> list[tuple[Document, object]]:
+    """Registry entry: text and Markdown files or folders of them.
+
+    Raises:
+        InputErrors: every unreadable file, each with its reason.
+    """
+    from tui.core.errors import InputErrors
+    from tui.core.model import DocAnnotations
+
+    fmt = getattr(options, "fmt", "auto")
+    schema = getattr(options, "schema", "ace2005")
+    items: list[tuple[Document, object]] = []
+    errors: list[InputError] = []
+    for f, name in collect(paths, SUFFIXES):
+        try:
+            doc = read_document(f, name, fmt if fmt in ("text", "markdown") else "auto", schema)
+            items.append((doc, DocAnnotations()))
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return items

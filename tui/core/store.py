@@ -1,0 +1,1113 @@
+"""Store: the only code that touches SQLite.
+
+One file per project, opened through sqlite-utils; WAL, ``synchronous=FULL``,
+foreign keys, a busy timeout. Every user action is one ``BEGIN IMMEDIATE``
+transaction that writes its rows *and* its entry in the operation log, and
+is committed before the call returns: that is what "acknowledged" means.
+
+The operation log keeps, for each action, the rows before and after it, so
+undo and redo work across restarts and every annotation has a history.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from uuid6 import uuid7
+
+from tui.core import migrations
+from tui.core.errors import InputError, NotFound, StoreError
+from tui.core.model import (
+    DOC_STATUSES,
+    KIND_CLASS,
+    KINDS,
+    STATUSES,
+    Argument,
+    Attribute,
+    DocAnnotations,
+    Document,
+    Equivalence,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    Span,
+    StyleRun,
+    kind_of,
+)
+from tui.core.text import check_fragments, normalize_fragments, sha256_text, span_text
+
+BUSY_TIMEOUT_S = 30.0
+COMMON_COLS = ("source_id", "annotator", "origin", "status", "created", "modified")
+
+#: Columns of each annotation table, in insert order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "spans": ("id", "doc_id", "label", "start", "end", "fragments", "text", *COMMON_COLS),
+    "events": ("id", "doc_id", "type", "trigger", "arguments", *COMMON_COLS),
+    "relations": (
+        "id", "doc_id", "type", "arg1_role", "arg1", "arg2_role", "arg2", *COMMON_COLS,
+    ),
+    "equivalences": ("id", "doc_id", "type", "members", *COMMON_COLS),
+    "attributes": ("id", "doc_id", "target", "name", "value", *COMMON_COLS),
+    "normalizations": ("id", "doc_id", "target", "resource", "key", "label", *COMMON_COLS),
+    "notes": ("id", "doc_id", "target", "type", "text", *COMMON_COLS),
+}
+DOC_COLUMNS = (
+    "id", "name", "text", "sha256", "schema", "meta", "source", "styles", "created", "modified",
+)
+#: Tables whose rows the operation log can restore.
+LOGGED_TABLES = (*KINDS, "documents", "doc_status", "schemas")
+_PK = {"doc_status": ("doc_id", "annotator"), "schemas": ("name",)}
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    """A fresh id, unique across databases and ordered by creation time (UUIDv7)."""
+    return str(uuid7())
+
+
+def default_annotator() -> str:
+    """The login name, used when no ``--annotator`` or ``TUI_ANNOTATOR`` is given."""
+    for var in ("TUI_ANNOTATOR", "USER", "LOGNAME"):
+        if os.environ.get(var):
+            return os.environ[var]
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name is not an error
+        return "anonymous"
+
+
+# ---------------------------------------------------------------------------
+# rows <-> dataclasses
+
+
+def to_row(kind: str, ann: Any) -> dict[str, Any]:
+    """Turn an annotation into the row of its table."""
+    row: dict[str, Any] = {
+        "id": ann.id,
+        "doc_id": ann.doc_id,
+        **{c: getattr(ann, c) for c in COMMON_COLS},
+    }
+    if kind == "spans":
+        row.update(
+            label=ann.label,
+            start=ann.fragments[0][0],
+            end=ann.fragments[-1][1],
+            fragments=json.dumps([list(f) for f in ann.fragments]),
+            text=ann.text,
+        )
+    elif kind == "events":
+        row.update(
+            type=ann.type,
+            trigger=ann.trigger,
+            arguments=json.dumps(
+                [{"role": a.role, "target": a.target} for a in ann.arguments], ensure_ascii=False
+            ),
+        )
+    elif kind == "relations":
+        (a1, a2) = ann.arguments
+        row.update(type=ann.type, arg1_role=a1.role, arg1=a1.target, arg2_role=a2.role, arg2=a2.target)
+    elif kind == "equivalences":
+        row.update(type=ann.type, members=json.dumps(ann.members))
+    elif kind == "attributes":
+        row.update(target=ann.target, name=ann.name, value=ann.value)
+    elif kind == "normalizations":
+        row.update(target=ann.target, resource=ann.resource, key=ann.key, label=ann.label)
+    elif kind == "notes":
+        row.update(target=ann.target, type=ann.type, text=ann.text)
+    return row
+
+
+def from_row(kind: str, row: dict[str, Any]) -> Any:
+    """Turn a row of an annotation table back into its dataclass."""
+    common = {c: row[c] for c in ("id", "doc_id", *COMMON_COLS)}
+    if kind == "spans":
+        return Span(
+            label=row["label"],
+            fragments=[tuple(f) for f in json.loads(row["fragments"])],
+            text=row["text"],
+            **common,
+        )
+    if kind == "events":
+        return Event(
+            type=row["type"],
+            trigger=row["trigger"],
+            arguments=[Argument(**a) for a in json.loads(row["arguments"])],
+            **common,
+        )
+    if kind == "relations":
+        return Relation(
+            type=row["type"],
+            arguments=[
+                Argument(role=row["arg1_role"], target=row["arg1"]),
+                Argument(role=row["arg2_role"], target=row["arg2"]),
+            ],
+            **common,
+        )
+    if kind == "equivalences":
+        return Equivalence(type=row["type"], members=json.loads(row["members"]), **common)
+    if kind == "attributes":
+        return Attribute(target=row["target"], name=row["name"], value=row["value"], **common)
+    if kind == "normalizations":
+        return Normalization(
+            target=row["target"], resource=row["resource"], key=row["key"], label=row["label"],
+            **common,
+        )
+    if kind == "notes":
+        return Note(target=row["target"], type=row["type"], text=row["text"], **common)
+    raise ValueError(kind)
+
+
+def doc_to_row(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "name": doc.name,
+        "text": doc.text,
+        "sha256": doc.sha256,
+        "schema": doc.schema,
+        "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True),
+        "source": doc.source,
+        "styles": json.dumps([asdict(s) for s in doc.styles], ensure_ascii=False),
+        "created": doc.created,
+        "modified": doc.modified,
+    }
+
+
+def doc_from_row(row: dict[str, Any], status: dict[str, str] | None = None) -> Document:
+    return Document(
+        id=row["id"],
+        name=row["name"],
+        text=row["text"],
+        sha256=row["sha256"],
+        schema=row["schema"],
+        meta=json.loads(row["meta"]),
+        source=row["source"],
+        styles=[StyleRun(**s) for s in json.loads(row["styles"])],
+        status=status or {},
+        created=row["created"],
+        modified=row["modified"],
+    )
+
+
+def references(kind: str, ann: Any) -> list[str]:
+    """Ids an annotation points to."""
+    if kind == "events":
+        return [ann.trigger, *(a.target for a in ann.arguments)]
+    if kind == "relations":
+        return [a.target for a in ann.arguments]
+    if kind == "equivalences":
+        return list(ann.members)
+    if kind in ("attributes", "normalizations", "notes"):
+        return [ann.target]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# results
+
+
+@dataclass
+class DocumentInfo:
+    """A row of the document listing: name, status and counts."""
+
+    id: str
+    name: str
+    schema: str
+    length: int
+    status: dict[str, str]
+    counts: dict[str, int]
+    """Annotations per kind (rejected ones excluded)."""
+    by_status: dict[str, int]
+    """Annotations per status, all kinds."""
+
+
+@dataclass
+class Operation:
+    """One entry of the operation log."""
+
+    seq: int
+    doc_id: str | None
+    annotator: str
+    time: str
+    action: str
+    state: str
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: documents added, skipped as identical, annotations added."""
+
+    documents_added: int = 0
+    documents_unchanged: int = 0
+    annotations_added: int = 0
+    annotations_unchanged: int = 0
+    doc_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.documents_added} document(s) imported, {self.documents_unchanged} unchanged; "
+            f"{self.annotations_added} annotation(s) added"
+            + (f", {self.annotations_unchanged} already present" if self.annotations_unchanged else "")
+        )
+
+
+# ---------------------------------------------------------------------------
+# the store
+
+
+class Store:
+    """The project database: documents, schemas, annotations and their log.
+
+    Args:
+        path: the SQLite file (created when missing unless ``readonly``), or
+            ``":memory:"``.
+        annotator: who is working; the default for new annotations, undo
+            and document status.
+        readonly: open with a ``mode=ro`` URI: reads work, writes raise
+            :class:`StoreError`.
+    """
+
+    def __init__(
+        self, path: str | Path, *, annotator: str | None = None, readonly: bool = False
+    ) -> None:
+        self.path = None if str(path) == ":memory:" else Path(path)
+        self.annotator = annotator or default_annotator()
+        self.readonly = readonly
+        self._tx: _Transaction | None = None
+        self.conn = self._connect()
+        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self.backup: Path | None = None
+        if not readonly:
+            try:
+                self.backup = migrations.migrate(self.conn, self.path)
+            except sqlite3.DatabaseError as exc:
+                self.conn.close()
+                raise StoreError(f"{path}: not a tui database ({exc})") from None
+            except BaseException:
+                self.conn.close()
+                raise
+        else:
+            version = self._version_or_fail()
+            if version != migrations.VERSION:
+                self.conn.close()
+                raise StoreError(
+                    f"{path}: database version {version} differs from this tui's "
+                    f"({migrations.VERSION}) and it is opened read-only"
+                )
+        self._schemas: dict[str, Any] = {}
+
+    # -- connection ---------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        else:
+            if self.path.is_dir():
+                raise StoreError(f"{self.path}: is a directory, not a database file")
+            if self.readonly:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no such database")
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                    check_same_thread=False,
+                )
+            else:
+                self._check_header()
+                conn = sqlite3.connect(
+                    str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                    check_same_thread=False,
+                )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not self.readonly and self.path is not None:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode.lower() != "wal":
+                    raise StoreError(f"{self.path}: cannot use WAL journal mode ({mode})")
+            conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
+        return conn
+
+    def _check_header(self) -> None:
+        """Refuse a non-empty file that is not SQLite before SQLite touches it."""
+        assert self.path is not None
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(16)
+        except FileNotFoundError:
+            return
+        except PermissionError:
+            raise StoreError(f"{self.path}: permission denied") from None
+        if head and head != b"SQLite format 3\x00":
+            raise StoreError(f"{self.path}: not a SQLite database (bad header)")
+
+    def _version_or_fail(self) -> int:
+        try:
+            return migrations.user_version(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
+
+    def close(self) -> None:
+        """Close the connection (a checkpoint happens on close)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A raw ``BEGIN IMMEDIATE`` transaction, retried while the database is busy."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: database is read-only")
+        self._begin()
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        delay = 0.005
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                msg = str(exc)
+                if "readonly" in msg or "read-only" in msg:
+                    raise StoreError(f"{self.path}: database is read-only") from None
+                if "locked" not in msg and "busy" not in msg:
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreError(f"{self.path}: database stayed busy for {BUSY_TIMEOUT_S:.0f}s") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+
+    @contextmanager
+    def action(self, description: str, doc_id: str | None = None) -> Iterator[_Transaction]:
+        """One user action: one transaction and one entry in the operation log.
+
+        Example:
+            with store.action("tag PER", doc.id) as tx:
+                tx.add(Span(label="PER", fragments=[(0, 5)], doc_id=doc.id))
+        """
+        if self._tx is not None:
+            yield self._tx  # nested: part of the enclosing action
+            return
+        with self.write():
+            tx = _Transaction(self, description, doc_id)
+            self._tx = tx
+            try:
+                yield tx
+                tx.finish()
+            finally:
+                self._tx = None
+
+    # -- settings -------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting (not logged: settings are not undoable work)."""
+        if self.readonly:
+            return
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- schemas ---------------------------------------------------------------
+
+    def schema(self, name: str) -> Any:
+        """The named schema: stored in the database, else a packaged preset."""
+        from tui.core.schema import parse_schema, preset
+
+        if name not in self._schemas:
+            row = self.conn.execute("SELECT source FROM schemas WHERE name = ?", (name,)).fetchone()
+            self._schemas[name] = parse_schema(row[0], f"<schema {name}>") if row else preset(name)
+        return self._schemas[name]
+
+    def schema_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM schemas ORDER BY name")]
+
+    def save_schema(self, schema: Any, tx: _Transaction | None = None) -> None:
+        """Store a schema by name (replacing one of that name), as part of an action."""
+        with self.action(f"schema {schema.name}") as t:
+            t.put_row("schemas", {"name": schema.name, "source": schema.source or schema.to_toml(), "created": now()})
+        self._schemas.pop(schema.name, None)
+
+    # -- documents ------------------------------------------------------------
+
+    def _status_map(self, doc_id: str) -> dict[str, str]:
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                "SELECT annotator, status FROM doc_status WHERE doc_id = ? ORDER BY annotator",
+                (doc_id,),
+            )
+        }
+
+    def find_document(self, name_or_id: str) -> Document | None:
+        """A document by name (or id), or None."""
+        cur = self.conn.execute(
+            f"SELECT {', '.join(DOC_COLUMNS)} FROM documents WHERE name = ? OR id = ? LIMIT 1",
+            (name_or_id, name_or_id),
+        )
+        row = cur.fetchone()
+        if row is None:
+            return None
+        d = dict(zip(DOC_COLUMNS, row, strict=True))
+        return doc_from_row(d, self._status_map(d["id"]))
+
+    def document(self, name_or_id: str) -> Document:
+        """A document by name or id.
+
+        Raises:
+            NotFound: naming the document.
+        """
+        doc = self.find_document(name_or_id)
+        if doc is None:
+            raise NotFound(f"no document named {name_or_id!r}")
+        return doc
+
+    def document_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM documents ORDER BY name")]
+
+    def iter_documents(self, names: Iterable[str] | None = None) -> Iterator[Document]:
+        """Documents by name order, one at a time (memory does not grow with the corpus)."""
+        wanted = list(names) if names else None
+        ids = (
+            [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY name")]
+            if wanted is None
+            else [self.document(n).id for n in wanted]
+        )
+        for doc_id in ids:
+            doc = self.find_document(doc_id)
+            if doc is not None:
+                yield doc
+
+    def add_document(self, doc: Document) -> tuple[Document, bool]:
+        """Add one document as one logged action.
+
+        Returns:
+            The stored document and whether it was new (the same name with
+            the same text is a no-op).
+
+        Raises:
+            InputError: the name exists with a different text.
+        """
+        result = self.import_documents([(doc, DocAnnotations())], action=f"add {doc.name}")
+        stored = self.document(doc.name)
+        return stored, bool(result.documents_added)
+
+    def import_documents(
+        self,
+        items: Iterable[tuple[Document, DocAnnotations]],
+        *,
+        action: str = "import",
+        keep_ids: bool = True,
+    ) -> ImportResult:
+        """Import documents with their annotations: all or nothing, one logged action.
+
+        A document whose name exists with the same text is not added again;
+        its annotations whose ids already exist are skipped. A name that
+        exists with a different text raises :class:`InputError` and nothing
+        is written. Ids, annotators, origins, statuses and times given on the
+        annotations are kept; missing ones are filled in.
+        """
+        result = ImportResult()
+        stamp = now()
+        with self.action(action) as tx:
+            for doc, anns in items:
+                existing = self.conn.execute(
+                    "SELECT id, sha256 FROM documents WHERE name = ?", (doc.name,)
+                ).fetchone()
+                sha = sha256_text(doc.text)
+                if doc.sha256 and doc.sha256 != sha:
+                    raise InputError(
+                        f"document {doc.name!r}: sha256 {doc.sha256} does not match its text ({sha})"
+                    )
+                if existing:
+                    if existing[1] != sha:
+                        raise InputError(
+                            f"document {doc.name!r} already exists with a different text "
+                            "(re-import of changed sources is not supported yet)"
+                        )
+                    doc_id = existing[0]
+                    result.documents_unchanged += 1
+                else:
+                    doc_id = doc.id or new_id()
+                    if self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+                        doc_id = new_id()
+                    stored = Document(
+                        id=doc_id, name=doc.name, text=doc.text, sha256=sha, schema=doc.schema,
+                        meta=doc.meta, source=doc.source, styles=doc.styles, status={},
+                        created=doc.created or stamp, modified=doc.modified or stamp,
+                    )
+                    tx.insert_rows("documents", [doc_to_row(stored)])
+                    if doc.status:
+                        tx.insert_rows("doc_status", [
+                            {"doc_id": doc_id, "annotator": a, "status": s, "modified": stamp}
+                            for a, s in sorted(doc.status.items())
+                        ])
+                    result.documents_added += 1
+                result.doc_ids.append(doc_id)
+                added, same = self._insert_annotations(tx, doc_id, doc.text, anns, stamp, keep_ids)
+                result.annotations_added += added
+                result.annotations_unchanged += same
+        return result
+
+    def _insert_annotations(
+        self, tx: _Transaction, doc_id: str, text: str, anns: DocAnnotations, stamp: str, keep_ids: bool
+    ) -> tuple[int, int]:
+        added = same = 0
+        remap: dict[str, str] = {}
+        for kind in KINDS:
+            items = getattr(anns, kind)
+            if not items:
+                continue
+            rows = []
+            for ann in items:
+                if ann.id and keep_ids:
+                    if self.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (ann.id,)).fetchone():
+                        same += 1
+                        continue
+                else:
+                    old = ann.id
+                    ann.id = new_id()
+                    if old:
+                        remap[old] = ann.id
+                ann.doc_id = doc_id
+                ann.annotator = ann.annotator or self.annotator
+                ann.created = ann.created or stamp
+                ann.modified = ann.modified or ann.created
+                if kind == "spans":
+                    self._prepare_span(ann, text)
+                rows.append(to_row(kind, ann))
+            if remap:
+                rows = [_remap_row(kind, r, remap) for r in rows]
+            tx.insert_rows(kind, rows)
+            added += len(rows)
+        return added, same
+
+    @staticmethod
+    def _prepare_span(span: Span, text: str) -> None:
+        try:
+            span.fragments = normalize_fragments(span.fragments)
+        except ValueError as exc:
+            raise InputError(f"span {span.source_id or span.id}: {exc}") from None
+        problem = check_fragments(text, span.fragments)
+        if problem:
+            raise InputError(f"span {span.source_id or span.id}: {problem}")
+        span.text = span_text(text, span.fragments)
+
+    def set_doc_status(self, doc_id: str, status: str, annotator: str | None = None) -> None:
+        """Set a document's status (new / in-progress / done) for an annotator, logged."""
+        if status not in DOC_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(DOC_STATUSES)}")
+        who = annotator or self.annotator
+        with self.action(f"status {status}", doc_id) as tx:
+            tx.put_row("doc_status", {"doc_id": doc_id, "annotator": who, "status": status, "modified": now()})
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every document with its status per annotator and counts per kind and status."""
+        infos: dict[str, DocumentInfo] = {}
+        for row in self.conn.execute(
+            "SELECT id, name, schema, length(text) FROM documents ORDER BY name"
+        ):
+            infos[row[0]] = DocumentInfo(
+                id=row[0], name=row[1], schema=row[2], length=row[3], status={},
+                counts=dict.fromkeys(KINDS, 0), by_status=dict.fromkeys(STATUSES, 0),
+            )
+        for doc_id, annotator, status in self.conn.execute(
+            "SELECT doc_id, annotator, status FROM doc_status ORDER BY annotator"
+        ):
+            if doc_id in infos:
+                infos[doc_id].status[annotator] = status
+        for kind in KINDS:
+            for doc_id, status, n in self.conn.execute(
+                f"SELECT doc_id, status, count(*) FROM {kind} GROUP BY doc_id, status"
+            ):
+                info = infos.get(doc_id)
+                if info is None:
+                    continue
+                info.by_status[status] = info.by_status.get(status, 0) + n
+                if status != "rejected":
+                    info.counts[kind] += n
+        return list(infos.values())
+
+    # -- annotations ---------------------------------------------------------
+
+    def annotations(
+        self,
+        doc_id: str,
+        *,
+        annotators: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+    ) -> DocAnnotations:
+        """Every annotation of a document, optionally filtered by annotator and status.
+
+        Spans come ordered by (start, end, id), the other kinds by id.
+        """
+        where = ["doc_id = ?"]
+        params: list[Any] = [doc_id]
+        if annotators is not None:
+            names = list(annotators)
+            where.append(f"annotator IN ({', '.join('?' * len(names))})")
+            params += names
+        if statuses is not None:
+            st = list(statuses)
+            where.append(f"status IN ({', '.join('?' * len(st))})")
+            params += st
+        out = DocAnnotations()
+        for kind in KINDS:
+            cols = COLUMNS[kind]
+            order = 'start, "end", id' if kind == "spans" else "id"
+            sql = (
+                f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} "
+                f"WHERE {' AND '.join(where)} ORDER BY {order}"
+            )
+            getattr(out, kind).extend(
+                from_row(kind, dict(zip(cols, r, strict=True))) for r in self.conn.execute(sql, params)
+            )
+        return out
+
+    def get(self, ann_id: str) -> Any:
+        """An annotation of any kind by id.
+
+        Raises:
+            NotFound: no annotation has that id.
+        """
+        found = self.find(ann_id)
+        if found is None:
+            raise NotFound(f"no annotation with id {ann_id}")
+        return found
+
+    def find(self, ann_id: str) -> Any | None:
+        for kind in KINDS:
+            row = self._row(kind, ann_id)
+            if row is not None:
+                return from_row(kind, row)
+        return None
+
+    def _row(self, table: str, key: Any) -> dict[str, Any] | None:
+        if table in COLUMNS:
+            cols = COLUMNS[table]
+        elif table == "documents":
+            cols = DOC_COLUMNS
+        elif table == "doc_status":
+            cols = ("doc_id", "annotator", "status", "modified")
+        elif table == "schemas":
+            cols = ("name", "source", "created")
+        else:
+            raise ValueError(table)
+        pk = _PK.get(table, ("id",))
+        keys = key if isinstance(key, (list, tuple)) else (key,)
+        row = self.conn.execute(
+            f"SELECT {', '.join(_q(c) for c in cols)} FROM {table} WHERE "
+            + " AND ".join(f"{c} = ?" for c in pk),
+            tuple(keys),
+        ).fetchone()
+        return dict(zip(cols, row, strict=True)) if row else None
+
+    def add(self, ann: Any, *, description: str | None = None) -> Any:
+        """Add one annotation as one logged action; returns it with id and times set."""
+        kind = kind_of(ann)
+        with self.action(description or f"add {_describe(kind, ann)}", ann.doc_id) as tx:
+            return tx.add(ann)
+
+    def update(self, ann: Any, *, description: str | None = None) -> Any:
+        """Replace an annotation (same id) as one logged action."""
+        kind = kind_of(ann)
+        with self.action(description or f"edit {_describe(kind, ann)}", ann.doc_id) as tx:
+            return tx.update(ann)
+
+    def delete(self, ann_id: str, *, description: str | None = None) -> list[Any]:
+        """Delete an annotation and what depends on it, as one logged action.
+
+        Events whose trigger it is, relations it is an argument of,
+        attributes, notes and normalisations on it go too; event arguments
+        that point to it are removed from their events; it leaves the
+        equivalence sets it is in (a set left with one member goes).
+
+        Returns:
+            Every annotation deleted or changed, the asked-for one first.
+        """
+        ann = self.get(ann_id)
+        kind = kind_of(ann)
+        with self.action(description or f"delete {_describe(kind, ann)}", ann.doc_id) as tx:
+            return tx.delete(ann_id)
+
+    def dependents(self, ann_id: str) -> list[Any]:
+        """Annotations that refer to ``ann_id`` (what a delete would touch)."""
+        ann = self.get(ann_id)
+        out = []
+        anns = self.annotations(ann.doc_id)
+        for other in anns.all():
+            if other.id != ann_id and ann_id in references(kind_of(other), other):
+                out.append(other)
+        return out
+
+    # -- operation log ---------------------------------------------------------
+
+    def _last_op(self, state: str, annotator: str, doc_id: str | None, newest: bool) -> Operation | None:
+        doc_clause = "doc_id IS ?" if doc_id is None else "doc_id = ?"
+        row = self.conn.execute(
+            f"SELECT seq, doc_id, annotator, time, action, state, changes FROM oplog "
+            f"WHERE annotator = ? AND {doc_clause} AND state = ? "
+            f"ORDER BY seq {'DESC' if newest else 'ASC'} LIMIT 1",
+            (annotator, doc_id, state),
+        ).fetchone()
+        return _op(row) if row else None
+
+    def can_undo(self, doc_id: str | None, annotator: str | None = None) -> bool:
+        return self._last_op("done", annotator or self.annotator, doc_id, True) is not None
+
+    def can_redo(self, doc_id: str | None, annotator: str | None = None) -> bool:
+        return self._last_op("undone", annotator or self.annotator, doc_id, False) is not None
+
+    def undo(self, doc_id: str | None, annotator: str | None = None) -> Operation | None:
+        """Undo the annotator's latest action on the document (None: global actions).
+
+        Returns:
+            The undone operation, or None when there is nothing to undo.
+
+        Raises:
+            StoreError: a row the action wrote was changed since by another
+                action (of another annotator or process); nothing is undone.
+        """
+        who = annotator or self.annotator
+        with self.write() as conn:
+            op = self._last_op("done", who, doc_id, True)
+            if op is None:
+                return None
+            self._apply(op.changes, reverse=True)
+            conn.execute("UPDATE oplog SET state = 'undone' WHERE seq = ?", (op.seq,))
+        self._schemas.clear()
+        return op
+
+    def redo(self, doc_id: str | None, annotator: str | None = None) -> Operation | None:
+        """Redo the annotator's most recently undone action on the document."""
+        who = annotator or self.annotator
+        with self.write() as conn:
+            op = self._last_op("undone", who, doc_id, False)
+            if op is None:
+                return None
+            self._apply(op.changes, reverse=False)
+            conn.execute("UPDATE oplog SET state = 'done' WHERE seq = ?", (op.seq,))
+        self._schemas.clear()
+        return op
+
+    def _apply(self, changes: list[dict[str, Any]], *, reverse: bool) -> None:
+        seq = reversed(changes) if reverse else changes
+        for ch in seq:
+            table = ch["table"]
+            before, after = (ch["after"], ch["before"]) if reverse else (ch["before"], ch["after"])
+            key = _key(table, before or after)
+            current = self._row(table, key)
+            if current != before:
+                raise StoreError(
+                    f"cannot {'undo' if reverse else 'redo'}: {table} {key} was changed since"
+                )
+            if after is None:
+                self._delete_row(table, key)
+            elif before is None:
+                self._insert_row(table, after)
+            else:
+                self._update_row(table, after)
+
+    def history(self, ann_id: str) -> list[Operation]:
+        """Every logged action that touched the annotation, oldest first."""
+        like = f'%"{ann_id}"%'
+        ops = []
+        for row in self.conn.execute(
+            "SELECT seq, doc_id, annotator, time, action, state, changes FROM oplog "
+            "WHERE changes LIKE ? ORDER BY seq",
+            (like,),
+        ):
+            op = _op(row)
+            if any(_key(c["table"], c["before"] or c["after"]) == ann_id for c in op.changes):
+                ops.append(op)
+        return ops
+
+    def operations(self, doc_id: str | None = None, limit: int = 100) -> list[Operation]:
+        sql = "SELECT seq, doc_id, annotator, time, action, state, changes FROM oplog"
+        params: tuple = ()
+        if doc_id is not None:
+            sql += " WHERE doc_id = ?"
+            params = (doc_id,)
+        sql += " ORDER BY seq DESC LIMIT ?"
+        return [_op(r) for r in self.conn.execute(sql, (*params, limit))]
+
+    # -- row primitives (inside a transaction) -------------------------------
+
+    def _insert_row(self, table: str, row: dict[str, Any]) -> None:
+        cols = list(row)
+        self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})",
+            [row[c] for c in cols],
+        )
+
+    def _update_row(self, table: str, row: dict[str, Any]) -> None:
+        pk = _PK.get(table, ("id",))
+        cols = [c for c in row if c not in pk]
+        self.conn.execute(
+            f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE "
+            + " AND ".join(f"{c} = ?" for c in pk),
+            [row[c] for c in cols] + [row[c] for c in pk],
+        )
+
+    def _delete_row(self, table: str, key: Any) -> None:
+        pk = _PK.get(table, ("id",))
+        keys = key if isinstance(key, (list, tuple)) else (key,)
+        self.conn.execute(
+            f"DELETE FROM {table} WHERE " + " AND ".join(f"{c} = ?" for c in pk), tuple(keys)
+        )
+
+    # -- checks ------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Verify every document against its sha256 and every span against its text.
+
+        Returns:
+            One line per problem (empty when all is well).
+        """
+        problems = []
+        for doc_id, name, text, sha in self.conn.execute(
+            "SELECT id, name, text, sha256 FROM documents ORDER BY name"
+        ):
+            if sha256_text(text) != sha:
+                problems.append(f"{name}: text does not match its sha256 {sha}")
+            for sid, frags, stext in self.conn.execute(
+                "SELECT id, fragments, text FROM spans WHERE doc_id = ? ORDER BY start", (doc_id,)
+            ):
+                fr = [tuple(f) for f in json.loads(frags)]
+                problem = check_fragments(text, fr)
+                if problem:
+                    problems.append(f"{name}: span {sid}: {problem}")
+                elif span_text(text, fr) != stext:
+                    problems.append(
+                        f"{name}: span {sid}: stored text {stext!r} does not match "
+                        f"the document ({span_text(text, fr)!r})"
+                    )
+        return problems
+
+
+class _Transaction:
+    """Collects the row changes of one action and logs them on finish."""
+
+    def __init__(self, store: Store, description: str, doc_id: str | None) -> None:
+        self.store = store
+        self.description = description
+        self.doc_id = doc_id
+        self.changes: list[dict[str, Any]] = []
+        self.stamp = now()
+        self._text_cache: dict[str, str] = {}
+
+    # raw rows
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(rows[0])
+        self.store.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})",
+            [[r[c] for c in cols] for r in rows],
+        )
+        self.changes.extend({"table": table, "before": None, "after": r} for r in rows)
+
+    def put_row(self, table: str, row: dict[str, Any]) -> None:
+        before = self.store._row(table, _key(table, row))
+        if before is None:
+            self.store._insert_row(table, row)
+        else:
+            self.store._update_row(table, row)
+        self.changes.append({"table": table, "before": before, "after": row})
+
+    def delete_row(self, table: str, key: Any) -> None:
+        before = self.store._row(table, key)
+        if before is None:
+            return
+        self.store._delete_row(table, key)
+        self.changes.append({"table": table, "before": before, "after": None})
+
+    def _text(self, doc_id: str) -> str:
+        if doc_id not in self._text_cache:
+            row = self.store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no document with id {doc_id}")
+            self._text_cache[doc_id] = row[0]
+        return self._text_cache[doc_id]
+
+    # annotations
+
+    def add(self, ann: Any) -> Any:
+        """Insert an annotation; assigns id, annotator and times when missing."""
+        kind = kind_of(ann)
+        if not ann.doc_id:
+            ann.doc_id = self.doc_id or ""
+        ann.id = ann.id or new_id()
+        ann.annotator = ann.annotator or self.store.annotator
+        ann.created = ann.created or self.stamp
+        ann.modified = self.stamp
+        if kind == "spans":
+            Store._prepare_span(ann, self._text(ann.doc_id))
+        elif kind == "relations" and len(ann.arguments) != 2:
+            raise ValueError("a relation has exactly two arguments")
+        self._check_refs(kind, ann)
+        row = to_row(kind, ann)
+        self.store._insert_row(kind, row)
+        self.changes.append({"table": kind, "before": None, "after": row})
+        return ann
+
+    def update(self, ann: Any) -> Any:
+        """Replace an annotation's row; keeps id and created, sets modified."""
+        kind = kind_of(ann)
+        before = self.store._row(kind, ann.id)
+        if before is None:
+            raise NotFound(f"no {kind[:-1]} with id {ann.id}")
+        ann.created = before["created"]
+        ann.modified = self.stamp
+        if kind == "spans":
+            Store._prepare_span(ann, self._text(ann.doc_id))
+        self._check_refs(kind, ann)
+        row = to_row(kind, ann)
+        self.store._update_row(kind, row)
+        self.changes.append({"table": kind, "before": before, "after": row})
+        return ann
+
+    def delete(self, ann_id: str) -> list[Any]:
+        """Delete an annotation and cascade (see :meth:`Store.delete`)."""
+        ann = self.store.get(ann_id)
+        kind = kind_of(ann)
+        affected = [ann]
+        anns = self.store.annotations(ann.doc_id)
+        for other_kind in KINDS:
+            for other in getattr(anns, other_kind):
+                if other.id == ann_id or ann_id not in references(other_kind, other):
+                    continue
+                if other_kind == "events" and other.trigger != ann_id:
+                    other.arguments = [a for a in other.arguments if a.target != ann_id]
+                    self.update(other)
+                    affected.append(other)
+                elif other_kind == "equivalences" and len(other.members) > 2:
+                    other.members = [m for m in other.members if m != ann_id]
+                    self.update(other)
+                    affected.append(other)
+                elif self.store.find(other.id) is not None:
+                    affected.extend(self.delete(other.id))
+        if self.store.find(ann_id) is not None:
+            self.delete_row(kind, ann_id)
+        return affected
+
+    def _check_refs(self, kind: str, ann: Any) -> None:
+        for ref in references(kind, ann):
+            found = self.store.find(ref)
+            if found is None:
+                raise NotFound(f"{kind[:-1]} {ann.id} refers to missing annotation {ref}")
+            if found.doc_id != ann.doc_id:
+                raise ValueError(f"{kind[:-1]} {ann.id} refers to {ref} in another document")
+
+    def finish(self) -> None:
+        if not self.changes:
+            return
+        conn = self.store.conn
+        # A new action discards what could have been redone (the redo stack).
+        who = self.store.annotator
+        if self.doc_id is None:
+            conn.execute(
+                "UPDATE oplog SET state = 'discarded' WHERE annotator = ? AND doc_id IS NULL AND state = 'undone'",
+                (who,),
+            )
+        else:
+            conn.execute(
+                "UPDATE oplog SET state = 'discarded' WHERE annotator = ? AND doc_id = ? AND state = 'undone'",
+                (who, self.doc_id),
+            )
+        conn.execute(
+            "INSERT INTO oplog (doc_id, annotator, time, action, state, changes) VALUES (?, ?, ?, ?, 'done', ?)",
+            (self.doc_id, who, self.stamp, self.description,
+             json.dumps(self.changes, ensure_ascii=False, separators=(",", ":"))),
+        )
+
+
+def _q(col: str) -> str:
+    return '"end"' if col == "end" else col
+
+
+def _key(table: str, row: dict[str, Any]) -> Any:
+    pk = _PK.get(table, ("id",))
+    return row[pk[0]] if len(pk) == 1 else tuple(row[c] for c in pk)
+
+
+def _op(row: tuple) -> Operation:
+    return Operation(
+        seq=row[0], doc_id=row[1], annotator=row[2], time=row[3], action=row[4], state=row[5],
+        changes=json.loads(row[6]),
+    )
+
+
+def _describe(kind: str, ann: Any) -> str:
+    if kind == "spans":
+        return f"{ann.label} {ann.text or ann.fragments}"
+    if kind in ("events", "relations", "equivalences"):
+        return f"{kind[:-1]} {ann.type}"
+    if kind == "attributes":
+        return f"attribute {ann.name}={ann.value}"
+    return kind[:-1]
+
+
+def _remap_row(kind: str, row: dict[str, Any], remap: dict[str, str]) -> dict[str, Any]:
+    """Point references at fresh ids when ids were not kept."""
+    r = dict(row)
+    if kind == "events":
+        r["trigger"] = remap.get(r["trigger"], r["trigger"])
+        args = json.loads(r["arguments"])
+        for a in args:
+            a["target"] = remap.get(a["target"], a["target"])
+        r["arguments"] = json.dumps(args, ensure_ascii=False)
+    elif kind == "relations":
+        r["arg1"] = remap.get(r["arg1"], r["arg1"])
+        r["arg2"] = remap.get(r["arg2"], r["arg2"])
+    elif kind == "equivalences":
+        r["members"] = json.dumps([remap.get(m, m) for m in json.loads(r["members"])])
+    elif "target" in r:
+        r["target"] = remap.get(r["target"], r["target"])
+    return r
+
+
+__all__ = ["Store", "DocumentInfo", "Operation", "ImportResult", "KIND_CLASS", "now", "new_id"]
