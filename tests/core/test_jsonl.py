@@ -125,3 +125,13 @@ def test_export_matches_documented_json_schema(tmp_path):
     bad["spans"][0]["status"] = "maybe"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_export_line_is_inert_in_a_terminal(tmp_path):
+    """No raw control, C1 or bidi character reaches the output; the JSON still parses to the exact text."""
+    s = Store(tmp_path / "a.db", annotator="alice")
+    text = "a\x1b]0;title\x07b\x9bc\u202ed\x7fe\x00f\u2028g\n"
+    s.add_document(Document(name="evil", text=text))
+    out = _export(s)
+    assert not any(ch in out for ch in "\x1b\x07\x9b\u202e\x7f\x00\u2028")
+    assert json.loads(out)["text"] == text

@@ -7,6 +7,7 @@ database and export again gives identical bytes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -86,8 +87,16 @@ def document_dict(doc: Document, anns: DocAnnotations) -> dict[str, Any]:
     return d
 
 
+#: Characters json.dumps leaves raw that a terminal would act on (DEL, C1 controls,
+#: bidi overrides and isolates, line/paragraph separators): written as \\uXXXX
+#: escapes, which parse back to the same string, so the line stays lossless and
+#: inert when printed.
+_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def dumps_line(doc: Document, anns: DocAnnotations) -> str:
-    return json.dumps(document_dict(doc, anns), ensure_ascii=False) + "\n"
+    line = json.dumps(document_dict(doc, anns), ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
 
 
 def export_jsonl(

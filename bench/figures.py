@@ -1,0 +1,347 @@
+"""One measurement per process: ``python -m bench.figures NAME JSON-ARGS`` prints a JSON result.
+
+Each figure runs in a fresh interpreter so peak RSS (``ru_maxrss``) is its
+own and nothing is warm that a user's first run would not have warm.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_FPS", "1000")  # the frame timer must not add idle time
+
+import asyncio  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import sqlite3  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+KEYS = {
+    "cursor": "down",
+    "word": "w",
+    "pagedown": "pagedown",
+    "pageup": "pageup",
+    "extend": "shift+right",
+    "tag": "1",
+}
+CACHE = Path(__file__).parent / ".data"
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "p99": pct(values, 0.99), "n": len(values)}
+
+
+# ---------------------------------------------------------------------------
+# key -> frame
+
+
+async def _press_and_wait(app, recorder, key: str, settle: float = 0.03) -> float:
+    """Post a key like a terminal would; return seconds until the last frame it caused."""
+    from textual import events
+
+    char = key if len(key) == 1 else None
+    recorder.clear()
+    t0 = time.perf_counter()
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+    deadline = t0 + 2.0
+    while True:
+        await asyncio.sleep(0.001)
+        now = time.perf_counter()
+        if recorder.times and now - recorder.times[-1] > settle:
+            return recorder.times[-1] - t0
+        if now > deadline:
+            return (recorder.times[-1] - t0) if recorder.times else float("nan")
+
+
+async def _keyframe(app, keys: list[str], presses: int) -> dict:
+    from tui.app.frames import FrameRecorder
+
+    out = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.3)
+        rec = FrameRecorder(keep_text=False).attach(app)
+        for name in keys:
+            key = KEYS[name]
+            times = []
+            for i in range(presses):
+                k = key
+                if name == "pagedown" and i % 2:
+                    k = "pageup"
+                times.append(await _press_and_wait(app, rec, k) * 1000)
+                if name == "tag":
+                    # keep the document the same size: undo what was tagged (not timed)
+                    await _press_and_wait(app, rec, "u")
+            out[name] = summary([t for t in times if t == t])
+    return out
+
+
+def keyframe(size: int, variant: str, spans: int, impl: str, presses: int = 40) -> dict:
+    """Key -> last frame latency (ms) per key, for the reader or the bare baseline."""
+    from bench.inputs import article, build_db
+
+    keys = list(KEYS)
+    if impl == "bare":
+        from bench.baseline import BareApp
+
+        app = BareApp(article(size, variant))
+    else:
+        from tui.app.app import make_app
+
+        CACHE.mkdir(exist_ok=True)
+        db = CACHE / f"kf-{variant}-{size}-{spans}.db"
+        name = build_db(db, size, variant, spans)
+        app = make_app(db, annotator="bench", document=name)
+    res = asyncio.run(_keyframe(app, keys, presses))
+    return {"keys": res, "rss_mb": rss_mb()}
+
+
+# ---------------------------------------------------------------------------
+# open and cold start
+
+
+def open_doc(size: int, variant: str, spans: int, impl: str) -> dict:
+    """From creating the app to the first frame showing the article (ms)."""
+    from tui.app.frames import FrameRecorder
+
+    async def run(app, marker: str) -> float:
+        rec = FrameRecorder(keep_text=True)
+        t0 = time.perf_counter()
+        rec.attach(app)
+        async with app.run_test(size=(160, 50)):
+            while True:
+                if marker in rec.output:
+                    i = next(i for i, f in enumerate(rec.frames) if marker in f)
+                    return (rec.times[i] - t0) * 1000
+                if time.perf_counter() - t0 > 30:
+                    return float("nan")
+                await asyncio.sleep(0.002)
+
+    if impl == "empty":
+        from bench.baseline import EmptyApp
+
+        t = asyncio.run(run(EmptyApp(), "READY"))
+    else:
+        from bench.inputs import build_db
+
+        CACHE.mkdir(exist_ok=True)
+        db = CACHE / f"kf-{variant}-{size}-{spans}.db"
+        name = build_db(db, size, variant, spans)
+        import sqlite3 as _s
+
+        first_words = _s.connect(db).execute("SELECT substr(text, 1, 12) FROM documents WHERE name = ?", (name,)).fetchone()[0]
+        t0 = time.perf_counter()
+        from tui.app.app import make_app
+
+        app = make_app(db, annotator="bench", document=name)
+        t = asyncio.run(run(app, first_words.split()[0])) + (time.perf_counter() - t0) * 0
+    return {"ms": t, "rss_mb": rss_mb()}
+
+
+def cold_start(impl: str, runs: int = 5) -> dict:
+    """Process start to the first painted article, in a pseudo-terminal (ms)."""
+    import pty
+    import select
+    import subprocess
+
+    from bench.inputs import build_db
+
+    CACHE.mkdir(exist_ok=True)
+    db = CACHE / "cold.db"
+    name = build_db(db, 100_000, "ascii", 2_000)
+    marker = sqlite3.connect(db).execute("SELECT substr(text, 1, 12) FROM documents WHERE name = ?", (name,)).fetchone()[0].split()[0]
+    if impl == "empty":
+        cmd = [sys.executable, "-m", "bench.baseline"]
+        marker = "READY"
+    else:
+        cmd = [sys.executable, "-m", "tui", "--db", str(db), "--annotator", "bench"]
+    times = []
+    peak = 0.0
+    for _ in range(runs):
+        master, slave = pty.openpty()
+        os.set_blocking(master, False)
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="50")
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                cwd=Path(__file__).parent.parent, close_fds=True)
+        os.close(slave)
+        buf = b""
+        found = None
+        while time.perf_counter() - t0 < 30:
+            r, _, _ = select.select([master], [], [], 0.05)
+            if r:
+                try:
+                    buf += os.read(master, 65536)
+                except OSError:
+                    break
+                if marker.encode() in buf:
+                    found = time.perf_counter() - t0
+                    break
+        proc.kill()
+        proc.wait()
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak = max(peak, ru)
+        os.close(master)
+        if found is not None:
+            times.append(found * 1000)
+    return {**summary(times or [float("nan")]), "rss_mb": peak}
+
+
+# ---------------------------------------------------------------------------
+# tag write
+
+
+def tag_write(impl: str, n: int = 200) -> dict:
+    """A tag until durable (ms): the store path the reader uses vs a raw sqlite3 insert."""
+    from bench.inputs import build_db
+
+    tmp = Path(tempfile.mkdtemp())
+    times = []
+    if impl == "raw":
+        conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("CREATE TABLE spans (id TEXT PRIMARY KEY, doc_id TEXT, label TEXT, start INT, end INT, text TEXT)")
+        for i in range(n):
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO spans VALUES (?,?,?,?,?,?)", (f"id{i}", "d", "PER", i, i + 3, "abc"))
+            conn.execute("COMMIT")
+            times.append((time.perf_counter() - t0) * 1000)
+    else:
+        from tui.core.model import Span
+        from tui.core.store import Store
+
+        db = tmp / "tui.db"
+        name = build_db(db, 1_000_000, "ascii", 10_000)
+        store = Store(db, annotator="bench", autocheckpoint=False)  # as the app opens it
+        doc = store.document(name)
+        for i in range(n):
+            t0 = time.perf_counter()
+            store.add(Span(doc_id=doc.id, label="PER", fragments=[(i * 7, i * 7 + 5)]),
+                      description="tag PER")
+            times.append((time.perf_counter() - t0) * 1000)
+        store.close()
+    return {**summary(times), "rss_mb": rss_mb()}
+
+
+# ---------------------------------------------------------------------------
+# import / export throughput
+
+
+def _corpus_rows(items):
+    from tui.core.store import doc_to_row, to_row
+
+    docs, spans = [], []
+    for doc, anns in items:
+        doc.id = doc.id or f"d{len(docs)}"
+        doc.sha256 = "x"
+        docs.append(doc_to_row(doc))
+        for s in anns.spans:
+            s.doc_id = doc.id
+            s.text = doc.text[s.fragments[0][0]:s.fragments[-1][1]]
+            s.annotator = "bench"
+            s.created = s.modified = "t"
+            spans.append(to_row("spans", s))
+    return docs, spans
+
+
+def io_throughput(direction: str, fmt: str, impl: str, n_docs: int = 10_000) -> dict:
+    """Documents/s and annotations/s for import or export of the 10,000-article corpus."""
+    from bench.inputs import corpus
+
+    tmp = Path(tempfile.mkdtemp())
+    items = corpus(n_docs)
+    n_anns = sum(len(a.all()) for _, a in items)
+    if impl == "raw":
+        from tui.core import migrations
+
+        docs, spans = _corpus_rows(items)
+        conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        for step in migrations.MIGRATIONS:
+            step(conn)
+        if direction == "import":
+            t0 = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            cols = list(docs[0])
+            conn.executemany(f"INSERT INTO documents ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
+                             [[d[c] for c in cols] for d in docs])
+            scols = list(spans[0])
+            conn.executemany(
+                f"INSERT INTO spans ({','.join(chr(34) + c + chr(34) for c in scols)}) VALUES ({','.join('?' * len(scols))})",
+                [[s[c] for c in scols] for s in spans])
+            conn.execute("COMMIT")
+            secs = time.perf_counter() - t0
+        else:
+            conn.execute("BEGIN")
+            conn.executemany("INSERT INTO documents (id,name,text,sha256,schema,created,modified) VALUES (?,?,?,?,?,?,?)",
+                             [[d["id"], d["name"], d["text"], "x", "ace2005", "t", "t"] for d in docs])
+            conn.execute("COMMIT")
+            t0 = time.perf_counter()
+            out = io.StringIO()
+            for row in conn.execute("SELECT id, name, text FROM documents ORDER BY name"):
+                out.write(json.dumps({"id": row[0], "name": row[1], "text": row[2]}, ensure_ascii=False) + "\n")
+            secs = time.perf_counter() - t0
+    else:
+        from tui.core.formats import ExportOptions, ImportOptions, module
+        from tui.core.store import Store
+
+        store = Store(tmp / "tui.db", annotator="bench")
+        mod = module(fmt)
+        src = tmp / ("src.jsonl" if fmt == "jsonl" else "src")
+        if direction == "import":
+            # write the corpus in the format first (not timed), then time the import
+            staging = Store(tmp / "stage.db", annotator="bench")
+            staging.import_documents(items)
+            target = src if fmt == "jsonl" else src
+            if fmt == "jsonl":
+                with open(target, "w", encoding="utf-8") as fh:
+                    mod.export(staging, staging.iter_documents(), fh, ExportOptions())
+            else:
+                mod.export(staging, staging.iter_documents(), target, ExportOptions())
+            staging.close()
+            t0 = time.perf_counter()
+            parsed = mod.read([target], ImportOptions())
+            store.import_documents(parsed)
+            secs = time.perf_counter() - t0
+        else:
+            store.import_documents(items)
+            t0 = time.perf_counter()
+            if fmt == "jsonl":
+                with open(tmp / "out.jsonl", "w", encoding="utf-8") as fh:
+                    mod.export(store, store.iter_documents(), fh, ExportOptions())
+            else:
+                mod.export(store, store.iter_documents(), tmp / "out", ExportOptions())
+            secs = time.perf_counter() - t0
+        store.close()
+    return {"docs_per_s": n_docs / secs, "anns_per_s": n_anns / secs, "seconds": secs, "rss_mb": rss_mb()}
+
+
+FUNCS = {
+    "keyframe": keyframe,
+    "open": open_doc,
+    "cold": cold_start,
+    "tagwrite": tag_write,
+    "io": io_throughput,
+}
+
+if __name__ == "__main__":
+    name, args = sys.argv[1], json.loads(sys.argv[2])
+    print(json.dumps(FUNCS[name](**args)))
