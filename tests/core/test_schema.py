@@ -1014,3 +1014,19 @@ def test_ace_preset_validates_a_small_attack(ace):
     assert validate(ace, doc) == []
     doc.spans[2].label = "PER"
     assert problems(ace, doc) == [("e1", "wrong-filler-type")]
+
+
+def test_numbered_roles_count_as_their_base_role():
+    """brat's Org-Arg2 / Theme2 are repeats of Org-Arg / Theme, not unknown roles."""
+    from tui.core.model import Argument, DocAnnotations, Event, Span
+
+    schema = preset("ace2005")
+    trig = Span(id="t", label="Attack", fragments=[(0, 1)])
+    a = Span(id="a", label="PER", fragments=[(2, 3)])
+    b = Span(id="b", label="ORG", fragments=[(4, 5)])
+    ev = Event(id="e", type="Attack", trigger="t",
+               arguments=[Argument(role="Attacker", target="a"), Argument(role="Attacker2", target="b")])
+    assert validate(schema, DocAnnotations(spans=[trig, a, b], events=[ev])) == []
+    ev.arguments[1] = Argument(role="Nonsense2", target="b")
+    kinds = [p.kind for p in validate(schema, DocAnnotations(spans=[trig, a, b], events=[ev]))]
+    assert kinds == ["unknown-role"]

@@ -200,6 +200,11 @@ def test_import_is_one_logged_operation_and_undoable(store):
     assert store.conn.execute("SELECT count(*) FROM oplog").fetchone()[0] == before + 1
     store.undo(None)
     assert store.document_names() == []
+    store.redo(None)
+    assert store.document_names() == ["d0", "d1", "d2"]
+    assert [s.text for s in store.annotations(store.document("d1").id).spans] == ["text"]
+    store.undo(None)
+    assert store.document_names() == []
 
 
 def test_import_is_all_or_nothing(store):
@@ -267,3 +272,23 @@ def test_check_finds_tampered_rows(store, doc):
     problems = store.check()
     assert any("sha256" in p for p in problems)
     assert any("stored text 'XX'" in p for p in problems)
+
+
+def test_reimport_with_fresh_ids_matches_by_source_id(store):
+    """Importing the same file twice (fresh ids, same source ids) adds nothing the second time."""
+    from tui.core.model import DocAnnotations
+    from tui.core.store import new_id
+
+    def items():
+        t1, t2 = new_id(), new_id()
+        return [(Document(name="b", text="Alice met Bob"), DocAnnotations(
+            spans=[Span(id=t1, source_id="T1", label="PER", fragments=[(0, 5)]),
+                   Span(id=t2, source_id="T2", label="PER", fragments=[(10, 13)])],
+            equivalences=[Equivalence(id=new_id(), source_id="*1", type="Coref", members=[t1, t2])]))]
+
+    first = store.import_documents(items())
+    second = store.import_documents(items())
+    assert first.annotations_added == 3
+    assert second.annotations_added == 0 and second.annotations_unchanged == 3
+    anns = store.annotations(store.document("b").id)
+    assert len(anns.spans) == 2 and len(anns.equivalences) == 1

@@ -180,10 +180,20 @@ class EventType:
     roles: tuple[Role, ...] = ()
 
     def role(self, name: str) -> Role | None:
-        """Return the role called ``name``, or None."""
+        """Return the role called ``name``, or None.
+
+        brat numbers repeated roles (``Org-Arg2`` is a second ``Org-Arg``;
+        ``Theme2`` a second ``Theme``): a name with trailing digits falls back
+        to its base role when the type has no role of the full name.
+        """
         for role in self.roles:
             if role.name == name:
                 return role
+        base = name.rstrip("0123456789")
+        if base != name and base:
+            for role in self.roles:
+                if role.name == base:
+                    return role
         return None
 
 

@@ -285,12 +285,18 @@ class Store:
     """
 
     def __init__(
-        self, path: str | Path, *, annotator: str | None = None, readonly: bool = False
+        self,
+        path: str | Path,
+        *,
+        annotator: str | None = None,
+        readonly: bool = False,
+        autocheckpoint: bool = True,
     ) -> None:
         self.path = None if str(path) == ":memory:" else Path(path)
         self.annotator = annotator or default_annotator()
         self.readonly = readonly
         self._tx: _Transaction | None = None
+        self._texts: dict[str, tuple[str, str]] = {}
         self.conn = self._connect()
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self.backup: Path | None = None
@@ -312,6 +318,14 @@ class Store:
                     f"({migrations.VERSION}) and it is opened read-only"
                 )
         self._schemas: dict[str, Any] = {}
+        if not autocheckpoint and not readonly:
+            # The app checkpoints when idle instead, so no keystroke pays for it.
+            self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+    def checkpoint(self) -> None:
+        """Copy the WAL back into the database file without blocking writers (PASSIVE)."""
+        if not self.readonly and self.path is not None:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- connection ---------------------------------------------------------
 
@@ -502,6 +516,18 @@ class Store:
             raise NotFound(f"no document named {name_or_id!r}")
         return doc
 
+    def document_text(self, doc_id: str) -> str:
+        """A document's text, cached by sha256 (a 5 MB text is not re-read for every tag)."""
+        row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document with id {doc_id}")
+        cached = self._texts.get(doc_id)
+        if cached is None or cached[0] != row[0]:
+            text = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+            self._texts = {doc_id: (row[0], text)}  # keep one: the open document
+            cached = self._texts[doc_id]
+        return cached[1]
+
     def document_names(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM documents ORDER BY name")]
 
@@ -550,6 +576,7 @@ class Store:
         result = ImportResult()
         stamp = now()
         with self.action(action) as tx:
+            tx.bulk = True
             for doc, anns in items:
                 existing = self.conn.execute(
                     "SELECT id, sha256 FROM documents WHERE name = ?", (doc.name,)
@@ -563,7 +590,7 @@ class Store:
                     if existing[1] != sha:
                         raise InputError(
                             f"document {doc.name!r} already exists with a different text "
-                            "(re-import of changed sources is not supported yet)"
+                            "(tui import --update re-imports it, moving its annotations)"
                         )
                     doc_id = existing[0]
                     result.documents_unchanged += 1
@@ -584,13 +611,15 @@ class Store:
                         ])
                     result.documents_added += 1
                 result.doc_ids.append(doc_id)
-                added, same = self._insert_annotations(tx, doc_id, doc.text, anns, stamp, keep_ids)
+                added, same = self._insert_annotations(
+                    tx, doc_id, doc.text, anns, stamp, keep_ids, existed=bool(existing))
                 result.annotations_added += added
                 result.annotations_unchanged += same
         return result
 
     def _insert_annotations(
-        self, tx: _Transaction, doc_id: str, text: str, anns: DocAnnotations, stamp: str, keep_ids: bool
+        self, tx: _Transaction, doc_id: str, text: str, anns: DocAnnotations, stamp: str, keep_ids: bool,
+        *, existed: bool = False,
     ) -> tuple[int, int]:
         added = same = 0
         remap: dict[str, str] = {}
@@ -599,9 +628,21 @@ class Store:
             if not items:
                 continue
             rows = []
+            existing = self._existing_ids(kind, [a.id for a in items if a.id]) if keep_ids else set()
+            # Re-importing a file (brat, CoNLL...) gives fresh ids each time: on a
+            # document we already had, an annotation whose source id is already
+            # there is the same annotation, not a new one.
+            by_source = dict(self.conn.execute(
+                f"SELECT source_id, id FROM {kind} WHERE doc_id = ? AND source_id IS NOT NULL", (doc_id,)
+            ).fetchall()) if existed else {}
             for ann in items:
+                if ann.source_id and ann.source_id in by_source and ann.id not in existing:
+                    if ann.id:
+                        remap[ann.id] = by_source[ann.source_id]
+                    same += 1
+                    continue
                 if ann.id and keep_ids:
-                    if self.conn.execute(f"SELECT 1 FROM {kind} WHERE id = ?", (ann.id,)).fetchone():
+                    if ann.id in existing:
                         same += 1
                         continue
                 else:
@@ -621,6 +662,14 @@ class Store:
             tx.insert_rows(kind, rows)
             added += len(rows)
         return added, same
+
+    def _existing_ids(self, table: str, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
 
     @staticmethod
     def _prepare_span(span: Span, text: str) -> None:
@@ -813,6 +862,10 @@ class Store:
             op = self._last_op("done", who, doc_id, True)
             if op is None:
                 return None
+            if any("bulk" in ch for ch in op.changes):
+                op.changes = self._materialise(op.changes)
+                conn.execute("UPDATE oplog SET changes = ? WHERE seq = ?",
+                             (json.dumps(op.changes, ensure_ascii=False, separators=(",", ":")), op.seq))
             self._apply(op.changes, reverse=True)
             conn.execute("UPDATE oplog SET state = 'undone' WHERE seq = ?", (op.seq,))
         self._schemas.clear()
@@ -829,6 +882,20 @@ class Store:
             conn.execute("UPDATE oplog SET state = 'done' WHERE seq = ?", (op.seq,))
         self._schemas.clear()
         return op
+
+    def _materialise(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Expand key-only bulk entries into full rows (read before they are undone)."""
+        out: list[dict[str, Any]] = []
+        for ch in changes:
+            if "bulk" not in ch:
+                out.append(ch)
+                continue
+            for key in ch["bulk"]:
+                row = self._row(ch["table"], key)
+                if row is None:
+                    raise StoreError(f"cannot undo: {ch['table']} {key} was deleted since")
+                out.append({"table": ch["table"], "before": None, "after": row})
+        return out
 
     def _apply(self, changes: list[dict[str, Any]], *, reverse: bool) -> None:
         seq = reversed(changes) if reverse else changes
@@ -858,7 +925,8 @@ class Store:
             (like,),
         ):
             op = _op(row)
-            if any(_key(c["table"], c["before"] or c["after"]) == ann_id for c in op.changes):
+            if any(ann_id in c["bulk"] if "bulk" in c else _key(c["table"], c["before"] or c["after"]) == ann_id
+                   for c in op.changes):
                 ops.append(op)
         return ops
 
@@ -925,6 +993,62 @@ class Store:
                     )
         return problems
 
+    def data_version(self) -> int:
+        """A number that changes whenever *another* connection commits (``PRAGMA data_version``).
+
+        Cheap enough to poll: a reader compares it with the value it saw
+        last and re-reads when it differs. This connection's own commits do
+        not change it (the caller already knows about those).
+        """
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def replace_document_text(self, name_or_id: str, new: Document, *, description: str | None = None) -> Any:
+        """Replace a document's text with a changed version, re-anchoring its spans.
+
+        One logged (undoable) action. Spans are moved by their text and
+        context (see :mod:`tui.core.reanchor`); those that cannot be placed
+        become orphans (zero-width, with an ``Orphan`` note), never dropped.
+        The document keeps its id, name, schema and statuses; text, Markdown
+        source, styles and (if given) meta come from ``new``.
+
+        Returns:
+            A :class:`tui.core.reanchor.ReanchorReport`.
+        """
+        from tui.core import reanchor
+
+        old = self.document(name_or_id)
+        report = reanchor.ReanchorReport(doc_name=old.name)
+        sha = sha256_text(new.text)
+        if sha == old.sha256:
+            report.text_changed = False
+            return report
+        anns = self.annotations(old.id)
+        report.moves = reanchor.reanchor_spans(old.text, new.text, anns.spans)
+        marked = {n.target for n in anns.notes if n.type == reanchor.ORPHAN_NOTE}
+        spans = {s.id: s for s in anns.spans}
+        stamp = now()
+        row = doc_to_row(old)
+        row.update(
+            text=new.text, sha256=sha, source=new.source, modified=stamp,
+            styles=json.dumps([asdict(s) for s in new.styles], ensure_ascii=False),
+            meta=json.dumps(new.meta or old.meta, ensure_ascii=False, sort_keys=True),
+        )
+        with self.action(description or f"update text of {old.name}", old.id) as tx:
+            tx.put_row("documents", row)
+            tx._text_cache.pop(old.id, None)  # spans below are checked against the new text
+            for move in report.moves:
+                if move.status == "unchanged":
+                    continue
+                span = spans[move.span_id]
+                span.fragments = move.new_fragments
+                tx.update(span)
+                if move.status == "orphan" and span.id not in marked:
+                    tx.add(Note(
+                        doc_id=old.id, target=span.id, type=reanchor.ORPHAN_NOTE, origin="import",
+                        text=reanchor.orphan_note_text(move, old.text, stamp),
+                    ))
+        return report
+
 
 class _Transaction:
     """Collects the row changes of one action and logs them on finish."""
@@ -936,6 +1060,9 @@ class _Transaction:
         self.changes: list[dict[str, Any]] = []
         self.stamp = now()
         self._text_cache: dict[str, str] = {}
+        self.bulk = False
+        """When set (imports), inserted rows are logged by key only; undo reads them back."""
+        self._bulk_keys: dict[str, list[Any]] = {}
 
     # raw rows
 
@@ -948,7 +1075,10 @@ class _Transaction:
             f"VALUES ({', '.join('?' * len(cols))})",
             [[r[c] for c in cols] for r in rows],
         )
-        self.changes.extend({"table": table, "before": None, "after": r} for r in rows)
+        if self.bulk:
+            self._bulk_keys.setdefault(table, []).extend(_key(table, r) for r in rows)
+        else:
+            self.changes.extend({"table": table, "before": None, "after": r} for r in rows)
 
     def put_row(self, table: str, row: dict[str, Any]) -> None:
         before = self.store._row(table, _key(table, row))
@@ -967,10 +1097,7 @@ class _Transaction:
 
     def _text(self, doc_id: str) -> str:
         if doc_id not in self._text_cache:
-            row = self.store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"no document with id {doc_id}")
-            self._text_cache[doc_id] = row[0]
+            self._text_cache[doc_id] = self.store.document_text(doc_id)
         return self._text_cache[doc_id]
 
     # annotations
@@ -1043,6 +1170,10 @@ class _Transaction:
                 raise ValueError(f"{kind[:-1]} {ann.id} refers to {ref} in another document")
 
     def finish(self) -> None:
+        # Bulk inserts come first in the log: they happened before any edit
+        # of the same action could touch them (imports only insert).
+        bulk = [{"table": t, "bulk": keys} for t, keys in self._bulk_keys.items()]
+        self.changes = bulk + self.changes
         if not self.changes:
             return
         conn = self.store.conn
