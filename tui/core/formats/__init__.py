@@ -28,7 +28,13 @@ from tui.core.model import DocAnnotations, Document
 FORMATS: dict[str, str] = {
     "text": "text",
     "markdown": "text",
+    # doccano before jsonl: both read .jsonl, and only doccano's sniff tells them apart
+    "doccano": "doccano",
     "jsonl": "jsonl",
+    "brat": "brat",
+    "conll": "conll",
+    "spacy": "spacy_docbin",
+    "labelstudio": "labelstudio",
 }
 
 

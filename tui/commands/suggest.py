@@ -1,0 +1,50 @@
+"""``tui suggest``: add pending suggestions from a source (propagate, gazetteer, spaCy)."""
+
+from __future__ import annotations
+
+import click
+
+from tui.cli import common_options, open_store
+
+
+def register(group: click.Group) -> None:
+    """Add the ``suggest`` command to the group."""
+
+    @group.command("suggest")
+    @click.option("--source", type=click.Choice(["propagate", "gazetteer", "spacy"]), required=True,
+                  help="Where suggestions come from.")
+    @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable; default: all).")
+    @click.option("--gazetteer", "gazetteer", type=click.Path(dir_okay=False),
+                  help="TSV (phrase<TAB>type) or JSONL ({\"phrase\", \"label\"}) file, for --source gazetteer.")
+    @click.option("--model", default=None,
+                  help="spaCy pipeline: installed package name or saved folder, for --source spacy.")
+    @click.option("--scope", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
+                  help="propagate: strings tagged anywhere, or only in the same document.")
+    @click.option("--ignore-case", is_flag=True, help="gazetteer/propagate: match regardless of case.")
+    @common_options
+    @click.pass_context
+    def suggest_cmd(ctx: click.Context, source: str, docs: tuple[str, ...], gazetteer: str | None,
+                    model: str | None, scope: str, ignore_case: bool) -> None:
+        """Suggest annotations (pending, for review) in the current annotator's layer.
+
+        Re-running a source adds no duplicates and never proposes again what
+        was rejected. The whole run is one action: undo takes it back.
+
+        \b
+        Example:
+            tui suggest --source propagate --doc basra-offensive
+            tui suggest --source gazetteer --gazetteer places.tsv
+            tui suggest --source spacy --model en_core_web_sm
+        """
+        from tui.core.suggest import load_gazetteer, load_spacy, suggest
+
+        # Read inputs before opening the database: a bad file writes nothing.
+        phrases = load_gazetteer(gazetteer) if source == "gazetteer" and gazetteer else None
+        nlp = load_spacy(model) if source == "spacy" else None
+        store = open_store(ctx)
+        try:
+            result = suggest(store, source, docs=list(docs) or None, gazetteer=phrases, nlp=nlp,
+                             scope=scope, ignore_case=ignore_case)
+        finally:
+            store.close()
+        click.echo(result.summary())

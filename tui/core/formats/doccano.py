@@ -1,0 +1,279 @@
+"""doccano JSONL out and in: one document per line.
+
+Two shapes, both read: sequence labelling (``{"text", "label": [[start,
+end, label], ...]}``) and relation extraction (``{"text", "entities":
+[{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
+"from_id", "to_id", "type"}]}``). Export writes the ``label`` shape, or
+the ``entities`` + ``relations`` shape for a document that has relations
+or events, plus a ``name`` field (doccano keeps unknown fields as
+metadata). doccano has no events: they become trigger-to-argument
+relations named by role and are reported; a discontinuous span becomes one
+entity per fragment (reported); statuses, equivalences, attributes,
+normalisations, notes and relation role names are reported as lost.
+
+Offsets are UTF-16 code units by default, as doccano's browser front end
+counts them; ``--offsets codepoint`` overrides. Import validates every line
+first (file, line, reason) and imports all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from tui.core.errors import InputError, InputErrors
+from tui.core.formats._interchange import (
+    Problems,
+    check_offsets,
+    default_roles,
+    schema_in_force,
+    stable_id,
+    unknown_span_label,
+    where,
+)
+from tui.core.formats.labelstudio import flat_graph
+from tui.core.model import Argument, DocAnnotations, Document, Relation, Span
+from tui.core.text import Utf16Map, decode_utf8, sha256_text, span_text
+
+SUFFIXES = (".jsonl",)
+
+
+def sniff(path: Path) -> bool:
+    """A ``.jsonl`` file is doccano when its first line has ``text`` and ``label`` or ``entities``."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(1 << 20)
+        obj = json.loads(first.decode("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(obj, dict) and ("text" in obj or "data" in obj) and (
+        "label" in obj or "entities" in obj) and "spans" not in obj
+
+
+# ---------------------------------------------------------------------------
+# export
+
+
+def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str) -> dict[str, Any]:
+    """The doccano object of one document (losses go to ``report``)."""
+    for kind in ("spans", "relations", "events"):
+        for ann in getattr(anns, kind):
+            if ann.status != "accepted":
+                report.add("statuses (pending/rejected exported as plain labels)",
+                           where(doc, f"{kind} {ann.source_id or ann.id} {ann.status}"))
+    regions, relations = flat_graph(doc, anns, report)
+    u16 = Utf16Map(doc.text) if unit == "utf16" else None
+
+    def off(x: int) -> int:
+        return u16.to_utf16(x) if u16 is not None else x
+
+    obj: dict[str, Any] = {"text": doc.text, "name": doc.name}
+    if not relations and not anns.relations and not anns.events:
+        obj["label"] = [[off(r.start), off(r.end), r.label] for r in regions]
+        return obj
+    numbers = {r.rid: k for k, r in enumerate(regions, start=1)}
+    obj["entities"] = [
+        {"id": numbers[r.rid], "label": r.label, "start_offset": off(r.start), "end_offset": off(r.end)}
+        for r in regions
+    ]
+    obj["relations"] = [
+        {"id": k, "from_id": numbers[a], "to_id": numbers[b], "type": label}
+        for k, (a, b, label, _src) in enumerate(relations, start=1)
+    ]
+    return obj
+
+
+def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> Any:
+    """Write doccano JSONL, one line per document as it is read.
+
+    Args:
+        store: the store to read annotations from.
+        docs: the documents to write.
+        out: a text file object.
+        options: ``ExportOptions`` (layers, statuses, offsets: utf16 by default).
+
+    Returns:
+        The ``LossReport``.
+    """
+    from tui.core.formats import LossReport
+
+    report = LossReport()
+    unit = options.offsets or "utf16"
+    for doc in docs:
+        anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
+        out.write(json.dumps(line_dict(doc, anns, report, unit), ensure_ascii=False) + "\n")
+        report.documents += 1
+    if unit == "codepoint":
+        report.notes.append("offsets are code points (import with --offsets codepoint)")
+    return report
+
+
+# ---------------------------------------------------------------------------
+# import
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, options: Any,
+               problems: Problems) -> tuple[Document, DocAnnotations] | None:
+    """Validate one doccano object; problems go to ``problems`` with the line number."""
+    if not isinstance(obj, dict):
+        problems.add("expected a JSON object (one document per line)", lineno)
+        return None
+    text = obj.get("text", obj.get("data"))
+    if not isinstance(text, str):
+        problems.add("missing string field 'text'", lineno)
+        return None
+    name = obj.get("name") if isinstance(obj.get("name"), str) and obj.get("name") else (
+        f"{stem}-{n}" if many else stem)
+    sha = sha256_text(text)
+    unit = options.offsets or "utf16"
+    u16 = Utf16Map(text) if unit == "utf16" else None
+    schema = schema_in_force(options)
+    before = len(problems.errors)
+    anns = DocAnnotations()
+    common = {"origin": "import", "status": "accepted"}
+
+    def span_at(start: Any, end: Any, label: Any, where_: str, key: Any) -> Span | None:
+        if not isinstance(label, str) or not label:
+            problems.add(f"{where_}: label must be a non-empty string", lineno)
+            return None
+        if u16 is not None and _int(start) and _int(end):
+            try:
+                start, end = u16.from_utf16(start), u16.from_utf16(end)
+            except ValueError as exc:
+                problems.add(f"{where_}: {exc}", lineno)
+                return None
+        reason = check_offsets(text, start, end)
+        if reason:
+            problems.add(f"{where_}: {reason}", lineno)
+            return None
+        if schema is not None and unknown_span_label(schema, label):
+            problems.add(f"{where_}: unknown type {label!r} (not in schema {schema.name})", lineno)
+            return None
+        span = Span(id=stable_id(name, sha, "span", key, start, end, label), label=label, fragments=[(start, end)],
+                    text=span_text(text, [(start, end)]), **common)
+        anns.spans.append(span)
+        return span
+
+    if "entities" in obj:
+        entities, relations = obj.get("entities"), obj.get("relations", [])
+        if not isinstance(entities, list) or not isinstance(relations, list):
+            problems.add("'entities' and 'relations' must be lists", lineno)
+            return None
+        by_id: dict[Any, Span] = {}
+        for k, ent in enumerate(entities):
+            where_ = f"entities[{k}]"
+            if not isinstance(ent, dict):
+                problems.add(f"{where_}: expected an object", lineno)
+                continue
+            eid = ent.get("id", k)
+            if eid in by_id:
+                problems.add(f"{where_}: duplicate id {eid!r}", lineno)
+                continue
+            span = span_at(ent.get("start_offset"), ent.get("end_offset"), ent.get("label"), where_, eid)
+            if span is not None:
+                span.source_id = str(eid)
+                by_id[eid] = span
+        seen = set()
+        for k, rel in enumerate(relations):
+            where_ = f"relations[{k}]"
+            if not isinstance(rel, dict):
+                problems.add(f"{where_}: expected an object", lineno)
+                continue
+            rid = rel.get("id", k)
+            if rid in seen:
+                problems.add(f"{where_}: duplicate id {rid!r}", lineno)
+                continue
+            seen.add(rid)
+            typ = rel.get("type")
+            if not isinstance(typ, str) or not typ:
+                problems.add(f"{where_}: type must be a non-empty string", lineno)
+                continue
+            ends = [by_id.get(rel.get("from_id")), by_id.get(rel.get("to_id"))]
+            if None in ends:
+                missing = rel.get("from_id") if ends[0] is None else rel.get("to_id")
+                problems.add(f"{where_}: relation points to missing id {missing!r}", lineno)
+                continue
+            if schema is not None and schema.relation_type(typ) is None:
+                problems.add(f"{where_}: unknown relation type {typ!r} (not in schema {schema.name})", lineno)
+                continue
+            r1, r2 = default_roles(schema, options.schema, typ)
+            anns.relations.append(Relation(
+                id=stable_id(name, sha, "rel", rid, ends[0].id, ends[1].id, typ), source_id=str(rid), type=typ,
+                arguments=[Argument(role=r1, target=ends[0].id), Argument(role=r2, target=ends[1].id)], **common,
+            ))
+    else:
+        labels = obj.get("label", [])
+        if not isinstance(labels, list):
+            problems.add("'label' must be a list of [start, end, label]", lineno)
+            return None
+        for k, item in enumerate(labels):
+            where_ = f"label[{k}]"
+            if not isinstance(item, list) or len(item) != 3:
+                problems.add(f"{where_}: expected [start, end, label], got {json.dumps(item)[:60]}", lineno)
+                continue
+            span_at(item[0], item[1], item[2], where_, k)
+    if len(problems.errors) > before:
+        return None
+    return Document(name=name, text=text, schema=options.schema), anns
+
+
+def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAnnotations]]:
+    """Read one doccano JSONL file.
+
+    Raises:
+        InputErrors: every problem, each with file, line and reason.
+    """
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError("empty file", path=str(path))
+    content = decode_utf8(raw, str(path))
+    problems = Problems(str(path))
+    lines = [(k, line) for k, line in enumerate(content.split("\n"), start=1) if line.strip()]
+    items = []
+    names: dict[str, int] = {}
+    for n, (lineno, line) in enumerate(lines, start=1):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.add(f"malformed JSON: {exc.msg} at column {exc.colno}", lineno)
+            continue
+        parsed = parse_line(obj, str(path), lineno, n, stem, len(lines) > 1, options, problems)
+        if parsed is None:
+            continue
+        name = parsed[0].name
+        if name in names:
+            problems.add(f"document name {name!r} already used on line {names[name]}", lineno)
+            continue
+        names[name] = lineno
+        items.append(parsed)
+    if problems:
+        raise InputErrors(problems.errors)
+    return items
+
+
+def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
+    """Registry entry: doccano JSONL files, or folders of them.
+
+    Raises:
+        InputErrors: every problem, each with file and line.
+    """
+    from tui.core.formats.text import collect
+
+    items: list[tuple[Document, DocAnnotations]] = []
+    errors: list[InputError] = []
+    for f, name in collect(paths, SUFFIXES):
+        try:
+            items.extend(read_file(f, name, options))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return items

@@ -1,0 +1,409 @@
+"""Suggestions: pending spans proposed by a source, for an analyst to review.
+
+A suggestion is a span with ``status = "pending"`` and ``origin =
+"suggestion:<source>"``, in the current annotator's layer. Sources:
+
+- ``propagate``: every other whole-word occurrence of a string already
+  tagged (accepted) in the document or the corpus;
+- ``gazetteer``: phrases and types from a TSV (``phrase<TAB>type``) or
+  JSONL (``{"phrase": ..., "label": ...}``) file, matched in one pass;
+- ``spacy``: the entities of an installed spaCy pipeline or one saved at a path.
+
+A run is one logged action (undo takes the whole run back). A candidate is
+not added when the layer already has a span with the same fragments and
+label, whatever its status: a rejected suggestion is never proposed again
+and a re-run adds no duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.core.errors import InputError, InputErrors, TuiError
+from tui.core.model import Span
+from tui.core.text import decode_utf8
+
+SOURCES = ("propagate", "gazetteer", "spacy")
+
+#: A candidate: (start, end, label) in code points.
+Candidate = tuple[int, int, str]
+
+
+@dataclass
+class SuggestResult:
+    """What a run did: suggestions added and candidates left out, per reason."""
+
+    source: str
+    added: int = 0
+    existing: int = 0
+    """Candidates already in the layer (accepted or pending): not duplicated."""
+    rejected: int = 0
+    """Candidates the analyst rejected before: not proposed again."""
+    documents: int = 0
+    ids: list[str] = field(default_factory=list)
+    per_label: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """One line for the command line."""
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(self.per_label.items()))
+        return (
+            f"{self.source}: {self.added} suggestion(s) added in {self.documents} document(s)"
+            + (f" ({labels})" if labels else "")
+            + f"; {self.existing} already present, {self.rejected} previously rejected"
+        )
+
+
+# ---------------------------------------------------------------------------
+# matching
+
+
+def is_word_char(ch: str) -> bool:
+    """True for characters that continue a word (letters, digits, marks, underscore)."""
+    return ch.isalnum() or ch == "_" or (ch != "" and _MARK.match(ch) is not None)
+
+
+_MARK = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def whole_word(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is not part of a longer word on either side."""
+    if start >= end:
+        return False
+    if start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start]):
+        return False
+    if end < len(text) and is_word_char(text[end]) and is_word_char(text[end - 1]):
+        return False
+    return True
+
+
+class PhraseMatcher:
+    """Finds every whole-word occurrence of many phrases in one pass over a text.
+
+    Uses an Aho-Corasick automaton (pyahocorasick) when installed, else one
+    combined regular expression (longest phrases first). Overlapping matches
+    are resolved leftmost-longest, as spaCy's ``filter_spans`` does.
+
+    Args:
+        phrases: phrase -> label.
+        ignore_case: match regardless of case (offsets stay exact).
+    """
+
+    def __init__(self, phrases: dict[str, str], *, ignore_case: bool = False) -> None:
+        self.ignore_case = ignore_case
+        self.phrases = {(_fold(p) if ignore_case else p): label for p, label in phrases.items() if p}
+        self._automaton: Any = None
+        self._regex: re.Pattern[str] | None = None
+        if not self.phrases:
+            return
+        try:
+            import ahocorasick
+        except ImportError:
+            alts = sorted(self.phrases, key=len, reverse=True)
+            self._regex = re.compile("|".join(re.escape(p) for p in alts))
+        else:
+            auto = ahocorasick.Automaton()
+            for phrase, label in self.phrases.items():
+                auto.add_word(phrase, (len(phrase), label))
+            auto.make_automaton()
+            self._automaton = auto
+
+    def find(self, text: str) -> list[Candidate]:
+        """Return non-overlapping whole-word matches ``(start, end, label)``, in text order."""
+        if not self.phrases:
+            return []
+        # Case folding that changes lengths (ß -> ss) would shift offsets: fold
+        # only when it keeps every character one character.
+        hay = _fold(text) if self.ignore_case else text
+        if len(hay) != len(text):
+            hay = text
+        found: list[tuple[int, int]] = []
+        if self._automaton is not None:
+            for end_index, (length, _label) in self._automaton.iter(hay):
+                start = end_index - length + 1
+                if whole_word(hay, start, end_index + 1):
+                    found.append((start, end_index + 1))
+        else:
+            assert self._regex is not None
+            pos = 0
+            # finditer never reports overlapping matches, so try each start.
+            while pos < len(hay):
+                m = self._regex.search(hay, pos)
+                if m is None:
+                    break
+                for length in sorted({len(p) for p in self.phrases if hay.startswith(p, m.start())},
+                                     reverse=True):
+                    if whole_word(hay, m.start(), m.start() + length):
+                        found.append((m.start(), m.start() + length))
+                pos = m.start() + 1
+        found.sort(key=lambda se: (se[0], -(se[1] - se[0])))
+        out: list[Candidate] = []
+        last_end = -1
+        for start, end in found:
+            if start >= last_end:
+                out.append((start, end, self.phrases[hay[start:end]]))
+                last_end = end
+        return out
+
+
+def _fold(s: str) -> str:
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in s)
+
+
+# ---------------------------------------------------------------------------
+# gazetteers
+
+
+def load_gazetteer(path: str | Path) -> dict[str, str]:
+    """Read a gazetteer: TSV ``phrase<TAB>type`` or JSONL ``{"phrase", "label"}``.
+
+    A ``.jsonl``/``.json`` suffix, or a first non-blank line starting with
+    ``{``, means JSONL. Blank lines and lines starting with ``#`` (TSV) are
+    skipped. A phrase listed twice keeps its first type.
+
+    Args:
+        path: the file.
+
+    Returns:
+        phrase -> label.
+
+    Raises:
+        InputErrors: every bad line, with its number and reason.
+    """
+    p = Path(path)
+    text = decode_utf8(p.read_bytes(), str(p))
+    lines = text.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    jsonl = p.suffix.lower() in (".jsonl", ".json") or first.lstrip().startswith("{")
+    out: dict[str, str] = {}
+    errors: list[InputError] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or (not jsonl and line.startswith("#")):
+            continue
+        if jsonl:
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=str(p), line=n))
+                continue
+            if not isinstance(obj, dict):
+                errors.append(InputError("expected an object with phrase and label", path=str(p), line=n))
+                continue
+            phrase, label = obj.get("phrase"), obj.get("label", obj.get("type"))
+        else:
+            parts = line.split("\t")
+            if len(parts) != 2:
+                errors.append(InputError(
+                    f"expected phrase<TAB>type, found {len(parts)} field(s)", path=str(p), line=n))
+                continue
+            phrase, label = parts[0], parts[1].strip()
+        if not isinstance(phrase, str) or not phrase.strip():
+            errors.append(InputError("missing or empty phrase", path=str(p), line=n))
+            continue
+        if not isinstance(label, str) or not label.strip():
+            errors.append(InputError("missing or empty label", path=str(p), line=n))
+            continue
+        out.setdefault(phrase.strip(), label.strip())
+    if errors:
+        raise InputErrors(errors)
+    if not out:
+        raise InputError("no phrases", path=str(p))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# spaCy
+
+
+def load_spacy(model: str | None) -> Any:
+    """Load a spaCy pipeline by package name or saved path.
+
+    Raises:
+        TuiError: spaCy is missing, no model was named, or it cannot be loaded.
+    """
+    if not model:
+        raise TuiError("--model NAME|PATH is required for the spacy source "
+                       "(an installed pipeline such as en_core_web_sm, or a folder saved with nlp.to_disk)")
+    try:
+        import spacy
+    except ImportError:
+        raise TuiError("spaCy is not installed: pip install 'tui[spacy]' (or pip install spacy)") from None
+    try:
+        return spacy.load(model)
+    except OSError:
+        raise TuiError(
+            f"no spaCy pipeline {model!r}: not an installed package nor a saved pipeline folder "
+            f"(install one with `python -m spacy download {model}` where a network is available, "
+            "or give the path of a pipeline saved with nlp.to_disk)"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - spaCy raises many kinds for a broken folder
+        raise TuiError(f"cannot load spaCy pipeline {model!r}: {exc}") from None
+
+
+def spacy_candidates(nlp: Any, text: str) -> list[Candidate]:
+    """Entities of a spaCy pipeline as candidates (character offsets are code points)."""
+    doc = nlp(text)
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents if text[e.start_char:e.end_char].strip()]
+
+
+# ---------------------------------------------------------------------------
+# propagation
+
+
+def tagged_phrases(store: Any, doc_ids: Iterable[str], annotator: str) -> dict[str, str]:
+    """Strings tagged (accepted, one fragment) in the layer, each with its most frequent label."""
+    votes: dict[str, Counter] = {}
+    for doc_id in doc_ids:
+        for span in store.annotations(doc_id, annotators=[annotator], statuses=["accepted"]).spans:
+            if len(span.fragments) == 1 and span.text.strip():
+                votes.setdefault(span.text, Counter())[span.label] += 1
+    # Most frequent label; ties go to the alphabetically first, so runs are repeatable.
+    return {t: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for t, c in votes.items()}
+
+
+# ---------------------------------------------------------------------------
+# running a source
+
+
+def suggest(
+    store: Any,
+    source: str,
+    *,
+    docs: list[str] | None = None,
+    gazetteer: str | Path | dict[str, str] | None = None,
+    model: str | None = None,
+    nlp: Any = None,
+    scope: str = "corpus",
+    ignore_case: bool = False,
+) -> SuggestResult:
+    """Run a suggestion source over documents as one logged action.
+
+    Args:
+        store: the store; suggestions go into ``store.annotator``'s layer.
+        source: ``propagate``, ``gazetteer`` or ``spacy``.
+        docs: document names (default: every document).
+        gazetteer: the gazetteer file (or a phrase -> label mapping).
+        model: spaCy package name or path of a saved pipeline.
+        nlp: an already loaded spaCy pipeline (the app keeps one).
+        scope: for ``propagate``: ``corpus`` (strings tagged anywhere in
+            ``docs``) or ``document`` (each document's own strings only).
+        ignore_case: for ``gazetteer`` and ``propagate``.
+
+    Returns:
+        What was added and what was left out.
+
+    Raises:
+        TuiError: an unknown source, a missing gazetteer or model.
+        InputErrors: a bad gazetteer file (nothing written).
+        NotFound: an unknown document name.
+    """
+    if source not in SOURCES:
+        raise TuiError(f"unknown suggestion source {source!r} (one of: {', '.join(SOURCES)})")
+    names = docs or store.document_names()
+    documents = [store.document(n) for n in names]
+    who = store.annotator
+    per_doc: list[tuple[Any, list[Candidate]]] = []
+    if source == "gazetteer":
+        if gazetteer is None:
+            raise TuiError("--gazetteer FILE is required for the gazetteer source")
+        phrases = gazetteer if isinstance(gazetteer, dict) else load_gazetteer(gazetteer)
+        matcher = PhraseMatcher(phrases, ignore_case=ignore_case)
+        per_doc = [(d, matcher.find(d.text)) for d in documents]
+    elif source == "spacy":
+        pipeline = nlp if nlp is not None else load_spacy(model)
+        per_doc = [(d, spacy_candidates(pipeline, d.text)) for d in documents]
+    else:
+        if scope not in ("corpus", "document"):
+            raise TuiError(f"unknown scope {scope!r} (corpus or document)")
+        corpus_matcher = None
+        if scope == "corpus":
+            corpus_matcher = PhraseMatcher(
+                tagged_phrases(store, [d.id for d in documents], who), ignore_case=ignore_case)
+        for d in documents:
+            matcher = corpus_matcher or PhraseMatcher(
+                tagged_phrases(store, [d.id], who), ignore_case=ignore_case)
+            per_doc.append((d, matcher.find(d.text)))
+    return _write(store, source, per_doc)
+
+
+def propagate_span(store: Any, span_id: str, *, scope: str = "document") -> SuggestResult:
+    """Suggest the selected span's label on every other whole-word occurrence of its text.
+
+    The reader binds this to a key on the selected annotation.
+
+    Args:
+        store: the store; suggestions go into ``store.annotator``'s layer.
+        span_id: the span whose text and label to propagate.
+        scope: ``document`` (its own document) or ``corpus`` (every document).
+
+    Returns:
+        What was added and what was left out.
+    """
+    span = store.get(span_id)
+    if not isinstance(span, Span):
+        raise TuiError("only a span can be propagated")
+    if not span.text.strip():
+        raise TuiError("the span has no text to propagate")
+    matcher = PhraseMatcher({span.text: span.label})
+    if scope == "document":
+        documents = [store.document(span.doc_id)]
+    elif scope == "corpus":
+        documents = list(store.iter_documents())
+    else:
+        raise TuiError(f"unknown scope {scope!r} (corpus or document)")
+    return _write(store, "propagate", [(d, matcher.find(d.text)) for d in documents])
+
+
+def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) -> SuggestResult:
+    """Add the new candidates as pending spans, one action for the whole run."""
+    result = SuggestResult(source=source)
+    who = store.annotator
+    origin = f"suggestion:{source}"
+    todo: list[tuple[str, Span]] = []
+    for doc, cands in per_doc:
+        existing: dict[tuple, str] = {}
+        accepted: set[tuple] = set()
+        for s in store.annotations(doc.id, annotators=[who]).spans:
+            frags = tuple(tuple(f) for f in s.fragments)
+            key = (frags, s.label)
+            # A rejected one wins: it is the reason a candidate is left out.
+            if existing.get(key) != "rejected":
+                existing[key] = s.status
+            if s.status == "accepted":
+                accepted.add(frags)
+        fresh = 0
+        for start, end, label in cands:
+            key = (((start, end),), label)
+            status = existing.get(key)
+            if status is None and key[0] in accepted:
+                # The analyst already decided what this text is (under another label).
+                status = "accepted"
+            if status == "rejected":
+                result.rejected += 1
+                continue
+            if status is not None:
+                result.existing += 1
+                continue
+            existing[key] = "pending"
+            todo.append((doc.id, Span(label=label, fragments=[(start, end)], doc_id=doc.id,
+                                      annotator=who, origin=origin, status="pending")))
+            fresh += 1
+        if fresh:
+            result.documents += 1
+    if not todo:
+        return result
+    doc_ids = {d for d, _ in todo}
+    # A run on one document is undone from that document; a corpus run globally.
+    action_doc = next(iter(doc_ids)) if len(doc_ids) == 1 else None
+    with store.action(f"suggest {source} ({len(todo)})", action_doc) as tx:
+        for _, span in todo:
+            tx.add(span)
+            result.ids.append(span.id)
+            result.per_label[span.label] += 1
+    result.added = len(todo)
+    return result
