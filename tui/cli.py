@@ -166,10 +166,12 @@ def _db_path(ctx: click.Context) -> str:
 @click.option("--lenient", is_flag=True, help="Skip (and list) what breaks the schema instead of failing.")
 @click.option("--offsets", type=click.Choice(["codepoint", "utf16"]), default=None,
               help="Offset unit of the input, for formats that may use either.")
+@click.option("--update", is_flag=True,
+              help="Re-import files whose text changed, moving their annotations (orphans are listed).")
 @common_options
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt: str | None,
-               as_suggestions: bool, lenient: bool, offsets: str | None) -> None:
+               as_suggestions: bool, lenient: bool, offsets: str | None, update: bool = False) -> None:
     """Import files or folders as documents (all or nothing).
 
     A document's name is its path relative to the imported folder, without
@@ -196,6 +198,8 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
             schema_name = schema_obj.name
         options = ImportOptions(schema=schema_name, as_suggestions=as_suggestions, lenient=lenient,
                                 offsets=offsets)
+        if schema_obj is not None:
+            options.extra["schema"] = schema_obj  # a schema in force: importers check types against it
         items = read_paths(paths, fmt, options=options)
         if schema_opt:
             for doc, _ in items:
@@ -206,6 +210,10 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
                 store.save_schema(schema_obj)
             for schema in options.extra.get("schemas", []):
                 store.save_schema(schema)
+            if update:  # changed texts first, so import_documents then sees them unchanged
+                from tui.core.reanchor import update_changed
+
+                ctx.meta["reanchor"] = update_changed(store, items)
             if len(items) > 20 and sys.stderr.isatty():
                 with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
                     result = store.import_documents(_progress(items, bar), action=label)
@@ -216,6 +224,10 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
         for line in options.skipped:
             click.echo(f"skipped: {line}", err=True)
         click.echo(result.summary())
+        for report in ctx.meta.get("reanchor", []):
+            click.echo(report.summary())
+            for line in report.orphan_lines():
+                click.echo(line)
     finally:
         store.close()
 
@@ -340,6 +352,10 @@ def _write_output(out: str, write: Any) -> None:
         sys.stdout.flush()
         return
     target = Path(out)
+    if not target.parent.is_dir():
+        from tui.core.errors import InputError
+
+        raise InputError("no such directory", path=str(target.parent))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:

@@ -51,7 +51,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise InputError(exc.strerror or "cannot read", path=str(path)) from None
     if size > max_bytes:
         raise InputError(
-            f"file is {size / 1e6:.1f} MB, larger than the {max_bytes / 1e6:.0f} MB limit for one document",
+            f"file is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:.0f} MiB limit for one document",
             path=str(path),
         )
     try:

@@ -1,0 +1,173 @@
+"""The Textual application: opens the store and shows the reader.
+
+``tui`` (see :mod:`tui.cli`) calls :func:`run_app`; tests call
+:func:`make_app` and drive it with Pilot. The reader opens the document
+given, else the last one this annotator opened (a setting), else the
+first by name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+from textual.command import Provider
+
+from tui.app.messages import OpenDocument
+from tui.core.store import Store
+
+#: Database used when neither an argument nor ``TUI_DB`` names one.
+DEFAULT_DB = "annotations.db"
+
+
+def last_document_key(annotator: str) -> str:
+    """The setting that remembers an annotator's last opened document."""
+    return f"last_document:{annotator}"
+
+
+def _command_provider() -> type[Provider]:
+    """The command palette provider (imported when the palette first opens)."""
+    from tui.app.commands import ActionsProvider
+
+    return ActionsProvider
+
+
+class TuiApp(App[None]):
+    """Read and annotate news articles; every action is committed as it happens."""
+
+    CSS_PATH = "tui.tcss"
+    TITLE = "tui"
+    COMMANDS = App.COMMANDS | {_command_provider}
+    """The system commands plus one command per reader action."""
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        *,
+        annotator: str | None = None,
+        document: str | None = None,
+    ) -> None:
+        """Open the store (creating the database when missing).
+
+        Args:
+            db_path: the database (default: ``$TUI_DB`` or ``./annotations.db``).
+            annotator: who is working (default: ``$TUI_ANNOTATOR`` or the login name).
+            document: the document to open instead of the last opened one.
+        """
+        super().__init__()
+        self.db_path = Path(db_path or os.environ.get("TUI_DB") or DEFAULT_DB)
+        self.store: Store = Store(self.db_path, annotator=annotator)
+        self.annotator: str = self.store.annotator
+        self.start_document = document
+
+    def initial_document(self) -> str | None:
+        """The document to open: the one asked for, the last opened, or the first by name."""
+        store = self.store
+        if self.start_document:
+            return self.start_document
+        last = store.get_setting(last_document_key(self.annotator))
+        if last and store.find_document(last) is not None:
+            return last
+        names = store.document_names()
+        return names[0] if names else None
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        from tui.app.screens.reader import ReaderScreen
+
+        self.push_screen(ReaderScreen(self.initial_document()))
+
+    def _apply_keymap(self) -> None:
+        """Remap keys by binding id from ``$XDG_CONFIG_HOME/tui/keymap.toml``; a bad file is reported."""
+        try:
+            from tui.app.keymap import load_keymap
+        except ImportError:
+            return
+        try:
+            keymap = load_keymap()
+        except Exception as exc:  # noqa: BLE001 - a bad keymap must not stop the app
+            self.notify(f"keymap not applied: {exc}", severity="error", markup=False, timeout=10)
+            return
+        if keymap:
+            self.set_keymap(keymap)
+            from tui.app.keymap import unknown_ids
+
+            unknown = unknown_ids(keymap)
+            if unknown:
+                self.notify(f"keymap: no binding has the id(s) {', '.join(unknown)}",
+                            severity="warning", markup=False, timeout=10)
+
+    def on_open_document(self, message: OpenDocument) -> None:
+        from tui.app.screens.reader import ReaderScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.open_document(message.name)
+
+    def on_key(self, event: events.Key) -> None:
+        # Type-ahead: `t` `p` typed fast. Both keys bubble through the reader; `t`
+        # reaches the app first and opens the picker, then `p` arrives here, is
+        # checked against the picker's bindings (it has none for `p`) and would be
+        # dropped. A key that came through the reader while another screen is on
+        # top is replayed once that screen is ready.
+        from tui.app.screens.reader import ReaderScreen
+
+        top = self.screen
+        if getattr(event, "_tui_via_reader", False) and not isinstance(top, ReaderScreen):
+            event.stop()
+            event.prevent_default()  # App._on_key must not also check it against the dialog
+            # Replayed from the top, once the dialog has mounted and focused its input.
+            self.call_after_refresh(self.post_message, events.Key(event.key, event.character))
+
+    def on_unmount(self) -> None:
+        self.close_store()
+
+    def close_store(self) -> None:
+        """Close the database connection (safe to call twice)."""
+        try:
+            self.store.close()
+        except Exception:  # noqa: BLE001 - already closed
+            pass
+
+
+def make_app(
+    db_path: str | Path, *, annotator: str | None = None, document: str | None = None
+) -> TuiApp:
+    """Build the app on a database (tests drive it with ``run_test``).
+
+    Args:
+        db_path: the database file.
+        annotator: who is working.
+        document: the document to open (default: the last opened one).
+
+    Returns:
+        The app, not yet running.
+    """
+    return TuiApp(db_path, annotator=annotator, document=document)
+
+
+def run_app(db_path: str | Path, *, annotator: str | None = None, document: str | None = None) -> None:
+    """Run the reader until the user quits.
+
+    Args:
+        db_path: the database file.
+        annotator: who is working.
+        document: the document to open (default: the last opened one).
+    """
+    app = make_app(db_path, annotator=annotator, document=document)
+    try:
+        app.run()
+    finally:
+        app.close_store()
+
+
+def main() -> None:
+    """Run the app on ``$TUI_DB`` (or ``./annotations.db``) for ``make dev``."""
+    run_app(os.environ.get("TUI_DB") or DEFAULT_DB, annotator=os.environ.get("TUI_ANNOTATOR"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,79 @@
+"""The role prompt: a non-modal bar under the article, shown while a target is being picked.
+
+It serves event roles (after ``E``), relation targets (``R``) and
+coreference partners (``C``). It only shows state: the reader screen owns
+the keys (``tab``/``shift+tab`` cycle candidates, ``enter`` fills, a tag
+key makes a new mention, ``s`` skips, ``escape`` ends), so the article stays
+usable while it is open.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.app.dialogs.common import safe
+
+
+class RolePrompt(Static):
+    """Shows what is being filled, the current candidate and the keys."""
+
+    DEFAULT_CSS = """
+    RolePrompt {
+        height: auto; max-height: 4; display: none;
+        background: $boost; border-top: solid $accent; padding: 0 1;
+    }
+    RolePrompt.-open { display: block; }
+    """
+
+    def open(
+        self,
+        *,
+        title: str,
+        role: str,
+        detail: str,
+        candidate_text: str | None,
+        candidate_label: str | None,
+        position: tuple[int, int],
+        keys: str,
+    ) -> None:
+        """Show the prompt (or update it).
+
+        Args:
+            title: what is being built, e.g. "Attack event" (plain text).
+            role: the role or target being filled, e.g. "Attacker".
+            detail: allowed types and cardinality, e.g. "PER|ORG|GPE, any number".
+            candidate_text: the current candidate's document text (sanitised here), or None.
+            candidate_label: the candidate's type.
+            position: (index, count) of the candidate among the candidates; count 0 = none.
+            keys: the key hints.
+        """
+        text = Text()
+        text.append(f"{title} ▸ ", style="bold")
+        text.append(role, style="bold reverse")
+        if detail:
+            text.append(f"  ({detail})", style="dim")
+        text.append("   candidate: ")
+        index, count = position
+        if candidate_text is None:
+            text.append("none in this sentence", style="italic")
+        else:
+            text.append(f"“{safe(candidate_text, 40)}”", style="bold")
+            if candidate_label:
+                text.append(f" {candidate_label}")
+            if count:
+                text.append(f"  {index + 1}/{count}", style="dim")
+        text.append("\n")
+        text.append(keys, style="dim")
+        self.update(text)
+        self.add_class("-open")
+
+    def close(self) -> None:
+        """Hide the prompt."""
+        self.remove_class("-open")
+        self.update("")
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the prompt is showing."""
+        return self.has_class("-open")

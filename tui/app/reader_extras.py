@@ -1,0 +1,433 @@
+"""Reader keys for review and teamwork: review mode, propagation, layers, search, stats, adjudication.
+
+:class:`ReaderExtrasMixin` is mixed into :class:`~tui.app.screens.reader.ReaderScreen`;
+its keys are :data:`EXTRA_BINDINGS` (Textual reads ``BINDINGS`` only from
+widget classes, so the reader splices them into its own list). The mixin
+uses the reader's state (``doc``, ``anns``, ``by_id``, ``selected_id``,
+``view``) and its ``_run`` / ``_reload`` to commit and refresh.
+
+Layers: the reader shows one annotator's layer (``layer``, default the
+current annotator) and may overlay another one read-only (``overlay``);
+:func:`load_layers` reads both and :func:`overlay_highlights` draws the
+overlay. ``y`` copies the overlay annotation under the cursor into the
+current annotator's layer, ``Y`` copies the whole overlay (one logged
+action each, origin ``copy:<annotator>``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from textual.binding import Binding
+
+from tui.app.dialogs.common import safe
+from tui.core.errors import TuiError
+from tui.core.model import (
+    Argument,
+    Attribute,
+    DocAnnotations,
+    Equivalence,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    Span,
+)
+
+EXTRA_BINDINGS = [
+    Binding("r", "review_start", "Review", id="review",
+            tooltip="Walk the pending suggestions of this document: a accept, x reject, space skip, "
+                    "backspace back."),
+    Binding("P", "propagate", "Propagate", id="propagate", show=False,
+            tooltip="Suggest the selected span's type on every other whole-word occurrence of its text."),
+    Binding("ctrl+l", "layers", "Layers", id="layers", show=False,
+            tooltip="Choose whose layer to view, and another layer to overlay read-only."),
+    Binding("y", "copy_overlay", "Copy overlay", id="copy-overlay", show=False,
+            tooltip="Copy the overlay annotation under the cursor into your layer."),
+    Binding("Y", "copy_overlay_all", "Copy all overlay", id="copy-overlay-all", show=False,
+            tooltip="Copy every annotation of the overlay layer into your layer."),
+    Binding("ctrl+f", "corpus_search", "Corpus search", id="corpus-search",
+            tooltip="Search every document and annotation; enter opens a hit here."),
+    Binding("S", "stats", "Stats", id="stats",
+            tooltip="Agreement between the annotators of this document, and counts, with bar charts."),
+    Binding("J", "adjudicate", "Adjudicate", id="adjudicate", show=False,
+            tooltip="Walk the disagreements between annotators and build the gold layer."),
+]
+"""Keys added to the reader by issue 5 (review, suggestions, layers, search, agreement)."""
+
+EXTRA_HELP = """\
+
+## Review and teamwork
+
+- `r` **reviews** the pending suggestions: `a` accept, `x` reject, `space`
+  skip, `backspace` back; tag keys and `=` fix an item before accepting;
+  `escape` ends the review.
+- `P` **propagates** the selected span to every other occurrence of its text
+  (as suggestions).
+- `ctrl+l` chooses whose **layer** to view and which to overlay (read-only);
+  `y` copies the overlay annotation under the cursor into your layer, `Y` all.
+- `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
+  **adjudicates** disagreements into the `gold` layer.
+"""
+
+
+# -- layers ---------------------------------------------------------------------------
+
+
+def load_layers(store: Any, doc_id: str, layer: str, overlay: str | None) -> tuple[DocAnnotations, DocAnnotations]:
+    """Read the shown layer and the overlay layer of a document.
+
+    Args:
+        store: the store.
+        doc_id: the document.
+        layer: the annotator whose layer is shown (and edited).
+        overlay: the annotator whose layer is drawn read-only, or None.
+
+    Returns:
+        ``(shown, overlay)`` annotations; the overlay is empty when None.
+    """
+    shown = store.annotations(doc_id, annotators=[layer])
+    if overlay is None or overlay == layer:
+        return shown, DocAnnotations()
+    return shown, store.annotations(doc_id, annotators=[overlay])
+
+
+def overlay_highlights(anns: DocAnnotations, schema: Any) -> list[Any]:
+    """Highlights for a read-only overlay layer (rejected annotations are left out).
+
+    Args:
+        anns: the overlay layer.
+        schema: the document's schema (colours and short labels).
+
+    Returns:
+        :class:`Highlight` objects with ``overlay=True``.
+    """
+    from tui.app.widgets.article_view import Highlight
+
+    triggers = {e.trigger for e in anns.events}
+    out = []
+    for span in anns.spans:
+        if span.status == "rejected":
+            continue
+        kind = "event" if span.id in triggers else "span"
+        out.append(Highlight(
+            id=span.id,
+            fragments=tuple(tuple(f) for f in span.fragments),
+            label=schema.short_label(span.label, kind),
+            color=schema.color(span.label, kind),
+            pending=span.status == "pending",
+            overlay=True,
+            kind="trigger" if span.id in triggers else "span",
+        ))
+    return out
+
+
+def doc_annotators(store: Any, doc_id: str) -> Counter:
+    """Annotators with annotations in a document, with how many (rejected left out)."""
+    return Counter(a.annotator for a in store.annotations(doc_id).all() if a.status != "rejected")
+
+
+def copy_annotations(tx: Any, source: DocAnnotations, ids: Iterable[str], target: DocAnnotations,
+                     origin: str) -> list[str]:
+    """Copy annotations of another layer into the current one, inside an open store action.
+
+    What a copied annotation needs comes along (an event's trigger and
+    fillers, a relation's arguments); what hangs on it (attributes,
+    normalisations, notes) too. A span the target layer already has (same
+    fragments and type) is reused, not duplicated. Copies are accepted, with
+    new ids and the given origin, in the store's annotator's layer.
+
+    Args:
+        tx: the open store action.
+        source: the layer copied from.
+        ids: the annotations to copy (spans that are triggers bring their event).
+        target: the current layer (for reuse).
+        origin: e.g. ``copy:bob``.
+
+    Returns:
+        Ids written (new or reused), in order.
+    """
+    by_id = source.by_id()
+    event_of_trigger = {e.trigger: e for e in source.events}
+    have = {(tuple(tuple(f) for f in s.fragments), s.label): s.id
+            for s in target.spans if s.status != "rejected"}
+    memo: dict[str, str] = {}
+    written: list[str] = []
+
+    def copy(ann_id: str) -> str | None:
+        if ann_id in memo:
+            return memo[ann_id]
+        ann = by_id.get(ann_id)
+        if ann is None or ann.status == "rejected":
+            return None
+        doc_id = ann.doc_id
+        new: Any
+        if isinstance(ann, Span):
+            key = (tuple(tuple(f) for f in ann.fragments), ann.label)
+            if key in have:
+                memo[ann_id] = have[key]
+                return have[key]
+            new = Span(label=ann.label, fragments=[tuple(f) for f in ann.fragments], doc_id=doc_id,
+                       origin=origin)
+        elif isinstance(ann, Event):
+            trigger = copy(ann.trigger)
+            if trigger is None:
+                return None
+            args = [Argument(role=a.role, target=t) for a in ann.arguments
+                    if (t := copy(a.target)) is not None]
+            new = Event(type=ann.type, trigger=trigger, arguments=args, doc_id=doc_id, origin=origin)
+        elif isinstance(ann, Relation):
+            args = [Argument(role=a.role, target=t) for a in ann.arguments
+                    if (t := copy(a.target)) is not None]
+            if len(args) != 2:
+                return None
+            new = Relation(type=ann.type, arguments=args, doc_id=doc_id, origin=origin)
+        elif isinstance(ann, Equivalence):
+            members = [m for m in (copy(x) for x in ann.members) if m is not None]
+            if len(members) < 2:
+                return None
+            new = Equivalence(type=ann.type, members=members, doc_id=doc_id, origin=origin)
+        else:
+            target_id = copy(ann.target)
+            if target_id is None:
+                return None
+            if isinstance(ann, Attribute):
+                new = Attribute(target=target_id, name=ann.name, value=ann.value, doc_id=doc_id, origin=origin)
+            elif isinstance(ann, Normalization):
+                new = Normalization(target=target_id, resource=ann.resource, key=ann.key, label=ann.label,
+                                    doc_id=doc_id, origin=origin)
+            else:
+                new = Note(target=target_id, type=ann.type, text=ann.text, doc_id=doc_id, origin=origin)
+        new_id = tx.add(new).id
+        memo[ann_id] = new_id
+        written.append(new_id)
+        return new_id
+
+    wanted = []
+    for ann_id in ids:
+        wanted.append(ann_id)
+        if ann_id in event_of_trigger:
+            wanted.append(event_of_trigger[ann_id].id)
+    for ann_id in wanted:
+        copy(ann_id)
+    # What hangs on a copied annotation comes along.
+    for dep in (*source.attributes, *source.normalizations, *source.notes):
+        if dep.target in memo:
+            copy(dep.id)
+    return written
+
+
+def refresh_readers(app: Any, *, skip: Any = None) -> None:
+    """Re-read the annotations of every reader on the screen stack (after another screen wrote).
+
+    Args:
+        app: the app.
+        skip: a screen not to refresh (the one that is closing).
+    """
+    from tui.app.screens.reader import ReaderScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, ReaderScreen) and screen is not skip and screen.doc is not None:
+            screen._reload()
+
+
+# -- the mixin ------------------------------------------------------------------------------
+
+
+class ReaderExtrasMixin:
+    """The reader's review, propagation, layer, corpus search, stats and adjudication actions."""
+
+    layer: str | None
+    overlay: str | None
+    overlay_anns: DocAnnotations
+
+    def layer_name(self) -> str:
+        """The annotator whose layer is shown."""
+        return self.layer or self.annotator
+
+    def layer_status(self) -> str:
+        """Who is working, and which layers are shown, for the status line."""
+        who = self.annotator
+        text = who if self.layer_name() == who else f"{who} viewing {self.layer_name()}"
+        if self.overlay:
+            text += f" +{self.overlay}"
+        return text
+
+    # -- review ----------------------------------------------------------------------
+
+    def action_review_start(self) -> None:
+        """Review the pending items of this document, one key per decision."""
+        if self.doc is None:
+            return
+        from tui.app.screens.review import ReviewScreen
+        from tui.core.review import ReviewQueue
+
+        queue = ReviewQueue(self.store, [self.doc.name])
+        if queue.total == 0:
+            self.notify("nothing to review: this document has no pending suggestions",
+                        markup=False)
+            return
+
+        def done(_result: Any) -> None:
+            self._reload()
+
+        self.app.push_screen(ReviewScreen(queue), done)
+
+    # -- propagation ---------------------------------------------------------------------
+
+    def action_propagate(self) -> None:
+        """Suggest the selected span on every other whole-word occurrence of its text."""
+        from tui.core.suggest import propagate_span
+
+        selected = self.by_id.get(self.selected_id) if self.selected_id else None
+        if not isinstance(selected, Span) or selected.id in self.event_of_trigger:
+            self.notify("select an entity span first (] / [ or click)", severity="warning",
+                        markup=False)
+            return
+        try:
+            result = propagate_span(self.store, selected.id)
+        except TuiError as exc:
+            self.notify(f"not propagated: {exc}", severity="error", markup=False)
+            return
+        message = (f"propagated {selected.label} “{safe(selected.text, 40)}”: {result.added} suggestion(s)"
+                   + (f", {result.existing} already there" if result.existing else "")
+                   + (f", {result.rejected} rejected before" if result.rejected else ""))
+        self._reload(message)
+        self.notify(message, markup=False)
+
+    # -- layers -----------------------------------------------------------------------------
+
+    def action_layers(self) -> None:
+        """Pick whose layer to view and which layer to overlay read-only."""
+        if self.doc is None:
+            return
+        from tui.app.dialogs.picker import PickerDialog, PickerItem
+
+        counts = doc_annotators(self.store, self.doc.id)
+        me = self.annotator
+        names = sorted(set(counts) | {me})
+        shown = self.layer_name()
+        items = [
+            PickerItem(f"view\t{a}", f"view {safe(a, 40)}",
+                       detail=("shown · " if a == shown else "") + f"{counts.get(a, 0)} annotation(s)")
+            for a in names
+        ]
+        items += [
+            PickerItem(f"overlay\t{a}", f"overlay {safe(a, 40)}",
+                       detail=("on · " if a == self.overlay else "") + f"read-only, {counts.get(a, 0)}")
+            for a in names if a != shown
+        ]
+        if self.overlay:
+            items.append(PickerItem("overlay\t", "no overlay"))
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            what, _, who = value.partition("\t")
+            if what == "view":
+                self.layer = None if who == me else who
+                if self.overlay == who:
+                    self.overlay = None
+            else:
+                self.overlay = who or None
+            self.selected_id = None
+            self._reload(f"layer {safe(self.layer_name(), 30)}"
+                         + (f", overlay {safe(self.overlay, 30)}" if self.overlay else ""))
+
+        self.app.push_screen(
+            PickerDialog("Layers: view one, overlay another (read-only)", items), chosen)
+
+    def overlay_ids_at(self) -> list[str]:
+        """Overlay spans under the cursor, or overlapping the selection."""
+        view = self.view
+        sel = view.selection
+        lo, hi = sel if sel is not None else (view.cursor, view.cursor + 1)
+        return [s.id for s in self.overlay_anns.spans
+                if s.status != "rejected" and any(a < hi and lo < b for a, b in s.fragments)]
+
+    def action_copy_overlay(self) -> None:
+        """Copy the overlay annotation(s) under the cursor into your layer (one action)."""
+        ids = self.overlay_ids_at()
+        if not ids:
+            self.notify("no overlay annotation here (ctrl+l chooses an overlay)", markup=False)
+            return
+        self._copy(ids, "copy")
+
+    def action_copy_overlay_all(self) -> None:
+        """Copy every annotation of the overlay layer into your layer (one action)."""
+        ids = [a.id for a in self.overlay_anns.all()]
+        if not ids:
+            self.notify("no overlay layer (ctrl+l chooses one)", markup=False)
+            return
+        self._copy(ids, "copy all")
+
+    def _copy(self, ids: list[str], verb: str) -> None:
+        who = self.overlay or ""
+        me = self.annotator
+        if self.layer_name() != me:
+            self.notify("copies go into your own layer: view it first (ctrl+l)", severity="warning",
+                        markup=False)
+            return
+        source = self.overlay_anns
+        target = self.anns
+        written = self._run(
+            f"{verb} from {who} ({len(ids)})",
+            lambda tx: copy_annotations(tx, source, ids, target, f"copy:{who}"),
+        )
+        if written is not None:
+            self.notify(f"copied {len(written)} annotation(s) from {safe(who, 30)}", markup=False)
+
+    # -- other screens -------------------------------------------------------------------------
+
+    def action_corpus_search(self) -> None:
+        """Search the corpus; the chosen hit opens here, selected."""
+        from tui.app.screens.corpus_search import CorpusSearchScreen
+
+        self.app.push_screen(CorpusSearchScreen(), self.open_hit)
+
+    def open_hit(self, hit: Any) -> None:
+        """Open a corpus search hit: its document, with the hit selected.
+
+        Args:
+            hit: a :class:`tui.core.search.Hit`, or None (nothing chosen).
+        """
+        if hit is None:
+            return
+        if self.doc is None or self.doc.id != hit.doc_id:
+            self.open_document(hit.doc_name)
+        if self.doc is None or self.doc.id != hit.doc_id:
+            return
+        if hit.annotation_id is not None and hit.annotator and hit.annotator != self.layer_name():
+            self.layer = None if hit.annotator == self.annotator else hit.annotator
+            self._reload()
+        if hit.annotation_id is not None and hit.annotation_id in self.by_id:
+            self._select(hit.annotation_id)
+        else:
+            self.selected_id = None
+            self.view.select(hit.start, hit.end)
+        self.view.focus()
+
+    def action_stats(self) -> None:
+        """Show agreement and counts for this document (c switches to the corpus)."""
+        from tui.app.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.doc.name if self.doc else None))
+
+    def action_adjudicate(self) -> None:
+        """Walk the disagreements between this document's annotators into the gold layer."""
+        if self.doc is None:
+            return
+        from tui.app.screens.adjudicate import AdjudicationScreen, default_annotators
+
+        names = default_annotators(self.store, self.doc.id)
+        if len(names) < 2:
+            self.notify("adjudication needs two annotators' layers in this document", severity="warning",
+                        markup=False)
+            return
+
+        def done(_result: Any) -> None:
+            self._reload()
+
+        self.app.push_screen(AdjudicationScreen(self.doc.name, names), done)

@@ -1,0 +1,254 @@
+"""Review mode: the reader, walking pending suggestions with one key per decision.
+
+:class:`ReviewScreen` *is* a reader (a subclass), so the article shows the
+current item selected and every reader key still works to fix it before
+deciding: tag keys retype, ``=`` re-spans, ``u`` undoes. On top it adds
+priority keys, so they work whichever panel has focus: ``a`` accept, ``x``
+reject, ``space`` skip, ``backspace`` back to the previous decision, and a
+bar with the progress and the count per decision. Decisions go through
+:class:`tui.core.review.ReviewQueue`: ordinary logged store actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tui.app.dialogs.common import safe
+from tui.app.messages import AnnotationsChanged
+from tui.app.reader_extras import EXTRA_HELP, refresh_readers
+from tui.app.screens.reader import HELP as READER_HELP
+from tui.app.screens.reader import ReaderScreen
+from tui.core.errors import TuiError
+from tui.core.review import ReviewQueue
+
+REVIEW_HELP = """\
+## Review
+
+The current suggestion is selected in the article. `a` accepts it, `x`
+rejects it, `space` leaves it pending and moves on, `backspace` takes back
+the previous decision. Fix an item first with the reader's keys: a tag key
+(`1`-`9`, `t`) retypes it, `v` + motions then `=` moves its boundaries.
+`u` undoes, `escape` (or `q`) ends the review.
+
+"""
+
+#: Cells of the progress bar.
+BAR_WIDTH = 30
+_VERBS = {"accept": "accepted", "reject": "rejected", "skip": "skipped"}
+
+
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    """A Unicode block bar ``done / total`` wide ``width`` cells (eighths for the last cell).
+
+    Args:
+        done: items done.
+        total: all items.
+        width: cells.
+
+    Returns:
+        Exactly ``width`` characters.
+    """
+    if total <= 0:
+        return "░" * width
+    eighths = round(8 * width * min(done, total) / total)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
+    return bar + "░" * (width - len(bar))
+
+
+class ReviewBar(Static):
+    """Progress (done / total), the count per decision and the current item."""
+
+    DEFAULT_CSS = """
+    ReviewBar {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    """
+
+    def show(self, queue: ReviewQueue, current: str) -> None:
+        """Draw the queue's state.
+
+        Args:
+            queue: the review queue.
+            current: a (sanitised) description of the current item.
+        """
+        done, total = queue.progress
+        text = Text()
+        text.append("REVIEW ", style="bold")
+        text.append(progress_bar(done, total), style="green")
+        text.append(f" {done}/{total}  ", style="bold")
+        text.append(f"✓ {queue.counts['accept']} accepted  ", style="green")
+        text.append(f"✗ {queue.counts['reject']} rejected  ", style="red")
+        text.append(f"→ {queue.counts['skip']} skipped  ", style="dim")
+        text.append(current)
+        self.update(text)
+
+
+class ReviewScreen(ReaderScreen):
+    """The reader in review mode: one key per decision on each pending item, in document order."""
+
+    HELP = REVIEW_HELP + READER_HELP
+
+    BINDINGS = [
+        Binding("a", "review('accept')", "Accept", id="review-accept", priority=True,
+                tooltip="Accept the current suggestion and go to the next."),
+        Binding("x", "review('reject')", "Reject", id="review-reject", priority=True,
+                tooltip="Reject the current suggestion and go to the next."),
+        Binding("space", "review('skip')", "Skip", id="review-skip", priority=True,
+                tooltip="Leave the current suggestion pending and go to the next."),
+        Binding("backspace", "review_back", "Back", id="review-back", priority=True,
+                tooltip="Take back the previous decision and return to it."),
+        Binding("escape", "review_escape", "End review", id="review-close", priority=True,
+                tooltip="Clear the selection, finish role filling, or end the review."),
+        Binding("q", "close_review", "End review", id="review-quit", show=False,
+                tooltip="End the review (every decision is already saved)."),
+    ]
+    """Decision keys (priority: they work whichever panel has focus); the reader's keys stay."""
+
+    def __init__(self, queue: ReviewQueue, *, store: Any = None) -> None:
+        """Review the items of a queue.
+
+        Args:
+            queue: the pending items to walk (built by the caller, not empty).
+            store: the store (default: the app's).
+        """
+        first = queue.current
+        super().__init__(first.doc_name if first else None, store=store)
+        self.queue = queue
+        if first is not None:
+            self.layer = first.annotator
+        self.last_decision = ""
+
+    def compose(self) -> ComposeResult:
+        yield ReviewBar(id="review-bar")
+        yield from super().compose()
+
+    def on_mount(self) -> None:
+        # The reader's on_mount (which opens the document) runs after this one.
+        self.call_later(self.show_current)
+
+    # -- state ------------------------------------------------------------------------
+
+    def describe_item(self) -> Text:
+        """The current item, sanitised, for the bar."""
+        item = self.queue.current
+        if item is None:
+            return Text("review finished · backspace goes back · escape ends", style="bold")
+        ann = self.by_id.get(item.ann_id)
+        what = self.describe(ann) if ann is not None else item.label
+        text = Text()
+        text.append(safe(what, 60), style="bold")
+        text.append(f"  {safe(item.origin, 30)} · {safe(item.annotator, 20)}", style="dim")
+        if self.doc is not None and len(self.queue.docs or []) != 1:
+            text.append(f" · {safe(item.doc_name, 30)}", style="dim")
+        return text
+
+    def show_current(self) -> None:
+        """Bring the current item into the article, selected, and redraw the bar."""
+        item = self.queue.current
+        if item is not None:
+            if self.doc is None or self.doc.id != item.doc_id:
+                self.layer = item.annotator
+                self.open_document(item.doc_name)
+            elif self.layer_name() != item.annotator:
+                self.layer = item.annotator
+                self._reload()
+            if item.ann_id in self.by_id:
+                self._select(item.ann_id)
+        else:
+            self.selected_id = None
+        self._update_bar()
+        self._update_status()
+        self.refresh_bindings()
+
+    def _update_bar(self) -> None:
+        if self.is_mounted:
+            self.query_one("#review-bar", ReviewBar).show(self.queue, self.describe_item())
+
+    def _mode(self) -> str:
+        if self.pick is not None or self.view.selection is not None:
+            return super()._mode()
+        done, total = self.queue.progress
+        return f"REVIEW {done}/{total}"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return True if self.queue.current is not None else None
+        if action == "review_back":
+            return True if self.queue.done > 0 else None
+        if action in ("review_escape", "close_review", "help"):
+            return True
+        if action in ("library", "review_start", "layers", "corpus_search", "adjudicate"):
+            return None  # one thing at a time: end the review first
+        return super().check_action(action, parameters)
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def action_review(self, decision: str) -> None:
+        """Accept, reject or skip the current item, then show the next."""
+        item = self.queue.current
+        if item is None:
+            self.app.bell()
+            return
+        ann = self.by_id.get(item.ann_id)
+        what = self.describe(ann) if ann is not None else item.label
+        try:
+            self.queue.decide(decision)
+        except TuiError as exc:
+            self.notify(f"not saved: {exc}", severity="error", markup=False)
+            return
+        self.last_decision = decision
+        self._reload(f"{_VERBS[decision]} {safe(what, 60)}")
+        if decision != "skip" and self.doc is not None:
+            self.post_message(AnnotationsChanged(item.doc_id, f"review: {decision} {item.label}"))
+        self.show_current()
+        if self.queue.finished:
+            c = self.queue.counts
+            self.notify(f"review finished: {c['accept']} accepted, {c['reject']} rejected, "
+                        f"{c['skip']} skipped", markup=False)
+
+    def action_review_back(self) -> None:
+        """Take back the previous decision and make its item current again."""
+        try:
+            item = self.queue.back()
+        except TuiError as exc:
+            self.notify(f"cannot go back: {exc}", severity="error", markup=False)
+            return
+        if item is None:
+            return
+        self._reload(f"back to {safe(item.label, 30)}")
+        self.show_current()
+
+    def action_review_escape(self) -> None:
+        """Escape: finish role filling, else clear the selection, else end the review."""
+        if self.pick is not None:
+            self.action_pick_done()
+        elif self.view.selection is not None:
+            self.view.clear_selection()
+        else:
+            self.action_close_review()
+
+    def action_close_review(self) -> None:
+        """End the review (every decision is already committed)."""
+        refresh_readers(self.app, skip=self)
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        """Every key of the review screen and how to review."""
+        from tui.app.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.help_bindings(), REVIEW_HELP + READER_HELP + EXTRA_HELP))
+
+    # -- keep the bar current after the reader's own actions (fixes, undo) ----------------------
+
+    def _reload(self, message: str | None = None) -> None:
+        super()._reload(message)
+        self._update_bar()

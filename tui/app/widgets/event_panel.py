@@ -1,0 +1,407 @@
+"""The events panel: each event with its trigger and its role fillers in schema order.
+
+Missing mandatory roles and every schema problem of an event (from
+``tui.core.schema.validate``, computed by the reader) are flagged on its
+rows. Choosing a trigger or a filler posts :class:`EventPanel.AnnotationChosen`;
+``e`` on an event or a role posts :class:`EventPanel.ArgumentEditRequested`
+so the reader can (re)fill that role. The panel never touches the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from tui.app.widgets._text import DEFER_SECONDS, is_large, safe_text, swatch
+from tui.app.widgets.entity_panel import move_cursor
+from tui.core.model import DocAnnotations, Document, Event, Span
+
+#: At most this many events are listed (the count in the header stays exact).
+MAX_EVENTS = 200
+#: The first this many events are unfolded by default; the others build their
+#: rows when unfolded, so a rebuild after each action stays cheap.
+EXPAND_EVENTS = 40
+#: Filler and trigger text is cut to this many characters.
+TEXT_LIMIT = 50
+#: Marks a problem row and an event that has problems (readable without colour).
+WARN = "⚠ "
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Tree data of one row of the events panel.
+
+    ``kind`` is ``event``, ``trigger``, ``role`` (a filler, or an empty role
+    when ``target`` is None) or ``problem``.
+    """
+
+    kind: str
+    event_id: str
+    role: str | None = None
+    target: str | None = None
+
+
+class EventPanel(Widget, can_focus=False):
+    """Every event of the document: trigger, role fillers, flagged problems.
+
+    Role rows follow the schema's role order: each filler, each empty
+    mandatory role (flagged ``✗ missing``), then one row naming the empty
+    optional roles, then arguments whose role the schema does not know.
+    """
+
+    DEFAULT_CSS = """
+    EventPanel {
+        height: 1fr;
+        layout: vertical;
+    }
+    EventPanel > #event-panel-header {
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+    }
+    EventPanel > Tree {
+        height: 1fr;
+        background: transparent;
+    }
+    """
+
+    BINDINGS = [
+        Binding(
+            "e",
+            "edit_arguments",
+            "Edit arguments",
+            tooltip="Fill or change the role under the cursor (or the event's roles)",
+            id="event-panel-edit-arguments",
+        ),
+    ]
+    """Keys of the events panel (the tree's own keys move, fold and choose)."""
+
+    HELP = """\
+### Events panel
+Each event with its trigger and role fillers in schema order; `✗ missing`
+marks an empty mandatory role and `⚠` a schema problem. `enter` moves the
+reader to a trigger or filler, `e` (re)fills the role under the cursor,
+`space` folds an event.
+"""
+
+    class AnnotationChosen(Message):
+        """A trigger, filler or event was chosen; handle with ``on_event_panel_annotation_chosen``."""
+
+        def __init__(self, id: str) -> None:
+            super().__init__()
+            self.id = id
+            """The id of the chosen annotation (a span, or an event)."""
+
+    class ArgumentEditRequested(Message):
+        """The user asked to edit an event's arguments; handle with
+        ``on_event_panel_argument_edit_requested``."""
+
+        def __init__(self, event_id: str, role: str | None) -> None:
+            super().__init__()
+            self.event_id = event_id
+            """The event whose arguments to edit."""
+            self.role = role
+            """The role to fill, or None for the event's roles in order."""
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._timer: Any = None
+        """The pending deferred rebuild (large documents only)."""
+        self._collapsed: set[str] = set()
+        """Event ids the user folded, kept across :meth:`show` calls."""
+        self._expanded: set[str] = set()
+        """Event ids the user unfolded (beyond :data:`EXPAND_EVENTS`)."""
+        self._lazy: dict[str, Event] = {}
+        """Events whose rows are built when they are unfolded."""
+        self._by_id: dict[str, Any] = {}
+        self._schema: Any = None
+        self._per_ann: dict[str, list[Any]] = {}
+        self.event_count = 0
+        """How many events the last :meth:`show` listed."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Events"), id="event-panel-header")
+        tree: Tree[Any] = Tree(Text("Events"), id="event-panel-tree")
+        tree.show_root = False
+        # enter chooses the row; folding stays on space (the tree's own key).
+        tree.auto_expand = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> Tree[Any]:
+        """The tree that lists the events."""
+        return self.query_one("#event-panel-tree", Tree)
+
+    def show(
+        self, doc: Document | None, anns: DocAnnotations, schema: Any, problems: list[Any]
+    ) -> None:
+        """Rebuild the panel.
+
+        Args:
+            doc: the open document (None: nothing open).
+            anns: every annotation of it; rejected events are not listed.
+            schema: the document's schema (role order, colours).
+            problems: ``tui.core.schema.validate(schema, anns)``, or any list of
+                objects with ``annotation_id`` and ``message``.
+        """
+        if is_large(anns):
+            # Coalesce a burst of actions into one rebuild after a pause.
+            if self._timer is not None:
+                self._timer.stop()
+            self._timer = self.set_timer(
+                DEFER_SECONDS, partial(self._rebuild, doc, anns, schema, problems)
+            )
+            return
+        self._rebuild(doc, anns, schema, problems)
+
+    def _rebuild(
+        self, doc: Document | None, anns: DocAnnotations, schema: Any, problems: list[Any]
+    ) -> None:
+        self._timer = None
+        tree = self.tree
+        keep = tree.cursor_node.data if tree.cursor_node is not None else None
+        tree.clear()
+        by_id = anns.by_id()
+        per_ann: dict[str, list[Any]] = {}
+        for p in problems:
+            per_ann.setdefault(p.annotation_id, []).append(p)
+
+        def start(event: Event) -> int:
+            trig = by_id.get(event.trigger)
+            return trig.start if isinstance(trig, Span) else 1 << 62
+
+        events = sorted(
+            (e for e in anns.events if e.status != "rejected"), key=lambda e: (start(e), e.id)
+        )
+        self._by_id, self._schema, self._per_ann = by_id, schema, per_ann
+        self._lazy = {}
+        cursor_target: TreeNode[Any] | None = None
+        flagged = 0
+        for index, event in enumerate(events):
+            et = schema.event_type(event.type) if schema is not None else None
+            own = per_ann.get(event.id, []) + per_ann.get(event.trigger, [])
+            missing = _missing_roles(event, et)
+            # validate() already reports missing roles; count rows, not duplicates.
+            n_flags = len(own) or len(missing)
+            flagged += bool(n_flags)
+            if index >= MAX_EVENTS:
+                continue
+            data = EventRow("event", event.id)
+            label = self._event_label(event, by_id.get(event.trigger), schema, et, n_flags)
+            node = tree.root.add(label, data=data, allow_expand=True)
+            if keep == data:
+                cursor_target = node
+            expanded = event.id in self._expanded or (
+                index < EXPAND_EVENTS and event.id not in self._collapsed
+            )
+            if expanded:
+                for leaf in self._fill(node, event):
+                    if keep == leaf.data:
+                        cursor_target = leaf
+                node.expand()
+            else:
+                # Rows are built when the event is unfolded: a long document's
+                # thousands of events must not cost a tree node per role each time.
+                self._lazy[event.id] = event
+        if len(events) > MAX_EVENTS:
+            more = len(events) - MAX_EVENTS
+            tree.root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))
+        self.event_count = len(events)
+        header = Text.assemble(("Events ", "bold"), (f"{len(events)}", "dim"))
+        if flagged:
+            header.append(f" · {WARN}{flagged} flagged", style="bold red")
+        self.query_one("#event-panel-header", Static).update(header)
+        if cursor_target is not None:
+            move_cursor(tree, cursor_target)
+
+    def _fill(self, node: TreeNode[Any], event: Event) -> list[TreeNode[Any]]:
+        """Add the trigger, role and problem rows of ``event`` under ``node``."""
+        by_id, schema = self._by_id, self._schema
+        et = schema.event_type(event.type) if schema is not None else None
+        own = self._per_ann.get(event.id, []) + self._per_ann.get(event.trigger, [])
+        missing = _missing_roles(event, et)
+        rows = [
+            (EventRow("trigger", event.id, None, event.trigger), self._trigger_label(by_id.get(event.trigger)))
+        ]
+        roles = list(et.roles) if et else []
+        empty: list[str] = []
+        for role in roles:
+            fillers = [a for a in event.arguments if a.role == role.name]
+            for arg in fillers:
+                label = self._filler_label(role.name, by_id.get(arg.target), arg.target, schema)
+                rows.append((EventRow("role", event.id, role.name, arg.target), label))
+            if not fillers and role.name in missing:
+                rows.append((EventRow("role", event.id, role.name, None), self._empty_label(role.name, True)))
+            elif not fillers:
+                empty.append(role.name)
+        if empty:
+            # Optional empty roles share one row (ACE has eight Time roles per event).
+            rows.append((EventRow("role", event.id, None, None), self._optional_label(empty)))
+        known = {r.name for r in roles}
+        for arg in event.arguments:
+            if arg.role not in known:
+                label = self._filler_label(arg.role, by_id.get(arg.target), arg.target, schema)
+                label.append(" (role not in schema)", style="bold red")
+                rows.append((EventRow("role", event.id, arg.role, arg.target), label))
+        for p in own:
+            rows.append((EventRow("problem", event.id), _problem_label(p.message)))
+        return [node.add_leaf(label, data=row) for row, label in rows]
+
+    def highlight(self, ann_id: str | None) -> bool:
+        """Put the cursor on the row of an event (or a trigger), without posting.
+
+        Args:
+            ann_id: an event id or a trigger span id.
+
+        Returns:
+            True if a row was found.
+        """
+        if ann_id is None:
+            return False
+        for node in self.tree.root.children:
+            row = node.data
+            if not isinstance(row, EventRow):
+                continue
+            event = self._by_id.get(row.event_id)
+            if row.event_id == ann_id or getattr(event, "trigger", None) == ann_id:
+                move_cursor(self.tree, node)
+                return True
+        return False
+
+    # -- labels ---------------------------------------------------------------
+
+    @staticmethod
+    def _event_label(event: Event, trig: Any, schema: Any, et: Any, n_flags: int) -> Text:
+        color = schema.color(event.type, "event") if schema is not None else "#888888"
+        text = swatch(color)
+        if event.status == "pending":
+            text.append("? ", style="bold")
+        text.append_text(safe_text(event.type, style="bold"))
+        if et is None:
+            text.append(" (not in schema)", style="bold red")
+        if isinstance(trig, Span):
+            text.append(" ")
+            text.append_text(safe_text(trig.text, style="italic", limit=TEXT_LIMIT))
+            text.append(f" @{trig.start}", style="dim")
+        if n_flags:
+            text.append(f" {WARN}{n_flags}", style="bold red")
+        return text
+
+    @staticmethod
+    def _trigger_label(trig: Any) -> Text:
+        text = Text("trigger ", style="dim")
+        if isinstance(trig, Span):
+            text.append_text(safe_text(trig.text, limit=TEXT_LIMIT))
+        else:
+            text.append("(missing)", style="bold red")
+        return text
+
+    @staticmethod
+    def _filler_label(role: str, target: Any, target_id: str, schema: Any) -> Text:
+        text = safe_text(role, style="bold")
+        text.append(" ")
+        if isinstance(target, Span):
+            if target.status == "pending":
+                text.append("? ", style="bold")
+            text.append_text(safe_text(target.text, limit=TEXT_LIMIT))
+            short = schema.short_label(target.label, "span") if schema is not None else target.label
+            text.append(" ")
+            text.append_text(safe_text(short, style="dim"))
+        elif isinstance(target, Event):
+            text.append("event ", style="dim")
+            text.append_text(safe_text(target.type))
+        else:
+            text.append_text(safe_text(f"{target_id} (not in this document)", style="bold red"))
+        return text
+
+    @staticmethod
+    def _optional_label(roles: list[str]) -> Text:
+        text = Text(f"+{len(roles)} optional: ", style="dim")
+        shown = ", ".join(roles[:4]) + (", …" if len(roles) > 4 else "")
+        text.append_text(safe_text(shown, style="dim"))
+        return text
+
+    @staticmethod
+    def _empty_label(role: str, missing: bool) -> Text:
+        text = safe_text(role, style="bold" if missing else "dim")
+        text.append(" —", style="dim")
+        if missing:
+            text.append(" ✗ missing", style="bold red")
+        return text
+
+    # -- events ---------------------------------------------------------------
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Any]) -> None:
+        event.stop()
+        row = event.node.data
+        if not isinstance(row, EventRow):
+            return
+        if row.kind == "role" and row.target is None:
+            # An empty role: choosing it is asking to fill it.
+            self.post_message(self.ArgumentEditRequested(row.event_id, row.role))
+        elif row.target is not None:
+            self.post_message(self.AnnotationChosen(row.target))
+        else:
+            self.post_message(self.AnnotationChosen(row.event_id))
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[Any]) -> None:
+        event.stop()
+        if isinstance(event.node.data, EventRow):
+            self._collapsed.add(event.node.data.event_id)
+            self._expanded.discard(event.node.data.event_id)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Any]) -> None:
+        event.stop()
+        row = event.node.data
+        if isinstance(row, EventRow):
+            self._collapsed.discard(row.event_id)
+            self._expanded.add(row.event_id)
+            lazy = self._lazy.pop(row.event_id, None)
+            if lazy is not None and not event.node.children:
+                self._fill(event.node, lazy)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Any]) -> None:
+        event.stop()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim ``e`` when the cursor is on no event."""
+        if action == "edit_arguments":
+            node = self.tree.cursor_node if self.is_mounted else None
+            return True if node is not None and isinstance(node.data, EventRow) else None
+        return True
+
+    def action_edit_arguments(self) -> None:
+        """Post :class:`ArgumentEditRequested` for the row under the cursor."""
+        node = self.tree.cursor_node
+        if node is None or not isinstance(node.data, EventRow):
+            return
+        row = node.data
+        role = row.role if row.kind == "role" else None
+        self.post_message(self.ArgumentEditRequested(row.event_id, role))
+
+
+def _missing_roles(event: Event, et: Any) -> list[str]:
+    """Names of the mandatory roles (cardinality 1 or +) ``event`` has no filler for."""
+    return [
+        r.name
+        for r in (et.roles if et else ())
+        if r.cardinality in ("1", "+") and not any(a.role == r.name for a in event.arguments)
+    ]
+
+
+def _problem_label(message: str) -> Text:
+    text = Text(WARN, style="bold red")
+    text.append_text(safe_text(message, style="red"))
+    return text

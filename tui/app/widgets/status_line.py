@@ -1,0 +1,86 @@
+"""The status line under the reader: document, position, selection, mode, annotator."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from tui.app.widgets._text import safe_text
+
+#: The selected text is cut to this many characters.
+SELECTION_LIMIT = 40
+SEP = " │ "
+
+
+class StatusLine(Widget, can_focus=False):
+    """One row: ``name │ 12:5 @340 │ sel 5 “Basra” │ VISUAL │ alice │ message``.
+
+    Every part that comes from a document (its name, the selected text, a
+    message quoting it) is sanitized and rendered as ``Text``, never markup.
+    """
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        width: 1fr;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.text = Text()
+        """The rendered line (tests read its ``plain``)."""
+
+    def show(
+        self,
+        *,
+        document: str,
+        cursor: int,
+        line: int,
+        column: int,
+        selection_text: str | None,
+        mode: str,
+        annotator: str,
+        message: str = "",
+    ) -> None:
+        """Update the line.
+
+        Args:
+            document: the document's name.
+            cursor: the cursor's code-point offset.
+            line: 1-based line number of the cursor.
+            column: 1-based column of the cursor.
+            selection_text: the selected text, or None when nothing is selected.
+            mode: e.g. ``NORMAL``, ``VISUAL``, ``ROLE Attacker``.
+            annotator: who is annotating.
+            message: a short note (last action, error), may quote document text.
+        """
+        text = safe_text(document, style="bold", limit=40)
+        text.append(SEP, style="dim")
+        text.append(f"{line}:{column}")
+        text.append(f" @{cursor}", style="dim")
+        if selection_text is not None:
+            text.append(SEP, style="dim")
+            text.append(f"sel {len(selection_text)} ", style="dim")
+            text.append("“", style="dim")
+            text.append_text(safe_text(selection_text, limit=SELECTION_LIMIT))
+            text.append("”", style="dim")
+        text.append(SEP, style="dim")
+        text.append_text(safe_text(mode, style="bold reverse"))
+        text.append(SEP, style="dim")
+        text.append_text(safe_text(annotator))
+        if message:
+            text.append(SEP, style="dim")
+            text.append_text(safe_text(message, style="italic", limit=120))
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.text
