@@ -8,6 +8,7 @@ polling capture-pane for what the screen must show, with a generous deadline
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -53,8 +54,12 @@ def test_tag_a_word_in_the_real_terminal(seed_db, tmp_path):
         "TERM": "xterm-256color",
     }
     done = tmp_path / "exited"
+    # The environment goes in the command: a tmux server that is already running
+    # (another test's, a developer's) ignores the environment of this client.
+    assigns = " ".join(f"{k}={shlex.quote(env[k])}" for k in
+                       ("PYTHONPATH", "TUI_ANNOTATOR", "XDG_CONFIG_HOME", "TERM", "PATH") if k in env)
     command = (
-        f"{sys.executable} -m tui --db {seed_db}; echo $? > {done}; sleep 30"
+        f"env {assigns} {sys.executable} -m tui --db {seed_db}; echo $? > {done}; sleep 30"
     )
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50", command],
