@@ -292,3 +292,13 @@ def test_reimport_with_fresh_ids_matches_by_source_id(store):
     assert second.annotations_added == 0 and second.annotations_unchanged == 3
     anns = store.annotations(store.document("b").id)
     assert len(anns.spans) == 2 and len(anns.equivalences) == 1
+
+
+def test_last_changes_describe_each_action_undo_and_redo(store, doc):
+    """An incremental reader can follow actions, undo and redo from store.last_changes."""
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    assert [(c["table"], c["before"], c["after"]["id"]) for c in store.last_changes] == [("spans", None, a.id)]
+    store.undo(doc.id)
+    assert [(c["table"], c["before"]["id"], c["after"]) for c in store.last_changes] == [("spans", a.id, None)]
+    store.redo(doc.id)
+    assert store.last_changes[0]["after"]["label"] == "PER"

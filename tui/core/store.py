@@ -297,6 +297,8 @@ class Store:
         self.readonly = readonly
         self._tx: _Transaction | None = None
         self._texts: dict[str, tuple[str, str]] = {}
+        self.last_changes: list[dict[str, Any]] = []
+        """Row changes of the last action, undo or redo: ``{"table", "before", "after"}``."""
         self.conn = self._connect()
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self.backup: Path | None = None
@@ -444,6 +446,9 @@ class Store:
                 tx.finish()
             finally:
                 self._tx = None
+        # What the action changed, for a reader that updates incrementally
+        # instead of re-reading every annotation of a long document.
+        self.last_changes = tx.changes
 
     # -- settings -------------------------------------------------------------
 
@@ -868,6 +873,8 @@ class Store:
                              (json.dumps(op.changes, ensure_ascii=False, separators=(",", ":")), op.seq))
             self._apply(op.changes, reverse=True)
             conn.execute("UPDATE oplog SET state = 'undone' WHERE seq = ?", (op.seq,))
+            self.last_changes = [{"table": c["table"], "before": c["after"], "after": c["before"]}
+                                 for c in reversed(op.changes)]
         self._schemas.clear()
         return op
 
@@ -880,6 +887,7 @@ class Store:
                 return None
             self._apply(op.changes, reverse=False)
             conn.execute("UPDATE oplog SET state = 'done' WHERE seq = ?", (op.seq,))
+            self.last_changes = list(op.changes)
         self._schemas.clear()
         return op
 
