@@ -103,17 +103,19 @@ async def test_clicking_a_highlight_selects_it(seed_db):
         assert screen.selected_id == cairo and view.selected_id == cairo
 
 
-async def test_pending_and_other_annotators_are_drawn_differently(seed_db):
-    """Highlights: pending suggestions are marked pending, another annotator's work is an overlay."""
+async def test_pending_suggestions_are_drawn_differently(seed_db):
+    """Highlights: a pending suggestion is marked pending; another annotator's span is not in my layer."""
+    with Store(seed_db, annotator="alice") as alice:
+        doc = alice.document("basra-offensive")
+        alice.add(Span(label="PER", fragments=[(0, 5)], doc_id=doc.id, status="pending",
+                       origin="suggestion:test"))
+        alice.add(Span(label="GPE", fragments=[(34, 39)], doc_id=doc.id))
     with Store(seed_db, annotator="bob") as bob:
-        doc = bob.document("basra-offensive")
-        bob.add(Span(label="GPE", fragments=[(34, 39)], doc_id=doc.id))
-        bob.add(Span(label="PER", fragments=[(0, 5)], doc_id=doc.id, status="pending",
-                     origin="suggestion:test"))
+        bob.add(Span(label="ORG", fragments=[(6, 14)], doc_id=doc.id))
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         screen = reader_of(pilot.app)
         marks = {h.fragments: (h.pending, h.overlay, h.label) for h in screen._highlights()}
-        assert marks == {((34, 39),): (False, True, "GPE"), ((0, 5),): (True, False, "PER")}
+        assert marks == {((34, 39),): (False, False, "GPE"), ((0, 5),): (True, False, "PER")}
 
 
 async def test_type_ahead_keys_reach_the_dialog_they_opened(seed_db):

@@ -36,8 +36,11 @@ def wait_for(session: str, predicate, what: str) -> str:
     deadline = time.monotonic() + DEADLINE_S
     screen = ""
     while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if predicate(screen):
+        # capture-pane can fail for a moment while the session starts: poll again.
+        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                capture_output=True, text=True)
+        screen = result.stdout if result.returncode == 0 else result.stderr
+        if result.returncode == 0 and predicate(screen):
             return screen
         time.sleep(0.1)
     pytest.fail(f"the terminal never showed {what}; it showed:\n{screen}")

@@ -6,8 +6,8 @@ widget classes, so the reader splices them into its own list). The mixin
 uses the reader's state (``doc``, ``anns``, ``by_id``, ``selected_id``,
 ``view``) and its ``_run`` / ``_reload`` to commit and refresh.
 
-Layers: the reader shows one annotator's layer (``layer``, default the
-current annotator) and may overlay another one read-only (``overlay``);
+Layers: the reader shows one annotator's layer (``shown_layer``, default the
+current annotator) and may overlay another one read-only (``overlay_layer``);
 :func:`load_layers` reads both and :func:`overlay_highlights` draws the
 overlay. ``y`` copies the overlay annotation under the cursor into the
 current annotator's layer, ``Y`` copies the whole overlay (one logged
@@ -48,9 +48,9 @@ EXTRA_BINDINGS = [
             tooltip="Copy the overlay annotation under the cursor into your layer."),
     Binding("Y", "copy_overlay_all", "Copy all overlay", id="copy-overlay-all", show=False,
             tooltip="Copy every annotation of the overlay layer into your layer."),
-    Binding("ctrl+f", "corpus_search", "Corpus search", id="corpus-search",
+    Binding("ctrl+f", "corpus_search", "Corpus search", id="corpus-search", show=False,
             tooltip="Search every document and annotation; enter opens a hit here."),
-    Binding("S", "stats", "Stats", id="stats",
+    Binding("S", "stats", "Stats", id="stats", show=False,
             tooltip="Agreement between the annotators of this document, and counts, with bar charts."),
     Binding("J", "adjudicate", "Adjudicate", id="adjudicate", show=False,
             tooltip="Walk the disagreements between annotators and build the gold layer."),
@@ -239,20 +239,20 @@ def refresh_readers(app: Any, *, skip: Any = None) -> None:
 class ReaderExtrasMixin:
     """The reader's review, propagation, layer, corpus search, stats and adjudication actions."""
 
-    layer: str | None
-    overlay: str | None
+    shown_layer: str | None
+    overlay_layer: str | None
     overlay_anns: DocAnnotations
 
     def layer_name(self) -> str:
         """The annotator whose layer is shown."""
-        return self.layer or self.annotator
+        return self.shown_layer or self.annotator
 
     def layer_status(self) -> str:
         """Who is working, and which layers are shown, for the status line."""
         who = self.annotator
         text = who if self.layer_name() == who else f"{who} viewing {self.layer_name()}"
-        if self.overlay:
-            text += f" +{self.overlay}"
+        if self.overlay_layer:
+            text += f" +{self.overlay_layer}"
         return text
 
     # -- review ----------------------------------------------------------------------
@@ -316,10 +316,10 @@ class ReaderExtrasMixin:
         ]
         items += [
             PickerItem(f"overlay\t{a}", f"overlay {safe(a, 40)}",
-                       detail=("on · " if a == self.overlay else "") + f"read-only, {counts.get(a, 0)}")
+                       detail=("on · " if a == self.overlay_layer else "") + f"read-only, {counts.get(a, 0)}")
             for a in names if a != shown
         ]
-        if self.overlay:
+        if self.overlay_layer:
             items.append(PickerItem("overlay\t", "no overlay"))
 
         def chosen(value: str | None) -> None:
@@ -327,14 +327,14 @@ class ReaderExtrasMixin:
                 return
             what, _, who = value.partition("\t")
             if what == "view":
-                self.layer = None if who == me else who
-                if self.overlay == who:
-                    self.overlay = None
+                self.shown_layer = None if who == me else who
+                if self.overlay_layer == who:
+                    self.overlay_layer = None
             else:
-                self.overlay = who or None
+                self.overlay_layer = who or None
             self.selected_id = None
             self._reload(f"layer {safe(self.layer_name(), 30)}"
-                         + (f", overlay {safe(self.overlay, 30)}" if self.overlay else ""))
+                         + (f", overlay {safe(self.overlay_layer, 30)}" if self.overlay_layer else ""))
 
         self.app.push_screen(
             PickerDialog("Layers: view one, overlay another (read-only)", items), chosen)
@@ -364,7 +364,7 @@ class ReaderExtrasMixin:
         self._copy(ids, "copy all")
 
     def _copy(self, ids: list[str], verb: str) -> None:
-        who = self.overlay or ""
+        who = self.overlay_layer or ""
         me = self.annotator
         if self.layer_name() != me:
             self.notify("copies go into your own layer: view it first (ctrl+l)", severity="warning",
@@ -400,7 +400,7 @@ class ReaderExtrasMixin:
         if self.doc is None or self.doc.id != hit.doc_id:
             return
         if hit.annotation_id is not None and hit.annotator and hit.annotator != self.layer_name():
-            self.layer = None if hit.annotator == self.annotator else hit.annotator
+            self.shown_layer = None if hit.annotator == self.annotator else hit.annotator
             self._reload()
         if hit.annotation_id is not None and hit.annotation_id in self.by_id:
             self._select(hit.annotation_id)

@@ -81,6 +81,8 @@ class LibraryScreen(Screen[str | None]):
         Binding("s", "cycle_status", "Status", tooltip="Cycle the status: new, in progress, done", id="library-status"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter documents by name", id="library-filter"),
         Binding("escape,q", "close", "Back", tooltip="Back to the reader", id="library-close"),
+        Binding("r", "review", "Review", id="library-review",
+                tooltip="Review the pending suggestions of the listed documents, from the one under the cursor"),
     ]
     """Keys of the library (the table's arrows and page keys move the cursor)."""
 
@@ -236,6 +238,21 @@ goes back to the list); `enter` opens the document, `s` cycles its status
     def action_focus_filter(self) -> None:
         """Move the focus to the filter box."""
         self.query_one("#library-filter", Input).focus()
+
+    def action_review(self) -> None:
+        """Review the pending suggestions of the listed documents, from the one under the cursor."""
+        from tui.app.screens.review import ReviewScreen
+        from tui.core.review import ReviewQueue
+
+        names = [i.name for i in self.shown]
+        row = self.query_one("#library-table", DataTable).cursor_row
+        if 0 < row < len(names):
+            names = names[row:] + names[:row]
+        queue = ReviewQueue(self.store, names) if names else None
+        if queue is None or queue.total == 0:
+            self.notify("nothing to review: no pending suggestions in these documents", markup=False)
+            return
+        self.app.push_screen(ReviewScreen(queue, store=self._store), lambda _: self.reload())
 
     def action_close(self) -> None:
         """Back to the reader without opening anything."""

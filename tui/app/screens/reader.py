@@ -35,6 +35,13 @@ from tui.app.dialogs.picker import PickerDialog, PickerItem
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.dialogs.search import SearchDialog, SearchQuery, find_hits
 from tui.app.messages import AnnotationsChanged, OpenDocument
+from tui.app.reader_extras import (
+    EXTRA_BINDINGS,
+    EXTRA_HELP,
+    ReaderExtrasMixin,
+    load_layers,
+    overlay_highlights,
+)
 from tui.app.widgets.article_view import ArticleView, Highlight
 from tui.app.widgets.entity_panel import EntityPanel
 from tui.app.widgets.event_panel import EventPanel
@@ -108,7 +115,7 @@ def _cardinality(card: str) -> str:
     return {"1": "exactly one", "?": "optional", "*": "any number", "+": "at least one"}.get(card, card)
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ReaderExtrasMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
@@ -165,6 +172,7 @@ class ReaderScreen(Screen[None]):
         Binding("L", "toggle_labels", "Labels", id="toggle-labels", show=False,
                 tooltip="Show or hide the short type labels inline (e.g. Basra[GPE])."),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)."),
+        *EXTRA_BINDINGS,
         # The role prompt's keys: priority so they win over the view's escape and the
         # screen's focus keys, but only enabled while the prompt is open.
         Binding("tab", "pick_cycle(1)", "Next candidate", id="role-next", show=False, priority=True,
@@ -211,6 +219,11 @@ class ReaderScreen(Screen[None]):
         self.pick: Pick | None = None
         self.message = ""
         self._binding_state: tuple = ()
+        self.shown_layer: str | None = None
+        """Whose layer is shown and edited (None: the current annotator's)."""
+        self.overlay_layer: str | None = None
+        """Another annotator's layer drawn read-only over it, or None."""
+        self.overlay_anns = DocAnnotations()
 
     # -- structure ------------------------------------------------------------
 
@@ -300,7 +313,7 @@ class ReaderScreen(Screen[None]):
 
     def _load_annotations(self) -> None:
         assert self.doc is not None and self.schema is not None
-        self.anns = self.store.annotations(self.doc.id)
+        self.anns, self.overlay_anns = load_layers(self.store, self.doc.id, self.layer_name(), self.overlay_layer)
         self.by_id = self.anns.by_id()
         self.event_of_trigger = {e.trigger: e for e in self.anns.events}
         self.problems = validate(self.schema, self.anns)
@@ -323,11 +336,11 @@ class ReaderScreen(Screen[None]):
                     label=self.schema.short_label(span.label, kind),
                     color=self.schema.color(span.label, kind),
                     pending=span.status == "pending",
-                    overlay=span.annotator != self.annotator and span.origin == "manual",
+                    overlay=False,
                     kind="trigger" if trigger else "span",
                 )
             )
-        return out
+        return out + overlay_highlights(self.overlay_anns, self.schema)
 
     def _reload(self, message: str | None = None) -> None:
         """Re-read the annotations after a committed action and push them everywhere."""
@@ -435,7 +448,7 @@ class ReaderScreen(Screen[None]):
             column=column,
             selection_text=sel_text,
             mode=self._mode(),
-            annotator=self.annotator,
+            annotator=self.layer_status(),
             message=self.message,
         )
 
@@ -1489,7 +1502,7 @@ class ReaderScreen(Screen[None]):
         """Show every key of this screen and a short how-to."""
         from tui.app.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.help_bindings(), HELP))
+        self.app.push_screen(HelpScreen(self.help_bindings(), HELP + EXTRA_HELP))
 
     def action_toggle_panel(self, panel_id: str) -> None:
         """Show or hide one of the side panels."""

@@ -67,7 +67,7 @@ class ReviewBar(Static):
     DEFAULT_CSS = """
     ReviewBar {
         dock: top;
-        height: 1;
+        height: 2;
         padding: 0 1;
         background: $panel;
     }
@@ -89,6 +89,11 @@ class ReviewBar(Static):
         text.append(f"✗ {queue.counts['reject']} rejected  ", style="red")
         text.append(f"→ {queue.counts['skip']} skipped  ", style="dim")
         text.append(current)
+        text.append("\n")
+        for key, what in (("a", "accept"), ("x", "reject"), ("space", "skip"), ("backspace", "back"),
+                          ("1-9/t", "retype"), ("v =", "re-span"), ("u", "undo"), ("esc", "end review")):
+            text.append(f" {key} ", style="bold reverse")
+            text.append(f" {what}  ", style="dim")
         self.update(text)
 
 
@@ -124,7 +129,7 @@ class ReviewScreen(ReaderScreen):
         super().__init__(first.doc_name if first else None, store=store)
         self.queue = queue
         if first is not None:
-            self.layer = first.annotator
+            self.shown_layer = first.annotator
         self.last_decision = ""
 
     def compose(self) -> ComposeResult:
@@ -156,10 +161,10 @@ class ReviewScreen(ReaderScreen):
         item = self.queue.current
         if item is not None:
             if self.doc is None or self.doc.id != item.doc_id:
-                self.layer = item.annotator
+                self.shown_layer = item.annotator
                 self.open_document(item.doc_name)
             elif self.layer_name() != item.annotator:
-                self.layer = item.annotator
+                self.shown_layer = item.annotator
                 self._reload()
             if item.ann_id in self.by_id:
                 self._select(item.ann_id)
