@@ -31,7 +31,7 @@ test: $(VENV)/.dev-stamp
 
 dev: $(VENV)/.dev-stamp
 	@test -f $(DB) || $(BIN)/tui --db $(DB) import seeds/
-	$(BIN)/textual run --dev tui.app.app:main
+	$(BIN)/textual run --dev tui.app.app:TuiApp
 
 lint: $(VENV)/.dev-stamp
 	$(BIN)/ruff check .
@@ -48,7 +48,7 @@ soak: $(VENV)/.dev-stamp
 # Refresh the lock file from a fresh resolve (run deliberately, then commit).
 lock:
 	rm -rf /tmp/tui-lock-venv && $(PYTHON) -m venv /tmp/tui-lock-venv
-	/tmp/tui-lock-venv/bin/pip install -q -e '.[dev,plots]'
+	/tmp/tui-lock-venv/bin/pip install -q --upgrade pip && /tmp/tui-lock-venv/bin/pip install -q -e '.[dev,spacy,fast]'
 	/tmp/tui-lock-venv/bin/pip freeze --exclude-editable | grep -v '^tui' > $(LOCK)
 
 clean:

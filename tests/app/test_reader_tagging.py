@@ -196,3 +196,26 @@ async def test_tricky_text_tags_keep_exact_offsets(tricky_db):
         ("巴士拉", "GPE", "巴士拉"), ("Basra", "GPE", "Basra"),
     ]
     assert spans[1].start == TRICKY_TEXT.index("Basra is")
+
+
+async def test_keys_in_a_burst_tag_the_word_under_the_cursor_not_the_previous_tag(seed_db):
+    """Tag, move on and tag again typed in one burst: the second key tags the new word, it does not retype."""
+    app = make_app(seed_db, annotator="alice")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        # Drive the keys without waiting for idle between them, like a terminal burst.
+        for key in ["w"] * 6 + ["3"] + ["w"] * 14 + ["2"]:
+            app._driver.send_message(_key(app, key))
+        await pilot.pause(0.5)
+    spans = {s.label: s for s in db_annotations(seed_db).spans}
+    assert set(spans) == {"GPE", "ORG"}, "the second key retyped the first tag instead of tagging a new word"
+    assert spans["GPE"].text == "Basra"
+    assert spans["ORG"].start > spans["GPE"].end
+
+
+def _key(app, key):
+    from textual import events
+
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    return event

@@ -674,6 +674,11 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             return
         selected = self.by_id.get(self.selected_id) if self.selected_id else None
         sel = view.selection
+        if isinstance(selected, Span) and sel is None and not self._contains(selected, view.cursor):
+            # Keys typed in a burst: the cursor has left the selected span but the
+            # CursorMoved message that deselects it is still queued. Read the view now.
+            self.selected_id = None
+            selected = None
         if isinstance(selected, Span) and (sel is None or sel == (selected.start, selected.end)):
             self._retype(selected, label)
             return
