@@ -263,17 +263,6 @@ def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations
     Raises:
         InputErrors: every problem, each with file and line.
     """
-    from tui.core.formats.text import collect
+    from tui.core.formats.text import read_each
 
-    items: list[tuple[Document, DocAnnotations]] = []
-    errors: list[InputError] = []
-    for f, name in collect(paths, SUFFIXES):
-        try:
-            items.extend(read_file(f, name, options))
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-        except InputError as exc:
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
-    return items
+    return read_each(paths, SUFFIXES, lambda f, name: read_file(f, name, options))

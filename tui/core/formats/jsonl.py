@@ -336,18 +336,9 @@ SUFFIXES = (".jsonl",)
 
 def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
     """Registry entry: JSONL files, or folders of them."""
-    from tui.core.formats.text import collect
+    from tui.core.formats.text import read_each
 
-    items: list[tuple[Document, DocAnnotations]] = []
-    errors: list[InputError] = []
-    for f, _name in collect(paths, SUFFIXES):
-        try:
-            items.extend(read_jsonl(f))
-        except InputErrors as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise InputErrors(errors)
-    return items
+    return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(f)))
 
 
 def export(store: Any, docs: Iterable[Document], out: Any, options: Any) -> Any:

@@ -6,7 +6,7 @@ separators and without extension; a single file gives its stem.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tui.core.errors import InputError
@@ -41,6 +41,28 @@ def collect(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> list[tupl
         else:
             raise InputError("no such file or directory", path=str(path))
     return out
+
+
+def read_each(paths: Iterable[str | Path], suffixes: tuple[str, ...], read_one: Callable[[Path, str], list]) -> list:
+    """Read every file of :func:`collect` with ``read_one(path, name)``, collecting every problem.
+
+    Raises:
+        InputErrors: all problems of all files, each with file and line.
+    """
+    from tui.core.errors import InputErrors
+
+    items: list = []
+    errors: list[InputError] = []
+    for f, name in collect(paths, suffixes):
+        try:
+            items.extend(read_one(f, name))
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputErrors(errors)
+    return items
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -95,19 +117,9 @@ def read(paths: list[Path], options: object) -> list[tuple[Document, object]]:
     Raises:
         InputErrors: every unreadable file, each with its reason.
     """
-    from tui.core.errors import InputErrors
     from tui.core.model import DocAnnotations
 
     fmt = getattr(options, "fmt", "auto")
+    fmt = fmt if fmt in ("text", "markdown") else "auto"
     schema = getattr(options, "schema", "ace2005")
-    items: list[tuple[Document, object]] = []
-    errors: list[InputError] = []
-    for f, name in collect(paths, SUFFIXES):
-        try:
-            doc = read_document(f, name, fmt if fmt in ("text", "markdown") else "auto", schema)
-            items.append((doc, DocAnnotations()))
-        except InputError as exc:
-            errors.append(exc)
-    if errors:
-        raise InputErrors(errors)
-    return items
+    return read_each(paths, SUFFIXES, lambda f, name: [(read_document(f, name, fmt, schema), DocAnnotations())])
