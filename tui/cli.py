@@ -232,6 +232,14 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
         store.close()
 
 
+def _with_progress(items: Any, total: int, label: str) -> Any:
+    """Yield items while a progress bar on standard error counts them (exports stream)."""
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        for item in items:
+            yield item
+            bar.update(1)
+
+
 def _progress(items: list, bar: Any) -> Any:
     for item in items:
         yield item
@@ -320,6 +328,9 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
             for n in names:
                 store.document(n)  # a missing name is an error before anything is written
         selected = store.iter_documents(names)
+        total = len(names) if names else len(store.document_names())
+        if total > 20 and sys.stderr.isatty():
+            selected = _with_progress(selected, total, f"exporting {fmt}")
         if doc_status:
             selected = (d for d in selected if d.status.get(store.annotator, "new") == doc_status)
         if getattr(mod, "FOLDER", False):
