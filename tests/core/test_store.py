@@ -302,3 +302,16 @@ def test_last_changes_describe_each_action_undo_and_redo(store, doc):
     assert [(c["table"], c["before"]["id"], c["after"]) for c in store.last_changes] == [("spans", a.id, None)]
     store.redo(doc.id)
     assert store.last_changes[0]["after"]["label"] == "PER"
+
+
+def test_new_ids_are_uuid7_and_sorted_in_creation_order():
+    """Ids are RFC 9562 version 7 UUIDs; ids made one after another sort in that order."""
+    import uuid
+
+    from tui.core.store import new_id
+
+    ids = [new_id() for _ in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids)
+    u = uuid.UUID(ids[0])
+    assert u.version == 7 and u.variant == uuid.RFC_4122
