@@ -59,7 +59,8 @@ class TuiApp(App[None]):
         """
         super().__init__()
         self.db_path = Path(db_path or os.environ.get("TUI_DB") or DEFAULT_DB)
-        self.store: Store = Store(self.db_path, annotator=annotator)
+        # No automatic WAL checkpoints on a keystroke's commit: the reader checkpoints when idle.
+        self.store: Store = Store(self.db_path, annotator=annotator, autocheckpoint=False)
         self.annotator: str = self.store.annotator
         self.start_document = document
 

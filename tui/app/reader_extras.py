@@ -16,6 +16,7 @@ action each, origin ``copy:<annotator>``).
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -25,6 +26,7 @@ from textual.binding import Binding
 from tui.app.dialogs.common import safe
 from tui.core.errors import TuiError
 from tui.core.model import (
+    KINDS,
     Argument,
     Attribute,
     DocAnnotations,
@@ -34,6 +36,7 @@ from tui.core.model import (
     Note,
     Relation,
     Span,
+    kind_of,
 )
 
 EXTRA_BINDINGS = [
@@ -231,6 +234,239 @@ def refresh_readers(app: Any, *, skip: Any = None) -> None:
     for screen in app.screen_stack:
         if isinstance(screen, ReaderScreen) and screen is not skip and screen.doc is not None:
             screen._reload()
+
+
+# -- incremental updates ----------------------------------------------------------------
+
+
+def _order_key(kind: str) -> Any:
+    """The sort key of a kind's list, as :meth:`Store.annotations` orders it."""
+    if kind == "spans":
+        return lambda s: (s.fragments[0][0], s.fragments[-1][1], s.id)
+    return lambda a: a.id
+
+
+def _row_order(kind: str, row: dict[str, Any]) -> Any:
+    return (row["start"], row["end"], row["id"]) if kind == "spans" else row["id"]
+
+
+class LiveAnnotations:
+    """One layer of a document, kept in step with the store's row changes.
+
+    A long document has tens of thousands of annotations: re-reading them,
+    re-validating all of them and rebuilding every highlight after each
+    action costs seconds. :meth:`apply` takes ``store.last_changes`` (the rows
+    an action, undo or redo wrote) and updates the lists (same order as
+    :meth:`Store.annotations`), the id index, the trigger index and the
+    schema problems of just the annotations whose problems can have changed:
+    those that changed, those that refer to them, and the triggers of changed
+    events. Problems are local (an annotation, what it refers to, and whether
+    a span is some event's trigger), so this gives what a full
+    :func:`~tui.core.schema.validate` gives.
+    """
+
+    def __init__(self, anns: DocAnnotations, schema: Any, *, validate_now: bool = True) -> None:
+        """Index a layer and validate it (the full cost, once).
+
+        Args:
+            anns: the layer, as :meth:`Store.annotations` returns it.
+            schema: the document's schema.
+            validate_now: False leaves the problems empty until
+                :meth:`validate_all` (a long document opens without waiting for it).
+        """
+        from tui.core.store import references
+
+        self.anns = anns
+        self.schema = schema
+        self.by_id: dict[str, Any] = anns.by_id()
+        self.event_of_trigger: dict[str, Event] = {e.trigger: e for e in anns.events}
+        self.referrers: dict[str, set[str]] = {}
+        """Annotation id -> ids of the annotations that refer to it."""
+        for kind in ("events", "relations", "equivalences", "attributes", "normalizations", "notes"):
+            for ann in getattr(anns, kind):
+                for ref in references(kind, ann):
+                    self.referrers.setdefault(ref, set()).add(ann.id)
+        self.problems_by_id: dict[str, list[Any]] = {}
+        self._problems: list[Any] | None = None
+        self.validated = False
+        """Whether :attr:`problems_by_id` holds the problems (see ``validate_now``)."""
+        if validate_now:
+            self.validate_all()
+
+    def validate_all(self) -> None:
+        """Check every annotation of the layer against the schema."""
+        from tui.core.schema import validate
+
+        by_ann: dict[str, list[Any]] = {}
+        for p in validate(self.schema, self.anns):
+            by_ann.setdefault(p.annotation_id, []).append(p)
+        self.problems_by_id = by_ann
+        self._problems = None
+        self.validated = True
+
+    @property
+    def problems(self) -> list[Any]:
+        """Every schema problem of the layer (grouped by annotation)."""
+        if self._problems is None:
+            self._problems = [p for ps in self.problems_by_id.values() for p in ps]
+        return self._problems
+
+    def apply(self, changes: list[dict[str, Any]], doc_id: str, layer: str,
+              overlay: str | None = None) -> set[str] | None:
+        """Apply the row changes of one action, undo or redo.
+
+        Args:
+            changes: ``store.last_changes``.
+            doc_id: the document shown.
+            layer: the annotator whose layer this is; other annotators' rows are ignored.
+            overlay: an overlay layer shown beside it (its rows need a full reload).
+
+        Returns:
+            Ids of the spans whose highlight may have changed (changed spans and
+            the triggers of changed events), or None when the changes cannot be
+            applied here (an import's bulk entries, a changed document or
+            schema, the overlay layer): then re-read everything.
+        """
+        from tui.core.store import from_row
+
+        rows: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]] = []
+
+        def mine(row: dict[str, Any] | None) -> dict[str, Any] | None:
+            if row is None or row.get("doc_id") != doc_id:
+                return None
+            who = row.get("annotator")
+            if who == layer:
+                return row
+            if overlay is not None and who == overlay:
+                raise LookupError(who)
+            return None
+
+        try:
+            for ch in changes:
+                if "bulk" in ch:
+                    return None
+                table = ch.get("table")
+                if table not in KINDS:
+                    if table in ("documents", "schemas"):
+                        return None
+                    continue  # doc_status, settings: nothing the layer shows
+                before, after = mine(ch.get("before")), mine(ch.get("after"))
+                if before is not None or after is not None:
+                    rows.append((table, before, after))
+        except LookupError:
+            return None
+
+        # The net change of each annotation (an action may write a row twice): its
+        # row before the action and after it. Every old row leaves before any new one
+        # is inserted, so objects edited in place before the commit (their sort key
+        # moved) are gone before the lists are searched for insertion points.
+        net: dict[tuple[str, str], list[Any]] = {}
+        for kind, before, after in rows:
+            key = (kind, (before or after)["id"])  # type: ignore[index]
+            if key in net:
+                net[key][1] = after
+            else:
+                net[key] = [before, after]
+        touched: set[str] = set()
+        spans: set[str] = set()
+        triggers: set[str] = set()
+        for (kind, ann_id), (before, _after) in net.items():
+            touched.add(ann_id)
+            if kind == "spans":
+                spans.add(ann_id)
+            if before is not None:
+                old = from_row(kind, before)
+                self._remove(kind, old, _row_order(kind, before))
+                if kind == "events":
+                    triggers.add(old.trigger)
+        for (kind, _ann_id), (_before, after) in net.items():
+            if after is not None:
+                new = from_row(kind, after)
+                self._add(kind, new)
+                if kind == "events":
+                    triggers.add(new.trigger)
+        for trigger in triggers:
+            # The event naming a span as its trigger: the last by id, as a full load has it.
+            named = [e for e in (self.by_id.get(r) for r in self.referrers.get(trigger, ()))
+                     if isinstance(e, Event) and e.trigger == trigger]
+            if named:
+                self.event_of_trigger[trigger] = max(named, key=lambda e: e.id)
+            else:
+                self.event_of_trigger.pop(trigger, None)
+        self._revalidate(touched | triggers)
+        return spans | triggers
+
+    def _remove(self, kind: str, old: Any, order: Any) -> None:
+        from tui.core.store import references
+
+        items = getattr(self.anns, kind)
+        key = _order_key(kind)
+        i = bisect_left(items, order, key=key) if order is not None else len(items)
+        if not (i < len(items) and items[i].id == old.id):
+            # The object in the list may have been edited in place before the action
+            # committed (its sort key moved): find it by id.
+            i = next((n for n, a in enumerate(items) if a.id == old.id), -1)
+        if i >= 0:
+            del items[i]
+        self.by_id.pop(old.id, None)
+        for ref in references(kind, old):
+            refs = self.referrers.get(ref)
+            if refs is not None:
+                refs.discard(old.id)
+                if not refs:
+                    del self.referrers[ref]
+
+    def _add(self, kind: str, new: Any) -> None:
+        from tui.core.store import references
+
+        if new.id in self.by_id:  # already here (should not happen): never list it twice
+            self._remove(kind, self.by_id[new.id], None)
+        insort(getattr(self.anns, kind), new, key=_order_key(kind))
+        self.by_id[new.id] = new
+        for ref in references(kind, new):
+            self.referrers.setdefault(ref, set()).add(new.id)
+
+    def _revalidate(self, changed: set[str]) -> None:
+        """Re-check the annotations whose problems may depend on ``changed``."""
+        from tui.core.schema import validate
+        from tui.core.store import references
+
+        if not self.validated:
+            return  # validate_all() will see the current state
+        affected = set(changed)
+        for ann_id in changed:
+            affected |= self.referrers.get(ann_id, set())
+        for ann_id in affected:
+            self.problems_by_id.pop(ann_id, None)
+        self._problems = None
+        subject = [self.by_id[a] for a in affected if a in self.by_id]
+        if not subject:
+            return
+        # What validating them needs: what they refer to, and the events that make a
+        # span (or an attribute's target) a trigger.
+        context: dict[str, Any] = {a.id: a for a in subject}
+        for ann in subject:
+            kind = kind_of(ann)
+            refs = references(kind, ann)
+            if kind == "spans":
+                refs = [ann.id]
+            for ref in refs:
+                target = self.by_id.get(ref)
+                if target is not None:
+                    context.setdefault(ref, target)
+                for user in self.referrers.get(ref, ()):
+                    other = self.by_id.get(user)
+                    if isinstance(other, Event) and other.trigger == ref:
+                        context.setdefault(user, other)
+        sub = DocAnnotations()
+        for ann in context.values():
+            getattr(sub, kind_of(ann)).append(ann)
+        for kind in KINDS:
+            getattr(sub, kind).sort(key=_order_key(kind))
+        wanted = {a.id for a in subject}
+        for p in validate(self.schema, sub):
+            if p.annotation_id in wanted:
+                self.problems_by_id.setdefault(p.annotation_id, []).append(p)
 
 
 # -- the mixin ------------------------------------------------------------------------------

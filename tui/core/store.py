@@ -48,6 +48,8 @@ from tui.core.text import check_fragments, normalize_fragments, sha256_text, spa
 BUSY_TIMEOUT_S = 30.0
 #: Documents read per batch when iterating a corpus (exports).
 PREFETCH = 200
+#: Documents written per batch by an import (a few statements per table per batch).
+IMPORT_BATCH = 500
 COMMON_COLS = ("source_id", "annotator", "origin", "status", "created", "modified")
 
 #: Columns of each annotation table, in insert order.
@@ -637,88 +639,123 @@ class Store:
         """
         result = ImportResult()
         stamp = now()
+        seen: dict[str, tuple[str, str]] = {}
         with self.action(action) as tx:
             tx.bulk = True
-            for doc, anns in items:
-                existing = self.conn.execute(
-                    "SELECT id, sha256 FROM documents WHERE name = ?", (doc.name,)
-                ).fetchone()
-                sha = sha256_text(doc.text)
-                if doc.sha256 and doc.sha256 != sha:
-                    raise InputError(
-                        f"document {doc.name!r}: sha256 {doc.sha256} does not match its text ({sha})"
-                    )
-                if existing:
-                    if existing[1] != sha:
-                        raise InputError(
-                            f"document {doc.name!r} already exists with a different text "
-                            "(tui import --update re-imports it, moving its annotations)"
-                        )
-                    doc_id = existing[0]
-                    result.documents_unchanged += 1
-                else:
-                    doc_id = doc.id or new_id()
-                    if self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
-                        doc_id = new_id()
-                    stored = Document(
-                        id=doc_id, name=doc.name, text=doc.text, sha256=sha, schema=doc.schema,
-                        meta=doc.meta, source=doc.source, styles=doc.styles, status={},
-                        created=doc.created or stamp, modified=doc.modified or stamp,
-                    )
-                    tx.insert_rows("documents", [doc_to_row(stored)])
-                    if doc.status:
-                        tx.insert_rows("doc_status", [
-                            {"doc_id": doc_id, "annotator": a, "status": s, "modified": stamp}
-                            for a, s in sorted(doc.status.items())
-                        ])
-                    result.documents_added += 1
-                result.doc_ids.append(doc_id)
-                added, same = self._insert_annotations(
-                    tx, doc_id, doc.text, anns, stamp, keep_ids, existed=bool(existing))
-                result.annotations_added += added
-                result.annotations_unchanged += same
+            batch: list[tuple[Document, DocAnnotations]] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) >= IMPORT_BATCH:
+                    self._import_batch(tx, batch, result, stamp, keep_ids, seen)
+                    batch = []
+            if batch:
+                self._import_batch(tx, batch, result, stamp, keep_ids, seen)
         return result
 
+    def _import_batch(
+        self, tx: _Transaction, batch: list[tuple[Document, DocAnnotations]], result: ImportResult,
+        stamp: str, keep_ids: bool, seen: dict[str, tuple[str, str]],
+    ) -> None:
+        """Import a batch of documents with a few statements per table, not per document.
+
+        ``seen`` maps the names imported earlier in the same call to their id
+        and sha256 (a name given twice with the same text is one document).
+        """
+        found: dict[str, tuple[str, str]] = {}
+        names = [d.name for d, _ in batch]
+        for i in range(0, len(names), 500):
+            chunk = names[i : i + 500]
+            found.update((r[0], (r[1], r[2])) for r in self.conn.execute(
+                f"SELECT name, id, sha256 FROM documents WHERE name IN ({', '.join('?' * len(chunk))})", chunk))
+        taken = self._existing_ids("documents", [d.id for d, _ in batch if d.id])
+        doc_rows: list[dict[str, Any]] = []
+        status_rows: list[dict[str, Any]] = []
+        docs: list[tuple[str, str, DocAnnotations, bool]] = []
+        for doc, anns in batch:
+            sha = sha256_text(doc.text)
+            if doc.sha256 and doc.sha256 != sha:
+                raise InputError(
+                    f"document {doc.name!r}: sha256 {doc.sha256} does not match its text ({sha})"
+                )
+            existing = found.get(doc.name) or seen.get(doc.name)
+            if existing:
+                if existing[1] != sha:
+                    raise InputError(
+                        f"document {doc.name!r} already exists with a different text "
+                        "(tui import --update re-imports it, moving its annotations)"
+                    )
+                doc_id = existing[0]
+                result.documents_unchanged += 1
+            else:
+                doc_id = doc.id if doc.id and doc.id not in taken else new_id()
+                taken.add(doc_id)
+                stored = Document(
+                    id=doc_id, name=doc.name, text=doc.text, sha256=sha, schema=doc.schema,
+                    meta=doc.meta, source=doc.source, styles=doc.styles, status={},
+                    created=doc.created or stamp, modified=doc.modified or stamp,
+                )
+                doc_rows.append(doc_to_row(stored))
+                status_rows.extend(
+                    {"doc_id": doc_id, "annotator": a, "status": st, "modified": stamp}
+                    for a, st in sorted(doc.status.items())
+                )
+                seen[doc.name] = (doc_id, sha)
+                result.documents_added += 1
+            result.doc_ids.append(doc_id)
+            docs.append((doc_id, doc.text, anns, bool(existing)))
+        tx.insert_rows("documents", doc_rows)
+        tx.insert_rows("doc_status", status_rows)
+        added, same = self._insert_annotations(tx, docs, stamp, keep_ids)
+        result.annotations_added += added
+        result.annotations_unchanged += same
+
     def _insert_annotations(
-        self, tx: _Transaction, doc_id: str, text: str, anns: DocAnnotations, stamp: str, keep_ids: bool,
-        *, existed: bool = False,
+        self, tx: _Transaction, docs: list[tuple[str, str, DocAnnotations, bool]], stamp: str,
+        keep_ids: bool,
     ) -> tuple[int, int]:
+        """Insert the annotations of several documents: one existence query and one insert per kind."""
         added = same = 0
         remap: dict[str, str] = {}
         for kind in KINDS:
-            items = getattr(anns, kind)
-            if not items:
+            if not any(getattr(anns, kind) for _, _, anns, _ in docs):
                 continue
+            existing = self._existing_ids(
+                kind, [a.id for _, _, anns, _ in docs for a in getattr(anns, kind) if a.id]
+            ) if keep_ids else set()
             rows = []
-            existing = self._existing_ids(kind, [a.id for a in items if a.id]) if keep_ids else set()
-            # Re-importing a file (brat, CoNLL...) gives fresh ids each time: on a
-            # document we already had, an annotation whose source id is already
-            # there is the same annotation, not a new one.
-            by_source = dict(self.conn.execute(
-                f"SELECT source_id, id FROM {kind} WHERE doc_id = ? AND source_id IS NOT NULL", (doc_id,)
-            ).fetchall()) if existed else {}
-            for ann in items:
-                if ann.source_id and ann.source_id in by_source and ann.id not in existing:
-                    if ann.id:
-                        remap[ann.id] = by_source[ann.source_id]
-                    same += 1
+            for doc_id, text, anns, existed in docs:
+                items = getattr(anns, kind)
+                if not items:
                     continue
-                if ann.id and keep_ids:
-                    if ann.id in existing:
+                # Re-importing a file (brat, CoNLL...) gives fresh ids each time: on a
+                # document we already had, an annotation whose source id is already
+                # there is the same annotation, not a new one.
+                by_source = dict(self.conn.execute(
+                    f"SELECT source_id, id FROM {kind} WHERE doc_id = ? AND source_id IS NOT NULL", (doc_id,)
+                ).fetchall()) if existed else {}
+                for ann in items:
+                    if ann.source_id and ann.source_id in by_source and ann.id not in existing:
+                        if ann.id:
+                            remap[ann.id] = by_source[ann.source_id]
                         same += 1
                         continue
-                else:
-                    old = ann.id
-                    ann.id = new_id()
-                    if old:
-                        remap[old] = ann.id
-                ann.doc_id = doc_id
-                ann.annotator = ann.annotator or self.annotator
-                ann.created = ann.created or stamp
-                ann.modified = ann.modified or ann.created
-                if kind == "spans":
-                    self._prepare_span(ann, text)
-                rows.append(to_row(kind, ann))
+                    if ann.id and keep_ids:
+                        if ann.id in existing:
+                            same += 1
+                            continue
+                        existing.add(ann.id)  # the same id twice in one import is one annotation
+                    else:
+                        old = ann.id
+                        ann.id = new_id()
+                        if old:
+                            remap[old] = ann.id
+                    ann.doc_id = doc_id
+                    ann.annotator = ann.annotator or self.annotator
+                    ann.created = ann.created or stamp
+                    ann.modified = ann.modified or ann.created
+                    if kind == "spans":
+                        self._prepare_span(ann, text)
+                    rows.append(to_row(kind, ann))
             if remap:
                 rows = [_remap_row(kind, r, remap) for r in rows]
             tx.insert_rows(kind, rows)

@@ -12,6 +12,9 @@ Motions live on the :class:`ArticleView`; the tagging keys live here.
 from __future__ import annotations
 
 import gc
+import sqlite3
+import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -24,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.timer import Timer
 
 from tui.app.dialogs.attributes import AttributesDialog, AttributeValues
 from tui.app.dialogs.common import safe
@@ -38,13 +41,16 @@ from tui.app.messages import AnnotationsChanged, OpenDocument
 from tui.app.reader_extras import (
     EXTRA_BINDINGS,
     EXTRA_HELP,
+    LiveAnnotations,
     ReaderExtrasMixin,
     load_layers,
     overlay_highlights,
 )
+from tui.app.widgets._text import DEFER_SECONDS, is_large
 from tui.app.widgets.article_view import ArticleView, Highlight
 from tui.app.widgets.entity_panel import EntityPanel
 from tui.app.widgets.event_panel import EventPanel
+from tui.app.widgets.footer import QuickFooter
 from tui.app.widgets.inspector_panel import InspectorPanel
 from tui.app.widgets.status_line import StatusLine
 from tui.core import layout
@@ -62,10 +68,17 @@ from tui.core.model import (
     Span,
     kind_of,
 )
-from tui.core.schema import AttributeDef, Problem, Role, Schema, validate
+from tui.core.schema import AttributeDef, Problem, Role, Schema
 
 #: Candidates offered outside the sentence when the sentence has none.
 MAX_FAR_CANDIDATES = 50
+#: How often the reader looks for changes other processes made to the database (s).
+POLL_SECONDS = 1.0
+#: After this long without a key, the reader checkpoints the WAL (s): the app's
+#: connection has autocheckpoint off, so no keystroke ever waits for one.
+IDLE_CHECKPOINT_SECONDS = 2.0
+#: Checkpoint at least this often while idle, even when the reader wrote nothing (s).
+CHECKPOINT_EVERY_SECONDS = 60.0
 
 HELP = """\
 ## Reading and annotating
@@ -193,7 +206,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
     ]
     """Tagging, editing and navigation keys of the reader (motions are on the article view)."""
 
-    selected_id: reactive[str | None] = reactive(None, bindings=True)
+    selected_id: reactive[str | None] = reactive(None, bindings=True, repaint=False)
     """The selected annotation (span, event, relation, ...), or None."""
 
     def __init__(self, document: str | None = None, *, store: Any = None) -> None:
@@ -224,6 +237,18 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.overlay_layer: str | None = None
         """Another annotator's layer drawn read-only over it, or None."""
         self.overlay_anns = DocAnnotations()
+        self.live: LiveAnnotations | None = None
+        """The shown layer with its indexes and problems, updated from each action's row changes."""
+        self._styles: dict[tuple[str, str], tuple[str, str]] = {}
+        self._styles_schema: Schema | None = None
+        self._generation = 0
+        """Bumped whenever the annotations change (the inspector redraws only then)."""
+        self._inspector_key: tuple | None = None
+        self._inspector_timer: Timer | None = None
+        self._data_version: int | None = None
+        self._last_key = time.monotonic()
+        self._last_write = 0.0
+        self._last_checkpoint = time.monotonic()
 
     # -- structure ------------------------------------------------------------
 
@@ -246,7 +271,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
                 yield InspectorPanel(id="inspector-panel")
         yield RolePrompt(id="role-prompt")
         yield StatusLine(id="status-line")
-        yield Footer()
+        yield QuickFooter()
 
     @property
     def view(self) -> ArticleView:
@@ -260,6 +285,9 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def on_mount(self) -> None:
         self.view.focus()
+        # The position in the status line is drawn in the same frame as the cursor.
+        self.view.on_moved = self._update_status
+        self.set_interval(POLL_SECONDS, self.poll_store, name="poll-store")
         if self.document_name:
             self.open_document(self.document_name)
         else:
@@ -289,7 +317,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.search_query = None
         self.hits = []
         self.last_tag = None
-        self._load_annotations()
+        self._load_annotations(defer_validation=True)
         self.view.load(doc.text, doc.styles, self._highlights())
         self.view.set_search_hits([])
         self.view.selected_id = None
@@ -305,55 +333,152 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.open_document(message.name)
 
     def on_key(self, event: events.Key) -> None:
+        self._last_key = time.monotonic()
         # Type-ahead: mark keys that bubbled through the reader, so the app can hand
         # one to a dialog that opened while it was on its way (see TuiApp.on_key).
         event._tui_via_reader = True  # type: ignore[attr-defined]
 
     # -- data -> view ---------------------------------------------------------------
 
-    def _load_annotations(self) -> None:
+    def _load_annotations(self, *, defer_validation: bool = False) -> None:
         assert self.doc is not None and self.schema is not None
         self.anns, self.overlay_anns = load_layers(self.store, self.doc.id, self.layer_name(), self.overlay_layer)
-        self.by_id = self.anns.by_id()
-        self.event_of_trigger = {e.trigger: e for e in self.anns.events}
-        self.problems = validate(self.schema, self.anns)
+        # Opening a long document: the article first, the schema check (~0.4 s at
+        # 50k annotations) once it is on screen.
+        later = defer_validation and is_large(self.anns)
+        self.live = LiveAnnotations(self.anns, self.schema, validate_now=not later)
+        if later:
+            self.call_after_refresh(self._validate_later, self.live)
+        # The live state's dicts are updated in place, so these stay current.
+        self.by_id = self.live.by_id
+        self.event_of_trigger = self.live.event_of_trigger
+        self.problems = self.live.problems
+        self._generation += 1
         if self.selected_id is not None and self.selected_id not in self.by_id:
             self.selected_id = None
+
+    def _validate_later(self, live: LiveAnnotations) -> None:
+        if live is not self.live or live.validated:
+            return  # reloaded meanwhile
+        live.validate_all()
+        self.problems = live.problems
+        self._generation += 1
+        self._push_panels()
 
     def _visible_spans(self) -> list[Span]:
         return [s for s in self.anns.spans if s.status != "rejected"]
 
+    def _highlight(self, span: Span) -> Highlight:
+        """How one span of the shown layer is drawn."""
+        assert self.schema is not None
+        trigger = span.id in self.event_of_trigger
+        kind = "event" if trigger else "span"
+        if self._styles_schema is not self.schema:
+            self._styles = {}
+            self._styles_schema = self.schema
+        style = self._styles.get((span.label, kind))
+        if style is None:
+            # Schema lookups are not free; 50k spans share a few dozen labels.
+            style = self._styles[(span.label, kind)] = (
+                self.schema.short_label(span.label, kind), self.schema.color(span.label, kind))
+        return Highlight(
+            id=span.id,
+            fragments=tuple(map(tuple, span.fragments)),
+            label=style[0],
+            color=style[1],
+            pending=span.status == "pending",
+            overlay=False,
+            kind="trigger" if trigger else "span",
+        )
+
     def _highlights(self) -> list[Highlight]:
         assert self.schema is not None
-        out = []
-        for span in self._visible_spans():
-            trigger = span.id in self.event_of_trigger
-            kind = "event" if trigger else "span"
-            out.append(
-                Highlight(
-                    id=span.id,
-                    fragments=tuple(tuple(f) for f in span.fragments),
-                    label=self.schema.short_label(span.label, kind),
-                    color=self.schema.color(span.label, kind),
-                    pending=span.status == "pending",
-                    overlay=False,
-                    kind="trigger" if trigger else "span",
-                )
-            )
+        out = [self._highlight(span) for span in self._visible_spans()]
         return out + overlay_highlights(self.overlay_anns, self.schema)
 
-    def _reload(self, message: str | None = None) -> None:
-        """Re-read the annotations after a committed action and push them everywhere."""
+    def _reload(self, message: str | None = None, *, changes: list[dict[str, Any]] | None = None) -> None:
+        """Bring the annotations up to date after a committed action and push them everywhere.
+
+        Args:
+            message: for the status line.
+            changes: the rows the action wrote (``store.last_changes``): only
+                those are applied; None (or changes that cannot be applied
+                one by one, like an import) re-reads everything.
+        """
         if self.doc is None:
             return
-        self._load_annotations()
-        self.view.set_highlights(self._highlights())
+        spans = None
+        if changes is not None and self.live is not None:
+            self._last_write = time.monotonic()
+            spans = self.live.apply(changes, self.doc.id, self.layer_name(), self.overlay_layer)
+        if spans is None:
+            self._load_annotations()
+            self.view.set_highlights(self._highlights())
+        else:
+            self.problems = self.live.problems  # type: ignore[union-attr]
+            self._generation += 1
+            if self.selected_id is not None and self.selected_id not in self.by_id:
+                self.selected_id = None
+            upsert, remove = [], []
+            for span_id in spans:
+                span = self.by_id.get(span_id)
+                if isinstance(span, Span) and span.status != "rejected":
+                    upsert.append(self._highlight(span))
+                else:
+                    remove.append(span_id)
+            self.view.update_highlights(upsert, remove)
         if message is not None:
             self.message = message
         self._push_panels()
         self._sync_selection()
         self._update_status()
         self.refresh_bindings()
+
+    # -- other processes ------------------------------------------------------------
+
+    def poll_store(self) -> None:
+        """Re-read the document when another process changed the database; checkpoint when idle.
+
+        Runs every :data:`POLL_SECONDS`. ``PRAGMA data_version`` changes only
+        when another connection commits, so this costs one tiny query a tick.
+        """
+        try:
+            version = self.store.data_version()
+        except (sqlite3.Error, AttributeError):
+            return  # the store is closed: the app is shutting down
+        seen, self._data_version = self._data_version, version
+        if seen is not None and version != seen and self.doc is not None:
+            self._reload_external()
+            return
+        now = time.monotonic()
+        if now - self._last_key >= IDLE_CHECKPOINT_SECONDS and (
+            self._last_write > self._last_checkpoint
+            or now - self._last_checkpoint >= CHECKPOINT_EVERY_SECONDS
+        ):
+            try:
+                self.store.checkpoint()
+            except sqlite3.Error:
+                return  # busy: the next idle tick tries again
+            self._last_checkpoint = time.monotonic()
+
+    def _reload_external(self) -> None:
+        """Show what another process wrote: the document (if its text changed) or its annotations."""
+        assert self.doc is not None
+        try:
+            doc = self.store.document(self.doc.id)
+        except TuiError:
+            self.notify(f"{safe(self.doc.name, 60)} was removed by another process", severity="warning",
+                        markup=False)
+            return
+        if doc.sha256 != self.doc.sha256:
+            cursor = self.view.cursor
+            self.open_document(doc.id)
+            self.view.move_to(min(cursor, len(doc.text)))
+            self.view.scroll_to_offset(self.view.cursor)
+            self.message = "the text was changed by another process: reloaded"
+            self._update_status()
+            return
+        self._reload("changed by another process: reloaded")
 
     def _push_panels(self) -> None:
         if self.doc is None or self.schema is None:
@@ -362,19 +487,45 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.query_one("#event-panel", EventPanel).show(self.doc, self.anns, self.schema, self.problems)
         self._push_inspector()
 
+    def _inspector_visible(self) -> bool:
+        panel = self.query_one("#inspector-panel", InspectorPanel)
+        return bool(panel.display and self.query_one("#side-panels").display)
+
     def _push_inspector(self) -> None:
         if self.doc is None or self.schema is None:
             return
+        if is_large(self.anns):
+            # Like the other panels of a long document: after a pause, once for a
+            # burst of keys. Its new content re-lays out the side panels (a full
+            # repaint), and the history query scans the operation log.
+            if self._inspector_timer is not None:
+                self._inspector_timer.stop()
+            self._inspector_timer = self.set_timer(DEFER_SECONDS, self._push_inspector_now)
+            return
+        self._push_inspector_now()
+
+    def _push_inspector_now(self) -> None:
+        self._inspector_timer = None
+        if self.doc is None or self.schema is None or not self.is_attached:
+            return
+        if not self._inspector_visible():
+            self._inspector_key = None  # shown again: redraw then
+            return
         ann = self.by_id.get(self.selected_id) if self.selected_id else None
+        key = (self.doc.id, self.selected_id, id(ann), self._generation)
+        if key == self._inspector_key:
+            return  # one action reaches here several times; the history query is not free
+        self._inspector_key = key
         history = self.store.history(ann.id) if ann is not None else []
-        ids = set()
+        ids = []
         if ann is not None:
-            ids.add(ann.id)
+            ids.append(ann.id)
             if ann.id in self.event_of_trigger:
-                ids.add(self.event_of_trigger[ann.id].id)
-        problems = [p for p in self.problems if p.annotation_id in ids]
+                ids.append(self.event_of_trigger[ann.id].id)
+        by_ann = self.live.problems_by_id if self.live is not None else {}
+        problems = [p for i in ids for p in by_ann.get(i, ())]
         self.query_one("#inspector-panel", InspectorPanel).show(
-            ann, self.anns, self.schema, history, problems
+            ann, self.anns, self.schema, history, problems, by_id=self.by_id
         )
 
     def _display_span(self, ann: Any, depth: int = 0) -> Span | None:
@@ -436,8 +587,9 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.message = "no documents: import one with `tui import FILE`"
         text = self.doc.text if self.doc else ""
         cursor = min(view.cursor, len(text))
-        line = text.count("\n", 0, cursor) + 1
-        column = cursor - (text.rfind("\n", 0, cursor) + 1) + 1
+        # A bisect over the view's line starts: counting newlines from the top is
+        # O(offset), milliseconds at the end of a long article, on every key.
+        line, column = view.line_column(cursor)
         sel = view.selection
         # The status line sanitises and shortens it; cap what is copied on huge selections.
         sel_text = text[sel[0]:min(sel[1], sel[0] + 1000)] if sel else None
@@ -594,6 +746,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         Returns:
             What ``work`` returned, or None when the store refused (a notification says why).
         """
+        previous = self.store.last_changes
         try:
             with self._action(description) as tx:
                 result = work(tx)
@@ -601,7 +754,10 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.notify(f"not saved: {exc}", severity="error", markup=False)
             self._reload()
             return None
-        self._reload(safe(description, 80))
+        # The rows this action wrote; when it ran inside another action (nested), the
+        # store has not recorded them yet: re-read everything.
+        changes = self.store.last_changes
+        self._reload(safe(description, 80), changes=None if changes is previous else changes)
         if self.doc is not None:
             self.post_message(AnnotationsChanged(self.doc.id, description))
         return result
@@ -689,9 +845,19 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self._tag_range(target, label)
 
     def _find_span(self, start: int, end: int, label: str) -> Span | None:
-        for s in self.anns.spans:
+        # Spans are ordered by (start, end, id): look where (start, end) would be.
+        spans = self.anns.spans
+        i = bisect_left(spans, (start, end), key=lambda s: (s.fragments[0][0], s.fragments[-1][1]))
+        for s in spans[i:i + 64]:
+            if (s.fragments[0][0], s.fragments[-1][1]) != (start, end):
+                break
             if s.label == label and s.fragments == [(start, end)] and s.status != "rejected":
                 return s
+        else:
+            if len(spans) > i + 64:  # a pile of identical extents: look at them all
+                for s in spans:
+                    if s.label == label and s.fragments == [(start, end)] and s.status != "rejected":
+                        return s
         return None
 
     def _tag_range(self, target: tuple[int, int], label: str) -> Span | None:
@@ -1417,7 +1583,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.notify(f"nothing to {'undo' if undo else 'redo'}", markup=False)
             return
         message = f"{word}: {safe(op.action, 80)}"
-        self._reload(message)
+        self._reload(message, changes=self.store.last_changes)
         self.notify(message, markup=False)
         self.post_message(AnnotationsChanged(self.doc.id, message))
 
@@ -1515,6 +1681,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         panel.display = not panel.display
         side = self.query_one("#side-panels")
         side.display = any(child.display for child in side.children)
+        self._push_inspector()  # not drawn while hidden
 
     def action_toggle_labels(self) -> None:
         """Show or hide inline short type labels."""

@@ -254,6 +254,6 @@ class ReviewScreen(ReaderScreen):
 
     # -- keep the bar current after the reader's own actions (fixes, undo) ----------------------
 
-    def _reload(self, message: str | None = None) -> None:
-        super()._reload(message)
+    def _reload(self, message: str | None = None, **kwargs: Any) -> None:
+        super()._reload(message, **kwargs)
         self._update_bar()

@@ -85,6 +85,8 @@ arguments, attributes, notes, normalisation, what uses it, and its history
         schema: Any,
         history: list[Any],
         problems: list[Any],
+        *,
+        by_id: dict[str, Any] | None = None,
     ) -> None:
         """Show an annotation (or the hint when ``ann`` is None).
 
@@ -94,11 +96,13 @@ arguments, attributes, notes, normalisation, what uses it, and its history
             schema: the document's schema (labels, colours).
             history: ``store.history(ann.id)``: operations, oldest first.
             problems: schema problems; those naming ``ann`` are listed.
+            by_id: ``anns`` indexed by id, when the caller keeps one (building
+                it costs milliseconds on a long document).
         """
         self.content = (
             Text(EMPTY_HINT, style="dim")
             if ann is None
-            else _describe(ann, anns, schema, history, problems)
+            else _describe(ann, anns, schema, history, problems, by_id)
         )
         self.query_one("#inspector-panel-body", Static).update(self.content)
         self.query_one("#inspector-panel-scroll", VerticalScroll).scroll_home(animate=False)
@@ -107,8 +111,10 @@ arguments, attributes, notes, normalisation, what uses it, and its history
 # -- building the text ---------------------------------------------------------
 
 
-def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], problems: list[Any]) -> Text:
-    by_id = anns.by_id()
+def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], problems: list[Any],
+              by_id: dict[str, Any] | None = None) -> Text:
+    if by_id is None:
+        by_id = anns.by_id()
     triggers = {e.trigger for e in anns.events}
     out = Text()
 

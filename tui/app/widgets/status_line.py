@@ -79,6 +79,8 @@ class StatusLine(Widget, can_focus=False):
             text.append_text(safe_text(message, style="italic", limit=120))
         text.no_wrap = True
         text.overflow = "ellipsis"
+        if text == self.text:
+            return  # the reader shows it more than once per key: repaint only on change
         self.text = text
         self.refresh()
 
