@@ -11,7 +11,6 @@ import os
 os.environ.setdefault("TEXTUAL_FPS", "1000")  # the frame timer must not add idle time
 
 import asyncio  # noqa: E402
-import io  # noqa: E402
 import json  # noqa: E402
 import resource  # noqa: E402
 import sqlite3  # noqa: E402
@@ -336,13 +335,13 @@ def io_throughput(direction: str, fmt: str, impl: str, n_docs: int = 10_000) -> 
                 cur = conn.execute(f"SELECT * FROM {kind} ORDER BY doc_id")
                 names = [c[0] for c in cur.description]
                 for r in cur:
-                    row = dict(zip(names, r))
+                    row = dict(zip(names, r, strict=True))
                     grouped.setdefault(row["doc_id"], {}).setdefault(kind, []).append(row)
             with open(tmp / "raw-out.jsonl", "w", encoding="utf-8") as out:
                 cur = conn.execute("SELECT * FROM documents ORDER BY name")
                 names = [c[0] for c in cur.description]
                 for r in cur:
-                    d = dict(zip(names, r))
+                    d = dict(zip(names, r, strict=True))
                     out.write(json.dumps({**d, **grouped.get(d["id"], {})}, ensure_ascii=False) + "\n")
             secs = time.perf_counter() - t0
     else:

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-
 from tui.core import migrations
 from tui.core.errors import InputError, NotFound, StoreError
 from tui.core.model import (
@@ -320,7 +319,7 @@ class Store:
         self.annotator = annotator or default_annotator()
         self.readonly = readonly
         self._tx: _Transaction | None = None
-        self._texts: dict[str, tuple[str, str]] = {}
+        self._texts: dict[str, tuple[int, str]] = {}
         self.last_changes: list[dict[str, Any]] = []
         self._prefetch: tuple[set[str], dict] | None = None
         """Row changes of the last action, undo or redo: ``{"table", "before", "after"}``."""
@@ -564,14 +563,20 @@ class Store:
         return doc
 
     def document_text(self, doc_id: str) -> str:
-        """A document's text, cached by sha256 (a 5 MB text is not re-read for every tag)."""
-        row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no document with id {doc_id}")
+        """A document's text, cached (a 5 MB text is not re-read for every tag).
+
+        The cache holds while ``PRAGMA data_version`` says no other connection
+        committed; this connection's own writes to ``documents`` clear it.
+        (Reading even the sha256 column would page through the whole text,
+        which the row stores before it.)
+        """
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         cached = self._texts.get(doc_id)
-        if cached is None or cached[0] != row[0]:
-            text = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-            self._texts = {doc_id: (row[0], text)}  # keep one: the open document
+        if cached is None or cached[0] != version:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no document with id {doc_id}")
+            self._texts = {doc_id: (version, row[0])}  # keep one: the open document
             cached = self._texts[doc_id]
         return cached[1]
 
@@ -935,11 +940,33 @@ class Store:
     def dependents(self, ann_id: str) -> list[Any]:
         """Annotations that refer to ``ann_id`` (what a delete would touch)."""
         ann = self.get(ann_id)
+        return [other for _kind, other in self.referrers(ann.doc_id, ann_id)]
+
+    def referrers(self, doc_id: str, ann_id: str) -> list[tuple[str, Any]]:
+        """``(kind, annotation)`` for every annotation of the document that refers to ``ann_id``.
+
+        Indexed lookups and a substring pre-filter on the JSON columns, so a
+        delete on a document with 50,000 annotations reads a handful of rows.
+        """
+        needle = f'"{ann_id}"'
+        queries = {
+            "events": ("trigger = ? OR instr(arguments, ?) > 0", (ann_id, needle)),
+            "relations": ("arg1 = ? OR arg2 = ?", (ann_id, ann_id)),
+            "equivalences": ("instr(members, ?) > 0", (needle,)),
+            "attributes": ("target = ?", (ann_id,)),
+            "normalizations": ("target = ?", (ann_id,)),
+            "notes": ("target = ?", (ann_id,)),
+        }
         out = []
-        anns = self.annotations(ann.doc_id)
-        for other in anns.all():
-            if other.id != ann_id and ann_id in references(kind_of(other), other):
-                out.append(other)
+        for kind, (cond, params) in queries.items():
+            cols = COLUMNS[kind]
+            for r in self.conn.execute(
+                f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} WHERE doc_id = ? AND ({cond}) ORDER BY id",
+                (doc_id, *params),
+            ):
+                other = from_row(kind, dict(zip(cols, r, strict=True)))
+                if other.id != ann_id and ann_id in references(kind, other):
+                    out.append((kind, other))
         return out
 
     # -- operation log ---------------------------------------------------------
@@ -1072,6 +1099,8 @@ class Store:
     # -- row primitives (inside a transaction) -------------------------------
 
     def _insert_row(self, table: str, row: dict[str, Any]) -> None:
+        if table == "documents":
+            self._texts.clear()
         cols = list(row)
         self.conn.execute(
             f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
@@ -1080,6 +1109,8 @@ class Store:
         )
 
     def _update_row(self, table: str, row: dict[str, Any]) -> None:
+        if table == "documents":
+            self._texts.clear()
         pk = _PK.get(table, ("id",))
         cols = [c for c in row if c not in pk]
         self.conn.execute(
@@ -1089,6 +1120,8 @@ class Store:
         )
 
     def _delete_row(self, table: str, key: Any) -> None:
+        if table == "documents":
+            self._texts.clear()
         pk = _PK.get(table, ("id",))
         keys = key if isinstance(key, (list, tuple)) else (key,)
         self.conn.execute(
@@ -1272,21 +1305,17 @@ class _Transaction:
         ann = self.store.get(ann_id)
         kind = kind_of(ann)
         affected = [ann]
-        anns = self.store.annotations(ann.doc_id)
-        for other_kind in KINDS:
-            for other in getattr(anns, other_kind):
-                if other.id == ann_id or ann_id not in references(other_kind, other):
-                    continue
-                if other_kind == "events" and other.trigger != ann_id:
-                    other.arguments = [a for a in other.arguments if a.target != ann_id]
-                    self.update(other)
-                    affected.append(other)
-                elif other_kind == "equivalences" and len(other.members) > 2:
-                    other.members = [m for m in other.members if m != ann_id]
-                    self.update(other)
-                    affected.append(other)
-                elif self.store.find(other.id) is not None:
-                    affected.extend(self.delete(other.id))
+        for other_kind, other in self.store.referrers(ann.doc_id, ann_id):
+            if other_kind == "events" and other.trigger != ann_id:
+                other.arguments = [a for a in other.arguments if a.target != ann_id]
+                self.update(other)
+                affected.append(other)
+            elif other_kind == "equivalences" and len(other.members) > 2:
+                other.members = [m for m in other.members if m != ann_id]
+                self.update(other)
+                affected.append(other)
+            elif self.store.find(other.id) is not None:
+                affected.extend(self.delete(other.id))
         if self.store.find(ann_id) is not None:
             self.delete_row(kind, ann_id)
         return affected
