@@ -80,7 +80,7 @@ class NormalizationDialog(TypeAheadMixin, ModalScreen[NormalizationInput | None]
             yield Input(value=self.initial_ref, placeholder="resource:key  (e.g. Wikidata:Q48195)",
                         id="normalization-ref")
             yield Input(value=self.initial_label, placeholder="label", id="normalization-label")
-            yield Label("", id="normalization-error")
+            yield Label("", id="normalization-error", markup=False)
             yield Label(Text("enter next field / save · both empty removes · esc cancel"),
                         classes="normalization--hint")
 

@@ -113,7 +113,7 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Input(value=self._initial, placeholder="search", id="search-input")
-            yield Label("", id="search-status")
+            yield Label("", id="search-status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
