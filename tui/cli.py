@@ -84,7 +84,17 @@ def open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
         from tui.core.errors import StoreError
 
         raise StoreError(f"{path}: no such database (import something first: tui import FILE)")
-    return Store(path, annotator=obj.get("annotator"), readonly=readonly)
+    if not readonly:
+        return Store(path, annotator=obj.get("annotator"))
+    from tui.core.store import VersionMismatch
+
+    try:
+        return Store(path, annotator=obj.get("annotator"), readonly=True)
+    except VersionMismatch:
+        # An older database: migrate it once (a backup is written first), then read.
+        # A newer one raises its own "upgrade tui" error here.
+        Store(path, annotator=obj.get("annotator")).close()
+        return Store(path, annotator=obj.get("annotator"), readonly=True)
 
 
 @click.group(cls=TuiGroup, default="open", default_if_no_args=True, invoke_without_command=True)

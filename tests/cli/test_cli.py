@@ -213,3 +213,31 @@ def test_core_does_not_import_textual():
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_read_commands_migrate_an_older_database_first(tmp_path):
+    """`tui export` on a database from an earlier version migrates it (with a backup) and exports."""
+    import shutil
+
+    from tests.conftest import DATA
+
+    db = tmp_path / "old.db"
+    shutil.copy(DATA / "db" / "v1.db", db)
+    r = run("--db", str(db), "export")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["name"] == "v1-article"
+    assert list(tmp_path.glob("old.db.v1-*.bak")), "no backup was written before migrating"
+
+
+def test_read_commands_refuse_a_newer_database(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "new.db"
+    run("--db", str(db), "import", str(SEED))
+    c = sqlite3.connect(db)
+    c.execute("PRAGMA user_version = 999")
+    c.commit()
+    c.close()
+    r = CliRunner().invoke(cli, ["--db", str(db), "export"])
+    assert r.exit_code == 1
+    assert "newer than this tui supports" in r.output

@@ -295,6 +295,14 @@ class ImportResult:
 # the store
 
 
+class VersionMismatch(StoreError):
+    """A database opened read-only whose schema version is not this tui's."""
+
+    def __init__(self, version: int, message: str) -> None:
+        self.version = version
+        super().__init__(message)
+
+
 class Store:
     """The project database: documents, schemas, annotations and their log.
 
@@ -341,7 +349,7 @@ class Store:
             version = self._version_or_fail()
             if version != migrations.VERSION:
                 self.conn.close()
-                raise StoreError(
+                raise VersionMismatch(version,
                     f"{path}: database version {version} differs from this tui's "
                     f"({migrations.VERSION}) and it is opened read-only"
                 )
