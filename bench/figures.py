@@ -31,6 +31,23 @@ KEYS = {
 CACHE = Path(__file__).parent / ".data"
 
 
+def ensure_db(path: Path, size: int, variant: str, spans: int) -> str:
+    """The input database's document name, generating it in another process if missing.
+
+    Generating 5 MB and 50k spans allocates far more than reading them, so it
+    must not happen in the process whose peak RSS is being measured.
+    """
+    import subprocess
+
+    if not path.exists():
+        CACHE.mkdir(exist_ok=True)
+        code = ("import sys; from pathlib import Path; from bench.inputs import build_db; "
+                "build_db(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))")
+        subprocess.run([sys.executable, "-c", code, str(path), str(size), variant, str(spans)],
+                       check=True, cwd=Path(__file__).parent.parent)
+    return f"bench-{variant}-{size}"
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -103,19 +120,18 @@ async def _keyframe(app, keys: list[str], presses: int) -> dict:
 
 def keyframe(size: int, variant: str, spans: int, impl: str, presses: int = 40) -> dict:
     """Key -> last frame latency (ms) per key, for the reader or the bare baseline."""
-    from bench.inputs import article, build_db
-
     keys = list(KEYS)
+    db = CACHE / f"kf-{variant}-{size}-{spans}.db"
+    name = ensure_db(db, size, variant, spans)
     if impl == "bare":
         from bench.baseline import BareApp
 
-        app = BareApp(article(size, variant))
+        # the same text, read the way the bare view would get it
+        text = sqlite3.connect(db).execute("SELECT text FROM documents WHERE name = ?", (name,)).fetchone()[0]
+        app = BareApp(text)
     else:
         from tui.app.app import make_app
 
-        CACHE.mkdir(exist_ok=True)
-        db = CACHE / f"kf-{variant}-{size}-{spans}.db"
-        name = build_db(db, size, variant, spans)
         app = make_app(db, annotator="bench", document=name)
     res = asyncio.run(_keyframe(app, keys, presses))
     return {"keys": res, "rss_mb": rss_mb()}
@@ -147,14 +163,9 @@ def open_doc(size: int, variant: str, spans: int, impl: str) -> dict:
 
         t = asyncio.run(run(EmptyApp(), "READY"))
     else:
-        from bench.inputs import build_db
-
-        CACHE.mkdir(exist_ok=True)
         db = CACHE / f"kf-{variant}-{size}-{spans}.db"
-        name = build_db(db, size, variant, spans)
-        import sqlite3 as _s
-
-        first_words = _s.connect(db).execute("SELECT substr(text, 1, 12) FROM documents WHERE name = ?", (name,)).fetchone()[0]
+        name = ensure_db(db, size, variant, spans)
+        first_words = sqlite3.connect(db).execute("SELECT substr(text, 1, 12) FROM documents WHERE name = ?", (name,)).fetchone()[0]
         t0 = time.perf_counter()
         from tui.app.app import make_app
 
@@ -169,11 +180,8 @@ def cold_start(impl: str, runs: int = 5) -> dict:
     import select
     import subprocess
 
-    from bench.inputs import build_db
-
-    CACHE.mkdir(exist_ok=True)
     db = CACHE / "cold.db"
-    name = build_db(db, 100_000, "ascii", 2_000)
+    name = ensure_db(db, 100_000, "ascii", 2_000)
     marker = sqlite3.connect(db).execute("SELECT substr(text, 1, 12) FROM documents WHERE name = ?", (name,)).fetchone()[0].split()[0]
     if impl == "empty":
         cmd = [sys.executable, "-m", "bench.baseline"]
