@@ -65,8 +65,9 @@ class BareView(ScrollView, can_focus=True):
         if self.row < top or self.row >= top + self.size.height:
             self.scroll_to(y=max(0, self.row - self.size.height // 2), animate=False)
         else:
-            self.refresh_lines(old - top, 1)
-            self.refresh_lines(self.row - top, 1)
+            # ScrollView.refresh_lines takes document rows (it subtracts the scroll offset)
+            self.refresh_lines(old, 1)
+            self.refresh_lines(self.row, 1)
 
     def action_page(self, direction: int) -> None:
         self.row = max(0, min(len(self.lines) - 1, self.row + direction * self.size.height))

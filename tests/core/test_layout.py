@@ -336,6 +336,12 @@ def test_wrap_reserves_label_cells() -> None:
 WIDE_LINES = st.lists(ALPHABET.filter(lambda s: "\n" not in s and "\r" not in s), max_size=60).map("".join)
 
 
+def test_tab_wider_than_the_row_hangs_alone() -> None:
+    """A tab at the start of a row narrower than a tab stop hangs alone (found by hypothesis)."""
+    assert rows_of("\t ", 2) == ["\t", " "]
+    assert rows_of("\t\tab", 3) == ["\t", "\t", "ab"]
+
+
 @given(WIDE_LINES, st.integers(2, 30))
 def test_wrap_loses_nothing_and_fits(text: str, width: int) -> None:
     """Concatenating the rows gives the text; each row fits (one trailing space may hang)."""

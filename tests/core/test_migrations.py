@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import DATA, db_snapshot
 from tui.core import migrations
+from tui.core.model import Span
 from tui.core.store import Store
 
 
@@ -53,4 +54,33 @@ def test_new_database_has_current_version_and_no_backup(tmp_path):
     store = Store(tmp_path / "fresh.db")
     assert migrations.user_version(store.conn) == migrations.VERSION
     assert store.backup is None
+    store.close()
+
+
+def test_v3_log_loses_autoincrement_and_keeps_every_entry(tmp_path):
+    """Migration 4 rebuilds the operation log: same entries and numbers, undo/redo work, new
+    entries continue the numbering, and an action no longer writes ``sqlite_sequence``."""
+    path = tmp_path / "old.db"
+    shutil.copy(DATA / "db" / "v3.db", path)
+    old = sqlite3.connect(path)
+    log_before = old.execute("SELECT * FROM oplog ORDER BY seq").fetchall()
+    old.close()
+    store = Store(path, annotator="alice")
+    assert migrations.user_version(store.conn) == migrations.VERSION
+    assert store.conn.execute("SELECT * FROM oplog ORDER BY seq").fetchall() == log_before
+    sql = store.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'oplog'").fetchone()[0]
+    assert "AUTOINCREMENT" not in sql.upper()
+    doc = store.document("v3-first")
+    op = store.undo(doc.id)
+    assert op is not None and op.seq == 3 and store.find("span-3") is None
+    assert store.redo(doc.id) is not None and store.find("span-3") is not None
+    store.add(Span(doc_id=doc.id, label="PER", fragments=[(6, 12)]))
+    seqs = [r[0] for r in store.conn.execute("SELECT seq FROM oplog ORDER BY seq")]
+    assert seqs == [1, 2, 3, 4]
+    assert store.conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'"
+    ).fetchone()[0] == 0 or store.conn.execute(
+        "SELECT count(*) FROM sqlite_sequence WHERE name = 'oplog'"
+    ).fetchone()[0] == 0
+    assert store.check() == []
     store.close()

@@ -1022,9 +1022,10 @@ def _wrap_general(
             w += label_at(j, 0)
         if wide and i > row_start:
             last_break = i  # a break is allowed before a wide (CJK) character
-        if col + w > width and i > row_start:
+        if col + w > width and (i > row_start or space):
             if space:
                 # Let this one whitespace cluster hang past the edge; break after it.
+                # (A tab wider than a narrow row hangs alone on its row.)
                 new = j
             elif last_break > row_start:
                 new = last_break

@@ -48,6 +48,7 @@ where a document's annotations break a schema; it never changes them.
 from __future__ import annotations
 
 import colorsys
+import functools
 import re
 import tomllib
 import zlib
@@ -436,6 +437,22 @@ def _pair_pat(key: str, value: str) -> str:
 # Parsing and checking
 
 
+class _LazyLine:
+    """A line number worked out only if an error needs it (a valid schema never asks)."""
+
+    __slots__ = ("_fn", "_args")
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self._fn = fn
+        self._args = args
+
+    def __call__(self) -> int | None:
+        return self._fn(*self._args)
+
+    def __format__(self, spec: str) -> str:
+        return format(self(), spec)
+
+
 class _Checker:
     """Builds a :class:`Schema` from TOML text, collecting every problem."""
 
@@ -443,19 +460,31 @@ class _Checker:
         self.text = text
         self.path = path
         self.errors: list[SchemaError] = []
-        self.loc = _Locator(text)
         self.attribute_targets: list[tuple[int, str, tuple[str, ...]]] = []
         """Every attribute's targets, checked once all types are known."""
 
-    def error(self, line: int | None, reason: str) -> None:
+    @functools.cached_property
+    def loc(self) -> _Locator:
+        """Line numbers are only needed for errors, so the text is scanned on the first one."""
+        return _Locator(self.text)
+
+    def loc_key(self, key: str) -> int | None:
+        return self.loc.key(key)
+
+    def _find(self, section: str | None, index: int | None, *patterns: str) -> _LazyLine:
+        return _LazyLine(lambda: self.loc.find(section, index, *patterns))
+
+    def error(self, line: int | _LazyLine | None, reason: str) -> None:
+        if isinstance(line, _LazyLine):
+            line = line()
         self.errors.append(SchemaError(reason, path=self.path, line=line))
 
     # -- field helpers ----------------------------------------------------
 
-    def _where(self, section: str, index: int, key: str | None = None) -> int | None:
+    def _where(self, section: str, index: int, key: str | None = None) -> _LazyLine:
         if key is None:
-            return self.loc.entry(section, index)
-        return self.loc.find(section, index, _key_pat(key))
+            return _LazyLine(lambda: self.loc.entry(section, index))
+        return self._find(section, index, _key_pat(key))
 
     def _unknown_keys(
         self, table: dict[str, Any], allowed: tuple[str, ...], what: str, line_of: Any
@@ -564,11 +593,11 @@ class _Checker:
             return None
         if self._string(role_name, f"{what} name in '{owner}'", entry_line) is None:
             return None
-        line = self.loc.find(section, index, _pair_pat(key_name, role_name))
+        line = self._find(section, index, _pair_pat(key_name, role_name))
         for key in raw:
             if key not in allowed:
                 self.error(
-                    self.loc.find(section, index, _pair_pat(key_name, role_name), _key_pat(key)),
+                    self._find(section, index, _pair_pat(key_name, role_name), _key_pat(key)),
                     f"unknown key '{key}' in {what} '{role_name}' of '{owner}'"
                     f" (allowed: {', '.join(allowed)})",
                 )
@@ -583,7 +612,7 @@ class _Checker:
                 card = "1"
             if card not in CARDINALITIES:
                 self.error(
-                    self.loc.find(
+                    self._find(
                         section, index, _pair_pat(key_name, role_name), _key_pat("cardinality")
                     ),
                     f"cardinality of role '{role_name}' of '{owner}' must be one of"
@@ -609,12 +638,12 @@ class _Checker:
         if "name" not in data:
             self.error(1, "the schema has no 'name'")
         else:
-            name = self._string(data["name"], "schema name", self.loc.key("name")) or ""
+            name = self._string(data["name"], "schema name", _LazyLine(self.loc_key, "name")) or ""
         description = ""
         if "description" in data:
             description = (
                 self._string(
-                    data["description"], "description", self.loc.key("description"), empty_ok=True
+                    data["description"], "description", _LazyLine(self.loc_key, "description"), empty_ok=True
                 )
                 or ""
             )
@@ -633,7 +662,7 @@ class _Checker:
                 for t in role.types:
                     if t not in fillers:
                         self.error(
-                            self.loc.find("events", i, _pair_pat("name", role.name), _str_pat(t)),
+                            self._find("events", i, _pair_pat("name", role.name), _str_pat(t)),
                             f"role '{role.name}' of event type '{et.name}' refers to"
                             f" undeclared type '{t}'",
                         )
@@ -642,7 +671,7 @@ class _Checker:
                 for t in arg.types:
                     if t not in fillers:
                         self.error(
-                            self.loc.find("relations", i, _pair_pat("role", arg.name), _str_pat(t)),
+                            self._find("relations", i, _pair_pat("role", arg.name), _str_pat(t)),
                             f"argument '{arg.name}' of relation type '{rt.name}' refers to"
                             f" undeclared type '{t}'",
                         )
@@ -652,7 +681,7 @@ class _Checker:
             for target in targets:
                 if target not in TARGET_KINDS and target not in type_names:
                     self.error(
-                        self.loc.find("attributes", i, _key_pat("targets"), _str_pat(target)),
+                        self._find("attributes", i, _key_pat("targets"), _str_pat(target)),
                         f"attribute '{owner}' targets '{target}', which is neither a kind"
                         f" ({', '.join(TARGET_KINDS)}) nor a declared type",
                     )
@@ -738,7 +767,7 @@ class _Checker:
                     continue
                 if role.name in role_names:
                     self.error(
-                        self.loc.find("events", i, _pair_pat("name", role.name)),
+                        self._find("events", i, _pair_pat("name", role.name)),
                         f"event type '{owner}' declares role '{role.name}' twice",
                     )
                     continue

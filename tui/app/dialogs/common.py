@@ -8,12 +8,14 @@ characters never reach the terminal. Everything that shows a piece of it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import events
-from textual.css.query import NoMatches
-from textual.widgets import Input
 
 from tui.core.layout import sanitize
+
+if TYPE_CHECKING:
+    from textual import events
 
 #: Longest snippet of document text shown in one line of a prompt or picker.
 SNIPPET = 60
@@ -62,6 +64,11 @@ class TypeAheadMixin:
     def on_key(self, event: events.Key) -> None:
         if not event.is_printable or event.character is None:
             return
+        # imported here: the reader imports this module for safe() at start-up,
+        # and the Input widget (with its dependencies) is only needed by a dialog
+        from textual.css.query import NoMatches
+        from textual.widgets import Input
+
         try:
             field = self.query(Input).first()  # type: ignore[attr-defined]
         except NoMatches:

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on
@@ -29,14 +29,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui.app.dialogs.attributes import AttributesDialog, AttributeValues
 from tui.app.dialogs.common import safe
-from tui.app.dialogs.confirm_delete import ConfirmDeleteDialog
-from tui.app.dialogs.normalization import NormalizationDialog, NormalizationInput
-from tui.app.dialogs.note import NoteDialog
-from tui.app.dialogs.picker import PickerDialog, PickerItem
 from tui.app.dialogs.role_prompt import RolePrompt
-from tui.app.dialogs.search import SearchDialog, SearchQuery, find_hits
 from tui.app.messages import AnnotationsChanged, OpenDocument
 from tui.app.reader_extras import (
     EXTRA_BINDINGS,
@@ -69,6 +63,11 @@ from tui.core.model import (
     kind_of,
 )
 from tui.core.schema import AttributeDef, Problem, Role, Schema
+
+if TYPE_CHECKING:
+    from tui.app.dialogs.attributes import AttributeValues
+    from tui.app.dialogs.normalization import NormalizationInput
+    from tui.app.dialogs.search import SearchQuery
 
 #: Candidates offered outside the sentence when the sentence has none.
 MAX_FAR_CANDIDATES = 50
@@ -801,6 +800,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_tag_type(self) -> None:
         """Pick a span type in a fuzzy list (its hotkey picks at once), then tag."""
+        from tui.app.dialogs.picker import PickerDialog, PickerItem
+
         items = [
             PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.kind}", color=t.color)
             for t in self._span_types()
@@ -967,6 +968,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         )
 
     def _pick_event_type(self, title: str, then: Callable[[str], None]) -> None:
+        from tui.app.dialogs.picker import PickerDialog, PickerItem
+
         assert self.schema is not None
         items = [
             PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.group or ''}", color=t.color)
@@ -1273,6 +1276,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_relation(self) -> None:
         """Start a relation from the selected mention: pick the type, then the target."""
+        from tui.app.dialogs.picker import PickerDialog, PickerItem
+
         source = self.by_id.get(self.selected_id) if self.selected_id else None
         if not isinstance(source, Span) or self.schema is None:
             return
@@ -1331,6 +1336,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_attributes(self) -> None:
         """Edit the attributes of the selected annotation."""
+        from tui.app.dialogs.attributes import AttributesDialog
+
         ann = self._attribute_target()
         if ann is None:
             return
@@ -1396,6 +1403,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_note(self) -> None:
         """Write or edit the note on the selected annotation."""
+        from tui.app.dialogs.note import NoteDialog
+
         ann = self.by_id.get(self.selected_id) if self.selected_id else None
         if ann is None:
             return
@@ -1426,6 +1435,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_normalization(self) -> None:
         """Link the selected annotation to a knowledge-base entry."""
+        from tui.app.dialogs.normalization import NormalizationDialog
+
         ann = self.by_id.get(self.selected_id) if self.selected_id else None
         if ann is None:
             return
@@ -1534,6 +1545,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_delete(self) -> None:
         """Delete the selected annotation; when others use it, say what happens and ask first."""
+        from tui.app.dialogs.confirm_delete import ConfirmDeleteDialog
+
         ann = self.by_id.get(self.selected_id) if self.selected_id else None
         if ann is None:
             return
@@ -1591,6 +1604,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def action_search(self) -> None:
         """Open the search prompt."""
+        from tui.app.dialogs.search import SearchDialog, find_hits
+
         if self.doc is None:
             return
 
