@@ -411,3 +411,43 @@ async def test_large_document_is_capped_lazy_and_deferred(monkeypatch):
         assert [c.data.kind for c in rows[1].children][0] == "trigger"
         assert events.highlight("t2")  # a collapsed event is found by its trigger
         assert events.tree.cursor_node is rows[2]
+
+
+async def test_entity_rows_follow_every_change_the_label_cache_depends_on(data):
+    """Rows are reused between rebuilds (ListTree + label cache), yet show each change:
+    status, retyping, new boundaries and a schema with other short labels."""
+    import dataclasses
+
+    store, doc, anns, schema = data
+    app = PanelApp()
+    async with app.run_test(size=(100, 60)):
+        panel = app.query_one(EntityPanel)
+        feed(app, store, doc, anns, schema)
+        city = next(s for s in anns.spans if s.id == "s-city")
+        assert any(r.startswith("? the city") for r in labels(panel.tree))
+        # accepted: the pending mark goes
+        store.update(dataclasses.replace(city, status="accepted"))
+        anns = store.annotations(doc.id)
+        feed(app, store, doc, anns, schema)
+        rows = labels(panel.tree)
+        assert not any(r.startswith("? the city") for r in rows) and any(r.startswith("the city") for r in rows)
+        # new boundaries: the text and offset shown change
+        city = next(s for s in anns.spans if s.id == "s-city")
+        start, end = city.fragments[0]
+        store.update(dataclasses.replace(city, fragments=[(start + 4, end)]))
+        anns = store.annotations(doc.id)
+        feed(app, store, doc, anns, schema)
+        rows = labels(panel.tree)
+        assert any(r.startswith("city") and f"@{start + 4}" in r for r in rows), rows
+        # retyped inside a GPE set: the row names its own type by the schema's short label
+        store.update(dataclasses.replace(next(s for s in anns.spans if s.id == "s-city"), label="LOC"))
+        anns = store.annotations(doc.id)
+        feed(app, store, doc, anns, schema)
+        (row,) = [r for r in labels(panel.tree) if r.startswith("city")]
+        assert row.split(" @")[0].endswith(" " + schema.short_label("LOC", "span")), row
+        # another schema object, another short label: the cached rows are not reused
+        other = dataclasses.replace(schema)
+        other.short_label = lambda label, kind=None: "Zz" if label == "LOC" else schema.short_label(label, kind)
+        feed(app, store, doc, anns, other)
+        (row,) = [r for r in labels(panel.tree) if r.startswith("city")]
+        assert row.split(" @")[0].endswith(" Zz"), row

@@ -20,6 +20,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tui.app.widgets._text import DEFER_SECONDS, is_large, safe_text, swatch
+from tui.app.widgets.list_tree import ListTree
 from tui.core.model import DocAnnotations, Document, Span
 
 #: At most this many mentions are listed under one type (the count stays exact);
@@ -87,21 +88,24 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._timer: Any = None
         """The pending deferred rebuild (large documents only)."""
         self._collapsed: set[GroupKey] = set()
+        self._labels: dict[tuple, Text] = {}
+        """Mention labels by everything they show: a rebuild after one tag makes one new label."""
+        self._labels_schema: Any = None
         """Groups the user folded, kept across :meth:`show` calls."""
         self.mention_count = 0
         """How many mentions the last :meth:`show` listed (for tests and the header)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Entities"), id="entity-panel-header")
-        tree: Tree[Any] = Tree(Text("Entities"), id="entity-panel-tree")
+        tree: ListTree = ListTree(Text("Entities"), id="entity-panel-tree")
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
 
     @property
-    def tree(self) -> Tree[Any]:
+    def tree(self) -> ListTree:
         """The tree that lists the mentions."""
-        return self.query_one("#entity-panel-tree", Tree)
+        return self.query_one("#entity-panel-tree", ListTree)
 
     def show(self, doc: Document | None, anns: DocAnnotations, schema: Any) -> None:
         """Rebuild the panel from a document's annotations.
@@ -123,71 +127,72 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._timer = None
         tree = self.tree
         keep = tree.cursor_node.data if tree.cursor_node is not None else None
-        tree.clear()
-        triggers = {e.trigger for e in anns.events}
-        mentions = [s for s in anns.spans if s.id not in triggers and s.status != "rejected"]
-        by_id = {s.id: s for s in mentions}
-        # A mention belongs to the first live set naming it; the set is listed
-        # under the type most of its members have.
-        set_of: dict[str, Any] = {}
-        sets_by_type: dict[str, list[Any]] = {}
-        for eq in anns.equivalences:
-            if eq.status == "rejected":
-                continue
-            members = [by_id[m] for m in eq.members if m in by_id and m not in set_of]
-            if not members:
-                continue
-            for m in members:
-                set_of[m.id] = eq
-            labels = [m.label for m in members]
-            main = max(labels, key=labels.count)
-            sets_by_type.setdefault(main, []).append((eq, members))
-        by_label: dict[str, list[Span]] = {}
-        for span in mentions:
-            by_label.setdefault(span.label, []).append(span)
-        order = [t.name for t in getattr(schema, "span_types", [])]
-        labels = [name for name in order if name in by_label or name in sets_by_type]
-        labels += sorted((set(by_label) | set(sets_by_type)) - set(labels))
-
-        cursor_target: TreeNode[Any] | None = None
-        for label in labels:
-            spans = by_label.get(label, [])
-            sets = sets_by_type.get(label, [])
-            key = GroupKey("type", label)
-            node = tree.root.add(self._type_label(schema, label, len(spans), len(sets)), data=key)
-            if keep == key:
-                cursor_target = node
-            for eq, members in sets[:MAX_SETS_PER_GROUP]:
-                set_key = GroupKey("set", eq.id)
-                set_node = node.add(self._set_label(eq, members), data=set_key)
-                if keep == set_key:
-                    cursor_target = set_node
+        with tree.batch():  # one invalidation for the whole rebuild
+            tree.clear()
+            triggers = {e.trigger for e in anns.events}
+            mentions = [s for s in anns.spans if s.id not in triggers and s.status != "rejected"]
+            by_id = {s.id: s for s in mentions}
+            # A mention belongs to the first live set naming it; the set is listed
+            # under the type most of its members have.
+            set_of: dict[str, Any] = {}
+            sets_by_type: dict[str, list[Any]] = {}
+            for eq in anns.equivalences:
+                if eq.status == "rejected":
+                    continue
+                members = [by_id[m] for m in eq.members if m in by_id and m not in set_of]
+                if not members:
+                    continue
                 for m in members:
-                    leaf = set_node.add_leaf(self._mention_label(m, schema, label), data=m.id)
-                    if keep == m.id:
+                    set_of[m.id] = eq
+                labels = [m.label for m in members]
+                main = max(labels, key=labels.count)
+                sets_by_type.setdefault(main, []).append((eq, members))
+            by_label: dict[str, list[Span]] = {}
+            for span in mentions:
+                by_label.setdefault(span.label, []).append(span)
+            order = [t.name for t in getattr(schema, "span_types", [])]
+            labels = [name for name in order if name in by_label or name in sets_by_type]
+            labels += sorted((set(by_label) | set(sets_by_type)) - set(labels))
+
+            cursor_target: TreeNode[Any] | None = None
+            for label in labels:
+                spans = by_label.get(label, [])
+                sets = sets_by_type.get(label, [])
+                key = GroupKey("type", label)
+                node = tree.root.add(self._type_label(schema, label, len(spans), len(sets)), data=key)
+                if keep == key:
+                    cursor_target = node
+                for eq, members in sets[:MAX_SETS_PER_GROUP]:
+                    set_key = GroupKey("set", eq.id)
+                    set_node = node.add(self._set_label(eq, members), data=set_key)
+                    if keep == set_key:
+                        cursor_target = set_node
+                    for m in members:
+                        leaf = set_node.add_leaf(self._label_of(m, schema, label), data=m.id)
+                        if keep == m.id:
+                            cursor_target = leaf
+                    if set_key not in self._collapsed:
+                        set_node.expand()
+                if len(sets) > MAX_SETS_PER_GROUP:
+                    more = len(sets) - MAX_SETS_PER_GROUP
+                    node.add_leaf(Text(f"… {more} more sets", style="dim"))
+                singles = [s for s in spans if s.id not in set_of]
+                for span in singles[:MAX_MENTIONS_PER_GROUP]:
+                    leaf = node.add_leaf(self._label_of(span, schema, label), data=span.id)
+                    if keep == span.id:
                         cursor_target = leaf
-                if set_key not in self._collapsed:
-                    set_node.expand()
-            if len(sets) > MAX_SETS_PER_GROUP:
-                more = len(sets) - MAX_SETS_PER_GROUP
-                node.add_leaf(Text(f"… {more} more sets", style="dim"))
-            singles = [s for s in spans if s.id not in set_of]
-            for span in singles[:MAX_MENTIONS_PER_GROUP]:
-                leaf = node.add_leaf(self._mention_label(span, schema, label), data=span.id)
-                if keep == span.id:
-                    cursor_target = leaf
-            if len(singles) > MAX_MENTIONS_PER_GROUP:
-                more = len(singles) - MAX_MENTIONS_PER_GROUP
-                node.add_leaf(Text(f"… {more} more (use ] and [ in the reader)", style="dim"))
-            if key not in self._collapsed:
-                node.expand()
-        self.mention_count = len(mentions)
-        n_sets = sum(len(sets) for sets in sets_by_type.values())
-        header = Text.assemble(
-            ("Entities ", "bold"),
-            (f"{_n(len(mentions), 'mention')} · {_n(len(labels), 'type')} · {_n(n_sets, 'set')}", "dim"),
-        )
-        self.query_one("#entity-panel-header", Static).update(header)
+                if len(singles) > MAX_MENTIONS_PER_GROUP:
+                    more = len(singles) - MAX_MENTIONS_PER_GROUP
+                    node.add_leaf(Text(f"… {more} more (use ] and [ in the reader)", style="dim"))
+                if key not in self._collapsed:
+                    node.expand()
+            self.mention_count = len(mentions)
+            n_sets = sum(len(sets) for sets in sets_by_type.values())
+            header = Text.assemble(
+                ("Entities ", "bold"),
+                (f"{_n(len(mentions), 'mention')} · {_n(len(labels), 'type')} · {_n(n_sets, 'set')}", "dim"),
+            )
+            self.query_one("#entity-panel-header", Static).update(header)
         if cursor_target is not None:
             move_cursor(tree, cursor_target)
 
@@ -237,6 +242,19 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         if eq.status == "pending":
             text.append(" pending", style="italic")
         return text
+
+    def _label_of(self, span: Span, schema: Any, group: str) -> Text:
+        """The row label of a mention, made once per distinct look (labels are never mutated)."""
+        if schema is not self._labels_schema:
+            self._labels.clear()  # short labels come from the schema
+            self._labels_schema = schema
+        key = (span.text, span.label, span.status, len(span.fragments), span.start, group)
+        label = self._labels.get(key)
+        if label is None:
+            if len(self._labels) > 20_000:
+                self._labels.clear()  # bounded: a long session retypes many spans
+            label = self._labels[key] = self._mention_label(span, schema, group)
+        return label
 
     @staticmethod
     def _mention_label(span: Span, schema: Any, group: str) -> Text:

@@ -23,6 +23,7 @@ from textual.widgets.tree import TreeNode
 
 from tui.app.widgets._text import DEFER_SECONDS, is_large, safe_text, swatch
 from tui.app.widgets.entity_panel import move_cursor
+from tui.app.widgets.list_tree import ListTree
 from tui.core.model import DocAnnotations, Document, Event, Span
 
 #: At most this many events are listed (the count in the header stays exact).
@@ -132,7 +133,7 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Events"), id="event-panel-header")
-        tree: Tree[Any] = Tree(Text("Events"), id="event-panel-tree")
+        tree: ListTree = ListTree(Text("Events"), id="event-panel-tree")
         tree.show_root = False
         # enter chooses the row; folding stays on space (the tree's own key).
         tree.auto_expand = False
@@ -140,9 +141,9 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         yield tree
 
     @property
-    def tree(self) -> Tree[Any]:
+    def tree(self) -> ListTree:
         """The tree that lists the events."""
-        return self.query_one("#event-panel-tree", Tree)
+        return self.query_one("#event-panel-tree", ListTree)
 
     def show(
         self, doc: Document | None, anns: DocAnnotations, schema: Any, problems: list[Any]
@@ -172,57 +173,58 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         self._timer = None
         tree = self.tree
         keep = tree.cursor_node.data if tree.cursor_node is not None else None
-        tree.clear()
-        by_id = anns.by_id()
-        per_ann: dict[str, list[Any]] = {}
-        for p in problems:
-            per_ann.setdefault(p.annotation_id, []).append(p)
+        with tree.batch():  # one invalidation for the whole rebuild
+            tree.clear()
+            by_id = anns.by_id()
+            per_ann: dict[str, list[Any]] = {}
+            for p in problems:
+                per_ann.setdefault(p.annotation_id, []).append(p)
 
-        def start(event: Event) -> int:
-            trig = by_id.get(event.trigger)
-            return trig.start if isinstance(trig, Span) else 1 << 62
+            def start(event: Event) -> int:
+                trig = by_id.get(event.trigger)
+                return trig.start if isinstance(trig, Span) else 1 << 62
 
-        events = sorted(
-            (e for e in anns.events if e.status != "rejected"), key=lambda e: (start(e), e.id)
-        )
-        self._by_id, self._schema, self._per_ann = by_id, schema, per_ann
-        self._lazy = {}
-        cursor_target: TreeNode[Any] | None = None
-        flagged = 0
-        for index, event in enumerate(events):
-            et = schema.event_type(event.type) if schema is not None else None
-            own = per_ann.get(event.id, []) + per_ann.get(event.trigger, [])
-            missing = _missing_roles(event, et)
-            # validate() already reports missing roles; count rows, not duplicates.
-            n_flags = len(own) or len(missing)
-            flagged += bool(n_flags)
-            if index >= MAX_EVENTS:
-                continue
-            data = EventRow("event", event.id)
-            label = self._event_label(event, by_id.get(event.trigger), schema, et, n_flags)
-            node = tree.root.add(label, data=data, allow_expand=True)
-            if keep == data:
-                cursor_target = node
-            expanded = event.id in self._expanded or (
-                index < EXPAND_EVENTS and event.id not in self._collapsed
+            events = sorted(
+                (e for e in anns.events if e.status != "rejected"), key=lambda e: (start(e), e.id)
             )
-            if expanded:
-                for leaf in self._fill(node, event):
-                    if keep == leaf.data:
-                        cursor_target = leaf
-                node.expand()
-            else:
-                # Rows are built when the event is unfolded: a long document's
-                # thousands of events must not cost a tree node per role each time.
-                self._lazy[event.id] = event
-        if len(events) > MAX_EVENTS:
-            more = len(events) - MAX_EVENTS
-            tree.root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))
-        self.event_count = len(events)
-        header = Text.assemble(("Events ", "bold"), (f"{len(events)}", "dim"))
-        if flagged:
-            header.append(f" · {WARN}{flagged} flagged", style="bold red")
-        self.query_one("#event-panel-header", Static).update(header)
+            self._by_id, self._schema, self._per_ann = by_id, schema, per_ann
+            self._lazy = {}
+            cursor_target: TreeNode[Any] | None = None
+            flagged = 0
+            for index, event in enumerate(events):
+                et = schema.event_type(event.type) if schema is not None else None
+                own = per_ann.get(event.id, []) + per_ann.get(event.trigger, [])
+                missing = _missing_roles(event, et)
+                # validate() already reports missing roles; count rows, not duplicates.
+                n_flags = len(own) or len(missing)
+                flagged += bool(n_flags)
+                if index >= MAX_EVENTS:
+                    continue
+                data = EventRow("event", event.id)
+                label = self._event_label(event, by_id.get(event.trigger), schema, et, n_flags)
+                node = tree.root.add(label, data=data, allow_expand=True)
+                if keep == data:
+                    cursor_target = node
+                expanded = event.id in self._expanded or (
+                    index < EXPAND_EVENTS and event.id not in self._collapsed
+                )
+                if expanded:
+                    for leaf in self._fill(node, event):
+                        if keep == leaf.data:
+                            cursor_target = leaf
+                    node.expand()
+                else:
+                    # Rows are built when the event is unfolded: a long document's
+                    # thousands of events must not cost a tree node per role each time.
+                    self._lazy[event.id] = event
+            if len(events) > MAX_EVENTS:
+                more = len(events) - MAX_EVENTS
+                tree.root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))
+            self.event_count = len(events)
+            header = Text.assemble(("Events ", "bold"), (f"{len(events)}", "dim"))
+            if flagged:
+                header.append(f" · {WARN}{flagged} flagged", style="bold red")
+            self.query_one("#event-panel-header", Static).update(header)
         if cursor_target is not None:
             move_cursor(tree, cursor_target)
 
