@@ -11,6 +11,7 @@ undo and redo work across restarts and every annotation has a history.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -195,6 +196,47 @@ def from_row(kind: str, row: dict[str, Any]) -> Any:
     if kind == "notes":
         return Note(target=row["target"], type=row["type"], text=row["text"], **common)
     raise ValueError(kind)
+
+
+def _decode_span(kind: str, cols: tuple[str, ...], r: tuple, pool: dict[Any, Any]) -> Span:
+    """A span from a row in ``COLUMNS["spans"]`` order: what :func:`from_row` makes, faster.
+
+    Opening a document decodes every span, so this skips the row dict and,
+    for the usual single fragment, the JSON (its text is exactly what
+    :func:`to_row` writes for ``[(start, end)]``); repeated strings are shared
+    through ``pool``.
+    """
+    id_, doc_id, label, start, end, fragments, text, source_id, annotator, origin, status, created, modified = r
+    # (the order of COLUMNS["spans"]; _SPAN_ORDER below fails the import if that changes)
+    if fragments == f"[[{start}, {end}]]":
+        frags = [(start, end)]
+    else:
+        frags = [tuple(f) for f in json.loads(fragments)]
+    g = pool.setdefault
+    return Span(
+        id=id_, doc_id=g(doc_id, doc_id), label=g(label, label), fragments=frags, text=text,
+        source_id=source_id, annotator=g(annotator, annotator), origin=g(origin, origin),
+        status=g(status, status), created=g(created, created), modified=g(modified, modified),
+    )
+
+
+_SPAN_ORDER = ("id", "doc_id", "label", "start", "end", "fragments", "text", *COMMON_COLS)
+if COLUMNS["spans"] != _SPAN_ORDER:
+    raise AssertionError("_decode_span unpacks the span columns in their old order")
+
+_SHARED = frozenset(("doc_id", "type", "annotator", "origin", "status", "created", "modified",
+                     "arg1_role", "arg2_role", "name", "resource"))
+
+
+def _decode_other(kind: str, cols: tuple[str, ...], r: tuple, pool: dict[Any, Any]) -> Any:
+    """Any annotation from a row in ``COLUMNS[kind]`` order, sharing repeated strings via ``pool``."""
+    g = pool.setdefault
+    row = {c: g(v, v) if c in _SHARED else v for c, v in zip(cols, r, strict=True)}
+    ann = from_row(kind, row)
+    if kind == "events":
+        for a in ann.arguments:
+            a.role = g(a.role, a.role)
+    return ann
 
 
 def doc_to_row(doc: Document) -> dict[str, Any]:
@@ -867,17 +909,33 @@ class Store:
             where.append(f"status IN ({', '.join('?' * len(st))})")
             params += st
         out = {d: DocAnnotations() for d in doc_ids}
-        for kind in KINDS:
-            cols = COLUMNS[kind]
-            order = 'start, "end", id' if kind == "spans" else "id"
-            sql = (
-                f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} "
-                f"WHERE {' AND '.join(where)} ORDER BY {order}"
-            )
-            for r in self.conn.execute(sql, params):
-                row = dict(zip(cols, r, strict=True))
-                getattr(out[row["doc_id"]], kind).append(from_row(kind, row))
+        # One object per distinct value of the columns that repeat from row to row
+        # (document, label, annotator, origin, status, import times): 50k spans
+        # would otherwise hold 50k copies of each, ~20 MB.
+        pool: dict[Any, Any] = {}
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # ~100k new objects, none of them garbage: no collections meanwhile
+        try:
+            for kind in KINDS:
+                self._decode_kind(kind, out, where, params, pool)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return out
+
+    def _decode_kind(self, kind: str, out: dict[str, DocAnnotations], where: list[str], params: list[Any],
+                     pool: dict[Any, Any]) -> None:
+        """Append one kind's rows (matching ``where``) to the documents' lists in ``out``."""
+        cols = COLUMNS[kind]
+        order = 'start, "end", id' if kind == "spans" else "id"
+        sql = (
+            f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} "
+            f"WHERE {' AND '.join(where)} ORDER BY {order}"
+        )
+        lists = {d: getattr(a, kind) for d, a in out.items()}
+        decode = _decode_span if kind == "spans" else _decode_other
+        for r in self.conn.execute(sql, params):
+            lists[r[1]].append(decode(kind, cols, r, pool))
 
     def get(self, ann_id: str) -> Any:
         """An annotation of any kind by id.
