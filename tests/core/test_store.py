@@ -338,3 +338,24 @@ def test_annotations_decode_exactly_as_from_row(store, doc):
         expected = [from_row(kind, dict(zip(cols, r, strict=True))) for r in rows]
         assert getattr(got, kind) == expected
         assert all(type(f) is tuple for a in got.spans for f in a.fragments)
+
+
+def test_document_text_shares_the_read_text_and_follows_changes(store, doc, db_path):
+    """Reading a document seeds the text cache with the same string (no second copy);
+    a change by this connection or by another one is seen, not the cached text."""
+    assert store.has_document(doc.name) and store.has_document(doc.id) and not store.has_document("nope")
+    d = store.document(doc.name)
+    assert store.document_text(d.id) is d.text  # one copy, not two
+    store.replace_document_text(d.id, Document(name=d.name, text=TEXT + " Again."))
+    assert store.document_text(d.id) == TEXT + " Again."
+    d = store.document(doc.name)
+    assert store.document_text(d.id) is d.text
+    with Store(db_path, annotator="bob") as other:
+        other.replace_document_text(d.id, Document(name=d.name, text=TEXT))
+    assert store.document_text(d.id) == TEXT
+    # A read inside an action may see the action's own uncommitted text: not cached.
+    with pytest.raises(RuntimeError), store.action("edit", d.id) as tx:
+        tx.put_row("documents", {**store._row("documents", d.id), "text": "uncommitted"})
+        assert store.document(d.id).text == "uncommitted"
+        raise RuntimeError("roll back")
+    assert store.document_text(d.id) == TEXT

@@ -590,7 +590,12 @@ class Store:
         }
 
     def find_document(self, name_or_id: str) -> Document | None:
-        """A document by name (or id), or None."""
+        """A document by name (or id), or None.
+
+        Its text also becomes :meth:`document_text`'s cached one: the same
+        string, not a second copy of a long article (20 MB as UCS-4).
+        """
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         cur = self.conn.execute(
             f"SELECT {', '.join(DOC_COLUMNS)} FROM documents WHERE name = ? OR id = ? LIMIT 1",
             (name_or_id, name_or_id),
@@ -599,7 +604,18 @@ class Store:
         if row is None:
             return None
         d = dict(zip(DOC_COLUMNS, row, strict=True))
+        if not self.conn.in_transaction:
+            # (Inside one, the text may be this connection's uncommitted write.) The
+            # version is read before the text: a commit by another connection in
+            # between makes the cached copy look stale (re-read), never the reverse.
+            self._texts = {d["id"]: (version, d["text"])}
         return doc_from_row(d, self._status_map(d["id"]))
+
+    def has_document(self, name_or_id: str) -> bool:
+        """Whether a document has this name (or id), without reading its text."""
+        return self.conn.execute(
+            "SELECT 1 FROM documents WHERE name = ? OR id = ? LIMIT 1", (name_or_id, name_or_id)
+        ).fetchone() is not None
 
     def document(self, name_or_id: str) -> Document:
         """A document by name or id.

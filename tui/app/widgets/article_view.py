@@ -262,7 +262,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         """Index block -> fragments touching it."""
         self._hl_versions: dict[int, int] = {}
         """Index block -> how often its highlights changed (part of the strip cache key)."""
-        self._hl_by_id: dict[str, list[Highlight]] = {}
+        self._hl_by_id: dict[str, tuple[Highlight, ...] | list[Highlight]] = {}
         self._hits: list[tuple[int, int]] = []
         self._hit_index: dict[int, list[int]] = {}
         self._hits_version = 0
@@ -605,10 +605,9 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         get = index.get
         for h in highlights:
             ids = by_id.get(h.id)
-            if ids is None:
-                by_id[h.id] = [h]
-            else:
-                ids.append(h)
+            # Tuples, not lists: one highlight per id is the rule, and 50k one-item
+            # lists cost 2 MB more than 50k one-item tuples.
+            by_id[h.id] = (h,) if ids is None else (*ids, h)
             for s, e in h.fragments:
                 entry = (s, e, h)
                 first = s // B
