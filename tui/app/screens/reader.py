@@ -339,7 +339,12 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.view.selected_id = None
         self.store.set_setting(f"last_document:{self.annotator}", doc.name)
         self.message = ""
-        self._push_panels()
+        if is_large(self.anns):
+            # Their rebuild waits for a pause anyway; the pause starts after the
+            # first refresh, so it never delays the article's first frame.
+            self.call_after_refresh(self._push_panels)
+        else:
+            self._push_panels()
         self._update_status()
         self.refresh_bindings()
         # A loaded document lives as long as the screen: keep it out of the GC's scans.
@@ -360,13 +365,13 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         assert self.doc is not None and self.schema is not None
         self.anns, self.overlay_anns = load_layers(self.store, self.doc.id, self.layer_name(), self.overlay_layer)
         # Opening a long document: the article first, the schema check (~0.4 s at
-        # 50k annotations) once it is on screen. Not call_after_refresh: when the
-        # app starts, its first frame is held back (Textual's start-up batch)
-        # until after such callbacks have run, so the check would come first.
+        # 50k annotations) once it is on screen. A pause after the first refresh:
+        # when the app starts, that frame is held back (Textual's start-up batch)
+        # until after the refresh callbacks ran, so a callback alone would come first.
         later = defer_validation and is_large(self.anns)
         self.live = LiveAnnotations(self.anns, self.schema, validate_now=not later)
         if later:
-            self.set_timer(DEFER_SECONDS, partial(self._validate_later, self.live))
+            self.call_after_refresh(self.set_timer, DEFER_SECONDS, partial(self._validate_later, self.live))
         # The live state's dicts are updated in place, so these stay current.
         self.by_id = self.live.by_id
         self.event_of_trigger = self.live.event_of_trigger
