@@ -321,3 +321,38 @@ def _one_span(text: str):
         s, e = words[n % len(words)]
         anns.spans.append(Span(label="GPE", fragments=[(s, e)], annotator="alice"))
     return anns
+
+
+async def test_bulk_highlights_are_the_per_span_ones(big_db):
+    """Opening builds all highlights in one loop: the same as :meth:`_highlight` of each shown span."""
+    with Store(big_db, annotator="alice") as store:
+        doc = store.document(BIG)
+        spans = store.annotations(doc.id).spans
+        store.conn.execute("UPDATE spans SET status = 'pending' WHERE id = ?", (spans[3].id,))
+        store.conn.execute("UPDATE spans SET status = 'rejected' WHERE id = ?", (spans[4].id,))
+    async with make_app(big_db, document=BIG).run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        bulk = screen._highlights()
+        one_by_one = [screen._highlight(s) for s in screen._visible_spans()]
+        assert bulk == one_by_one
+        assert len(bulk) == len(screen.anns.spans) - 1
+        assert {h.kind for h in bulk} == {"span", "trigger"}
+        assert any(h.pending for h in bulk) and any(len(h.fragments) == 2 for h in bulk)
+        assert sorted(screen.view._hl_keys) == sorted(bulk)
+
+
+async def test_long_document_is_validated_after_it_is_shown(big_db, monkeypatch):
+    """Past the size limit the schema check waits for a timer (not the first frame's callbacks);
+    once it ran, the problems are exactly a full validation's."""
+    import tui.app.screens.reader as reader_mod
+    import tui.app.widgets._text as text_mod
+
+    monkeypatch.setattr(text_mod, "DEFER_OVER", 100)
+    monkeypatch.setattr(reader_mod, "DEFER_SECONDS", 0.05)
+    async with make_app(big_db, document=BIG).run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        while not screen.live.validated:  # a condition, not a duration
+            await pilot.pause(0.01)
+        full = screen.store.annotations(screen.doc.id, annotators=[screen.layer_name()])
+        assert problems_of(screen.problems) == problems_of(validate(screen.schema, full))
+        assert screen.problems

@@ -315,3 +315,47 @@ def test_new_ids_are_uuid7_and_sorted_in_creation_order():
     assert ids == sorted(ids)
     u = uuid.UUID(ids[0])
     assert u.version == 7 and u.variant == uuid.RFC_4122
+
+
+def test_annotations_decode_exactly_as_from_row(store, doc):
+    """The bulk read (fast path for one fragment, shared strings) gives what from_row gives, row by row."""
+    from tui.core.store import COLUMNS, _q, from_row
+
+    store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    store.add(Span(doc_id=doc.id, label="ORG", fragments=[_pos("中文"), _pos("officials")]))
+    trig = store.add(Span(doc_id=doc.id, label="Meet", fragments=[_pos("met")], source_id="T3"))
+    odd = store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    store.add(Event(doc_id=doc.id, type="Meet", trigger=trig.id, arguments=[Argument(role="Place", target=odd.id)]))
+    # Fragments written without the spaces json.dumps puts in (an older writer, a hand edit):
+    # the fast path must not trust a string it did not make.
+    s, e = _pos("Basra")
+    store.conn.execute("UPDATE spans SET fragments = ? WHERE id = ?", (f"[[{s},{e}]]", odd.id))
+    got = store.annotations(doc.id)
+    for kind in ("spans", "events"):
+        cols = COLUMNS[kind]
+        order = 'start, "end", id' if kind == "spans" else "id"
+        rows = store.conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} ORDER BY {order}")
+        expected = [from_row(kind, dict(zip(cols, r, strict=True))) for r in rows]
+        assert getattr(got, kind) == expected
+        assert all(type(f) is tuple for a in got.spans for f in a.fragments)
+
+
+def test_document_text_shares_the_read_text_and_follows_changes(store, doc, db_path):
+    """Reading a document seeds the text cache with the same string (no second copy);
+    a change by this connection or by another one is seen, not the cached text."""
+    assert store.has_document(doc.name) and store.has_document(doc.id) and not store.has_document("nope")
+    d = store.document(doc.name)
+    assert store.document_text(d.id) is d.text  # one copy, not two
+    store.replace_document_text(d.id, Document(name=d.name, text=TEXT + " Again."))
+    assert store.document_text(d.id) == TEXT + " Again."
+    d = store.document(doc.name)
+    assert store.document_text(d.id) is d.text
+    with Store(db_path, annotator="bob") as other:
+        other.replace_document_text(d.id, Document(name=d.name, text=TEXT))
+    assert store.document_text(d.id) == TEXT
+    # A read inside an action may see the action's own uncommitted text: not cached.
+    with pytest.raises(RuntimeError), store.action("edit", d.id) as tx:
+        tx.put_row("documents", {**store._row("documents", d.id), "text": "uncommitted"})
+        assert store.document(d.id).text == "uncommitted"
+        raise RuntimeError("roll back")
+    assert store.document_text(d.id) == TEXT

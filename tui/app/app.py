@@ -70,7 +70,7 @@ class TuiApp(App[None]):
         if self.start_document:
             return self.start_document
         last = store.get_setting(last_document_key(self.annotator))
-        if last and store.find_document(last) is not None:
+        if last and store.has_document(last):  # not find_document: that reads the whole text
             return last
         names = store.document_names()
         return names[0] if names else None

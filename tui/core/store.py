@@ -11,13 +11,14 @@ undo and redo work across restarts and every annotation has a history.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,60 @@ def from_row(kind: str, row: dict[str, Any]) -> Any:
     if kind == "notes":
         return Note(target=row["target"], type=row["type"], text=row["text"], **common)
     raise ValueError(kind)
+
+
+def _decode_span(kind: str, cols: tuple[str, ...], r: tuple, pool: dict[Any, Any]) -> Span:
+    """A span from a row in ``COLUMNS["spans"]`` order: what :func:`from_row` makes, faster.
+
+    Opening a document decodes every span, so this skips the row dict and,
+    for the usual single fragment, the JSON (its text is exactly what
+    :func:`to_row` writes for ``[(start, end)]``); repeated strings are shared
+    through ``pool``.
+    """
+    id_, doc_id, label, start, end, fragments, text, source_id, annotator, origin, status, created, modified = r
+    # (the order of COLUMNS["spans"]; _SPAN_ORDER below fails the import if that changes)
+    if fragments == f"[[{start}, {end}]]":
+        frags = [(start, end)]
+    else:
+        frags = [tuple(f) for f in json.loads(fragments)]
+    g = pool.setdefault
+    # Every field set here (checked against the dataclass below): a third of the
+    # cost of the keyword __init__.
+    span = _new(Span)
+    span.id = id_
+    span.doc_id = g(doc_id, doc_id)
+    span.source_id = source_id
+    span.annotator = g(annotator, annotator)
+    span.origin = g(origin, origin)
+    span.status = g(status, status)
+    span.created = g(created, created)
+    span.modified = g(modified, modified)
+    span.label = g(label, label)
+    span.fragments = frags
+    span.text = text
+    return span
+
+
+_new = object.__new__
+_SPAN_ORDER = ("id", "doc_id", "label", "start", "end", "fragments", "text", *COMMON_COLS)
+if COLUMNS["spans"] != _SPAN_ORDER:
+    raise AssertionError("_decode_span unpacks the span columns in their old order")
+if [f.name for f in fields(Span)] != ["id", "doc_id", *COMMON_COLS, "label", "fragments", "text"]:
+    raise AssertionError("_decode_span sets the fields Span had: a new one needs setting there too")
+
+_SHARED = frozenset(("doc_id", "type", "annotator", "origin", "status", "created", "modified",
+                     "arg1_role", "arg2_role", "name", "resource"))
+
+
+def _decode_other(kind: str, cols: tuple[str, ...], r: tuple, pool: dict[Any, Any]) -> Any:
+    """Any annotation from a row in ``COLUMNS[kind]`` order, sharing repeated strings via ``pool``."""
+    g = pool.setdefault
+    row = {c: g(v, v) if c in _SHARED else v for c, v in zip(cols, r, strict=True)}
+    ann = from_row(kind, row)
+    if kind == "events":
+        for a in ann.arguments:
+            a.role = g(a.role, a.role)
+    return ann
 
 
 def doc_to_row(doc: Document) -> dict[str, Any]:
@@ -548,7 +603,12 @@ class Store:
         }
 
     def find_document(self, name_or_id: str) -> Document | None:
-        """A document by name (or id), or None."""
+        """A document by name (or id), or None.
+
+        Its text also becomes :meth:`document_text`'s cached one: the same
+        string, not a second copy of a long article (20 MB as UCS-4).
+        """
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         cur = self.conn.execute(
             f"SELECT {', '.join(DOC_COLUMNS)} FROM documents WHERE name = ? OR id = ? LIMIT 1",
             (name_or_id, name_or_id),
@@ -557,7 +617,18 @@ class Store:
         if row is None:
             return None
         d = dict(zip(DOC_COLUMNS, row, strict=True))
+        if not self.conn.in_transaction:
+            # (Inside one, the text may be this connection's uncommitted write.) The
+            # version is read before the text: a commit by another connection in
+            # between makes the cached copy look stale (re-read), never the reverse.
+            self._texts = {d["id"]: (version, d["text"])}
         return doc_from_row(d, self._status_map(d["id"]))
+
+    def has_document(self, name_or_id: str) -> bool:
+        """Whether a document has this name (or id), without reading its text."""
+        return self.conn.execute(
+            "SELECT 1 FROM documents WHERE name = ? OR id = ? LIMIT 1", (name_or_id, name_or_id)
+        ).fetchone() is not None
 
     def document(self, name_or_id: str) -> Document:
         """A document by name or id.
@@ -867,17 +938,33 @@ class Store:
             where.append(f"status IN ({', '.join('?' * len(st))})")
             params += st
         out = {d: DocAnnotations() for d in doc_ids}
-        for kind in KINDS:
-            cols = COLUMNS[kind]
-            order = 'start, "end", id' if kind == "spans" else "id"
-            sql = (
-                f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} "
-                f"WHERE {' AND '.join(where)} ORDER BY {order}"
-            )
-            for r in self.conn.execute(sql, params):
-                row = dict(zip(cols, r, strict=True))
-                getattr(out[row["doc_id"]], kind).append(from_row(kind, row))
+        # One object per distinct value of the columns that repeat from row to row
+        # (document, label, annotator, origin, status, import times): 50k spans
+        # would otherwise hold 50k copies of each, ~20 MB.
+        pool: dict[Any, Any] = {}
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # ~100k new objects, none of them garbage: no collections meanwhile
+        try:
+            for kind in KINDS:
+                self._decode_kind(kind, out, where, params, pool)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return out
+
+    def _decode_kind(self, kind: str, out: dict[str, DocAnnotations], where: list[str], params: list[Any],
+                     pool: dict[Any, Any]) -> None:
+        """Append one kind's rows (matching ``where``) to the documents' lists in ``out``."""
+        cols = COLUMNS[kind]
+        order = 'start, "end", id' if kind == "spans" else "id"
+        sql = (
+            f"SELECT {', '.join(_q(c) for c in cols)} FROM {kind} "
+            f"WHERE {' AND '.join(where)} ORDER BY {order}"
+        )
+        lists = {d: getattr(a, kind) for d, a in out.items()}
+        decode = _decode_span if kind == "spans" else _decode_other
+        for r in self.conn.execute(sql, params):
+            lists[r[1]].append(decode(kind, cols, r, pool))
 
     def get(self, ann_id: str) -> Any:
         """An annotation of any kind by id.

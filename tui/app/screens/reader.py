@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -125,6 +126,20 @@ class Pick:
 
 def _cardinality(card: str) -> str:
     return {"1": "exactly one", "?": "optional", "*": "any number", "+": "at least one"}.get(card, card)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection inside: loading a long document makes ~300k objects
+    and no garbage, so the collections the allocations would trigger (full
+    ones rescan everything made so far, ~0.1 s each) find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class ReaderScreen(ReaderExtrasMixin, Screen[None]):
@@ -316,13 +331,19 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.search_query = None
         self.hits = []
         self.last_tag = None
-        self._load_annotations(defer_validation=True)
-        self.view.load(doc.text, doc.styles, self._highlights())
+        with _gc_paused():
+            self._load_annotations(defer_validation=True)
+            self.view.load(doc.text, doc.styles, self._highlights())
         self.view.set_search_hits([])
         self.view.selected_id = None
         self.store.set_setting(f"last_document:{self.annotator}", doc.name)
         self.message = ""
-        self._push_panels()
+        if is_large(self.anns):
+            # Their rebuild waits for a pause anyway; the pause starts after the
+            # first refresh, so it never delays the article's first frame.
+            self.call_after_refresh(self._push_panels)
+        else:
+            self._push_panels()
         self._update_status()
         self.refresh_bindings()
         # A loaded document lives as long as the screen: keep it out of the GC's scans.
@@ -343,11 +364,13 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         assert self.doc is not None and self.schema is not None
         self.anns, self.overlay_anns = load_layers(self.store, self.doc.id, self.layer_name(), self.overlay_layer)
         # Opening a long document: the article first, the schema check (~0.4 s at
-        # 50k annotations) once it is on screen.
+        # 50k annotations) once it is on screen. A pause after the first refresh:
+        # when the app starts, that frame is held back (Textual's start-up batch)
+        # until after the refresh callbacks ran, so a callback alone would come first.
         later = defer_validation and is_large(self.anns)
         self.live = LiveAnnotations(self.anns, self.schema, validate_now=not later)
         if later:
-            self.call_after_refresh(self._validate_later, self.live)
+            self.call_after_refresh(self.set_timer, DEFER_SECONDS, partial(self._validate_later, self.live))
         # The live state's dicts are updated in place, so these stay current.
         self.by_id = self.live.by_id
         self.event_of_trigger = self.live.event_of_trigger
@@ -391,8 +414,36 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         )
 
     def _highlights(self) -> list[Highlight]:
+        """Every highlight of the shown layer and the overlay: :meth:`_highlight` of each span, in bulk.
+
+        Opening a long document draws 50k spans: the per-span lookups are
+        hoisted out of the loop and the styles shared (same result as
+        :meth:`_highlight`, which a test checks).
+        """
         assert self.schema is not None
-        out = [self._highlight(span) for span in self._visible_spans()]
+        if self._styles_schema is not self.schema:
+            self._styles = {}
+            self._styles_schema = self.schema
+        styles = self._styles
+        schema = self.schema
+        triggers = self.event_of_trigger
+        out: list[Highlight] = []
+        append = out.append
+        for span in self.anns.spans:
+            status = span.status
+            if status == "rejected":
+                continue
+            trigger = span.id in triggers
+            kind = "event" if trigger else "span"
+            style = styles.get((span.label, kind))
+            if style is None:
+                style = styles[(span.label, kind)] = (
+                    schema.short_label(span.label, kind), schema.color(span.label, kind))
+            frags = span.fragments
+            append(Highlight(
+                span.id, (tuple(frags[0]),) if len(frags) == 1 else tuple(map(tuple, frags)), style[0], style[1],
+                status == "pending", False, "trigger" if trigger else "span",
+            ))
         return out + overlay_highlights(self.overlay_anns, self.schema)
 
     def _reload(self, message: str | None = None, *, changes: list[dict[str, Any]] | None = None) -> None:
