@@ -359,3 +359,15 @@ def test_document_text_shares_the_read_text_and_follows_changes(store, doc, db_p
         assert store.document(d.id).text == "uncommitted"
         raise RuntimeError("roll back")
     assert store.document_text(d.id) == TEXT
+
+
+def test_text_read_inside_a_rolled_back_action_is_not_served_afterwards(store, doc):
+    """document_text() inside an action sees the action's own text; after a rollback the
+    committed text is served again, not what was read inside."""
+    d = store.document(doc.name)
+    committed = store.document_text(d.id)
+    with pytest.raises(RuntimeError), store.action("edit", d.id) as tx:
+        tx.put_row("documents", {**store._row("documents", d.id), "text": "uncommitted"})
+        assert store.document_text(d.id) == "uncommitted"
+        raise RuntimeError("roll back")
+    assert store.document_text(d.id) == committed

@@ -509,6 +509,8 @@ class Store:
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            # a text read inside the transaction may be one that was just rolled back
+            self._texts.clear()
             raise
         else:
             self.conn.execute("COMMIT")
