@@ -621,6 +621,60 @@ class Store:
         finally:
             self._prefetch = None
 
+    def annotation_rows(
+        self,
+        doc_id: str,
+        *,
+        annotators: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+    ) -> dict[str, list[tuple]]:
+        """A document's annotation rows as stored: ``{kind: [tuple in COLUMNS[kind] order]}``.
+
+        The same selection and order as :meth:`annotations`, without building
+        dataclasses: exporters that only serialise (JSONL) splice the stored
+        JSON of fragments and arguments instead of parsing and re-encoding it.
+        Inside :meth:`iter_documents` the whole batch is read with one query
+        per kind, like :meth:`annotations`.
+        """
+        key = ("rows", tuple(annotators) if annotators is not None else None,
+               tuple(statuses) if statuses is not None else None)
+        if self._prefetch is not None and doc_id in self._prefetch[0]:
+            cache = self._prefetch[1]
+            if key not in cache:
+                cache.clear()  # one filter at a time: memory stays one batch
+                cache[key] = self._annotation_rows_of(sorted(self._prefetch[0]), key[1], key[2])
+            return cache[key].pop(doc_id, None) or {}
+        return self._annotation_rows_of([doc_id], key[1], key[2]).get(doc_id, {})
+
+    def _annotation_rows_of(
+        self, doc_ids: list[str], annotators: Iterable[str] | None, statuses: Iterable[str] | None
+    ) -> dict[str, dict[str, list[tuple]]]:
+        """Rows of several documents' annotations, one query per kind, grouped by document."""
+        where = [f"doc_id IN ({', '.join('?' * len(doc_ids))})"]
+        params: list[Any] = list(doc_ids)
+        if annotators is not None:
+            names = list(annotators)
+            where.append(f"annotator IN ({', '.join('?' * len(names))})")
+            params += names
+        if statuses is not None:
+            st = list(statuses)
+            where.append(f"status IN ({', '.join('?' * len(st))})")
+            params += st
+        out: dict[str, dict[str, list[tuple]]] = {}
+        for kind in KINDS:
+            order = 'start, "end", id' if kind == "spans" else "id"
+            sql = (f"SELECT {', '.join(_q(c) for c in COLUMNS[kind])} FROM {kind} "
+                   f"WHERE {' AND '.join(where)} ORDER BY {order}")
+            for r in self.conn.execute(sql, params):
+                by_kind = out.get(r[1])
+                if by_kind is None:
+                    by_kind = out[r[1]] = {}
+                rows = by_kind.get(kind)
+                if rows is None:
+                    rows = by_kind[kind] = []
+                rows.append(r)
+        return out
+
     def add_document(self, doc: Document) -> tuple[Document, bool]:
         """Add one document as one logged action.
 
