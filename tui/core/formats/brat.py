@@ -25,6 +25,7 @@ as fragments around it, and names and note texts never contain one.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -89,8 +90,17 @@ def _show(text: str, limit: int = 60) -> str:
     return "'" + "".join(out) + more + "'"
 
 
+_TRAILING_NUM = re.compile(r"(\d+)$")
+_WS = re.compile(r"\s+")
+_VALID_SID = {kind: re.compile(re.escape(pre) + r"\d+") for kind, pre in PREFIX.items()}
+_VALID_SID["attributes"] = re.compile(r"A\d+")
+_VALID_SID["notes"] = re.compile(r"#[A-Za-z]*\d+")
+_M_SID = re.compile(r"M\d+")
+_BREAK_RE = re.compile("[" + "".join(sorted(LINE_BREAKS)) + "]")
+
+
 def _num(sid: str) -> int:
-    m = re.search(r"(\d+)$", sid)
+    m = _TRAILING_NUM.search(sid)
     return int(m.group(1)) if m else 0
 
 
@@ -330,8 +340,8 @@ def brat_fragments(text: str, fragments: Iterable[tuple[int, int]]) -> list[tupl
     """
     out: list[tuple[int, int]] = []
     for start, end in fragments:
-        if start == end:
-            out.append((start, end))
+        if start == end or _BREAK_RE.search(text, start, end) is None:
+            out.append((start, end))  # empty, or no line break inside: kept whole
             continue
         piece = start
         for i in range(start, end):
@@ -359,7 +369,9 @@ class _Writer:
 
     def token(self, value: str, what: str, colon_ok: bool = True) -> str:
         """A name brat can parse: no whitespace (and no ':' where it separates)."""
-        safe = re.sub(r"\s+", "_", value)
+        if value and (colon_ok or ":" not in value) and _WS.search(value) is None:
+            return value  # the usual case, nothing to change
+        safe = _WS.sub("_", value)
         if not colon_ok:
             safe = safe.replace(":", "_")
         safe = safe or "_"
@@ -369,6 +381,8 @@ class _Writer:
 
     def one_line(self, value: str, what: str, tab_ok: bool = True) -> str:
         """Text that stays on one line: each line break becomes a space."""
+        if _BREAK_RE.search(value) is None and (tab_ok or "\t" not in value):
+            return value  # the usual case, nothing to change
         safe = "".join(" " if ch in LINE_BREAKS or (ch == "\t" and not tab_ok) else ch for ch in value)
         if safe != value:
             self._lose("changed text", f"{what} {_show(value)}: line breaks written as spaces")
@@ -420,12 +434,8 @@ def _valid_sid(kind: str, sid: str | None, ann: Any) -> bool:
     if not sid:
         return False
     if kind == "attributes":
-        return bool(re.fullmatch(r"A\d+", sid) or (ann.value is None and re.fullmatch(r"M\d+", sid)))
-    if kind == "notes":
-        return bool(re.fullmatch(r"#[A-Za-z]*\d+", sid))
-    if kind == "equivalences":
-        return bool(re.fullmatch(r"\*\d+", sid))
-    return bool(re.fullmatch(re.escape(PREFIX[kind]) + r"\d+", sid))
+        return bool(_VALID_SID[kind].fullmatch(sid) or (ann.value is None and _M_SID.fullmatch(sid)))
+    return _VALID_SID[kind].fullmatch(sid) is not None
 
 
 def _default_key(kind: str, sid: str) -> tuple[int, int, str]:
@@ -845,6 +855,30 @@ def _write(path: Path, text: str) -> None:
         fh.write(text)
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_fast(path: str, text: str, made: set[str]) -> None:
+    """:func:`_write` for the per-document files: what open(path, "w") does, minus its layers.
+
+    A brat export is two files per document, so the cost per file counts:
+    the folder is created once per export (``made`` remembers it), and the
+    UTF-8 bytes go straight to ``os.write`` without a text-file object.
+    """
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    data = text.encode("utf-8")
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any:
     """Registry entry: write ``out/<name>.txt``, ``out/<name>.ann`` and the .conf files.
 
@@ -876,14 +910,16 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
     out.mkdir(parents=True, exist_ok=True)
     placements: dict[str, list[str]] = {}
     used: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    made: set[str] = set()
     split = 0
     for doc in docs:
-        done = _export_one(store, doc, out, options, report)
+        done = _export_one(store, doc, out, options, report, made)
         if done is None:
             continue
         split += done[0]
         placements.setdefault(doc.schema, []).append(doc.name)
-        _note_schema_use(store, doc, done[1], used, report)
+        _note_schema_use(store, doc, done[1], used, report, kept)
         report.documents += 1
     _write_confs(store, out, placements, report, write=True, used=used)
     if split:
@@ -893,7 +929,7 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
 
 
 def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
-                report: Any) -> tuple[int, DocAnnotations] | None:
+                report: Any, made: set[str] | None = None) -> tuple[int, DocAnnotations] | None:
     rel = _safe_name(doc.name)
     if rel is None:
         report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
@@ -901,9 +937,10 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
     anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
     ann_text, split, written = _render(doc, anns, report)
     if out is not None:
-        base = out.joinpath(*rel.parts)
-        _write(base.with_name(base.name + ".txt"), doc.text)
-        _write(base.with_name(base.name + ".ann"), ann_text)
+        base = os.path.join(out, *rel.parts)
+        made = set() if made is None else made
+        _write_fast(base + ".txt", doc.text, made)
+        _write_fast(base + ".ann", ann_text, made)
     return split, written
 
 
@@ -914,27 +951,79 @@ def _schema_of(store: Any, name: str) -> Any | None:
         return None
 
 
-def _note_schema_use(store: Any, doc: Document, anns: DocAnnotations, used: dict[str, Any], report: Any) -> None:
+def _note_schema_use(store: Any, doc: Document, anns: DocAnnotations, used: dict[str, Any], report: Any,
+                     kept: dict[Any, Any] | None = None) -> None:
     """Track the types a schema's documents use; flag lines that break a kept annotation.conf.
 
     A generated annotation.conf is widened with what the documents use, so
     the export always imports back; a kept original is written unchanged,
-    so what breaks it is reported instead.
+    so what breaks it is reported instead. ``kept`` is the export's memo:
+    per schema, whether it keeps an original annotation.conf (the embedded
+    files are parsed once per export, not once per document); per schema
+    and :func:`_usage_key`, the ``used`` schema already known to absorb
+    what such a document uses (most documents of a corpus use the same
+    types, so inferring and merging again would change nothing).
     """
     from tui.core.formats.brat_conf import extract_confs, infer_schema, merge_schemas
 
     schema = _schema_of(store, doc.schema)
     if schema is None:
         return
-    if "annotation.conf" in extract_confs(schema.source or ""):
+    has_conf = kept.get(doc.schema) if kept is not None else None
+    if has_conf is None:
+        has_conf = "annotation.conf" in extract_confs(schema.source or "")
+        if kept is not None:
+            kept[doc.schema] = has_conf
+    if has_conf:
         breaking = _breaking_problems(schema, anns)
         if breaking:
             report.notes.append(
                 f"{doc.name}: {len(breaking)} annotation(s) break the annotation.conf of schema "
                 f"{schema.name!r} (brat will flag them; re-import needs --lenient), e.g. {breaking[0].message}")
         return
+    prev = used.get(doc.schema)
+    key = (doc.schema, _usage_key(anns)) if kept is not None else None
+    if prev is not None and key is not None and kept.get(key) is prev:
+        return  # merge_schemas(prev, infer_schema(...)) == prev: known from an earlier document
     seen = infer_schema(doc.schema, [anns])
-    used[doc.schema] = merge_schemas(used[doc.schema], seen) if doc.schema in used else seen
+    if prev is None:
+        used[doc.schema] = seen
+        return
+    merged = merge_schemas(prev, seen)
+    if merged == prev:  # nothing new: keep the very object, so the memo above recognises it
+        if key is not None:
+            kept[key] = prev
+        return
+    used[doc.schema] = merged
+
+
+def _usage_key(anns: DocAnnotations) -> tuple:
+    """Everything :func:`~tui.core.formats.brat_conf.infer_schema` reads from one document.
+
+    Two documents with equal keys infer equal schemas (same types, roles,
+    fillers, values, in the same order of first use).
+    """
+    by_id = anns.by_id()
+    triggers = {e.trigger for e in anns.events}
+
+    def type_name(target_id: str) -> str | None:
+        t = by_id.get(target_id)
+        return getattr(t, "label", None) or getattr(t, "type", None)
+
+    def target_kind(target_id: str) -> str | None:
+        t = by_id.get(target_id)
+        if t is None:
+            return None
+        return ("event" if hasattr(t, "trigger") else "relation" if hasattr(t, "arguments")
+                else "span" if hasattr(t, "fragments") else None)
+
+    return (
+        tuple(s.label for s in anns.spans if s.id not in triggers),
+        tuple((e.type, tuple((a.role, type_name(a.target)) for a in e.arguments)) for e in anns.events),
+        tuple((r.type, tuple((a.role, type_name(a.target)) for a in r.arguments)) for r in anns.relations),
+        tuple(q.type for q in anns.equivalences),
+        tuple((at.name, target_kind(at.target), at.value) for at in anns.attributes),
+    )
 
 
 def _breaking_problems(schema: Any, anns: DocAnnotations) -> list[Any]:
