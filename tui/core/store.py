@@ -157,6 +157,35 @@ def to_row(kind: str, ann: Any) -> dict[str, Any]:
     return row
 
 
+_enc = json.encoder.encode_basestring  # json.dumps(ensure_ascii=False) of one str
+
+
+def row_values(kind: str, ann: Any) -> tuple:
+    """:func:`to_row` as a tuple in ``COLUMNS[kind]`` order, with the same column values.
+
+    Imports insert tens of thousands of these: the JSON of fragments (int
+    pairs, checked by ``_prepare_span``) and of event arguments is written
+    directly in the form json.dumps gives, not through a dict and json.dumps.
+    """
+    common = (ann.source_id, ann.annotator, ann.origin, ann.status, ann.created, ann.modified)
+    if kind == "spans":
+        f = ann.fragments
+        if len(f) == 1 and f[0].__class__ is tuple and f[0][0].__class__ is int and f[0][1].__class__ is int:
+            frags = f"[[{f[0][0]}, {f[0][1]}]]"
+        else:
+            frags = json.dumps([list(x) for x in f])
+        return (ann.id, ann.doc_id, ann.label, f[0][0], f[-1][1], frags, ann.text, *common)
+    if kind == "events":
+        try:
+            args = "[" + ", ".join([f'{{"role": {_enc(a.role)}, "target": {_enc(a.target)}}}'
+                                    for a in ann.arguments]) + "]"
+        except TypeError:  # not strings: whatever json.dumps makes of them
+            args = json.dumps([{"role": a.role, "target": a.target} for a in ann.arguments], ensure_ascii=False)
+        return (ann.id, ann.doc_id, ann.type, ann.trigger, args, *common)
+    row = to_row(kind, ann)
+    return tuple(row[c] for c in COLUMNS[kind])
+
+
 def from_row(kind: str, row: dict[str, Any]) -> Any:
     """Turn a row of an annotation table back into its dataclass."""
     common = {c: row[c] for c in ("id", "doc_id", *COMMON_COLS)}
@@ -822,10 +851,11 @@ class Store:
                     ann.modified = ann.modified or ann.created
                     if kind == "spans":
                         self._prepare_span(ann, text)
-                    rows.append(to_row(kind, ann))
+                    rows.append(row_values(kind, ann))
             if remap:
-                rows = [_remap_row(kind, r, remap) for r in rows]
-            tx.insert_rows(kind, rows)
+                cols = COLUMNS[kind]
+                rows = [tuple(_remap_row(kind, dict(zip(cols, r, strict=True)), remap).values()) for r in rows]
+            tx.insert_values(kind, COLUMNS[kind], rows)
             added += len(rows)
         return added, same
 
@@ -839,6 +869,13 @@ class Store:
 
     @staticmethod
     def _prepare_span(span: Span, text: str) -> None:
+        frags = span.fragments
+        if len(frags) == 1 and frags[0].__class__ is tuple and len(frags[0]) == 2:
+            a, b = frags[0]
+            if a.__class__ is int and b.__class__ is int and 0 <= a <= b <= len(text):
+                # one well-formed fragment (the usual span): what the checks below accept unchanged
+                span.text = text[a:b]
+                return
         try:
             span.fragments = normalize_fragments(span.fragments)
         except ValueError as exc:
@@ -1304,6 +1341,20 @@ class _Transaction:
             self._bulk_keys.setdefault(table, []).extend(_key(table, r) for r in rows)
         else:
             self.changes.extend({"table": table, "before": None, "after": r} for r in rows)
+
+    def insert_values(self, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
+        """:meth:`insert_rows` for rows given as tuples in ``cols`` order (imports)."""
+        if not rows:
+            return
+        self.store.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+        if self.bulk and _PK.get(table, ("id",)) == ("id",) and cols[0] == "id":
+            self._bulk_keys.setdefault(table, []).extend([r[0] for r in rows])
+        elif self.bulk:
+            self._bulk_keys.setdefault(table, []).extend(_key(table, dict(zip(cols, r, strict=True))) for r in rows)
+        else:
+            self.changes.extend({"table": table, "before": None, "after": dict(zip(cols, r, strict=True))}
+                                for r in rows)
 
     def put_row(self, table: str, row: dict[str, Any]) -> None:
         before = self.store._row(table, _key(table, row))
