@@ -41,3 +41,15 @@ def test_every_kind_matches_to_row(s, frags):
 
 def test_fragments_given_as_lists_match_too():
     _same("spans", Span(id="x", label="L", fragments=[[1, 2]], text="t"))  # type: ignore[list-item]
+
+
+def test_new_ids_are_uuid7_unique_and_ordered_like_new_id():
+    import re
+
+    from tui.core.store import new_id, new_ids
+
+    ids = [new_id(), *new_ids(5000), new_id(), *new_ids(3)]
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids)  # creation order, across both functions
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i) for i in ids)
+    assert new_ids(0) == []

@@ -103,6 +103,31 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def new_ids(n: int) -> list[str]:
+    """``n`` fresh ids, made exactly as ``n`` calls of :func:`new_id` make them.
+
+    Importers that give every annotation of a file an id (brat) call this
+    once per file: one read of the random source instead of two per id.
+    """
+    rnd = os.urandom(10 * n)
+    last = _last_uuid7
+    out = []
+    for k in range(0, 10 * n, 10):
+        ms = time.time_ns() // 1_000_000
+        if ms <= last[0]:
+            ms = last[0]
+            counter = last[1] + 1
+            if counter > 0xFFF:  # counter exhausted: borrow the next millisecond
+                ms, counter = ms + 1, int.from_bytes(rnd[k:k + 2], "big") & 0x7FF
+        else:
+            counter = int.from_bytes(rnd[k:k + 2], "big") & 0x7FF
+        last[0], last[1] = ms, counter
+        rand_b = int.from_bytes(rnd[k + 2:k + 10], "big") & ((1 << 62) - 1)
+        h = f"{(ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand_b:032x}"
+        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out
+
+
 def default_annotator() -> str:
     """The login name, used when no ``--annotator`` or ``TUI_ANNOTATOR`` is given."""
     for var in ("TUI_ANNOTATOR", "USER", "LOGNAME"):

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -142,7 +142,7 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
     Returns:
         The parsed lines (only meaningful when no error was added).
     """
-    from tui.core.store import new_id
+    from tui.core.store import new_ids
 
     parsed = ParsedAnn(path)
     n_equiv = 0
@@ -150,7 +150,10 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
     def err(lineno: int, reason: str) -> None:
         errors.append(InputError(reason, path=path, line=lineno))
 
-    for lineno, line in enumerate(ann_text.splitlines(), 1):
+    lines = ann_text.splitlines()
+    fresh = iter(new_ids(len(lines)))  # one id per line at most
+    by_sid = parsed.by_sid
+    for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         if "\t" not in line:
@@ -170,8 +173,8 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
         elif not _ID_RE.fullmatch(sid) or (prefix == "#") != sid.startswith("#"):
             err(lineno, f"bad id {_show(sid)} (expected a letter and a number, e.g. T3)")
             continue
-        if sid in parsed.by_sid:
-            err(lineno, f"duplicate id {sid} (first on line {parsed.by_sid[sid].line})")
+        if sid in by_sid:
+            err(lineno, f"duplicate id {sid} (first on line {by_sid[sid].line})")
             continue
         if "\t" in rest:
             data, tail = rest.split("\t", 1)
@@ -182,13 +185,13 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
         ann = _parse_line(prefix, sid, data, tail, doc_text, lambda r, ln=lineno: err(ln, r))
         if ann is None or len(errors) > n_errors:
             continue
-        ann.id = new_id()
+        ann.id = next(fresh)
         ann.source_id = sid
         ann.origin = "import"
         ann.status = "accepted"
         item = _Item(kind, ann, lineno, line)
         parsed.items.append(item)
-        parsed.by_sid[sid] = item
+        by_sid[sid] = item
     _resolve(parsed, errors)
     return parsed
 
@@ -215,17 +218,21 @@ def _parse_line(prefix: str, sid: str, data: str, tail: str | None, text: str, e
                 err(f"{sid}: offset {end} is past the end of the text ({len(text)} characters)")
                 return None
             frags.append((start, end))
-        ordered = sorted(frags)
-        for (_, e1), (s2, _) in zip(ordered, ordered[1:], strict=False):
-            if s2 < e1:
-                err(f"{sid}: bad offsets {_show(offsets)} (fragments overlap)")
-                return None
-        expected = span_text(text, frags)  # brat joins fragments in written order
+        if len(frags) == 1:  # the usual span: nothing to order, its text is one slice
+            ordered = frags
+            expected = text[frags[0][0]:frags[0][1]]
+        else:
+            ordered = sorted(frags)
+            for (_, e1), (s2, _) in zip(ordered, ordered[1:], strict=False):
+                if s2 < e1:
+                    err(f"{sid}: bad offsets {_show(offsets)} (fragments overlap)")
+                    return None
+            expected = span_text(text, frags)  # brat joins fragments in written order
         if tail is not None and tail != "" and tail != expected:
             if not (tail.startswith(expected) and tail[len(expected)].isspace()):
                 err(f"{sid}: span text {_show(tail)} does not match the document text {_show(expected)}")
                 return None
-        return Span(label=label, fragments=ordered, text=span_text(text, ordered))
+        return Span(label=label, fragments=ordered, text=expected if ordered is frags else span_text(text, ordered))
     tokens = data.split()
     if prefix == "E":
         if not tokens or tokens[0].count(":") != 1 or "" in tokens[0].split(":"):
@@ -599,12 +606,9 @@ def _collect(path: Path) -> tuple[Path, list[tuple[str, Path | None, Path | None
     pairs: dict[str, dict[str, Path]] = {}
     if path.is_dir():
         root = path
-        for f in sorted(path.rglob("*")):
-            rel = f.relative_to(path)
-            if not f.is_file() or any(part.startswith(".") for part in rel.parts):
-                continue
-            if f.suffix in (".txt", ".ann"):
-                pairs.setdefault(rel.with_suffix("").as_posix(), {})[f.suffix] = f
+        for rel, f in _walk_files(str(path)):
+            if rel.endswith((".txt", ".ann")):
+                pairs.setdefault(rel[:-4], {})[rel[-4:]] = Path(f)
     else:
         root = path.parent
         entry = pairs.setdefault(path.stem, {})
@@ -616,15 +620,37 @@ def _collect(path: Path) -> tuple[Path, list[tuple[str, Path | None, Path | None
     return root, [(name, p.get(".txt"), p.get(".ann")) for name, p in sorted(pairs.items())]
 
 
+def _walk_files(top: str) -> Iterator[tuple[str, str]]:
+    """``(relative posix path, path)`` of every file under ``top``, hidden ones left out.
+
+    What ``Path(top).rglob("*")`` filtered by ``is_file()`` and "no part
+    starts with '.'" gives, with one ``scandir`` per folder instead of
+    several ``stat`` calls and Path objects per file (a brat corpus is two
+    files per document). Like rglob, symlinked folders are not entered and
+    unreadable folders are skipped.
+    """
+    stack = [(top, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except PermissionError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                stack.append((e.path, prefix + e.name + "/"))
+            elif e.is_file():
+                yield prefix + e.name, e.path
+
+
 def _read_text_file(f: Path) -> str:
     from tui.core.formats.text import read_bytes
 
-    try:
-        if f.stat().st_size == 0:
-            return ""
-    except OSError as exc:
-        raise InputError(exc.strerror or "cannot read", path=str(f)) from None
-    return decode_utf8(read_bytes(f), str(f))
+    data = read_bytes(f, allow_empty=True)  # an empty .txt or .ann is allowed
+    return decode_utf8(data, str(f)) if data else ""
 
 
 @dataclass
@@ -736,8 +762,11 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
 
     groups: dict[tuple, list[_Doc]] = {}
     found_by_key: dict[tuple, dict[str, Path]] = {}
+    by_folder: dict[Path, dict[str, Path]] = {}  # documents of one folder share their .conf files
     for d in docs:
-        found = find_confs(d.folder, root)
+        found = by_folder.get(d.folder)
+        if found is None:
+            found = by_folder[d.folder] = find_confs(d.folder, root)
         key = tuple(sorted((k, str(v)) for k, v in found.items()))
         groups.setdefault(key, []).append(d)
         found_by_key[key] = found

@@ -1,4 +1,4 @@
-"""brat export's shortcuts change nothing written: the schema-use memo and the direct file writes."""
+"""brat shortcuts change nothing: the schema-use memo, direct file writes, the folder walk."""
 
 from __future__ import annotations
 
@@ -52,3 +52,23 @@ def test_files_are_written_as_open_would(tmp_path):
     brat.export(store, store.iter_documents(), tmp_path / "out", ExportOptions())
     assert (tmp_path / "out" / "a" / "b" / "c.txt").read_bytes() == text.encode("utf-8")
     assert (tmp_path / "out" / "a" / "b" / "c.ann").read_bytes().startswith("T1\tPER 0 7\tÜnïcode".encode())
+
+
+def test_folder_walk_finds_what_rglob_finds(tmp_path):
+    """Hidden files and folders left out, nested folders and symlinked files kept, symlinked folders not entered."""
+    import os
+
+    root = tmp_path / "corpus"
+    for rel in ("a.txt", "a.ann", "sub/b.txt", "sub/deeper/c.ann", ".hidden.txt", ".git/x.txt", "sub/.h/y.txt",
+                "notes.md", "d.e.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "z.txt").write_text("z", encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", root / "linked")
+    os.symlink(root / "a.txt", root / "alias.txt")
+    expected = sorted(
+        (f.relative_to(root).as_posix(), str(f)) for f in root.rglob("*")
+        if f.is_file() and not any(p.startswith(".") for p in f.relative_to(root).parts))
+    assert sorted(brat._walk_files(str(root))) == expected
+    assert "alias.txt" in dict(expected) and not any(r.startswith("linked/") for r, _ in expected)
