@@ -97,3 +97,19 @@ def test_values_not_in_canonical_form_take_the_reference_path(tmp_path):
         conn.execute("""UPDATE events SET arguments = '[{"role":"x","target":"id0"},{"role":"R","target":"id1"}]'""")
         conn.execute("""UPDATE equivalences SET members = '["\\u0069d0", "id1"]'""")
     assert _fast(store) == _reference(store) == expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=4, max_size=30), s=st.text(max_size=12))
+def test_export_annotations_are_what_the_store_gives(tmp_path_factory, text, s):
+    """The row-built annotations of exports (brat) equal Store.annotations, with and without filters."""
+    from tui.core.formats import ExportOptions
+    from tui.core.formats._interchange import export_annotations
+
+    store = Store(tmp_path_factory.mktemp("ea") / "a.db", annotator="alice")
+    _populate(store, text, s, [f"{s}{i}" for i in range(10)])
+    for opts in (ExportOptions(), ExportOptions(statuses=["accepted"]), ExportOptions(layers=["alice", s or "x"])):
+        for doc in store.iter_documents():
+            assert export_annotations(store, doc.id, opts) == store.annotations(
+                doc.id, annotators=opts.layers, statuses=opts.statuses)
+    store.close()

@@ -8,12 +8,24 @@ collected with file and line, and stable ids for formats that have none.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from tui.core.errors import InputError
-from tui.core.model import DocAnnotations, Document, Span
+from tui.core.model import (
+    Argument,
+    Attribute,
+    DocAnnotations,
+    Document,
+    Equivalence,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    Span,
+)
 
 #: Namespace of the ids given to annotations of formats that carry none, so a
 #: re-import of the same file yields the same ids (and the store skips them).
@@ -223,3 +235,54 @@ def _skip_ws(text: str, i: int) -> int:
     while i < len(text) and text[i] in " \t\r\n":
         i += 1
     return i
+
+
+# ---------------------------------------------------------------------------
+# annotations for an export
+
+
+_scan = json.JSONDecoder().scan_once  # json.loads' own C scanner, without its Python wrappers
+
+
+def _loads(s: str) -> Any:
+    """``json.loads(s)``, faster for the compact values the store writes."""
+    try:
+        value, end = _scan(s, 0)
+    except StopIteration:
+        return json.loads(s)  # leading whitespace, or invalid: json.loads decides
+    return value if end == len(s) else json.loads(s)
+
+
+def export_annotations(store: Any, doc_id: str, options: Any) -> DocAnnotations:
+    """``store.annotations(doc_id, ...)`` filtered by the export options, built from the stored rows.
+
+    The same objects as :func:`tui.core.store.from_row` makes (same order,
+    same values), without a dict per row and with json's scanner called
+    directly: an export builds one per annotation in the corpus.
+    """
+    rows_of = getattr(store, "annotation_rows", None)
+    if rows_of is None:
+        return store.annotations(doc_id, annotators=options.layers, statuses=options.statuses)
+    out = DocAnnotations()
+    for kind, rows in rows_of(doc_id, annotators=options.layers, statuses=options.statuses).items():
+        dest = getattr(out, kind)
+        for r in rows:
+            # every table: id, doc_id, ..., then source_id, annotator, origin, status, created, modified
+            c = {"id": r[0], "doc_id": r[1], "source_id": r[-6], "annotator": r[-5], "origin": r[-4],
+                 "status": r[-3], "created": r[-2], "modified": r[-1]}
+            if kind == "spans":
+                dest.append(Span(label=r[2], fragments=[tuple(f) for f in _loads(r[5])], text=r[6], **c))
+            elif kind == "events":
+                dest.append(Event(type=r[2], trigger=r[3], arguments=[Argument(**a) for a in _loads(r[4])], **c))
+            elif kind == "relations":
+                dest.append(Relation(type=r[2], arguments=[Argument(role=r[3], target=r[4]),
+                                                           Argument(role=r[5], target=r[6])], **c))
+            elif kind == "equivalences":
+                dest.append(Equivalence(type=r[2], members=_loads(r[3]), **c))
+            elif kind == "attributes":
+                dest.append(Attribute(target=r[2], name=r[3], value=r[4], **c))
+            elif kind == "normalizations":
+                dest.append(Normalization(target=r[2], resource=r[3], key=r[4], label=r[5], **c))
+            else:
+                dest.append(Note(target=r[2], type=r[3], text=r[4], **c))
+    return out

@@ -32,7 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+# Import and export both use the .conf code (and through it the schema module):
+# loaded with this module, not inside the first read or export that needs it.
 from tui.core.errors import InputError, InputErrors, TuiError
+from tui.core.formats import brat_conf as _brat_conf  # noqa: F401
+from tui.core.formats._interchange import export_annotations
 from tui.core.model import (
     KINDS,
     Argument,
@@ -963,7 +967,7 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
     if rel is None:
         report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
         return None
-    anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
+    anns = export_annotations(store, doc.id, options)
     ann_text, split, written = _render(doc, anns, report)
     if out is not None:
         base = os.path.join(out, *rel.parts)
