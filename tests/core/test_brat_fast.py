@@ -72,3 +72,15 @@ def test_folder_walk_finds_what_rglob_finds(tmp_path):
         if f.is_file() and not any(p.startswith(".") for p in f.relative_to(root).parts))
     assert sorted(brat._walk_files(str(root))) == expected
     assert "alias.txt" in dict(expected) and not any(r.startswith("linked/") for r, _ in expected)
+
+
+def test_a_file_that_cannot_be_written_fails_the_export(tmp_path):
+    """The writer thread's error reaches the caller, and the export stops."""
+    import pytest
+
+    store = Store(tmp_path / "x.db", annotator="alice")
+    store.import_documents([_doc(f"d{i}", ["PER"]) for i in range(50)])
+    (tmp_path / "out" / "d10.ann").mkdir(parents=True)  # a folder where a file must go
+    with pytest.raises(IsADirectoryError):
+        brat.export(store, store.iter_documents(), tmp_path / "out", ExportOptions())
+    assert not (tmp_path / "out" / "annotation.conf").exists()  # stopped before the .conf files
