@@ -265,24 +265,33 @@ def export_annotations(store: Any, doc_id: str, options: Any) -> DocAnnotations:
         return store.annotations(doc_id, annotators=options.layers, statuses=options.statuses)
     out = DocAnnotations()
     for kind, rows in rows_of(doc_id, annotators=options.layers, statuses=options.statuses).items():
-        dest = getattr(out, kind)
-        for r in rows:
-            # every table: id, doc_id, ..., then source_id, annotator, origin, status, created, modified
-            c = {"id": r[0], "doc_id": r[1], "source_id": r[-6], "annotator": r[-5], "origin": r[-4],
-                 "status": r[-3], "created": r[-2], "modified": r[-1]}
-            if kind == "spans":
-                dest.append(Span(label=r[2], fragments=[tuple(f) for f in _loads(r[5])], text=r[6], **c))
-            elif kind == "events":
-                dest.append(Event(type=r[2], trigger=r[3], arguments=[Argument(**a) for a in _loads(r[4])], **c))
-            elif kind == "relations":
-                dest.append(Relation(type=r[2], arguments=[Argument(role=r[3], target=r[4]),
-                                                           Argument(role=r[5], target=r[6])], **c))
-            elif kind == "equivalences":
-                dest.append(Equivalence(type=r[2], members=_loads(r[3]), **c))
-            elif kind == "attributes":
-                dest.append(Attribute(target=r[2], name=r[3], value=r[4], **c))
-            elif kind == "normalizations":
-                dest.append(Normalization(target=r[2], resource=r[3], key=r[4], label=r[5], **c))
-            else:
-                dest.append(Note(target=r[2], type=r[3], text=r[4], **c))
+        # every table: id, doc_id, ..., then source_id, annotator, origin, status, created, modified
+        if kind == "spans":
+            out.spans = [Span(label=r[2], fragments=[tuple(f) for f in _loads(r[5])], text=r[6], id=r[0],
+                              doc_id=r[1], source_id=r[7], annotator=r[8], origin=r[9], status=r[10],
+                              created=r[11], modified=r[12]) for r in rows]
+        elif kind == "events":
+            out.events = [Event(type=r[2], trigger=r[3], arguments=[Argument(**a) for a in _loads(r[4])],
+                                id=r[0], doc_id=r[1], source_id=r[5], annotator=r[6], origin=r[7], status=r[8],
+                                created=r[9], modified=r[10]) for r in rows]
+        elif kind == "relations":
+            out.relations = [Relation(type=r[2], arguments=[Argument(role=r[3], target=r[4]),
+                                                            Argument(role=r[5], target=r[6])],
+                                      id=r[0], doc_id=r[1], source_id=r[7], annotator=r[8], origin=r[9],
+                                      status=r[10], created=r[11], modified=r[12]) for r in rows]
+        elif kind == "equivalences":
+            out.equivalences = [Equivalence(type=r[2], members=_loads(r[3]), id=r[0], doc_id=r[1], source_id=r[4],
+                                            annotator=r[5], origin=r[6], status=r[7], created=r[8], modified=r[9])
+                                for r in rows]
+        elif kind == "attributes":
+            out.attributes = [Attribute(target=r[2], name=r[3], value=r[4], id=r[0], doc_id=r[1], source_id=r[5],
+                                        annotator=r[6], origin=r[7], status=r[8], created=r[9], modified=r[10])
+                              for r in rows]
+        elif kind == "normalizations":
+            out.normalizations = [Normalization(target=r[2], resource=r[3], key=r[4], label=r[5], id=r[0],
+                                                doc_id=r[1], source_id=r[6], annotator=r[7], origin=r[8],
+                                                status=r[9], created=r[10], modified=r[11]) for r in rows]
+        else:
+            out.notes = [Note(target=r[2], type=r[3], text=r[4], id=r[0], doc_id=r[1], source_id=r[5],
+                              annotator=r[6], origin=r[7], status=r[8], created=r[9], modified=r[10]) for r in rows]
     return out

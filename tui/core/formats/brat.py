@@ -402,6 +402,13 @@ class _Writer:
 
     def render(self, kind: str, ann: Any, sid: str, sid_of: dict[str, str], text: str) -> str | None:
         if kind == "spans":
+            f = ann.fragments
+            if len(f) == 1 and f[0].__class__ is tuple:
+                s, e = f[0]
+                if s == e or _BREAK_RE.search(text, s, e) is None:
+                    # one fragment on one line (the usual span): what the general case below writes
+                    label = self.token(ann.label, "span type", colon_ok=ann.id not in self.triggers)
+                    return f"{sid}\t{label} {s} {e}\t{text[s:e]}"
             frags = brat_fragments(text, ann.fragments)
             if not frags:
                 self._lose("spans", f"{sid} {_show(ann.text)}: covers only line breaks")
@@ -451,7 +458,13 @@ def _valid_sid(kind: str, sid: str | None, ann: Any) -> bool:
 
 
 def _default_key(kind: str, sid: str) -> tuple[int, int, str]:
-    return (KINDS.index(kind), _num(sid), sid)
+    digits = sid[1:]
+    if digits.isdecimal() and not sid[0].isdecimal():  # T12, #3: the usual ids, no regex needed
+        return (_KIND_INDEX[kind], int(digits), sid)
+    return (_KIND_INDEX[kind], _num(sid), sid)
+
+
+_KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 
 
 def assign_ids(anns: DocAnnotations, known: Iterable[str] = ()) -> dict[str, str]:
@@ -1162,9 +1175,21 @@ def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report
         merge_schemas,
     )
 
+    parents: dict[str, PurePosixPath] = {}
+
+    def parent(name: str) -> PurePosixPath:
+        """``PurePosixPath(name).parent``, made once per folder (a corpus has thousands of names)."""
+        head, _, tail = name.rpartition("/")
+        if tail in ("", "."):
+            return PurePosixPath(name).parent
+        found = parents.get(head)
+        if found is None:
+            found = parents[head] = PurePosixPath(head)
+        return found
+
     wanted: dict[str, PurePosixPath] = {}
     for schema_name, names in placements.items():
-        dirs = [PurePosixPath(n).parent for n in names]
+        dirs = list(dict.fromkeys(parent(n) for n in names))
         common = dirs[0]
         for d in dirs[1:]:
             while common != PurePosixPath(".") and not (d == common or common in d.parents):
@@ -1173,10 +1198,13 @@ def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report
     owner: dict[PurePosixPath, str] = {}
     for schema_name in sorted(wanted, key=lambda s: -len(placements[s])):
         owner.setdefault(wanted[schema_name], schema_name)
+    resolved_in: dict[PurePosixPath, str | None] = {}
     for schema_name, names in placements.items():
         for name in names:
-            folder = PurePosixPath(name).parent
-            resolved = next((owner[f] for f in (folder, *folder.parents) if f in owner), None)
+            folder = parent(name)
+            if folder not in resolved_in:
+                resolved_in[folder] = next((owner[f] for f in (folder, *folder.parents) if f in owner), None)
+            resolved = resolved_in[folder]
             if resolved != schema_name:
                 report.add("schema", f"{name}: bound to {schema_name!r} but brat would use "
                            f"{resolved!r}'s .conf files in its folder")
