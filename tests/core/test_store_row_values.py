@@ -53,3 +53,32 @@ def test_new_ids_are_uuid7_unique_and_ordered_like_new_id():
     assert ids == sorted(ids)  # creation order, across both functions
     assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i) for i in ids)
     assert new_ids(0) == []
+
+
+def test_gc_is_paused_during_an_import_and_restored_after_even_on_error(tmp_path):
+    import gc
+
+    import pytest
+
+    from tui.core.errors import InputError
+    from tui.core.model import DocAnnotations, Document
+    from tui.core.store import Store
+
+    seen = []
+
+    def items():
+        seen.append(gc.isenabled())
+        yield Document(name="a", text="abc"), DocAnnotations()
+        yield Document(name="a", text="different"), DocAnnotations()  # same name, other text: an error
+
+    store = Store(tmp_path / "x.db")
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        store.import_documents(items())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        store.import_documents([(Document(name="b", text="x"), DocAnnotations())])
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

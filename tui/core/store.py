@@ -11,6 +11,7 @@ undo and redo work across restarts and every annotation has a history.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -126,6 +127,26 @@ def new_ids(n: int) -> list[str]:
         h = f"{(ms << 80) | (0x7 << 76) | (counter << 64) | (0b10 << 62) | rand_b:032x}"
         out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return out
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk import (restored after, even on error).
+
+    An import holds every parsed document until it is written: hundreds of
+    thousands of objects that all survive, which the collector would walk
+    again and again as they accumulate (a quarter to a third of a 10,000
+    document import's time went to collections that freed nothing). The
+    objects made here hold no reference cycles; reference counting frees
+    them as usual.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def default_annotator() -> str:
@@ -761,7 +782,7 @@ class Store:
         result = ImportResult()
         stamp = now()
         seen: dict[str, tuple[str, str]] = {}
-        with self.action(action) as tx:
+        with gc_paused(), self.action(action) as tx:
             tx.bulk = True
             batch: list[tuple[Document, DocAnnotations]] = []
             for item in items:

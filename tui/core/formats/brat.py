@@ -697,6 +697,13 @@ def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations
     Raises:
         InputErrors: every problem, each with file, line and reason.
     """
+    from tui.core.store import gc_paused
+
+    with gc_paused():  # every parsed file is kept until the import: see gc_paused
+        return _read(paths, options)
+
+
+def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
     errors: list[InputError] = []
     out: list[tuple[Document, DocAnnotations]] = []
     for path in paths:

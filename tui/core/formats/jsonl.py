@@ -591,8 +591,10 @@ SUFFIXES = (".jsonl",)
 def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
     """Registry entry: JSONL files, or folders of them."""
     from tui.core.formats.text import read_each
+    from tui.core.store import gc_paused
 
-    return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(f)))
+    with gc_paused():  # every parsed line is kept until the import: see gc_paused
+        return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(f)))
 
 
 def export(store: Any, docs: Iterable[Document], out: Any, options: Any) -> Any:
