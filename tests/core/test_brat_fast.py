@@ -84,3 +84,95 @@ def test_a_file_that_cannot_be_written_fails_the_export(tmp_path):
     with pytest.raises(IsADirectoryError):
         brat.export(store, store.iter_documents(), tmp_path / "out", ExportOptions())
     assert not (tmp_path / "out" / "annotation.conf").exists()  # stopped before the .conf files
+
+
+NAMES = ["PER", "Attack", "a b", "x:y", "", "é", "T\n", "tab\t"]
+
+
+def _random_doc(data, st) -> tuple:
+    """A document made in tui: no source ids, any names, spans anywhere (line breaks too)."""
+    from tui.core.model import Equivalence, Normalization, Note, Relation
+
+    text = data.draw(st.text(alphabet="aaaaabbbbb  é\n\r\u2028", min_size=6, max_size=20))
+    n = len(text)
+    name = st.sampled_from(["PER", "GPE", "Attack", "Arg-1", "Target"] * 15 + NAMES)  # mostly writable as is
+    spans = []
+    for i in range(data.draw(st.integers(1, 4))):
+        a = data.draw(st.integers(0, n - 1))
+        b = data.draw(st.integers(a, n))
+        frags = [(a, b)]
+        if data.draw(st.booleans()) and b + 1 < n:
+            frags.append((b + 1, data.draw(st.integers(b + 1, n))))
+        spans.append(Span(id=f"s{i}", label=data.draw(name), fragments=frags,
+                          status=data.draw(st.sampled_from(["accepted", "pending"]))))
+    ids = [s.id for s in spans]
+    anns = DocAnnotations(spans=spans)
+    if data.draw(st.booleans()):
+        trig = spans[0]
+        etype = trig.label if data.draw(st.booleans()) else data.draw(name)
+        anns.events.append(Event(id="e0", type=etype, trigger=trig.id, arguments=[
+            Argument(role=data.draw(name), target=data.draw(st.sampled_from(ids))) for _ in range(2)]))
+        ids.append("e0")
+    if len(spans) > 1 and data.draw(st.booleans()):
+        anns.relations.append(Relation(id="r0", type=data.draw(name), arguments=[
+            Argument(role=data.draw(name), target=spans[0].id), Argument(role=data.draw(name), target=spans[1].id)]))
+        ids.append("r0")
+    if data.draw(st.booleans()):
+        anns.equivalences.append(Equivalence(id="q0", type=data.draw(name), members=[s.id for s in spans]))
+    if data.draw(st.booleans()):
+        anns.attributes.append(Attribute(id="a0", target=data.draw(st.sampled_from(ids)), name=data.draw(name),
+                                         value=data.draw(st.sampled_from([None, "", "v", "x y", "l\nb", "t\tb"]))))
+    if data.draw(st.booleans()):
+        anns.normalizations.append(Normalization(id="n0", target=ids[0], resource=data.draw(name),
+                                                 key=data.draw(name), label=data.draw(st.sampled_from(["", "k", "a\nb"]))))
+    if data.draw(st.booleans()):
+        anns.notes.append(Note(id="t0", target=data.draw(st.sampled_from(ids)), type=data.draw(name),
+                               text=data.draw(st.sampled_from(["", "note", "two\nlines", "\ttab"]))))
+    meta = {"brat": {"order": ["T1"]}} if data.draw(st.integers(0, 9)) == 0 else {}
+    return Document(name="d", text=text, meta=meta), anns
+
+
+def test_rows_render_exactly_like_the_dataclass_path_or_not_at_all(tmp_path_factory):
+    """Whenever the row path renders a document, _render writes the same bytes, reports nothing,
+    and the usage key is the same; with or without a status filter (which prunes)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tui.core.formats import LossReport
+    from tui.core.formats._interchange import annotations_from_rows
+
+    used_fast = []
+
+    @settings(max_examples=200, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.data())
+    def check(data):
+        store = Store(tmp_path_factory.mktemp("rr") / "x.db", annotator="alice")
+        store.import_documents([_random_doc(data, st)])
+        doc = next(store.iter_documents())
+        for statuses in (None, ["accepted"]):
+            rows = store.annotation_rows(doc.id, statuses=statuses)
+            fast = brat._render_rows(doc, rows)
+            report = LossReport()
+            text, split, written = brat._render(doc, annotations_from_rows(rows), report)
+            if fast is not None:
+                used_fast.append(1)
+                assert fast[0] == text
+                assert split == 0 and report.lossless, report.lines()
+                assert fast[1] == brat._usage_key(written)
+        store.close()
+
+    check()
+    assert len(used_fast) >= 10, len(used_fast)  # the row path was exercised, not only refused
+
+
+def test_export_from_rows_writes_the_same_folder(tmp_path, monkeypatch):
+    """A whole export (documents and generated .conf files) is the same with the row path turned off."""
+    from bench.inputs import corpus
+
+    store = Store(tmp_path / "x.db", annotator="alice")
+    store.import_documents(corpus(30))
+    fast = _confs(tmp_path, store, "fast")
+    monkeypatch.setattr(brat, "_render_rows", lambda doc, rows: None)
+    assert _confs(tmp_path, store, "slow") == fast
+    assert len(fast) == 60 + 3

@@ -263,8 +263,13 @@ def export_annotations(store: Any, doc_id: str, options: Any) -> DocAnnotations:
     rows_of = getattr(store, "annotation_rows", None)
     if rows_of is None:
         return store.annotations(doc_id, annotators=options.layers, statuses=options.statuses)
+    return annotations_from_rows(rows_of(doc_id, annotators=options.layers, statuses=options.statuses))
+
+
+def annotations_from_rows(by_kind: dict[str, list[tuple]]) -> DocAnnotations:
+    """The annotations of :meth:`~tui.core.store.Store.annotation_rows` rows, as ``from_row`` makes them."""
     out = DocAnnotations()
-    for kind, rows in rows_of(doc_id, annotators=options.layers, statuses=options.statuses).items():
+    for kind, rows in by_kind.items():
         # every table: id, doc_id, ..., then source_id, annotator, origin, status, created, modified
         if kind == "spans":
             out.spans = [Span(label=r[2], fragments=[tuple(f) for f in _loads(r[5])], text=r[6], id=r[0],

@@ -37,7 +37,7 @@ from typing import Any
 # loaded with this module, not inside the first read or export that needs it.
 from tui.core.errors import InputError, InputErrors, TuiError
 from tui.core.formats import brat_conf as _brat_conf  # noqa: F401
-from tui.core.formats._interchange import export_annotations
+from tui.core.formats._interchange import annotations_from_rows, export_annotations
 from tui.core.model import (
     KINDS,
     Argument,
@@ -1020,7 +1020,7 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
                 continue
             split += done[0]
             placements.setdefault(doc.schema, []).append(doc.name)
-            _note_schema_use(store, doc, done[1], used, report, kept)
+            _note_schema_use(store, doc, done[1], used, report, kept, done[2])
             report.documents += 1
     except BaseException:
         with contextlib.suppress(BaseException):  # the error being raised is the one to report
@@ -1034,14 +1034,160 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
     return report
 
 
+def _name_ok(value: Any, colon_ok: bool = True) -> bool:
+    """Whether :meth:`_Writer.token` writes ``value`` unchanged (and reports nothing)."""
+    return (value.__class__ is str and value != "" and (colon_ok or ":" not in value)
+            and _WS.search(value) is None)
+
+
+def _line_ok(value: Any, tab_ok: bool = True) -> bool:
+    """Whether :meth:`_Writer.one_line` writes ``value`` unchanged (and reports nothing)."""
+    return value.__class__ is str and _BREAK_RE.search(value) is None and (tab_ok or "\t" not in value)
+
+
+def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, tuple] | None:
+    """:func:`_render` of a document straight from its stored rows, when nothing needs its care.
+
+    That is a document made in tui: no brat ids to keep (no source ids, no
+    remembered line order or lines), every reference exported, every name
+    and text writable as it is, no span across a line break. Then nothing
+    is pruned, renamed or reported, ids are numbered in order, and the
+    lines come out already in :func:`_render`'s order. Returns the .ann
+    text and the document's :func:`_usage_key`, or None for anything else
+    (the caller then takes :func:`_render`'s path).
+    """
+    from tui.core.formats._interchange import _loads
+
+    meta = doc.meta
+    if not isinstance(meta, dict) or "brat" in meta:
+        return None
+    text = doc.text
+    sid_of: dict[str, str] = {}
+    kind_of: dict[str, str] = {}
+    for kind in KINDS:
+        pre = PREFIX[kind]
+        for n, r in enumerate(by_kind.get(kind, ()), 1):
+            if r[-6] is not None or r[0] in sid_of:
+                return None
+            sid_of[r[0]] = f"{pre}{n}"
+            kind_of[r[0]] = kind
+    # what _usage_key reads of a target: its label or type, and what it is
+    type_of: dict[str, str | None] = {}
+    for r in by_kind.get("spans", ()):
+        type_of[r[0]] = r[2] or None
+    for kind in ("events", "relations", "equivalences"):
+        for r in by_kind.get(kind, ()):
+            type_of[r[0]] = r[2] or None
+    for r in by_kind.get("normalizations", ()):
+        type_of[r[0]] = r[5] or None
+    for r in by_kind.get("notes", ()):
+        type_of[r[0]] = r[3] or None
+    what = {"events": "event", "relations": "relation", "spans": "span"}
+    lines: list[str] = []
+    label_of = {r[0]: r[2] for r in by_kind.get("spans", ())}
+    events = []
+    for r in by_kind.get("events", ()):
+        args = _loads(r[4])
+        if not isinstance(args, list) or any(not isinstance(a, dict) or a.keys() != {"role", "target"}
+                                             for a in args):
+            return None
+        events.append((r, args))
+    triggers = {r[3] for r, _ in events}
+    ev_usage, rel_usage = [], []
+    for r in by_kind.get("spans", ()):
+        frags = _loads(r[5])
+        if not isinstance(frags, list) or not frags:
+            return None
+        pieces = []
+        for f in frags:
+            if not isinstance(f, list) or len(f) != 2 or f[0].__class__ is not int or f[1].__class__ is not int:
+                return None
+            a, b = f
+            if not 0 <= a <= b <= len(text) or (a < b and _BREAK_RE.search(text, a, b) is not None):
+                return None
+            pieces.append((a, b))
+        if not _name_ok(r[2], colon_ok=r[0] not in triggers):
+            return None
+        offsets = ";".join(f"{a} {b}" for a, b in pieces)
+        covered = text[pieces[0][0]:pieces[0][1]] if len(pieces) == 1 else " ".join(text[a:b] for a, b in pieces)
+        lines.append(f"{sid_of[r[0]]}\t{r[2]} {offsets}\t{covered}")
+    for r, args in events:
+        if kind_of.get(r[3]) != "spans" or label_of[r[3]] != r[2] or not _name_ok(r[2], colon_ok=False):
+            return None
+        parts = [f"{sid_of[r[0]]}\t{r[2]}:{sid_of[r[3]]}"]
+        for a in args:
+            if kind_of.get(a["target"]) not in ("spans", "events") or not _name_ok(a["role"], colon_ok=False):
+                return None
+            parts.append(f" {a['role']}:{sid_of[a['target']]}")
+        lines.append("".join(parts))
+        ev_usage.append((r[2], tuple((a["role"], type_of.get(a["target"])) for a in args)))
+    for r in by_kind.get("relations", ()):
+        if (kind_of.get(r[4]) not in ("spans", "events") or kind_of.get(r[6]) not in ("spans", "events")
+                or not _name_ok(r[2]) or not _name_ok(r[3], False) or not _name_ok(r[5], False) or r[3] == r[5]):
+            return None
+        lines.append(f"{sid_of[r[0]]}\t{r[2]} {r[3]}:{sid_of[r[4]]} {r[5]}:{sid_of[r[6]]}")
+        rel_usage.append((r[2], ((r[3], type_of.get(r[4])), (r[5], type_of.get(r[6])))))
+    for r in by_kind.get("equivalences", ()):
+        members = _loads(r[3])
+        if (not isinstance(members, list) or not members or not _name_ok(r[2])
+                or any(m.__class__ is not str or kind_of.get(m) != "spans" for m in members)):
+            return None
+        lines.append(f"*\t{r[2]} {' '.join(sid_of[m] for m in members)}")
+    attr_usage = []
+    for r in by_kind.get("attributes", ()):
+        if kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3]):
+            return None
+        if r[4] is None:
+            lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]}")
+        elif _line_ok(r[4], tab_ok=False):
+            lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]} {r[4] or '_'}")
+        else:
+            return None
+        attr_usage.append((r[3], what.get(kind_of[r[2]]), r[4]))
+    for r in by_kind.get("normalizations", ()):
+        if (kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3], False)
+                or not _name_ok(r[4]) or not _line_ok(r[5])):
+            return None
+        lines.append(f"{sid_of[r[0]]}\tReference {sid_of[r[2]]} {r[3]}:{r[4]}\t{r[5]}")
+    for r in by_kind.get("notes", ()):
+        if kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3]) or not _line_ok(r[4]):
+            return None
+        lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]}\t{r[4]}")
+    usage = (
+        tuple(r[2] for r in by_kind.get("spans", ()) if r[0] not in triggers),
+        tuple(ev_usage),
+        tuple(rel_usage),
+        tuple(r[2] for r in by_kind.get("equivalences", ())),
+        tuple(attr_usage),
+    )
+    return "".join(line + "\n" for line in lines), usage
+
+
 def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
-                report: Any, writer: _FileWriter | None = None) -> tuple[int, DocAnnotations] | None:
+                report: Any, writer: _FileWriter | None = None) -> tuple[int, Any, tuple | None] | None:
+    """Render (and write) one document: ``(spans split, the annotations written, their usage key)``.
+
+    The annotations written come as a DocAnnotations, or as a function
+    making them when the document was rendered from its rows (they are
+    needed only when the schema use must be inferred again); the usage key
+    is None when it was not computed.
+    """
     rel = _safe_name(doc.name)
     if rel is None:
         report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
         return None
-    anns = export_annotations(store, doc.id, options)
-    ann_text, split, written = _render(doc, anns, report)
+    rows_of = getattr(store, "annotation_rows", None)
+    rows = rows_of(doc.id, annotators=options.layers, statuses=options.statuses) if rows_of else None
+    fast = _render_rows(doc, rows) if rows is not None else None
+    written: Any
+    if fast is not None:
+        ann_text, usage = fast
+        split = 0
+        written = lambda: annotations_from_rows(rows)  # noqa: E731
+    else:
+        anns = annotations_from_rows(rows) if rows is not None else export_annotations(store, doc.id, options)
+        ann_text, split, written = _render(doc, anns, report)
+        usage = None
     if out is not None:
         base = os.path.join(out, *rel.parts)
         files = [(base + ".txt", doc.text), (base + ".ann", ann_text)]
@@ -1051,7 +1197,7 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
             made: set[str] = set()
             for path, text in files:
                 _write_fast(path, text, made)
-    return split, written
+    return split, written, usage
 
 
 def _schema_of(store: Any, name: str) -> Any | None:
@@ -1061,8 +1207,8 @@ def _schema_of(store: Any, name: str) -> Any | None:
         return None
 
 
-def _note_schema_use(store: Any, doc: Document, anns: DocAnnotations, used: dict[str, Any], report: Any,
-                     kept: dict[Any, Any] | None = None) -> None:
+def _note_schema_use(store: Any, doc: Document, anns: Any, used: dict[str, Any], report: Any,
+                     kept: dict[Any, Any] | None = None, usage: tuple | None = None) -> None:
     """Track the types a schema's documents use; flag lines that break a kept annotation.conf.
 
     A generated annotation.conf is widened with what the documents use, so
@@ -1073,8 +1219,22 @@ def _note_schema_use(store: Any, doc: Document, anns: DocAnnotations, used: dict
     and :func:`_usage_key`, the ``used`` schema already known to absorb
     what such a document uses (most documents of a corpus use the same
     types, so inferring and merging again would change nothing).
+    ``anns`` may be a function making the annotations (called only when
+    they are needed); ``usage`` their :func:`_usage_key` when known.
     """
     from tui.core.formats.brat_conf import extract_confs, infer_schema, merge_schemas
+
+    if callable(anns):
+        make = anns
+
+        def materialise() -> DocAnnotations:
+            nonlocal anns
+            if callable(anns):
+                anns = make()
+            return anns
+    else:
+        def materialise() -> DocAnnotations:
+            return anns
 
     schema = _schema_of(store, doc.schema)
     if schema is None:
@@ -1085,17 +1245,17 @@ def _note_schema_use(store: Any, doc: Document, anns: DocAnnotations, used: dict
         if kept is not None:
             kept[doc.schema] = has_conf
     if has_conf:
-        breaking = _breaking_problems(schema, anns)
+        breaking = _breaking_problems(schema, materialise())
         if breaking:
             report.notes.append(
                 f"{doc.name}: {len(breaking)} annotation(s) break the annotation.conf of schema "
                 f"{schema.name!r} (brat will flag them; re-import needs --lenient), e.g. {breaking[0].message}")
         return
     prev = used.get(doc.schema)
-    key = (doc.schema, _usage_key(anns)) if kept is not None else None
+    key = (doc.schema, usage if usage is not None else _usage_key(materialise())) if kept is not None else None
     if prev is not None and key is not None and kept.get(key) is prev:
         return  # merge_schemas(prev, infer_schema(...)) == prev: known from an earlier document
-    seen = infer_schema(doc.schema, [anns])
+    seen = infer_schema(doc.schema, [materialise()])
     if prev is None:
         used[doc.schema] = seen
         return
