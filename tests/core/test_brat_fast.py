@@ -75,7 +75,7 @@ def test_folder_walk_finds_what_rglob_finds(tmp_path):
 
 
 def test_a_file_that_cannot_be_written_fails_the_export(tmp_path):
-    """The writer thread's error reaches the caller, and the export stops."""
+    """A write error stops the export where it happens."""
     import pytest
 
     store = Store(tmp_path / "x.db", annotator="alice")

@@ -25,7 +25,6 @@ as fragments around it, and names and note texts never contain one.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -933,52 +932,6 @@ def _write_fast(path: str, text: str, made: set[str]) -> None:
         os.close(fd)
 
 
-class _FileWriter:
-    """Writes the per-document files on a second thread while the next documents are rendered.
-
-    File creation is most of what a brat export costs beyond rendering (two
-    files per document); the system calls release the GIL, so they overlap
-    with the rendering on another core. At most ``depth`` documents wait.
-    The first error stops the writing and is raised by the next
-    :meth:`write` or by :meth:`close`, which waits for every file.
-    """
-
-    def __init__(self, depth: int = 64) -> None:
-        import queue
-        import threading
-
-        self.made: set[str] = set()
-        self._queue: Any = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="brat-export-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            job = self._queue.get()
-            if job is None:
-                return
-            if self._error is None:
-                try:
-                    for path, text in job:
-                        _write_fast(path, text, self.made)
-                except BaseException as exc:  # noqa: BLE001 - handed to the exporting thread
-                    self._error = exc
-
-    def write(self, files: list[tuple[str, str]]) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(files)
-
-    def close(self) -> None:
-        """Wait until every file is written; raise the first error."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-
 def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any:
     """Registry entry: write ``out/<name>.txt``, ``out/<name>.ann`` and the .conf files.
 
@@ -1011,22 +964,16 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
     placements: dict[str, list[str]] = {}
     used: dict[str, Any] = {}
     kept: dict[str, Any] = {}
+    made: set[str] = set()
     split = 0
-    writer = _FileWriter()
-    try:
-        for doc in docs:
-            done = _export_one(store, doc, out, options, report, writer)
-            if done is None:
-                continue
-            split += done[0]
-            placements.setdefault(doc.schema, []).append(doc.name)
-            _note_schema_use(store, doc, done[1], used, report, kept, done[2])
-            report.documents += 1
-    except BaseException:
-        with contextlib.suppress(BaseException):  # the error being raised is the one to report
-            writer.close()
-        raise
-    writer.close()
+    for doc in docs:
+        done = _export_one(store, doc, out, options, report, made)
+        if done is None:
+            continue
+        split += done[0]
+        placements.setdefault(doc.schema, []).append(doc.name)
+        _note_schema_use(store, doc, done[1], used, report, kept, done[2])
+        report.documents += 1
     _write_confs(store, out, placements, report, write=True, used=used)
     if split:
         report.notes.append(f"{split} span(s) crossing line breaks written as fragments around them")
@@ -1164,7 +1111,7 @@ def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, t
 
 
 def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
-                report: Any, writer: _FileWriter | None = None) -> tuple[int, Any, tuple | None] | None:
+                report: Any, made: set[str] | None = None) -> tuple[int, Any, tuple | None] | None:
     """Render (and write) one document: ``(spans split, the annotations written, their usage key)``.
 
     The annotations written come as a DocAnnotations, or as a function
@@ -1190,13 +1137,9 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
         usage = None
     if out is not None:
         base = os.path.join(out, *rel.parts)
-        files = [(base + ".txt", doc.text), (base + ".ann", ann_text)]
-        if writer is not None:
-            writer.write(files)
-        else:
-            made: set[str] = set()
-            for path, text in files:
-                _write_fast(path, text, made)
+        made = set() if made is None else made
+        _write_fast(base + ".txt", doc.text, made)
+        _write_fast(base + ".ann", ann_text, made)
     return split, written, usage
 
 
