@@ -1119,10 +1119,13 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
     needed only when the schema use must be inferred again); the usage key
     is None when it was not computed.
     """
-    rel = _safe_name(doc.name)
-    if rel is None:
-        report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
-        return None
+    parts = doc.name.split("/")
+    if not doc.name or "\\" in doc.name or "" in parts or "." in parts or ".." in parts:
+        rel = _safe_name(doc.name)  # the unusual names: what PurePosixPath makes of them
+        if rel is None:
+            report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
+            return None
+        parts = list(rel.parts)
     rows_of = getattr(store, "annotation_rows", None)
     rows = rows_of(doc.id, annotators=options.layers, statuses=options.statuses) if rows_of else None
     fast = _render_rows(doc, rows) if rows is not None else None
@@ -1136,7 +1139,7 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
         ann_text, split, written = _render(doc, anns, report)
         usage = None
     if out is not None:
-        base = os.path.join(out, *rel.parts)
+        base = os.path.join(out, *parts)
         made = set() if made is None else made
         _write_fast(base + ".txt", doc.text, made)
         _write_fast(base + ".ann", ann_text, made)
