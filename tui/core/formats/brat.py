@@ -73,6 +73,7 @@ _KIND_OF_PREFIX = {"T": "spans", "E": "events", "R": "relations", "A": "attribut
                    "M": "attributes", "N": "normalizations", "#": "notes", "*": "equivalences"}
 _ID_RE = re.compile(r"(?:[TERAMN]|#[A-Za-z]*)(\d+)")
 _FRAG_RE = re.compile(r"\s*(\d+)\s+(\d+)\s*")
+_T_SIMPLE = re.compile(r"([^ ]+) (\d+) (\d+)")
 _NORM_RE = re.compile(r"(\S+) (\S+) ([^\s:]+):(\S+)\s*")
 #: Problems from :func:`tui.core.schema.validate` that make a line break the conf.
 _BREAKING = {
@@ -203,6 +204,13 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
 def _parse_line(prefix: str, sid: str, data: str, tail: str | None, text: str, err: Any) -> Any:
     """Build the annotation of one line (references are brat ids for now)."""
     if prefix == "T":
+        m = _T_SIMPLE.fullmatch(data)
+        if m is not None:  # TYPE START END, its text as written: what the general case below accepts
+            start, end = int(m.group(2)), int(m.group(3))
+            if start <= end <= len(text):
+                expected = text[start:end]
+                if not tail or tail == expected:
+                    return Span(label=m.group(1), fragments=[(start, end)], text=expected)
         parts = data.split(" ", 1)
         if len(parts) != 2 or not parts[0]:
             err(f"{sid}: malformed span line (expected 'TYPE START END')")
