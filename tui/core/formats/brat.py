@@ -1000,6 +1000,9 @@ def _line_ok(value: Any, tab_ok: bool = True) -> bool:
     return value.__class__ is str and _BREAK_RE.search(value) is None and (tab_ok or "\t" not in value)
 
 
+_WHAT = {"events": "event", "relations": "relation", "spans": "span"}  # an attribute's target, for _usage_key
+
+
 def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, tuple] | None:
     """:func:`_render` of a document straight from its stored rows, when nothing needs its care.
 
@@ -1027,29 +1030,24 @@ def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, t
             sid_of[r[0]] = f"{pre}{n}"
             kind_of[r[0]] = kind
     # what _usage_key reads of a target: its label or type, and what it is
-    type_of: dict[str, str | None] = {}
-    for r in by_kind.get("spans", ()):
-        type_of[r[0]] = r[2] or None
-    for kind in ("events", "relations", "equivalences"):
-        for r in by_kind.get(kind, ()):
-            type_of[r[0]] = r[2] or None
-    for r in by_kind.get("normalizations", ()):
-        type_of[r[0]] = r[5] or None
-    for r in by_kind.get("notes", ()):
-        type_of[r[0]] = r[3] or None
-    what = {"events": "event", "relations": "relation", "spans": "span"}
+    # what _usage_key reads of an argument's target, which here is a span or an event: its label or type
+    spans = by_kind.get("spans", ())
+    type_of: dict[str, str | None] = {r[0]: r[2] or None for r in spans}
+    label_of = {r[0]: r[2] for r in spans}
     lines: list[str] = []
-    label_of = {r[0]: r[2] for r in by_kind.get("spans", ())}
     events = []
     for r in by_kind.get("events", ()):
+        type_of[r[0]] = r[2] or None
         args = _loads(r[4])
-        if not isinstance(args, list) or any(not isinstance(a, dict) or a.keys() != {"role", "target"}
-                                             for a in args):
+        if not isinstance(args, list):
             return None
+        for a in args:
+            if not isinstance(a, dict) or len(a) != 2 or "role" not in a or "target" not in a:
+                return None
         events.append((r, args))
     triggers = {r[3] for r, _ in events}
     ev_usage, rel_usage = [], []
-    for r in by_kind.get("spans", ()):
+    for r in spans:
         frags = _loads(r[5])
         if not isinstance(frags, list) or not frags:
             return None
@@ -1098,7 +1096,7 @@ def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, t
             lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]} {r[4] or '_'}")
         else:
             return None
-        attr_usage.append((r[3], what.get(kind_of[r[2]]), r[4]))
+        attr_usage.append((r[3], _WHAT[kind_of[r[2]]], r[4]))
     for r in by_kind.get("normalizations", ()):
         if (kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3], False)
                 or not _name_ok(r[4]) or not _line_ok(r[5])):
