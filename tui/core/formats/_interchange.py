@@ -8,12 +8,24 @@ collected with file and line, and stable ids for formats that have none.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from tui.core.errors import InputError
-from tui.core.model import DocAnnotations, Document, Span
+from tui.core.model import (
+    Argument,
+    Attribute,
+    DocAnnotations,
+    Document,
+    Equivalence,
+    Event,
+    Normalization,
+    Note,
+    Relation,
+    Span,
+)
 
 #: Namespace of the ids given to annotations of formats that carry none, so a
 #: re-import of the same file yields the same ids (and the store skips them).
@@ -223,3 +235,68 @@ def _skip_ws(text: str, i: int) -> int:
     while i < len(text) and text[i] in " \t\r\n":
         i += 1
     return i
+
+
+# ---------------------------------------------------------------------------
+# annotations for an export
+
+
+_scan = json.JSONDecoder().scan_once  # json.loads' own C scanner, without its Python wrappers
+
+
+def _loads(s: str) -> Any:
+    """``json.loads(s)``, faster for the compact values the store writes."""
+    try:
+        value, end = _scan(s, 0)
+    except StopIteration:
+        return json.loads(s)  # leading whitespace, or invalid: json.loads decides
+    return value if end == len(s) else json.loads(s)
+
+
+def export_annotations(store: Any, doc_id: str, options: Any) -> DocAnnotations:
+    """``store.annotations(doc_id, ...)`` filtered by the export options, built from the stored rows.
+
+    The same objects as :func:`tui.core.store.from_row` makes (same order,
+    same values), without a dict per row and with json's scanner called
+    directly: an export builds one per annotation in the corpus.
+    """
+    rows_of = getattr(store, "annotation_rows", None)
+    if rows_of is None:
+        return store.annotations(doc_id, annotators=options.layers, statuses=options.statuses)
+    return annotations_from_rows(rows_of(doc_id, annotators=options.layers, statuses=options.statuses))
+
+
+def annotations_from_rows(by_kind: dict[str, list[tuple]]) -> DocAnnotations:
+    """The annotations of :meth:`~tui.core.store.Store.annotation_rows` rows, as ``from_row`` makes them."""
+    out = DocAnnotations()
+    for kind, rows in by_kind.items():
+        # every table: id, doc_id, ..., then source_id, annotator, origin, status, created, modified
+        if kind == "spans":
+            out.spans = [Span(label=r[2], fragments=[tuple(f) for f in _loads(r[5])], text=r[6], id=r[0],
+                              doc_id=r[1], source_id=r[7], annotator=r[8], origin=r[9], status=r[10],
+                              created=r[11], modified=r[12]) for r in rows]
+        elif kind == "events":
+            out.events = [Event(type=r[2], trigger=r[3], arguments=[Argument(**a) for a in _loads(r[4])],
+                                id=r[0], doc_id=r[1], source_id=r[5], annotator=r[6], origin=r[7], status=r[8],
+                                created=r[9], modified=r[10]) for r in rows]
+        elif kind == "relations":
+            out.relations = [Relation(type=r[2], arguments=[Argument(role=r[3], target=r[4]),
+                                                            Argument(role=r[5], target=r[6])],
+                                      id=r[0], doc_id=r[1], source_id=r[7], annotator=r[8], origin=r[9],
+                                      status=r[10], created=r[11], modified=r[12]) for r in rows]
+        elif kind == "equivalences":
+            out.equivalences = [Equivalence(type=r[2], members=_loads(r[3]), id=r[0], doc_id=r[1], source_id=r[4],
+                                            annotator=r[5], origin=r[6], status=r[7], created=r[8], modified=r[9])
+                                for r in rows]
+        elif kind == "attributes":
+            out.attributes = [Attribute(target=r[2], name=r[3], value=r[4], id=r[0], doc_id=r[1], source_id=r[5],
+                                        annotator=r[6], origin=r[7], status=r[8], created=r[9], modified=r[10])
+                              for r in rows]
+        elif kind == "normalizations":
+            out.normalizations = [Normalization(target=r[2], resource=r[3], key=r[4], label=r[5], id=r[0],
+                                                doc_id=r[1], source_id=r[6], annotator=r[7], origin=r[8],
+                                                status=r[9], created=r[10], modified=r[11]) for r in rows]
+        else:
+            out.notes = [Note(target=r[2], type=r[3], text=r[4], id=r[0], doc_id=r[1], source_id=r[5],
+                              annotator=r[6], origin=r[7], status=r[8], created=r[9], modified=r[10]) for r in rows]
+    return out

@@ -25,13 +25,18 @@ as fragments around it, and names and note texts never contain one.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+# Import and export both use the .conf code (and through it the schema module):
+# loaded with this module, not inside the first read or export that needs it.
 from tui.core.errors import InputError, InputErrors, TuiError
+from tui.core.formats import brat_conf as _brat_conf  # noqa: F401
+from tui.core.formats._interchange import annotations_from_rows, export_annotations
 from tui.core.model import (
     KINDS,
     Argument,
@@ -68,6 +73,7 @@ _KIND_OF_PREFIX = {"T": "spans", "E": "events", "R": "relations", "A": "attribut
                    "M": "attributes", "N": "normalizations", "#": "notes", "*": "equivalences"}
 _ID_RE = re.compile(r"(?:[TERAMN]|#[A-Za-z]*)(\d+)")
 _FRAG_RE = re.compile(r"\s*(\d+)\s+(\d+)\s*")
+_T_SIMPLE = re.compile(r"([^ ]+) (\d+) (\d+)")
 _NORM_RE = re.compile(r"(\S+) (\S+) ([^\s:]+):(\S+)\s*")
 #: Problems from :func:`tui.core.schema.validate` that make a line break the conf.
 _BREAKING = {
@@ -89,8 +95,17 @@ def _show(text: str, limit: int = 60) -> str:
     return "'" + "".join(out) + more + "'"
 
 
+_TRAILING_NUM = re.compile(r"(\d+)$")
+_WS = re.compile(r"\s+")
+_VALID_SID = {kind: re.compile(re.escape(pre) + r"\d+") for kind, pre in PREFIX.items()}
+_VALID_SID["attributes"] = re.compile(r"A\d+")
+_VALID_SID["notes"] = re.compile(r"#[A-Za-z]*\d+")
+_M_SID = re.compile(r"M\d+")
+_BREAK_RE = re.compile("[" + "".join(sorted(LINE_BREAKS)) + "]")
+
+
 def _num(sid: str) -> int:
-    m = re.search(r"(\d+)$", sid)
+    m = _TRAILING_NUM.search(sid)
     return int(m.group(1)) if m else 0
 
 
@@ -132,7 +147,7 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
     Returns:
         The parsed lines (only meaningful when no error was added).
     """
-    from tui.core.store import new_id
+    from tui.core.store import new_ids
 
     parsed = ParsedAnn(path)
     n_equiv = 0
@@ -140,7 +155,10 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
     def err(lineno: int, reason: str) -> None:
         errors.append(InputError(reason, path=path, line=lineno))
 
-    for lineno, line in enumerate(ann_text.splitlines(), 1):
+    lines = ann_text.splitlines()
+    fresh = iter(new_ids(len(lines)))  # one id per line at most
+    by_sid = parsed.by_sid
+    for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         if "\t" not in line:
@@ -160,8 +178,8 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
         elif not _ID_RE.fullmatch(sid) or (prefix == "#") != sid.startswith("#"):
             err(lineno, f"bad id {_show(sid)} (expected a letter and a number, e.g. T3)")
             continue
-        if sid in parsed.by_sid:
-            err(lineno, f"duplicate id {sid} (first on line {parsed.by_sid[sid].line})")
+        if sid in by_sid:
+            err(lineno, f"duplicate id {sid} (first on line {by_sid[sid].line})")
             continue
         if "\t" in rest:
             data, tail = rest.split("\t", 1)
@@ -172,13 +190,13 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
         ann = _parse_line(prefix, sid, data, tail, doc_text, lambda r, ln=lineno: err(ln, r))
         if ann is None or len(errors) > n_errors:
             continue
-        ann.id = new_id()
+        ann.id = next(fresh)
         ann.source_id = sid
         ann.origin = "import"
         ann.status = "accepted"
         item = _Item(kind, ann, lineno, line)
         parsed.items.append(item)
-        parsed.by_sid[sid] = item
+        by_sid[sid] = item
     _resolve(parsed, errors)
     return parsed
 
@@ -186,6 +204,13 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
 def _parse_line(prefix: str, sid: str, data: str, tail: str | None, text: str, err: Any) -> Any:
     """Build the annotation of one line (references are brat ids for now)."""
     if prefix == "T":
+        m = _T_SIMPLE.fullmatch(data)
+        if m is not None:  # TYPE START END, its text as written: what the general case below accepts
+            start, end = int(m.group(2)), int(m.group(3))
+            if start <= end <= len(text):
+                expected = text[start:end]
+                if not tail or tail == expected:
+                    return Span(label=m.group(1), fragments=[(start, end)], text=expected)
         parts = data.split(" ", 1)
         if len(parts) != 2 or not parts[0]:
             err(f"{sid}: malformed span line (expected 'TYPE START END')")
@@ -205,17 +230,21 @@ def _parse_line(prefix: str, sid: str, data: str, tail: str | None, text: str, e
                 err(f"{sid}: offset {end} is past the end of the text ({len(text)} characters)")
                 return None
             frags.append((start, end))
-        ordered = sorted(frags)
-        for (_, e1), (s2, _) in zip(ordered, ordered[1:], strict=False):
-            if s2 < e1:
-                err(f"{sid}: bad offsets {_show(offsets)} (fragments overlap)")
-                return None
-        expected = span_text(text, frags)  # brat joins fragments in written order
+        if len(frags) == 1:  # the usual span: nothing to order, its text is one slice
+            ordered = frags
+            expected = text[frags[0][0]:frags[0][1]]
+        else:
+            ordered = sorted(frags)
+            for (_, e1), (s2, _) in zip(ordered, ordered[1:], strict=False):
+                if s2 < e1:
+                    err(f"{sid}: bad offsets {_show(offsets)} (fragments overlap)")
+                    return None
+            expected = span_text(text, frags)  # brat joins fragments in written order
         if tail is not None and tail != "" and tail != expected:
             if not (tail.startswith(expected) and tail[len(expected)].isspace()):
                 err(f"{sid}: span text {_show(tail)} does not match the document text {_show(expected)}")
                 return None
-        return Span(label=label, fragments=ordered, text=span_text(text, ordered))
+        return Span(label=label, fragments=ordered, text=expected if ordered is frags else span_text(text, ordered))
     tokens = data.split()
     if prefix == "E":
         if not tokens or tokens[0].count(":") != 1 or "" in tokens[0].split(":"):
@@ -330,8 +359,8 @@ def brat_fragments(text: str, fragments: Iterable[tuple[int, int]]) -> list[tupl
     """
     out: list[tuple[int, int]] = []
     for start, end in fragments:
-        if start == end:
-            out.append((start, end))
+        if start == end or _BREAK_RE.search(text, start, end) is None:
+            out.append((start, end))  # empty, or no line break inside: kept whole
             continue
         piece = start
         for i in range(start, end):
@@ -359,7 +388,9 @@ class _Writer:
 
     def token(self, value: str, what: str, colon_ok: bool = True) -> str:
         """A name brat can parse: no whitespace (and no ':' where it separates)."""
-        safe = re.sub(r"\s+", "_", value)
+        if value and (colon_ok or ":" not in value) and _WS.search(value) is None:
+            return value  # the usual case, nothing to change
+        safe = _WS.sub("_", value)
         if not colon_ok:
             safe = safe.replace(":", "_")
         safe = safe or "_"
@@ -369,6 +400,8 @@ class _Writer:
 
     def one_line(self, value: str, what: str, tab_ok: bool = True) -> str:
         """Text that stays on one line: each line break becomes a space."""
+        if _BREAK_RE.search(value) is None and (tab_ok or "\t" not in value):
+            return value  # the usual case, nothing to change
         safe = "".join(" " if ch in LINE_BREAKS or (ch == "\t" and not tab_ok) else ch for ch in value)
         if safe != value:
             self._lose("changed text", f"{what} {_show(value)}: line breaks written as spaces")
@@ -376,6 +409,13 @@ class _Writer:
 
     def render(self, kind: str, ann: Any, sid: str, sid_of: dict[str, str], text: str) -> str | None:
         if kind == "spans":
+            f = ann.fragments
+            if len(f) == 1 and f[0].__class__ is tuple:
+                s, e = f[0]
+                if s == e or _BREAK_RE.search(text, s, e) is None:
+                    # one fragment on one line (the usual span): what the general case below writes
+                    label = self.token(ann.label, "span type", colon_ok=ann.id not in self.triggers)
+                    return f"{sid}\t{label} {s} {e}\t{text[s:e]}"
             frags = brat_fragments(text, ann.fragments)
             if not frags:
                 self._lose("spans", f"{sid} {_show(ann.text)}: covers only line breaks")
@@ -420,16 +460,18 @@ def _valid_sid(kind: str, sid: str | None, ann: Any) -> bool:
     if not sid:
         return False
     if kind == "attributes":
-        return bool(re.fullmatch(r"A\d+", sid) or (ann.value is None and re.fullmatch(r"M\d+", sid)))
-    if kind == "notes":
-        return bool(re.fullmatch(r"#[A-Za-z]*\d+", sid))
-    if kind == "equivalences":
-        return bool(re.fullmatch(r"\*\d+", sid))
-    return bool(re.fullmatch(re.escape(PREFIX[kind]) + r"\d+", sid))
+        return bool(_VALID_SID[kind].fullmatch(sid) or (ann.value is None and _M_SID.fullmatch(sid)))
+    return _VALID_SID[kind].fullmatch(sid) is not None
 
 
 def _default_key(kind: str, sid: str) -> tuple[int, int, str]:
-    return (KINDS.index(kind), _num(sid), sid)
+    digits = sid[1:]
+    if digits.isdecimal() and not sid[0].isdecimal():  # T12, #3: the usual ids, no regex needed
+        return (_KIND_INDEX[kind], int(digits), sid)
+    return (_KIND_INDEX[kind], _num(sid), sid)
+
+
+_KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 
 
 def assign_ids(anns: DocAnnotations, known: Iterable[str] = ()) -> dict[str, str]:
@@ -589,12 +631,9 @@ def _collect(path: Path) -> tuple[Path, list[tuple[str, Path | None, Path | None
     pairs: dict[str, dict[str, Path]] = {}
     if path.is_dir():
         root = path
-        for f in sorted(path.rglob("*")):
-            rel = f.relative_to(path)
-            if not f.is_file() or any(part.startswith(".") for part in rel.parts):
-                continue
-            if f.suffix in (".txt", ".ann"):
-                pairs.setdefault(rel.with_suffix("").as_posix(), {})[f.suffix] = f
+        for rel, f in _walk_files(str(path)):
+            if rel.endswith((".txt", ".ann")):
+                pairs.setdefault(rel[:-4], {})[rel[-4:]] = Path(f)
     else:
         root = path.parent
         entry = pairs.setdefault(path.stem, {})
@@ -606,15 +645,37 @@ def _collect(path: Path) -> tuple[Path, list[tuple[str, Path | None, Path | None
     return root, [(name, p.get(".txt"), p.get(".ann")) for name, p in sorted(pairs.items())]
 
 
+def _walk_files(top: str) -> Iterator[tuple[str, str]]:
+    """``(relative posix path, path)`` of every file under ``top``, hidden ones left out.
+
+    What ``Path(top).rglob("*")`` filtered by ``is_file()`` and "no part
+    starts with '.'" gives, with one ``scandir`` per folder instead of
+    several ``stat`` calls and Path objects per file (a brat corpus is two
+    files per document). Like rglob, symlinked folders are not entered and
+    unreadable folders are skipped.
+    """
+    stack = [(top, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except PermissionError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                stack.append((e.path, prefix + e.name + "/"))
+            elif e.is_file():
+                yield prefix + e.name, e.path
+
+
 def _read_text_file(f: Path) -> str:
     from tui.core.formats.text import read_bytes
 
-    try:
-        if f.stat().st_size == 0:
-            return ""
-    except OSError as exc:
-        raise InputError(exc.strerror or "cannot read", path=str(f)) from None
-    return decode_utf8(read_bytes(f), str(f))
+    data = read_bytes(f, allow_empty=True)  # an empty .txt or .ann is allowed
+    return decode_utf8(data, str(f)) if data else ""
 
 
 @dataclass
@@ -643,6 +704,13 @@ def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations
     Raises:
         InputErrors: every problem, each with file, line and reason.
     """
+    from tui.core.store import gc_paused
+
+    with gc_paused():  # every parsed file is kept until the import: see gc_paused
+        return _read(paths, options)
+
+
+def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
     errors: list[InputError] = []
     out: list[tuple[Document, DocAnnotations]] = []
     for path in paths:
@@ -726,8 +794,11 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
 
     groups: dict[tuple, list[_Doc]] = {}
     found_by_key: dict[tuple, dict[str, Path]] = {}
+    by_folder: dict[Path, dict[str, Path]] = {}  # documents of one folder share their .conf files
     for d in docs:
-        found = find_confs(d.folder, root)
+        found = by_folder.get(d.folder)
+        if found is None:
+            found = by_folder[d.folder] = find_confs(d.folder, root)
         key = tuple(sorted((k, str(v)) for k, v in found.items()))
         groups.setdefault(key, []).append(d)
         found_by_key[key] = found
@@ -845,6 +916,30 @@ def _write(path: Path, text: str) -> None:
         fh.write(text)
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_fast(path: str, text: str, made: set[str]) -> None:
+    """:func:`_write` for the per-document files: what open(path, "w") does, minus its layers.
+
+    A brat export is two files per document, so the cost per file counts:
+    the folder is created once per export (``made`` remembers it), and the
+    UTF-8 bytes go straight to ``os.write`` without a text-file object.
+    """
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    data = text.encode("utf-8")
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any:
     """Registry entry: write ``out/<name>.txt``, ``out/<name>.ann`` and the .conf files.
 
@@ -876,14 +971,16 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
     out.mkdir(parents=True, exist_ok=True)
     placements: dict[str, list[str]] = {}
     used: dict[str, Any] = {}
+    kept: dict[str, Any] = {}
+    made: set[str] = set()
     split = 0
     for doc in docs:
-        done = _export_one(store, doc, out, options, report)
+        done = _export_one(store, doc, out, options, report, made)
         if done is None:
             continue
         split += done[0]
         placements.setdefault(doc.schema, []).append(doc.name)
-        _note_schema_use(store, doc, done[1], used, report)
+        _note_schema_use(store, doc, done[1], used, report, kept, done[2])
         report.documents += 1
     _write_confs(store, out, placements, report, write=True, used=used)
     if split:
@@ -892,19 +989,167 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
     return report
 
 
-def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
-                report: Any) -> tuple[int, DocAnnotations] | None:
-    rel = _safe_name(doc.name)
-    if rel is None:
-        report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
+def _name_ok(value: Any, colon_ok: bool = True) -> bool:
+    """Whether :meth:`_Writer.token` writes ``value`` unchanged (and reports nothing)."""
+    return (value.__class__ is str and value != "" and (colon_ok or ":" not in value)
+            and _WS.search(value) is None)
+
+
+def _line_ok(value: Any, tab_ok: bool = True) -> bool:
+    """Whether :meth:`_Writer.one_line` writes ``value`` unchanged (and reports nothing)."""
+    return value.__class__ is str and _BREAK_RE.search(value) is None and (tab_ok or "\t" not in value)
+
+
+_WHAT = {"events": "event", "relations": "relation", "spans": "span"}  # an attribute's target, for _usage_key
+
+
+def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, tuple] | None:
+    """:func:`_render` of a document straight from its stored rows, when nothing needs its care.
+
+    That is a document made in tui: no brat ids to keep (no source ids, no
+    remembered line order or lines), every reference exported, every name
+    and text writable as it is, no span across a line break. Then nothing
+    is pruned, renamed or reported, ids are numbered in order, and the
+    lines come out already in :func:`_render`'s order. Returns the .ann
+    text and the document's :func:`_usage_key`, or None for anything else
+    (the caller then takes :func:`_render`'s path).
+    """
+    from tui.core.formats._interchange import _loads
+
+    meta = doc.meta
+    if not isinstance(meta, dict) or "brat" in meta:
         return None
-    anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
-    ann_text, split, written = _render(doc, anns, report)
+    text = doc.text
+    sid_of: dict[str, str] = {}
+    kind_of: dict[str, str] = {}
+    for kind in KINDS:
+        pre = PREFIX[kind]
+        for n, r in enumerate(by_kind.get(kind, ()), 1):
+            if r[-6] is not None or r[0] in sid_of:
+                return None
+            sid_of[r[0]] = f"{pre}{n}"
+            kind_of[r[0]] = kind
+    # what _usage_key reads of a target: its label or type, and what it is
+    # what _usage_key reads of an argument's target, which here is a span or an event: its label or type
+    spans = by_kind.get("spans", ())
+    type_of: dict[str, str | None] = {r[0]: r[2] or None for r in spans}
+    label_of = {r[0]: r[2] for r in spans}
+    lines: list[str] = []
+    events = []
+    for r in by_kind.get("events", ()):
+        type_of[r[0]] = r[2] or None
+        args = _loads(r[4])
+        if not isinstance(args, list):
+            return None
+        for a in args:
+            if not isinstance(a, dict) or len(a) != 2 or "role" not in a or "target" not in a:
+                return None
+        events.append((r, args))
+    triggers = {r[3] for r, _ in events}
+    ev_usage, rel_usage = [], []
+    for r in spans:
+        frags = _loads(r[5])
+        if not isinstance(frags, list) or not frags:
+            return None
+        pieces = []
+        for f in frags:
+            if not isinstance(f, list) or len(f) != 2 or f[0].__class__ is not int or f[1].__class__ is not int:
+                return None
+            a, b = f
+            if not 0 <= a <= b <= len(text) or (a < b and _BREAK_RE.search(text, a, b) is not None):
+                return None
+            pieces.append((a, b))
+        if not _name_ok(r[2], colon_ok=r[0] not in triggers):
+            return None
+        offsets = ";".join(f"{a} {b}" for a, b in pieces)
+        covered = text[pieces[0][0]:pieces[0][1]] if len(pieces) == 1 else " ".join(text[a:b] for a, b in pieces)
+        lines.append(f"{sid_of[r[0]]}\t{r[2]} {offsets}\t{covered}")
+    for r, args in events:
+        if kind_of.get(r[3]) != "spans" or label_of[r[3]] != r[2] or not _name_ok(r[2], colon_ok=False):
+            return None
+        parts = [f"{sid_of[r[0]]}\t{r[2]}:{sid_of[r[3]]}"]
+        for a in args:
+            if kind_of.get(a["target"]) not in ("spans", "events") or not _name_ok(a["role"], colon_ok=False):
+                return None
+            parts.append(f" {a['role']}:{sid_of[a['target']]}")
+        lines.append("".join(parts))
+        ev_usage.append((r[2], tuple((a["role"], type_of.get(a["target"])) for a in args)))
+    for r in by_kind.get("relations", ()):
+        if (kind_of.get(r[4]) not in ("spans", "events") or kind_of.get(r[6]) not in ("spans", "events")
+                or not _name_ok(r[2]) or not _name_ok(r[3], False) or not _name_ok(r[5], False) or r[3] == r[5]):
+            return None
+        lines.append(f"{sid_of[r[0]]}\t{r[2]} {r[3]}:{sid_of[r[4]]} {r[5]}:{sid_of[r[6]]}")
+        rel_usage.append((r[2], ((r[3], type_of.get(r[4])), (r[5], type_of.get(r[6])))))
+    for r in by_kind.get("equivalences", ()):
+        members = _loads(r[3])
+        if (not isinstance(members, list) or not members or not _name_ok(r[2])
+                or any(m.__class__ is not str or kind_of.get(m) != "spans" for m in members)):
+            return None
+        lines.append(f"*\t{r[2]} {' '.join(sid_of[m] for m in members)}")
+    attr_usage = []
+    for r in by_kind.get("attributes", ()):
+        if kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3]):
+            return None
+        if r[4] is None:
+            lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]}")
+        elif _line_ok(r[4], tab_ok=False):
+            lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]} {r[4] or '_'}")
+        else:
+            return None
+        attr_usage.append((r[3], _WHAT[kind_of[r[2]]], r[4]))
+    for r in by_kind.get("normalizations", ()):
+        if (kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3], False)
+                or not _name_ok(r[4]) or not _line_ok(r[5])):
+            return None
+        lines.append(f"{sid_of[r[0]]}\tReference {sid_of[r[2]]} {r[3]}:{r[4]}\t{r[5]}")
+    for r in by_kind.get("notes", ()):
+        if kind_of.get(r[2]) not in ("spans", "events", "relations") or not _name_ok(r[3]) or not _line_ok(r[4]):
+            return None
+        lines.append(f"{sid_of[r[0]]}\t{r[3]} {sid_of[r[2]]}\t{r[4]}")
+    usage = (
+        tuple(r[2] for r in by_kind.get("spans", ()) if r[0] not in triggers),
+        tuple(ev_usage),
+        tuple(rel_usage),
+        tuple(r[2] for r in by_kind.get("equivalences", ())),
+        tuple(attr_usage),
+    )
+    return "".join(line + "\n" for line in lines), usage
+
+
+def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
+                report: Any, made: set[str] | None = None) -> tuple[int, Any, tuple | None] | None:
+    """Render (and write) one document: ``(spans split, the annotations written, their usage key)``.
+
+    The annotations written come as a DocAnnotations, or as a function
+    making them when the document was rendered from its rows (they are
+    needed only when the schema use must be inferred again); the usage key
+    is None when it was not computed.
+    """
+    parts = doc.name.split("/")
+    if not doc.name or "\\" in doc.name or "" in parts or "." in parts or ".." in parts:
+        rel = _safe_name(doc.name)  # the unusual names: what PurePosixPath makes of them
+        if rel is None:
+            report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
+            return None
+        parts = list(rel.parts)
+    rows_of = getattr(store, "annotation_rows", None)
+    rows = rows_of(doc.id, annotators=options.layers, statuses=options.statuses) if rows_of else None
+    fast = _render_rows(doc, rows) if rows is not None else None
+    written: Any
+    if fast is not None:
+        ann_text, usage = fast
+        split = 0
+        written = lambda: annotations_from_rows(rows)  # noqa: E731
+    else:
+        anns = annotations_from_rows(rows) if rows is not None else export_annotations(store, doc.id, options)
+        ann_text, split, written = _render(doc, anns, report)
+        usage = None
     if out is not None:
-        base = out.joinpath(*rel.parts)
-        _write(base.with_name(base.name + ".txt"), doc.text)
-        _write(base.with_name(base.name + ".ann"), ann_text)
-    return split, written
+        base = os.path.join(out, *parts)
+        made = set() if made is None else made
+        _write_fast(base + ".txt", doc.text, made)
+        _write_fast(base + ".ann", ann_text, made)
+    return split, written, usage
 
 
 def _schema_of(store: Any, name: str) -> Any | None:
@@ -914,27 +1159,93 @@ def _schema_of(store: Any, name: str) -> Any | None:
         return None
 
 
-def _note_schema_use(store: Any, doc: Document, anns: DocAnnotations, used: dict[str, Any], report: Any) -> None:
+def _note_schema_use(store: Any, doc: Document, anns: Any, used: dict[str, Any], report: Any,
+                     kept: dict[Any, Any] | None = None, usage: tuple | None = None) -> None:
     """Track the types a schema's documents use; flag lines that break a kept annotation.conf.
 
     A generated annotation.conf is widened with what the documents use, so
     the export always imports back; a kept original is written unchanged,
-    so what breaks it is reported instead.
+    so what breaks it is reported instead. ``kept`` is the export's memo:
+    per schema, whether it keeps an original annotation.conf (the embedded
+    files are parsed once per export, not once per document); per schema
+    and :func:`_usage_key`, the ``used`` schema already known to absorb
+    what such a document uses (most documents of a corpus use the same
+    types, so inferring and merging again would change nothing).
+    ``anns`` may be a function making the annotations (called only when
+    they are needed); ``usage`` their :func:`_usage_key` when known.
     """
     from tui.core.formats.brat_conf import extract_confs, infer_schema, merge_schemas
+
+    if callable(anns):
+        make = anns
+
+        def materialise() -> DocAnnotations:
+            nonlocal anns
+            if callable(anns):
+                anns = make()
+            return anns
+    else:
+        def materialise() -> DocAnnotations:
+            return anns
 
     schema = _schema_of(store, doc.schema)
     if schema is None:
         return
-    if "annotation.conf" in extract_confs(schema.source or ""):
-        breaking = _breaking_problems(schema, anns)
+    has_conf = kept.get(doc.schema) if kept is not None else None
+    if has_conf is None:
+        has_conf = "annotation.conf" in extract_confs(schema.source or "")
+        if kept is not None:
+            kept[doc.schema] = has_conf
+    if has_conf:
+        breaking = _breaking_problems(schema, materialise())
         if breaking:
             report.notes.append(
                 f"{doc.name}: {len(breaking)} annotation(s) break the annotation.conf of schema "
                 f"{schema.name!r} (brat will flag them; re-import needs --lenient), e.g. {breaking[0].message}")
         return
-    seen = infer_schema(doc.schema, [anns])
-    used[doc.schema] = merge_schemas(used[doc.schema], seen) if doc.schema in used else seen
+    prev = used.get(doc.schema)
+    key = (doc.schema, usage if usage is not None else _usage_key(materialise())) if kept is not None else None
+    if prev is not None and key is not None and kept.get(key) is prev:
+        return  # merge_schemas(prev, infer_schema(...)) == prev: known from an earlier document
+    seen = infer_schema(doc.schema, [materialise()])
+    if prev is None:
+        used[doc.schema] = seen
+        return
+    merged = merge_schemas(prev, seen)
+    if merged == prev:  # nothing new: keep the very object, so the memo above recognises it
+        if key is not None:
+            kept[key] = prev
+        return
+    used[doc.schema] = merged
+
+
+def _usage_key(anns: DocAnnotations) -> tuple:
+    """Everything :func:`~tui.core.formats.brat_conf.infer_schema` reads from one document.
+
+    Two documents with equal keys infer equal schemas (same types, roles,
+    fillers, values, in the same order of first use).
+    """
+    by_id = anns.by_id()
+    triggers = {e.trigger for e in anns.events}
+
+    def type_name(target_id: str) -> str | None:
+        t = by_id.get(target_id)
+        return getattr(t, "label", None) or getattr(t, "type", None)
+
+    def target_kind(target_id: str) -> str | None:
+        t = by_id.get(target_id)
+        if t is None:
+            return None
+        return ("event" if hasattr(t, "trigger") else "relation" if hasattr(t, "arguments")
+                else "span" if hasattr(t, "fragments") else None)
+
+    return (
+        tuple(s.label for s in anns.spans if s.id not in triggers),
+        tuple((e.type, tuple((a.role, type_name(a.target)) for a in e.arguments)) for e in anns.events),
+        tuple((r.type, tuple((a.role, type_name(a.target)) for a in r.arguments)) for r in anns.relations),
+        tuple(q.type for q in anns.equivalences),
+        tuple((at.name, target_kind(at.target), at.value) for at in anns.attributes),
+    )
 
 
 def _breaking_problems(schema: Any, anns: DocAnnotations) -> list[Any]:
@@ -983,9 +1294,21 @@ def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report
         merge_schemas,
     )
 
+    parents: dict[str, PurePosixPath] = {}
+
+    def parent(name: str) -> PurePosixPath:
+        """``PurePosixPath(name).parent``, made once per folder (a corpus has thousands of names)."""
+        head, _, tail = name.rpartition("/")
+        if tail in ("", "."):
+            return PurePosixPath(name).parent
+        found = parents.get(head)
+        if found is None:
+            found = parents[head] = PurePosixPath(head)
+        return found
+
     wanted: dict[str, PurePosixPath] = {}
     for schema_name, names in placements.items():
-        dirs = [PurePosixPath(n).parent for n in names]
+        dirs = list(dict.fromkeys(parent(n) for n in names))
         common = dirs[0]
         for d in dirs[1:]:
             while common != PurePosixPath(".") and not (d == common or common in d.parents):
@@ -994,10 +1317,13 @@ def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report
     owner: dict[PurePosixPath, str] = {}
     for schema_name in sorted(wanted, key=lambda s: -len(placements[s])):
         owner.setdefault(wanted[schema_name], schema_name)
+    resolved_in: dict[PurePosixPath, str | None] = {}
     for schema_name, names in placements.items():
         for name in names:
-            folder = PurePosixPath(name).parent
-            resolved = next((owner[f] for f in (folder, *folder.parents) if f in owner), None)
+            folder = parent(name)
+            if folder not in resolved_in:
+                resolved_in[folder] = next((owner[f] for f in (folder, *folder.parents) if f in owner), None)
+            resolved = resolved_in[folder]
             if resolved != schema_name:
                 report.add("schema", f"{name}: bound to {schema_name!r} but brat would use "
                            f"{resolved!r}'s .conf files in its folder")

@@ -94,9 +94,126 @@ def document_dict(doc: Document, anns: DocAnnotations) -> dict[str, Any]:
 _UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def _safe(line: str) -> str:
+    """The line with :data:`_UNSAFE` characters escaped (an ASCII line without DEL has none)."""
+    if line.isascii() and "\x7f" not in line:  # isascii() is O(1): no regex scan needed
+        return line
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
 def dumps_line(doc: Document, anns: DocAnnotations) -> str:
-    line = json.dumps(document_dict(doc, anns), ensure_ascii=False)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line) + "\n"
+    return _safe(json.dumps(document_dict(doc, anns), ensure_ascii=False)) + "\n"
+
+
+# -- the same line, straight from the store's rows ----------------------------
+#
+# An export only serialises, so building dataclasses from rows and encoding
+# them again is wasted work: the fast path encodes each row's strings with
+# json's own string encoder and splices the stored JSON of fragments,
+# arguments and members, which the store wrote with json.dumps in exactly
+# the form the line uses. Each spliced value is first checked to be in that
+# canonical form (a regular expression); a document with any value that is
+# not (or any surprise at all) is written by the dataclass path above, so
+# the bytes are the same either way.
+
+_enc = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for a str
+#: A JSON string exactly as json.dumps writes it in both ensure_ascii modes (after
+#: :data:`_UNSAFE` has escaped DEL and C1 controls): only the escapes both modes
+#: use. The store wrote members with ensure_ascii=True; a \\uXXXX of any other
+#: character differs from what json.dumps(ensure_ascii=False) writes.
+_STR = r'"(?:[^"\\\x00-\x1f]|\\["\\bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f]|7f|[89][0-9a-f]))*"'
+_ARG = r'\{"role": ' + _STR + r', "target": ' + _STR + r'\}'
+_ARGS = re.compile(r"\[(?:" + _ARG + r"(?:, " + _ARG + r")*)?\]")
+_MEMBERS = re.compile(r"\[(?:" + _STR + r"(?:, " + _STR + r")*)?\]")
+_FRAGS = re.compile(r"\[\[(\d+), \d+\](?:, \[\d+, \d+\])*\]")
+
+
+class _NotCanonical(Exception):
+    """A stored value the fast path cannot splice: the document goes the slow way."""
+
+
+def _common_json(r: tuple, i: int) -> str:
+    """``"annotator": ... "modified": ...}`` of a row whose COMMON_COLS start at ``i`` (source_id)."""
+    return (f'"annotator": {_enc(r[i + 1])}, "origin": {_enc(r[i + 2])}, "status": {_enc(r[i + 3])}, '
+            f'"created": {_enc(r[i + 4])}, "modified": {_enc(r[i + 5])}}}')
+
+
+def _sid(v: Any) -> str:
+    return "null" if v is None else _enc(v)
+
+
+def _dumps(v: Any) -> str:
+    """json.dumps(ensure_ascii=False), short-cut for the usual empty containers."""
+    if not v and (v.__class__ is dict or v.__class__ is list):
+        return "{}" if v.__class__ is dict else "[]"
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _row_json(kind: str, r: tuple) -> str:
+    """One annotation object, as :func:`annotation_dict` + json.dumps would write it."""
+    if kind == "spans":
+        # id, doc_id, label, start, end, fragments, text, source_id, ...
+        frags, start, end = r[5], r[3], r[4]
+        m = _FRAGS.fullmatch(frags)
+        if m is None or m.group(1) != str(start) or not frags.endswith(f", {end}]]"):
+            raise _NotCanonical
+        return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[7])}, "label": {_enc(r[2])}, '
+                f'"fragments": {frags}, "start": {start}, "end": {end}, "text": {_enc(r[6])}, '
+                + _common_json(r, 7))
+    if kind == "events":
+        # id, doc_id, type, trigger, arguments, source_id, ...
+        if _ARGS.fullmatch(r[4]) is None:
+            raise _NotCanonical
+        return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[5])}, "type": {_enc(r[2])}, '
+                f'"trigger": {_enc(r[3])}, "arguments": {r[4]}, ' + _common_json(r, 5))
+    if kind == "relations":
+        # id, doc_id, type, arg1_role, arg1, arg2_role, arg2, source_id, ...
+        return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[7])}, "type": {_enc(r[2])}, '
+                f'"arguments": [{{"role": {_enc(r[3])}, "target": {_enc(r[4])}}}, '
+                f'{{"role": {_enc(r[5])}, "target": {_enc(r[6])}}}], ' + _common_json(r, 7))
+    if kind == "equivalences":
+        # id, doc_id, type, members, source_id, ...
+        if _MEMBERS.fullmatch(r[3]) is None:
+            raise _NotCanonical
+        return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[4])}, "type": {_enc(r[2])}, '
+                f'"members": {r[3]}, ' + _common_json(r, 4))
+    if kind == "attributes":
+        # id, doc_id, target, name, value, source_id, ...
+        return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[5])}, "target": {_enc(r[2])}, '
+                f'"name": {_enc(r[3])}, "value": {_sid(r[4])}, ' + _common_json(r, 5))
+    if kind == "normalizations":
+        # id, doc_id, target, resource, key, label, source_id, ...
+        return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[6])}, "target": {_enc(r[2])}, '
+                f'"resource": {_enc(r[3])}, "key": {_enc(r[4])}, "label": {_enc(r[5])}, '
+                + _common_json(r, 6))
+    # notes: id, doc_id, target, type, text, source_id, ...
+    return (f'{{"id": {_enc(r[0])}, "source_id": {_sid(r[5])}, "target": {_enc(r[2])}, '
+            f'"type": {_enc(r[3])}, "text": {_enc(r[4])}, ' + _common_json(r, 5))
+
+
+def _line_from_rows(doc: Document, rows: dict[str, list[tuple]]) -> str:
+    """:func:`dumps_line` of a document given its stored annotation rows."""
+    try:
+        parts = [f'{{"id": {_enc(doc.id)}, "name": {_enc(doc.name)}, "text": {_enc(doc.text)}, '
+                 f'"sha256": {_enc(doc.sha256)}, "schema": {_enc(doc.schema)}, "meta": {_dumps(doc.meta)}, '
+                 f'"source": {_sid(doc.source)}, "styles": {_dumps([asdict(s) for s in doc.styles])}, '
+                 f'"status": {_dumps(dict(sorted(doc.status.items())))}']
+        for kind in KINDS:
+            items = rows.get(kind)
+            if items:
+                parts.append(f', "{kind}": [' + ", ".join([_row_json(kind, r) for r in items]) + "]")
+            else:
+                parts.append(f', "{kind}": []')
+        line = "".join(parts) + "}"
+    except (_NotCanonical, TypeError, ValueError):
+        # an unusual stored value (or type): the reference path, from dataclasses
+        from tui.core.store import COLUMNS, from_row
+
+        anns = DocAnnotations()
+        for kind, items in rows.items():
+            getattr(anns, kind).extend(from_row(kind, dict(zip(COLUMNS[kind], r, strict=True))) for r in items)
+        return dumps_line(doc, anns)
+    return _safe(line) + "\n"
 
 
 def export_jsonl(
@@ -110,9 +227,12 @@ def export_jsonl(
 ) -> int:
     """Write documents one line at a time; returns the number written."""
     n = 0
+    rows_of = getattr(store, "annotation_rows", None)
     for doc in docs:
-        anns = store.annotations(doc.id, annotators=layers, statuses=statuses)
-        out.write(dumps_line(doc, anns))
+        if rows_of is not None:
+            out.write(_line_from_rows(doc, rows_of(doc.id, annotators=layers, statuses=statuses)))
+        else:
+            out.write(dumps_line(doc, store.annotations(doc.id, annotators=layers, statuses=statuses)))
         n += 1
         if progress is not None:
             progress(1)
@@ -214,7 +334,17 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
     ids: set[str] = set()
     for kind in KINDS:
         items = line.field(obj, kind, list, "document", required=False) or []
+        out = getattr(anns, kind)
+        fast = _FAST[kind]
         for i, item in enumerate(items):
+            ann = fast(item, text) if item.__class__ is dict else None
+            if ann is not None:  # valid as it stands: only the duplicate check is left
+                if ann.id:
+                    if ann.id in ids:
+                        line.error(f"{kind}[{i}]: duplicate id {ann.id}")
+                    ids.add(ann.id)
+                out.append(ann)
+                continue
             where = f"{kind}[{i}]"
             if not isinstance(item, dict):
                 line.error(f"{where}: expected an object")
@@ -226,12 +356,12 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
                 ids.add(common["id"])
             ann = _build(line, kind, item, where, common, text)
             if ann is not None:
-                getattr(anns, kind).append(ann)
+                out.append(ann)
     # references must resolve within the document
+    from tui.core.store import references
+
     for kind in KINDS[1:]:
         for ann in getattr(anns, kind):
-            from tui.core.store import references
-
             for ref in references(kind, ann):
                 if ref not in ids:
                     line.error(f"{kind} {ann.id}: refers to missing annotation {ref}")
@@ -300,6 +430,130 @@ def _build(line: _Line, kind: str, item: dict, where: str, common: dict, text: s
     return None
 
 
+# -- fast paths -----------------------------------------------------------------
+#
+# Most items of a file are valid. Each function below builds the annotation
+# from an item that is valid exactly as it stands (every type right, offsets
+# in order and inside the text, the stored text matching) and returns None
+# for anything else, which then goes through the checks above (_common_fields,
+# _build) and gets their error messages. Nothing is accepted here that those
+# would refuse, and what is built is what _build builds.
+
+
+def _fast_common(item: dict) -> dict[str, Any] | None:
+    ident, sid = item.get("id"), item.get("source_id")
+    if (ident is not None and ident.__class__ is not str) or (sid is not None and sid.__class__ is not str):
+        return None
+    out: dict[str, Any] = {"id": ident or "", "source_id": sid}
+    for key in COMMON:
+        value = item.get(key)
+        if value is not None:
+            if value.__class__ is not str:
+                return None
+            out[key] = value
+    if "status" in out and out["status"] not in STATUSES:
+        return None
+    return out
+
+
+def _fast_span(item: dict, text: str) -> Span | None:
+    label, frags = item.get("label"), item.get("fragments")
+    if label.__class__ is not str or frags.__class__ is not list or not frags:
+        return None
+    fragments = []
+    prev = 0
+    for f in frags:
+        if f.__class__ is not list or len(f) != 2:
+            return None
+        a, b = f
+        if a.__class__ is not int or b.__class__ is not int or a < prev or b < a:
+            return None  # not ints, negative, reversed, overlapping or out of order: checked slowly
+        fragments.append((a, b))
+        prev = b
+    if prev > len(text):
+        return None
+    actual = text[fragments[0][0]:prev] if len(fragments) == 1 else span_text(text, fragments)
+    stored = item.get("text")
+    if stored is not None and stored != actual:
+        return None
+    common = _fast_common(item)
+    return None if common is None else Span(label=label, fragments=fragments, text=actual, **common)
+
+
+def _fast_args(item: dict) -> list[Argument] | None:
+    args = item.get("arguments")
+    if args.__class__ is not list:
+        return None
+    out = []
+    for a in args:
+        if a.__class__ is not dict:
+            return None
+        role, target = a.get("role"), a.get("target")
+        if role.__class__ is not str or target.__class__ is not str:
+            return None
+        out.append(Argument(role=role, target=target))
+    return out
+
+
+def _fast_event(item: dict, text: str) -> Event | None:
+    typ, trig = item.get("type"), item.get("trigger")
+    if typ.__class__ is not str or trig.__class__ is not str:
+        return None
+    args = _fast_args(item)
+    common = _fast_common(item) if args is not None else None
+    return None if common is None else Event(type=typ, trigger=trig, arguments=args, **common)
+
+
+def _fast_relation(item: dict, text: str) -> Relation | None:
+    typ = item.get("type")
+    args = _fast_args(item) if typ.__class__ is str else None
+    if args is None or len(args) != 2:
+        return None
+    common = _fast_common(item)
+    return None if common is None else Relation(type=typ, arguments=args, **common)
+
+
+def _fast_equivalence(item: dict, text: str) -> Equivalence | None:
+    typ, members = item.get("type"), item.get("members")
+    if typ.__class__ is not str or members.__class__ is not list or not all(m.__class__ is str for m in members):
+        return None
+    common = _fast_common(item)
+    return None if common is None else Equivalence(type=typ, members=members, **common)
+
+
+def _fast_attribute(item: dict, text: str) -> Attribute | None:
+    target, name, value = item.get("target"), item.get("name"), item.get("value")
+    if target.__class__ is not str or name.__class__ is not str or (value is not None and value.__class__ is not str):
+        return None
+    common = _fast_common(item)
+    return None if common is None else Attribute(target=target, name=name, value=value, **common)
+
+
+def _fast_normalization(item: dict, text: str) -> Normalization | None:
+    target, resource, key, label = item.get("target"), item.get("resource"), item.get("key"), item.get("label")
+    if (target.__class__ is not str or resource.__class__ is not str or key.__class__ is not str
+            or (label is not None and label.__class__ is not str)):
+        return None
+    common = _fast_common(item)
+    return None if common is None else Normalization(
+        target=target, resource=resource, key=key, label=label or "", **common)
+
+
+def _fast_note(item: dict, text: str) -> Note | None:
+    target, typ, txt = item.get("target"), item.get("type"), item.get("text")
+    if target.__class__ is not str or txt.__class__ is not str or (typ is not None and typ.__class__ is not str):
+        return None
+    common = _fast_common(item)
+    return None if common is None else Note(target=target, type=typ or "AnnotatorNotes", text=txt, **common)
+
+
+_FAST = {
+    "spans": _fast_span, "events": _fast_event, "relations": _fast_relation,
+    "equivalences": _fast_equivalence, "attributes": _fast_attribute,
+    "normalizations": _fast_normalization, "notes": _fast_note,
+}
+
+
 def read_jsonl(path: Path) -> Iterator[tuple[Document, DocAnnotations]]:
     """Parse and validate a whole JSONL file before yielding anything.
 
@@ -337,8 +591,10 @@ SUFFIXES = (".jsonl",)
 def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
     """Registry entry: JSONL files, or folders of them."""
     from tui.core.formats.text import read_each
+    from tui.core.store import gc_paused
 
-    return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(f)))
+    with gc_paused():  # every parsed line is kept until the import: see gc_paused
+        return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(f)))
 
 
 def export(store: Any, docs: Iterable[Document], out: Any, options: Any) -> Any:
