@@ -59,7 +59,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer presses and a smaller corpus")
     ap.add_argument("--only", default="", help="run only figures whose group contains this")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print bench/results.json as the README's Markdown table; run nothing")
     a = ap.parse_args()
+    if a.markdown:
+        print(markdown(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return 0
     # 100 presses per key on the budgeted sizes, so the p99 is the 99th of 100
     # samples and not simply the slowest of a few dozen
     presses = 30 if a.quick else 100
@@ -100,6 +105,18 @@ def main() -> int:
     print(table(out))
     print(f"\n{meta['machine']}; {meta['seconds']} s; written to {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def markdown(rows: list[dict]) -> str:
+    """The figures as a Markdown table (what the README shows)."""
+    num = lambda v: "" if v is None else f"{v:.2f}"  # noqa: E731
+    out = ["| figure | unit | median | p99 | baseline | ratio | budget | met |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['name']} | {r['unit']} | {num(r['median'])} | {num(r['p99'])} | "
+                   f"{num(r['baseline'])} | {num(r['ratio'])} | {r['budget']} | "
+                   f"{'yes' if r['met'] else '**no**'} |")
+    return "\n".join(out)
 
 
 def table(rows: list[dict]) -> str:

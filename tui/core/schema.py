@@ -238,10 +238,9 @@ class Schema:
 
     def _lookup(self) -> _Index:
         # Rebuilt when a list is replaced or grows; in-place item edits are not seen.
-        key = tuple(
-            (id(lst), len(lst))
-            for lst in (self.span_types, self.event_types, self.relation_types, self.attributes)
-        )
+        # (A flat tuple, not a generator: this runs for every label looked up.)
+        s, e, r, a = self.span_types, self.event_types, self.relation_types, self.attributes
+        key = (id(s), len(s), id(e), len(e), id(r), len(r), id(a), len(a))
         if self._index is None or self._index.key != key:
             self._index = _Index(key, self)
         return self._index
