@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from tui.app.compositor import BandedCompositor
 from tui.app.dialogs.attributes import AttributesDialog, AttributeValues
 from tui.app.dialogs.common import safe
 from tui.app.dialogs.confirm_delete import ConfirmDeleteDialog
@@ -217,6 +218,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             store: the store (default: the app's).
         """
         super().__init__()
+        # Repaint the cursor's rows and the status line without the side panels between them.
+        self._compositor = BandedCompositor()
         self._store = store
         self.document_name = document
         self.doc: Document | None = None
