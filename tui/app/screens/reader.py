@@ -289,7 +289,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
     def on_mount(self) -> None:
         self.view.focus()
         # The position in the status line is drawn in the same frame as the cursor.
-        self.view.on_moved = self._update_status
+        self.view.on_moved = self._moved_now
         self.set_interval(POLL_SECONDS, self.poll_store, name="poll-store")
         if self.document_name:
             self.open_document(self.document_name)
@@ -606,6 +606,17 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             annotator=self.layer_status(),
             message=self.message,
         )
+
+    def _moved_now(self) -> None:
+        """The cursor or selection just moved: show the status line as the move leaves it.
+
+        A move clears the last action's message (``_cursor_moved`` does, once
+        the message arrives); clearing it here too keeps an action that
+        moves the cursor (tagging clears the selection) from drawing its
+        message in one frame and the cleared line in a second frame.
+        """
+        self.message = ""
+        self._update_status()
 
     def _availability(self) -> tuple:
         view = self.view
