@@ -275,6 +275,38 @@ async def test_footer_restyled_in_place_agrees_with_the_bindings(seed_db):
         assert list(footer.query(FooterKey)) == keys_before  # the same widgets: no recompose
 
 
+async def test_footer_key_looks_follow_dimming_and_theme(seed_db):
+    """A footer key's kept drawings are per look: dimming and a new theme redraw it as Textual would."""
+    from textual.widgets._footer import FooterKey
+
+    from tui.app.widgets.footer import QuickFooter, QuickFooterKey
+
+    async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = reader_of(pilot.app).query_one(QuickFooter)
+        key = next(k for k in footer.query(FooterKey) if k.action == "quit")
+        assert isinstance(key, QuickFooterKey)
+
+        def drawn() -> list:
+            key.refresh()
+            return list(key.render_line(0))  # through the kept looks
+
+        def fresh() -> list:
+            FooterKey._render_content(key)  # Textual's own drawing, nothing kept
+            return list(key._render_cache.lines[0])
+
+        lit = drawn()
+        assert lit == fresh()
+        key.styles.text_style = "dim"
+        dim = drawn()
+        assert dim != lit and dim == fresh()
+        key.styles.text_style = "none"
+        assert drawn() == lit
+        pilot.app.theme = "textual-light" if pilot.app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert drawn() == fresh() != lit
+
+
 async def test_hidden_inspector_skips_history(seed_db):
     """With the inspector hidden, selections do not query the history; showing it fills it."""
     async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:

@@ -466,3 +466,11 @@ def test_snap_to_grapheme_agrees_with_bounds(text: str) -> None:
     for offset in range(len(text) + 1):
         expected = grapheme_bounds(text, offset)[0] if offset < len(text) else len(text)
         assert layout.snap_to_grapheme(text, offset) == expected
+
+
+def test_next_word_start_moves_past_an_emoji_with_a_skin_tone():
+    """`w` on 👍🏽 (its modifier counts as a word character) goes on to the next word, not nowhere."""
+    text = "in 👍🏽 officials"
+    at = text.index("👍")
+    assert next_word_start(text, at) == text.index("officials")
+    assert next_word_start(text, 0) == at

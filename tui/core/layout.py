@@ -511,13 +511,19 @@ def next_word_start(text: str, offset: int) -> int:
     """
     n = len(text)
     i = offset
-    while i < n and _word_at(text, i):
-        i += 1
-    while i < n and not _word_at(text, i):
-        i += 1
-    if i >= n:
-        return _last_start(text)
-    return grapheme_bounds(text, i)[0]
+    while True:
+        while i < n and _word_at(text, i):
+            i += 1
+        while i < n and not _word_at(text, i):
+            i += 1
+        if i >= n:
+            return _last_start(text)
+        start, end = grapheme_bounds(text, i)
+        if start > offset:
+            return start
+        # A word character inside the cluster under the cursor (the skin-tone
+        # modifier of 👍🏽): its start is where we are; look on past the cluster.
+        i = end
 
 
 def prev_word_start(text: str, offset: int) -> int:

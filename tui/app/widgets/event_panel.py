@@ -9,6 +9,7 @@ so the reader can (re)fill that role. The panel never touches the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -146,7 +147,8 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         return self.query_one("#event-panel-tree", ListTree)
 
     def show(
-        self, doc: Document | None, anns: DocAnnotations, schema: Any, problems: list[Any]
+        self, doc: Document | None, anns: DocAnnotations, schema: Any,
+        problems: list[Any] | Callable[[], list[Any]],
     ) -> None:
         """Rebuild the panel.
 
@@ -155,7 +157,8 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
             anns: every annotation of it; rejected events are not listed.
             schema: the document's schema (role order, colours).
             problems: ``tui.core.schema.validate(schema, anns)``, or any list of
-                objects with ``annotation_id`` and ``message``.
+                objects with ``annotation_id`` and ``message``; or a function
+                returning it, called only when the panel rebuilds.
         """
         if is_large(anns):
             # Coalesce a burst of actions into one rebuild after a pause.
@@ -168,9 +171,12 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         self._rebuild(doc, anns, schema, problems)
 
     def _rebuild(
-        self, doc: Document | None, anns: DocAnnotations, schema: Any, problems: list[Any]
+        self, doc: Document | None, anns: DocAnnotations, schema: Any,
+        problems: list[Any] | Callable[[], list[Any]],
     ) -> None:
         self._timer = None
+        if callable(problems):
+            problems = problems()
         tree = self.tree
         keep = tree.cursor_node.data if tree.cursor_node is not None else None
         with tree.batch():  # one invalidation for the whole rebuild
