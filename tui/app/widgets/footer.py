@@ -85,6 +85,16 @@ class QuickFooter(Footer):
             if type(widget) is FooterKey:
                 # Footer.compose builds plain FooterKeys; the subclass only adds a cache.
                 widget.__class__ = QuickFooterKey
+                # Footer binds each key's ``compact`` to its own; at mount that binding
+                # sets the key's value and class once from its default and once from
+                # the footer's, each a restyle of the key (a third of the reader's
+                # start-up frame went there). This footer's ``compact`` never changes
+                # after it is built: give each key its final state before it mounts.
+                # (Only the keys it binds: the palette key keeps its own default.)
+                if widget._reactive_connect:
+                    widget._reactive_connect = None
+                    widget.set_reactive(FooterKey.compact, self.compact)
+                    widget.set_class(self.compact, "-compact", update=False)
             yield widget
 
     def bindings_changed(self, screen: Any) -> None:
