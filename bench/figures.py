@@ -114,7 +114,8 @@ async def _keyframe(app, keys: list[str], presses: int) -> dict:
                 if name == "tag":
                     # keep the document the same size: undo what was tagged (not timed)
                     await _press_and_wait(app, rec, "u")
-            out[name] = summary([t for t in times if t == t])
+            drawn = [t for t in times if t == t]  # NaN: the press drew no frame within 2 s
+            out[name] = {**summary(drawn or [float("nan")]), "no_frame": len(times) - len(drawn)}
     return out
 
 
