@@ -85,7 +85,7 @@ async def _press_and_wait(app, recorder, key: str, settle: float = 0.03) -> floa
             return (recorder.times[-1] - t0) if recorder.times else float("nan")
 
 
-async def _keyframe(app, keys: list[str], presses: int) -> dict:
+async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) -> dict:
     from tui.app.frames import FrameRecorder
 
     out = {}
@@ -111,8 +111,10 @@ async def _keyframe(app, keys: list[str], presses: int) -> dict:
                     # untimed: a page up needs somewhere to go (at the top it draws nothing)
                     await _press_and_wait(app, rec, "pagedown")
                 times.append(await _press_and_wait(app, rec, k) * 1000)
-                if name == "tag":
-                    # keep the document the same size: undo what was tagged (not timed)
+                if name == "tag" and undo_tags:
+                    # keep the document the same size: undo what was tagged (not timed;
+                    # the bare view has nothing to undo, and a key that draws nothing
+                    # would wait out the 2 s deadline)
                     await _press_and_wait(app, rec, "u")
             drawn = [t for t in times if t == t]  # NaN: the press drew no frame within 2 s
             out[name] = {**summary(drawn or [float("nan")]), "no_frame": len(times) - len(drawn)}
@@ -134,7 +136,7 @@ def keyframe(size: int, variant: str, spans: int, impl: str, presses: int = 40) 
         from tui.app.app import make_app
 
         app = make_app(db, annotator="bench", document=name)
-    res = asyncio.run(_keyframe(app, keys, presses))
+    res = asyncio.run(_keyframe(app, keys, presses, undo_tags=impl != "bare"))
     return {"keys": res, "rss_mb": rss_mb()}
 
 

@@ -379,7 +379,7 @@ async def test_long_document_is_validated_after_it_is_shown(big_db, monkeypatch)
     import tui.app.screens.reader as reader_mod
     import tui.app.widgets._text as text_mod
 
-    monkeypatch.setattr(text_mod, "DEFER_OVER", 100)
+    monkeypatch.setattr(text_mod, "DEFER_CHECK_OVER", 100)
     monkeypatch.setattr(reader_mod, "DEFER_SECONDS", 0.05)
     async with make_app(big_db, document=BIG).run_test(size=SIZE) as pilot:
         screen = reader_of(pilot.app)

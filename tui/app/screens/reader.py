@@ -42,6 +42,7 @@ from tui.app.reader_extras import (
     load_layers,
     overlay_highlights,
 )
+from tui.app.widgets import _text
 from tui.app.widgets._text import DEFER_SECONDS, is_large
 from tui.app.widgets.article_view import ArticleView, Highlight
 from tui.app.widgets.entity_panel import EntityPanel
@@ -379,7 +380,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         # 50k annotations) once it is on screen. A pause after the first refresh:
         # when the app starts, that frame is held back (Textual's start-up batch)
         # until after the refresh callbacks ran, so a callback alone would come first.
-        later = defer_validation and is_large(self.anns)
+        later = defer_validation and is_large(self.anns, _text.DEFER_CHECK_OVER)
         self.live = LiveAnnotations(self.anns, self.schema, validate_now=not later)
         if later:
             self.call_after_refresh(self.set_timer, DEFER_SECONDS, partial(self._validate_later, self.live))
