@@ -388,3 +388,32 @@ async def test_long_document_is_validated_after_it_is_shown(big_db, monkeypatch)
         full = screen.store.annotations(screen.doc.id, annotators=[screen.layer_name()])
         assert problems_of(screen.problems) == problems_of(validate(screen.schema, full))
         assert screen.problems
+
+
+async def test_a_tag_or_an_undo_updates_the_footer_once_and_right(big_db):
+    """One key asks for a bindings refresh several times (reload, new selection, cleared
+    selection); the footer is told once, after the handler, and shows the final state."""
+    from tui.app.widgets.footer import QuickFooter
+
+    async with make_app(big_db, document=BIG).run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        start, _end = free_word(screen)
+        await goto(pilot, start)
+        await pilot.pause()
+        published: list[object] = []
+        screen.bindings_updated_signal.subscribe(screen, published.append)
+        footer = screen.query_one(QuickFooter)
+
+        def delete_enabled() -> bool:
+            return next(k for k in footer.query("FooterKey") if k.action == "delete")._disabled is False
+
+        assert not delete_enabled()  # nothing selected yet
+        await pilot.press("1")
+        await pilot.pause()
+        assert len(published) == 1
+        assert screen.selected_id is not None and delete_enabled()
+        published.clear()
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(published) == 1
+        assert screen.selected_id is None and not delete_enabled()

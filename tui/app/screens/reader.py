@@ -250,6 +250,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.pick: Pick | None = None
         self.message = ""
         self._binding_state: tuple = ()
+        self._bindings_pending = False
         self.shown_layer: str | None = None
         """Whose layer is shown and edited (None: the current annotator's)."""
         self.overlay_layer: str | None = None
@@ -678,6 +679,25 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         """
         self.message = ""
         self._update_status()
+
+    def refresh_bindings(self) -> None:
+        """Ask the footer to update once, after the current handler, however often asked.
+
+        One key asks several times (a tag: the action's reload, the new selection,
+        the cleared selection), and each answer makes the footer work out Textual's
+        active bindings (~0.4 ms). The request is published once, after the handler,
+        and the state it reflects is recorded so the cursor-moved handler that
+        follows an action does not ask again for the same state.
+        """
+        if self._bindings_pending:
+            return
+        self._bindings_pending = True
+        self.call_next(self._publish_bindings)
+
+    def _publish_bindings(self) -> None:
+        self._bindings_pending = False
+        self._binding_state = self._availability()
+        super().refresh_bindings()
 
     def _availability(self) -> tuple:
         view = self.view
