@@ -66,6 +66,7 @@ from tui.core.model import (
     kind_of,
 )
 from tui.core.schema import AttributeDef, Problem, Role, Schema
+from tui.core.store import gc_paused
 
 if TYPE_CHECKING:
     from tui.app.dialogs.attributes import AttributeValues
@@ -128,20 +129,6 @@ class Pick:
 
 def _cardinality(card: str) -> str:
     return {"1": "exactly one", "?": "optional", "*": "any number", "+": "at least one"}.get(card, card)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No garbage collection inside: loading a long document makes ~300k objects
-    and no garbage, so the collections the allocations would trigger (full
-    ones rescan everything made so far, ~0.1 s each) find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class ReaderScreen(ReaderExtrasMixin, Screen[None]):
@@ -345,7 +332,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.search_query = None
         self.hits = []
         self.last_tag = None
-        with _gc_paused():
+        with gc_paused():  # loading makes ~300k objects and no garbage
             self._load_annotations(defer_validation=True)
             self.view.load(doc.text, doc.styles, self._highlights())
         self.view.set_search_hits([])

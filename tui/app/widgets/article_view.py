@@ -54,6 +54,7 @@ from textual.timer import Timer
 from tui.core import layout
 from tui.core.layout import LabelIndex, Row, RowMap, grapheme_bounds, grapheme_end, sanitize
 from tui.core.model import StyleRun
+from tui.core.store import gc_paused
 
 __all__ = ["INDEX_BLOCK", "ArticleView", "Highlight"]
 
@@ -322,16 +323,11 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         self._hl_index = {}
         self._hl_by_id = {}
         self._hl_versions = {}
-        gc_was_enabled = gc.isenabled()
         # Indexing allocates ~100k small objects: full collections in between would
         # rescan everything (the classic gen-2 cost), so collect once at the end.
-        gc.disable()
-        try:
+        with gc_paused():
             self._hl_keys = dict(zip(highlights, highlights, strict=True))
             self._add_highlights(highlights, bump=False)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         self._map = None
         self._epoch += 1
         self._strip_cache.clear()
@@ -352,16 +348,11 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         Args:
             highlights: the annotations to draw.
         """
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # 50k short-lived key tuples: no point scanning the heap meanwhile
-        try:
+        with gc_paused():  # 50k short-lived key tuples: no point scanning the heap meanwhile
             new = dict(zip(highlights, highlights, strict=True))
             old = self._hl_keys
             removed_keys = old.keys() - new.keys()
             added_keys = new.keys() - old.keys()
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         if not removed_keys and not added_keys:
             return
         removed = [old.pop(k) for k in removed_keys]
