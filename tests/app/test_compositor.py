@@ -60,3 +60,19 @@ async def test_partial_updates_match_textual(seed_db):
             ours = _bytes(app, compositor, regions, BandedCompositor)
             assert ours == theirs, regions
             assert ours  # something was drawn
+
+
+def test_banded_compositor_only_on_the_textual_it_was_checked_against(seed_db, monkeypatch):
+    """The pinned Textual gets the banded compositor; another release keeps Textual's own."""
+    import textual
+    from textual._compositor import Compositor
+
+    from tui.app import compositor as compositor_mod
+    from tui.app.compositor import banded_supported
+    from tui.app.screens.reader import ReaderScreen
+
+    assert banded_supported()  # constraints.txt pins a tested release
+    assert not banded_supported("9.0.0") and not banded_supported("8.20.1")
+    assert type(ReaderScreen(None)._compositor) is compositor_mod.BandedCompositor
+    monkeypatch.setattr(textual, "__version__", "9.0.0")
+    assert type(ReaderScreen(None)._compositor) is Compositor

@@ -53,6 +53,29 @@ def row_bands(regions: set[Region]) -> list[list[Region]]:
     return bands
 
 
+#: Textual releases whose private compositor this class was checked against
+#: (tests/app/test_compositor.py compares its bytes with Textual's own).
+TESTED_TEXTUAL = ("8.2",)
+_OVERRIDDEN = ("render_partial_update", "_get_renders", "_render_chops", "_regions_to_spans")
+
+
+def banded_supported(version: str | None = None) -> bool:
+    """Whether this Textual is one the banded compositor was checked against.
+
+    ``_compositor`` is private to Textual: on any other release the screen
+    keeps Textual's own compositor (slower on long documents, never wrong).
+
+    Args:
+        version: a Textual version (default: the installed one).
+    """
+    if version is None:
+        import textual
+
+        version = textual.__version__
+    tested = any(version == v or version.startswith(v + ".") for v in TESTED_TEXTUAL)
+    return tested and all(hasattr(Compositor, name) for name in _OVERRIDDEN)
+
+
 class BandedCompositor(Compositor):
     """Textual's compositor, rendering each band of changed rows with its own crop."""
 

@@ -30,7 +30,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui.app.compositor import BandedCompositor
+from tui.app.compositor import BandedCompositor, banded_supported
 from tui.app.dialogs.common import safe
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
@@ -221,7 +221,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         """
         super().__init__()
         # Repaint the cursor's rows and the status line without the side panels between them.
-        self._compositor = BandedCompositor()
+        if banded_supported():
+            self._compositor = BandedCompositor()
         self._store = store
         self.document_name = document
         self.doc: Document | None = None
