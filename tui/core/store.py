@@ -790,30 +790,13 @@ class Store:
         Inside :meth:`iter_documents` the whole batch is read with one query
         per kind, like :meth:`annotations`.
         """
-        key = ("rows", tuple(annotators) if annotators is not None else None,
-               tuple(statuses) if statuses is not None else None)
-        if self._prefetch is not None and doc_id in self._prefetch[0]:
-            cache = self._prefetch[1]
-            if key not in cache:
-                cache.clear()  # one filter at a time: memory stays one batch
-                cache[key] = self._annotation_rows_of(sorted(self._prefetch[0]), key[1], key[2])
-            return cache[key].pop(doc_id, None) or {}
-        return self._annotation_rows_of([doc_id], key[1], key[2]).get(doc_id, {})
+        return self._batched(doc_id, "rows", annotators, statuses, self._annotation_rows_of) or {}
 
     def _annotation_rows_of(
         self, doc_ids: list[str], annotators: Iterable[str] | None, statuses: Iterable[str] | None
     ) -> dict[str, dict[str, list[tuple]]]:
         """Rows of several documents' annotations, one query per kind, grouped by document."""
-        where = [f"doc_id IN ({', '.join('?' * len(doc_ids))})"]
-        params: list[Any] = list(doc_ids)
-        if annotators is not None:
-            names = list(annotators)
-            where.append(f"annotator IN ({', '.join('?' * len(names))})")
-            params += names
-        if statuses is not None:
-            st = list(statuses)
-            where.append(f"status IN ({', '.join('?' * len(st))})")
-            params += st
+        where, params = _doc_filter(doc_ids, annotators, statuses)
         out: dict[str, dict[str, list[tuple]]] = {}
         for kind in KINDS:
             order = 'start, "end", id' if kind == "spans" else "id"
@@ -1058,30 +1041,33 @@ class Store:
 
         Spans come ordered by (start, end, id), the other kinds by id.
         """
+        found = self._batched(doc_id, "objects", annotators, statuses, self._annotations_of)
+        return found if found is not None else DocAnnotations()
+
+    def _batched(self, doc_id: str, shape: str, annotators: Iterable[str] | None,
+                 statuses: Iterable[str] | None, load: Any) -> Any:
+        """``load(doc_ids, annotators, statuses)[doc_id]``, from the batch when one is read.
+
+        Inside :meth:`iter_documents` the whole batch is loaded with one query
+        per kind on the first request and each document taken out of it; one
+        filter (and shape: rows or objects) at a time, so memory stays one batch.
+        """
+        ann = tuple(annotators) if annotators is not None else None
+        st = tuple(statuses) if statuses is not None else None
         if self._prefetch is not None and doc_id in self._prefetch[0]:
-            key = (tuple(annotators) if annotators is not None else None,
-                   tuple(statuses) if statuses is not None else None)
+            key = (shape, ann, st)
             cache = self._prefetch[1]
             if key not in cache:
-                cache.clear()  # one filter at a time: memory stays one batch
-                cache[key] = self._annotations_of(sorted(self._prefetch[0]), key[0], key[1])
-            return cache[key].pop(doc_id, None) or DocAnnotations()
-        return self._annotations_of([doc_id], annotators, statuses)[doc_id]
+                cache.clear()
+                cache[key] = load(sorted(self._prefetch[0]), ann, st)
+            return cache[key].pop(doc_id, None)
+        return load([doc_id], ann, st).get(doc_id)
 
     def _annotations_of(
         self, doc_ids: list[str], annotators: Iterable[str] | None, statuses: Iterable[str] | None
     ) -> dict[str, DocAnnotations]:
         """Annotations of several documents in one query per kind, grouped by document."""
-        where = [f"doc_id IN ({', '.join('?' * len(doc_ids))})"]
-        params: list[Any] = list(doc_ids)
-        if annotators is not None:
-            names = list(annotators)
-            where.append(f"annotator IN ({', '.join('?' * len(names))})")
-            params += names
-        if statuses is not None:
-            st = list(statuses)
-            where.append(f"status IN ({', '.join('?' * len(st))})")
-            params += st
+        where, params = _doc_filter(doc_ids, annotators, statuses)
         out = {d: DocAnnotations() for d in doc_ids}
         # One object per distinct value of the columns that repeat from row to row
         # (document, label, annotator, origin, status, import times): 50k spans
@@ -1602,6 +1588,20 @@ class _Transaction:
             (self.doc_id, who, self.stamp, self.description,
              json.dumps(self.changes, ensure_ascii=False, separators=(",", ":"))),
         )
+
+
+def _doc_filter(
+    doc_ids: list[str], annotators: Iterable[str] | None, statuses: Iterable[str] | None
+) -> tuple[list[str], list[Any]]:
+    """WHERE clauses and parameters selecting the annotations of ``doc_ids`` (optionally filtered)."""
+    where = [f"doc_id IN ({', '.join('?' * len(doc_ids))})"]
+    params: list[Any] = list(doc_ids)
+    for column, values in (("annotator", annotators), ("status", statuses)):
+        if values is not None:
+            values = list(values)
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += values
+    return where, params
 
 
 def _q(col: str) -> str:
