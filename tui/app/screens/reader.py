@@ -30,6 +30,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
 from tui.app.dialogs.common import safe
 from tui.app.dialogs.role_prompt import RolePrompt
@@ -303,7 +304,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.view.focus()
         # The position in the status line is drawn in the same frame as the cursor.
         self.view.on_moved = self._moved_now
-        self.set_interval(POLL_SECONDS, self.poll_store, name="poll-store")
+        lifetime.interval(self, POLL_SECONDS, self.poll_store, name="poll-store")
         if self.document_name:
             self.open_document(self.document_name)
         else:
@@ -343,7 +344,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         if is_large(self.anns):
             # Their rebuild waits for a pause anyway; the pause starts after the
             # first refresh, so it never delays the article's first frame.
-            self.call_after_refresh(self._push_panels)
+            lifetime.after_refresh(self, self._push_panels)
         else:
             self._push_panels()
         self._update_status()
@@ -372,7 +373,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         later = defer_validation and is_large(self.anns, _text.DEFER_CHECK_OVER)
         self.live = LiveAnnotations(self.anns, self.schema, validate_now=not later)
         if later:
-            self.call_after_refresh(self.set_timer, DEFER_SECONDS, partial(self._validate_later, self.live))
+            lifetime.after_refresh(self, lifetime.timer, self, DEFER_SECONDS, partial(self._validate_later, self.live))
         # The live state's dicts are updated in place, so these stay current.
         self.by_id = self.live.by_id
         self.event_of_trigger = self.live.event_of_trigger
@@ -553,7 +554,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             # repaint), and the history query scans the operation log.
             if self._inspector_timer is not None:
                 self._inspector_timer.stop()
-            self._inspector_timer = self.set_timer(DEFER_SECONDS, self._push_inspector_now)
+            self._inspector_timer = lifetime.timer(self, DEFER_SECONDS, self._push_inspector_now)
             return
         self._push_inspector_now()
 
@@ -677,10 +678,11 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         and the state it reflects is recorded so the cursor-moved handler that
         follows an action does not ask again for the same state.
         """
-        if self._bindings_pending:
+        if self._bindings_pending or not lifetime.is_live(self):
+            # Textual asks a dismissed screen too (its focus changes as its widgets go).
             return
         self._bindings_pending = True
-        self.call_next(self._publish_bindings)
+        lifetime.next_tick(self, self._publish_bindings)
 
     def _publish_bindings(self) -> None:
         self._bindings_pending = False
@@ -699,6 +701,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, _event: ArticleView.CursorMoved) -> None:
+        if not lifetime.is_live(self):
+            return  # a move queued as the screen was dismissed
         # The view's state is read now, not from the message: other moves may have followed it.
         view = self.view
         cursor, selection = view.cursor, view.selection

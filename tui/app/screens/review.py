@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from tui.app import lifetime
 from tui.app.dialogs.common import safe
 from tui.app.messages import AnnotationsChanged
 from tui.app.reader_extras import EXTRA_HELP, refresh_readers
@@ -138,7 +139,7 @@ class ReviewScreen(ReaderScreen):
 
     def on_mount(self) -> None:
         # The reader's on_mount (which opens the document) runs after this one.
-        self.call_later(self.show_current)
+        lifetime.later(self, self.show_current)
 
     # -- state ------------------------------------------------------------------------
 

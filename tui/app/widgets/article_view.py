@@ -51,6 +51,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from tui.app import lifetime
 from tui.core import layout
 from tui.core.layout import LabelIndex, Row, RowMap, grapheme_bounds, grapheme_end, sanitize
 from tui.core.model import StyleRun
@@ -689,7 +690,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
             self.set_scroll(None, y)
         elif first_build and self.cursor:
             # The cursor was placed before the view had a size (e.g. a restored position).
-            self.call_after_refresh(self.scroll_to_offset, self.cursor)
+            lifetime.after_refresh(self, self.scroll_to_offset, self.cursor)
         self._schedule_prewrap()
 
     def _sync_virtual_size(self) -> None:
@@ -701,7 +702,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
     def _schedule_prewrap(self) -> None:
         if self._map is not None and self._map.pending and not self._prewrap_scheduled:
             self._prewrap_scheduled = True
-            self.set_timer(0.01, self._prewrap)
+            lifetime.timer(self, 0.01, self._prewrap)
 
     def _prewrap(self) -> None:
         """Wrap blocks around the viewport, then outwards, a few ms at a time.
@@ -749,7 +750,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         """Build the strips of the pages above and below once the keys pause."""
         if self._prefetch_timer is not None:
             self._prefetch_timer.stop()
-        self._prefetch_timer = self.set_timer(0.02, self._prefetch)
+        self._prefetch_timer = lifetime.timer(self, 0.02, self._prefetch)
 
     def _prefetch(self) -> None:
         """Fill the strip cache one page below and above the view, ~8 ms at a time.
@@ -1188,7 +1189,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         row = rowmap.row(vy)
         if rowmap.row_count != before:
             # An estimate was corrected while drawing: fix the scrollbar afterwards.
-            self.call_after_refresh(self._sync_virtual_size)
+            lifetime.after_refresh(self, self._sync_virtual_size)
         key = self._row_key(row, width)
         strip = self._strip_cache.get(key)
         if strip is None:

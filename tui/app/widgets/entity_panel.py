@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app import lifetime
 from tui.app.widgets._text import DEFER_SECONDS, is_large, safe_text, swatch
 from tui.app.widgets.list_tree import ListTree
 from tui.core.model import DocAnnotations, Document, Span
@@ -119,7 +120,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             # Coalesce a burst of actions into one rebuild after a pause.
             if self._timer is not None:
                 self._timer.stop()
-            self._timer = self.set_timer(DEFER_SECONDS, partial(self._rebuild, doc, anns, schema))
+            self._timer = lifetime.timer(self, DEFER_SECONDS, partial(self._rebuild, doc, anns, schema))
             return
         self._rebuild(doc, anns, schema)
 

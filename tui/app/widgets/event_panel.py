@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app import lifetime
 from tui.app.widgets._text import DEFER_SECONDS, is_large, safe_text, swatch
 from tui.app.widgets.entity_panel import move_cursor
 from tui.app.widgets.list_tree import ListTree
@@ -164,8 +165,8 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
             # Coalesce a burst of actions into one rebuild after a pause.
             if self._timer is not None:
                 self._timer.stop()
-            self._timer = self.set_timer(
-                DEFER_SECONDS, partial(self._rebuild, doc, anns, schema, problems)
+            self._timer = lifetime.timer(
+                self, DEFER_SECONDS, partial(self._rebuild, doc, anns, schema, problems)
             )
             return
         self._rebuild(doc, anns, schema, problems)
