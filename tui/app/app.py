@@ -20,6 +20,9 @@ from tui.core.store import Store
 
 #: Database used when neither an argument nor ``TUI_DB`` names one.
 DEFAULT_DB = "annotations.db"
+#: How long one write of the app waits for another process's lock before the
+#: reader queues it and retries on a timer (s).
+APP_BUSY_TIMEOUT_S = 0.1
 
 
 def last_document_key(annotator: str) -> str:
@@ -61,6 +64,10 @@ class TuiApp(App[None]):
         self.db_path = Path(db_path or os.environ.get("TUI_DB") or DEFAULT_DB)
         # No automatic WAL checkpoints on a keystroke's commit: the reader checkpoints when idle.
         self.store: Store = Store(self.db_path, annotator=annotator, autocheckpoint=False)
+        # A key never waits long for another process's lock: the reader retries on a timer.
+        self.store.set_busy_timeout(APP_BUSY_TIMEOUT_S)
+        # Two instances of one annotator must not tag the same words twice.
+        self.store.unique_spans = True
         self.annotator: str = self.store.annotator
         self.start_document = document
 
@@ -163,6 +170,9 @@ def run_app(db_path: str | Path, *, annotator: str | None = None, document: str 
         app.run()
     finally:
         app.close_store()
+    if app.return_code:
+        # Textual printed what went wrong; the shell must see it too (it said 0).
+        raise SystemExit(app.return_code)
 
 
 def main() -> None:

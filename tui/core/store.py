@@ -46,6 +46,25 @@ from tui.core.model import (
 from tui.core.text import check_fragments, normalize_fragments, sha256_text, span_text
 
 BUSY_TIMEOUT_S = 30.0
+
+
+class StoreBusy(StoreError):
+    """Another process held the write lock longer than this store waits; nothing was written."""
+
+
+def _write_failure(exc: sqlite3.Error) -> str:
+    """A short reason for a write SQLite refused (one line, no SQL)."""
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    low = msg.lower()
+    if "full" in low:
+        return "the disk is full (nothing was written)"
+    if "readonly" in low or "read-only" in low:
+        return "the database is read-only (nothing was written)"
+    if "locked" in low or "busy" in low:
+        return "another process is writing (nothing was written)"
+    if "disk i/o" in low:
+        return "disk I/O error (nothing was written)"
+    return f"write failed: {msg[:200]} (nothing was written)"
 #: Documents read per batch when iterating a corpus (exports).
 PREFETCH = 200
 #: Documents written per batch by an import (a few statements per table per batch).
@@ -451,6 +470,12 @@ class Store:
             :class:`StoreError`.
     """
 
+    unique_spans: bool = False
+    """When set (the app), adding a span the same annotator already has on the same
+    words with the same label adds nothing; the id lands in :attr:`last_duplicates`."""
+    last_duplicates: list[str] = []  # noqa: RUF012 - replaced, never mutated
+    """Spans the last action found already there (see :attr:`_Transaction.duplicates`)."""
+
     def __init__(
         self,
         path: str | Path,
@@ -581,24 +606,54 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A raw ``BEGIN IMMEDIATE`` transaction, retried while the database is busy."""
+        """A raw ``BEGIN IMMEDIATE`` transaction, retried while the database is busy.
+
+        A write SQLite refuses (disk full, read-only file, I/O error), in the
+        body or at ``COMMIT``, is rolled back and raised as :class:`StoreError`
+        (:class:`StoreBusy` when the lock was not had in time): the caller shows
+        a message and nothing of the action is in the database.
+
+        Raises:
+            StoreError: the database refused the write; nothing was written.
+        """
         if self.readonly:
             raise StoreError(f"{self.path}: database is read-only")
         self._begin()
         try:
             yield self.conn
-        except BaseException:
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.path}: {_write_failure(exc)}") from None
+            raise
+
+    def _rollback(self) -> None:
+        """Undo an open transaction (SQLite may already have after a failed COMMIT)."""
+        try:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            # a text read inside the transaction may be one that was just rolled back
-            self._texts.clear()
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # nothing to roll back, or the connection is gone: nothing was committed
+        # a text read inside the transaction may be one that was just rolled back
+        self._texts.clear()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another process's lock before :class:`StoreBusy`.
+
+        The command line waits :data:`BUSY_TIMEOUT_S`; the app waits a moment
+        and retries on a timer, so its keys keep working meanwhile.
+
+        Args:
+            seconds: the wait (also SQLite's own busy timeout on this connection).
+        """
+        self._busy_timeout_s = seconds
+        self.conn.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
 
     def _begin(self) -> None:
         delay = 0.005
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        timeout = getattr(self, "_busy_timeout_s", BUSY_TIMEOUT_S)
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -608,10 +663,11 @@ class Store:
                 if "readonly" in msg or "read-only" in msg:
                     raise StoreError(f"{self.path}: database is read-only") from None
                 if "locked" not in msg and "busy" not in msg:
-                    raise
+                    raise StoreError(f"{self.path}: {_write_failure(exc)}") from None
                 if time.monotonic() > deadline:
-                    raise StoreError(f"{self.path}: database stayed busy for {BUSY_TIMEOUT_S:.0f}s") from None
-                time.sleep(delay)
+                    raise StoreBusy(f"{self.path}: another process is writing "
+                                    f"(the database stayed busy for {timeout:g}s)") from None
+                time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
                 delay = min(delay * 2, 0.1)
 
     @contextmanager
@@ -636,6 +692,7 @@ class Store:
         # What the action changed, for a reader that updates incrementally
         # instead of re-reading every annotation of a long document.
         self.last_changes = tx.changes
+        self.last_duplicates = tx.duplicates
 
     # -- settings -------------------------------------------------------------
 
@@ -1442,6 +1499,8 @@ class _Transaction:
         self.description = description
         self.doc_id = doc_id
         self.changes: list[dict[str, Any]] = []
+        self.duplicates: list[str] = []
+        """Ids of spans an :meth:`add` found already there (same annotator, label and words): not added."""
         self.stamp = now()
         self._text_cache: dict[str, str] = {}
         self.bulk = False
@@ -1515,6 +1574,20 @@ class _Transaction:
             raise ValueError("a relation has exactly two arguments")
         self._check_refs(kind, ann)
         row = to_row(kind, ann)
+        if kind == "spans" and self.store.unique_spans and ann.status != "rejected" and not ann.source_id:
+            # Two instances of one annotator tagging the same words: the second
+            # finds the first's span here, inside the write lock (BEGIN IMMEDIATE
+            # serialises writers), and adds nothing. Spans with a source id come
+            # from a file, where two equal annotations are two annotations.
+            same = self.store.conn.execute(
+                "SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND label = ? AND fragments = ? "
+                "AND status != 'rejected' AND id != ? LIMIT 1",
+                (row["doc_id"], row["annotator"], row["label"], row["fragments"], row["id"]),
+            ).fetchone()
+            if same is not None:
+                self.duplicates.append(same[0])
+                ann.id = same[0]
+                return ann
         self.store._insert_row(kind, row)
         self.changes.append({"table": kind, "before": None, "after": row})
         return ann

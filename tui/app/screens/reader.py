@@ -67,7 +67,7 @@ from tui.core.model import (
     kind_of,
 )
 from tui.core.schema import AttributeDef, Problem, Role, Schema
-from tui.core.store import gc_paused
+from tui.core.store import StoreBusy, gc_paused
 
 if TYPE_CHECKING:
     from tui.app.dialogs.attributes import AttributeValues
@@ -83,6 +83,12 @@ POLL_SECONDS = 1.0
 IDLE_CHECKPOINT_SECONDS = 2.0
 #: Checkpoint at least this often while idle, even when the reader wrote nothing (s).
 CHECKPOINT_EVERY_SECONDS = 60.0
+#: While another process holds the write lock, a waiting action is tried again this often (s).
+WRITE_RETRY_SECONDS = 0.2
+#: A waiting action is given up (and reported not saved) after this long (s).
+WRITE_WAIT_SECONDS = 30.0
+#: The status line while an action waits for another process's write lock.
+WAITING_MESSAGE = "waiting for the database: another process is writing…"
 
 HELP = """\
 ## Reading and annotating
@@ -240,6 +246,9 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.message = ""
         self._binding_state: tuple = ()
         self._bindings_pending = False
+        self._waiting_writes: list[tuple[str, str, Callable[[Any], Any]]] = []
+        """Actions waiting for another process's write lock: (document id, description, work), in key order."""
+        self._wait_since = 0.0
         self.shown_layer: str | None = None
         """Whose layer is shown and edited (None: the current annotator's)."""
         self.overlay_layer: str | None = None
@@ -339,7 +348,10 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.view.load(doc.text, doc.styles, self._highlights())
         self.view.set_search_hits([])
         self.view.selected_id = None
-        self.store.set_setting(f"last_document:{self.annotator}", doc.name)
+        try:
+            self.store.set_setting(f"last_document:{self.annotator}", doc.name)
+        except TuiError:
+            pass  # only a convenience: a busy or read-only database must not stop the opening
         self.message = ""
         if is_large(self.anns):
             # Their rebuild waits for a pause anyway; the pause starts after the
@@ -655,7 +667,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             selection_text=sel_text,
             mode=self._mode(),
             annotator=self.layer_status(),
-            message=self.message,
+            message=self.message or (WAITING_MESSAGE if self._waiting_writes else ""),
         )
 
     def _moved_now(self) -> None:
@@ -830,24 +842,86 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
     def _run(self, description: str, work: Callable[[Any], Any]) -> Any:
         """Run ``work(tx)`` as one committed action, then refresh everything.
 
+        When another process holds the write lock the action waits its turn:
+        it is tried again every :data:`WRITE_RETRY_SECONDS` on a timer (keys
+        keep working meanwhile; later actions queue behind it, in order), and
+        reported not saved after :data:`WRITE_WAIT_SECONDS`.
+
         Returns:
-            What ``work`` returned, or None when the store refused (a notification says why).
+            What ``work`` returned, or None when the store refused (a notification
+            says why) or the action waits for the lock.
         """
+        assert self.doc is not None
+        if self._waiting_writes:
+            self._waiting_writes.append((self.doc.id, description, work))
+            self._show_waiting()
+            return None
+        try:
+            return self._attempt(description, work)
+        except StoreBusy:
+            self._waiting_writes.append((self.doc.id, description, work))
+            self._wait_since = time.monotonic()
+            lifetime.timer(self, WRITE_RETRY_SECONDS, self._retry_writes, name="retry-writes")
+            self._show_waiting()
+            return None
+
+    def _attempt(self, description: str, work: Callable[[Any], Any]) -> Any:
+        """One try of :meth:`_run`'s action; :class:`StoreBusy` propagates (nothing ran)."""
         previous = self.store.last_changes
         try:
             with self._action(description) as tx:
                 result = work(tx)
+        except StoreBusy:
+            raise
         except (TuiError, ValueError) as exc:
+            # Disk full, read-only file, a refused edit: rolled back, the screen re-read
+            # from the database, so both agree; the app goes on.
             self.notify(f"not saved: {exc}", severity="error", markup=False)
             self._reload()
             return None
+        duplicates = self.store.last_duplicates
         # The rows this action wrote; when it ran inside another action (nested), the
         # store has not recorded them yet: re-read everything.
         changes = self.store.last_changes
         self._reload(safe(description, 80), changes=None if changes is previous else changes)
+        if duplicates and not changes:
+            self.message = "already tagged: the same words have this label (another instance added it)"
+            self._update_status()
+            self.notify(self.message, severity="warning", markup=False)
         if self.doc is not None:
             self.post_message(AnnotationsChanged(self.doc.id, description))
         return result
+
+    def _show_waiting(self) -> None:
+        """Say what the queued actions wait for (the status line, until they ran)."""
+        n = len(self._waiting_writes)
+        self.message = WAITING_MESSAGE + (f" ({n} actions waiting)" if n > 1 else "")
+        self._update_status()
+
+    def _retry_writes(self) -> None:
+        """Try the waiting actions again, in order; give them up after :data:`WRITE_WAIT_SECONDS`."""
+        while self._waiting_writes:
+            doc_id, description, work = self._waiting_writes[0]
+            if self.doc is None or self.doc.id != doc_id:
+                self._waiting_writes.pop(0)
+                self.notify(f"not saved: {safe(description, 80)}: another document was opened while it waited",
+                            severity="error", markup=False)
+                continue
+            try:
+                self._attempt(description, work)
+            except StoreBusy as exc:
+                if time.monotonic() - self._wait_since < WRITE_WAIT_SECONDS:
+                    self._show_waiting()
+                    lifetime.timer(self, WRITE_RETRY_SECONDS, self._retry_writes, name="retry-writes")
+                    return
+                lost = [d for _, d, _ in self._waiting_writes]
+                self._waiting_writes.clear()
+                self.message = f"not saved: {exc}"
+                self._update_status()
+                self.notify(f"not saved ({len(lost)} actions): {exc}", severity="error", markup=False)
+                return
+            self._waiting_writes.pop(0)
+            self._wait_since = time.monotonic()
 
     # -- describing --------------------------------------------------------------
 
