@@ -607,6 +607,9 @@ class Store:
             reason = read_only_reason(self.path)
             if reason is None:
                 raise StoreError(f"{self.path}: cannot be read ({exc})") from None
+        except sqlite3.DatabaseError as exc:  # corrupt or not a database after all
+            conn.close()
+            raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
         wal = self.path.with_name(self.path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             # immutable=1 would read the main file only and miss what the WAL holds.
