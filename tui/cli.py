@@ -75,7 +75,23 @@ def common_options(f: Any) -> Any:
 
 
 def open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
-    """Open the store named by --db / TUI_DB for the current annotator."""
+    """Open the store named by --db / TUI_DB for the current annotator.
+
+    Args:
+        ctx: the click context (for --db and --annotator).
+        readonly: for commands that only read (list, search, export, check,
+            stats, agree, schema show): the file is opened read-only and is
+            never created, migrated or switched to WAL. A database too old
+            to read as it is gets a one-line error saying that any writing
+            command upgrades it (with a backup).
+
+    Returns:
+        The open :class:`tui.core.store.Store`.
+
+    Raises:
+        StoreError: a missing file (read-only), a file that is not a tui
+            database, or a read-only one opened for writing.
+    """
     from tui.core.store import Store
 
     obj = ctx.find_root().obj or {}
@@ -84,17 +100,7 @@ def open_store(ctx: click.Context, *, readonly: bool = False) -> Any:
         from tui.core.errors import StoreError
 
         raise StoreError(f"{path}: no such database (import something first: tui import FILE)")
-    if not readonly:
-        return Store(path, annotator=obj.get("annotator"))
-    from tui.core.store import VersionMismatch
-
-    try:
-        return Store(path, annotator=obj.get("annotator"), readonly=True)
-    except VersionMismatch:
-        # An older database: migrate it once (a backup is written first), then read.
-        # A newer one raises its own "upgrade tui" error here.
-        Store(path, annotator=obj.get("annotator")).close()
-        return Store(path, annotator=obj.get("annotator"), readonly=True)
+    return Store(path, annotator=obj.get("annotator"), readonly=readonly)
 
 
 @click.group(cls=TuiGroup, default="open", default_if_no_args=True, invoke_without_command=True)
@@ -275,7 +281,7 @@ def list_cmd(ctx: click.Context) -> None:
         tui list
         tui --db team.db list --annotator alice
     """
-    store = open_store(ctx)
+    store = open_store(ctx, readonly=True)
     try:
         _print_listing(store)
     finally:

@@ -43,8 +43,10 @@ def test_options_before_and_after_subcommand(tmp_path, monkeypatch):
     assert "annotator: carol" in run("list", "--db", db, "--annotator", "carol").output
     assert "annotator: dave" in run("--annotator", "dave", "list", "--db", db).output
     assert not (tmp_path / "env.db").exists()
-    # and TUI_DB alone is honoured
-    assert "no documents" in run("list").output
+    # and TUI_DB alone is honoured (a read-only command does not create it; a writing one does)
+    assert "env.db: no such database" in run("list").output
+    assert not (tmp_path / "env.db").exists()
+    assert run("import", str(SEED)).exit_code == 0
     assert (tmp_path / "env.db").exists()
 
 
@@ -215,8 +217,9 @@ def test_core_does_not_import_textual():
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-def test_read_commands_migrate_an_older_database_first(tmp_path):
-    """`tui export` on a database from an earlier version migrates it (with a backup) and exports."""
+def test_read_commands_leave_an_older_database_alone_and_say_how_to_upgrade(tmp_path):
+    """`tui export` on a version-1 database neither migrates it nor writes a backup: it says
+    that any writing command upgrades it; after `tui open` (which does, with a backup) it exports."""
     import shutil
 
     from tests.conftest import DATA
@@ -224,9 +227,14 @@ def test_read_commands_migrate_an_older_database_first(tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(DATA / "db" / "v1.db", db)
     r = run("--db", str(db), "export")
+    assert r.exit_code == 1
+    assert "database is version 1, run `tui` or any writing command once to upgrade it" in r.output
+    assert not list(tmp_path.glob("old.db.v1-*.bak"))
+    assert run("--db", str(db), "open").exit_code == 0
+    assert list(tmp_path.glob("old.db.v1-*.bak")), "no backup was written before migrating"
+    r = run("--db", str(db), "export")
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["name"] == "v1-article"
-    assert list(tmp_path.glob("old.db.v1-*.bak")), "no backup was written before migrating"
 
 
 def test_read_commands_refuse_a_newer_database(tmp_path):

@@ -284,12 +284,12 @@ def test_read_commands_open_read_only_and_work_beside_a_writer(db):
 
 
 def test_read_only_store_refuses_an_old_version_instead_of_migrating(db):
-    """Read-only never migrates: an older database is refused with both versions named."""
+    """Read-only never migrates: a database too old to read as it is is refused, unchanged."""
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     before = db_snapshot(db)
-    with pytest.raises(StoreError, match="version 1 differs"):
+    with pytest.raises(StoreError, match="database is version 1, run `tui` or any writing command"):
         Store(db, readonly=True)
     assert db_snapshot(db) == before
 

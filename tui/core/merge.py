@@ -22,7 +22,7 @@ from typing import Any
 from tui.core import migrations
 from tui.core.errors import StoreError
 from tui.core.model import KINDS
-from tui.core.store import COLUMNS, DOC_COLUMNS, Store, _q
+from tui.core.store import COLUMNS, DOC_COLUMNS, Store, VersionMismatch, _q
 
 
 @dataclass
@@ -71,9 +71,8 @@ def _open_other(path: Path, tmp: Path) -> Store:
         raise StoreError(f"{path}: no such database")
     try:
         return Store(path, annotator="merge", readonly=True)
-    except StoreError as exc:
-        if "differs" not in str(exc):
-            raise
+    except VersionMismatch:
+        pass  # too old to read as it is: migrate a copy, never the colleague's file
     copy = tmp / path.name
     shutil.copy(path, copy)
     for suffix in ("-wal", "-shm"):

@@ -1,15 +1,18 @@
 """Schema history of the database: numbered migrations applied on open.
 
-The version lives in ``PRAGMA user_version``. :func:`migrate` runs pending
-steps under ``BEGIN IMMEDIATE`` and re-reads the version inside the
-transaction, so two processes opening an old file at once migrate it once.
-Before the first pending step a backup is written with ``VACUUM INTO``.
+The version lives in ``PRAGMA user_version``. :func:`migrate` takes the
+write lock (``BEGIN IMMEDIATE``) before anything else and re-reads the
+version under it, so two processes opening an old file at once migrate it
+once and the second waits. Before the first pending step a backup is written
+with ``VACUUM INTO`` to a temporary name, synced and renamed into place.
 Each step has a small database of the version before it under
 ``tests/data/db/`` and a test that opens it.
 """
 
 from __future__ import annotations
 
+import glob
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -245,54 +248,167 @@ def _v4(conn: sqlite3.Connection) -> None:
 #: Migration steps; step ``n`` (1-based) brings the database to version ``n``.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 VERSION = len(MIGRATIONS)
+#: The oldest version read-only commands read as it is, without upgrading it: every table
+#: and column the read paths use exists from version 3 on (version 3 added the search index;
+#: version 4 only rebuilt the operation log without AUTOINCREMENT, same columns).
+READABLE_FROM = 3
+#: Tables every tui database has from version 1 on: a file without them is someone else's.
+TUI_TABLES = frozenset(("documents", "doc_status", "schemas", "spans", "oplog"))
+#: Versions above this are not "a newer tui" but a number no tui ever wrote.
+MAX_PLAUSIBLE_VERSION = 1000
 
 
 def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version stored in the file (``PRAGMA user_version``)."""
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def check_version(version: int, path: Path | str | None, supported: int = VERSION) -> None:
+    """Refuse a version no tui wrote (negative, absurd) or one newer than this tui.
+
+    Raises:
+        StoreError: one line naming the file and the version.
+    """
+    if version < 0 or version > MAX_PLAUSIBLE_VERSION:
+        raise StoreError(f"{path}: not a tui database (schema version {version} is not one tui ever wrote)")
+    if version > supported:
+        raise StoreError(
+            f"{path}: database schema version {version} is newer than this tui supports "
+            f"({supported}); upgrade tui to open it"
+        )
+
+
 def backup_path(path: Path, version: int) -> Path:
+    """A backup name beside ``path`` that does not exist yet: ``NAME.vN-STAMP.bak``."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    candidate = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    n = 1
+    while candidate.exists():  # a second migration attempt within the same second
+        n += 1
+        candidate = path.with_name(f"{path.name}.v{version}-{stamp}-{n}.bak")
+    return candidate
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None, *, steps: list | None = None) -> Path | None:
+def _temp_name(final: Path) -> Path:
+    return final.with_name(f".{final.name}.{os.getpid()}.tmp")
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temporary backups a killed migration left behind.
+
+    Called with the database's write lock held, so no other tui process is
+    writing a backup of this database at the same moment.
+    """
+    pattern = glob.escape(f".{path.name}") + ".v*.bak.*.tmp"
+    for stale in path.parent.glob(pattern):
+        stale.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # some systems cannot open a folder; the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_backup(path: Path, version: int, timeout: float) -> Path:
+    """Copy the database to its backup name: written to a temporary name, synced, renamed.
+
+    A process killed part-way leaves only the hidden temporary file (removed
+    by the next migration), never a file with the backup's name that is not
+    a complete copy. The copy is made by a separate read-only connection,
+    which is allowed while the caller holds the write lock: the snapshot is
+    exactly the database the migration starts from.
+
+    Args:
+        path: the database file.
+        version: its version, part of the backup's name.
+        timeout: busy timeout of the copying connection, in seconds.
+
+    Returns:
+        The backup file.
+    """
+    _remove_stale_temps(path)
+    final = backup_path(path, version)
+    tmp = _temp_name(final)
+    try:
+        src = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                              isolation_level=None)
+        try:
+            src.execute("VACUUM INTO ?", (str(tmp),))
+        finally:
+            src.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(final.parent)
+    return final
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None, *, steps: list | None = None,
+            timeout: float = 30.0) -> Path | None:
     """Bring the database to the current version.
+
+    The check and the migration run under the write lock (``BEGIN
+    IMMEDIATE``), the version read again once it is held: of two processes
+    opening an old file at once, one migrates (and writes the one backup)
+    while the other waits for the lock, then finds the current version and
+    does nothing.
 
     Args:
         conn: a connection in autocommit mode (``isolation_level=None``).
         path: the database file, for the backup; None for in-memory.
         steps: the migration list (tests pass a failing one).
+        timeout: how long to wait for the write lock, in seconds (the
+            connection's busy timeout does the waiting).
 
     Returns:
         The backup file written, or None when nothing was pending or the
         database was new.
 
     Raises:
-        StoreError: if the database comes from a newer version of tui.
+        StoreError: if the version is not one tui wrote, comes from a newer
+            tui, or another process held the lock past the timeout.
     """
     steps = MIGRATIONS if steps is None else steps
-    current = user_version(conn)
-    if current > len(steps):
-        raise StoreError(
-            f"{path}: database schema version {current} is newer than this tui supports "
-            f"({len(steps)}); upgrade tui to open it"
-        )
-    if current == len(steps):
+    check_version(user_version(conn), path, len(steps))
+    if user_version(conn) == len(steps):
         return None
-    backup: Path | None = None
-    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    if path is not None and has_tables:
-        backup = backup_path(path, current)
-        conn.execute("VACUUM INTO ?", (str(backup),))
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        current = user_version(conn)  # re-check: another process may have migrated
-        for n in range(current, len(steps)):
-            steps[n](conn)
-            conn.execute(f"PRAGMA user_version = {n + 1}")
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(
+                f"{path}: another process kept the database locked for {timeout:.0f}s while this "
+                "one waited to upgrade it; try again"
+            ) from None
+        raise
+    backup: Path | None = None
+    try:
+        current = user_version(conn)  # re-check under the lock: another process may have migrated
+        check_version(current, path, len(steps))
+        if current < len(steps):
+            has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            if path is not None and has_tables:
+                backup = write_backup(path, current, timeout)
+            for n in range(current, len(steps)):
+                steps[n](conn)
+                conn.execute(f"PRAGMA user_version = {n + 1}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return backup

@@ -451,23 +451,62 @@ class ImportResult:
 
 
 class VersionMismatch(StoreError):
-    """A database opened read-only whose schema version is not this tui's."""
+    """A database opened read-only whose version is too old to read without upgrading it."""
 
     def __init__(self, version: int, message: str) -> None:
         self.version = version
         super().__init__(message)
 
 
+def read_only_reason(path: Path) -> str | None:
+    """Why tui could not write ``path`` (or create it), or None when it can.
+
+    Checked before SQLite opens the file: on a read-only file, folder or
+    file system SQLite would open it read-only without a word and fail on
+    the first write (switching to WAL) with a message that blames the file.
+    """
+    folder = path.resolve().parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except OSError:
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is not writable"
+    # SQLite creates the -wal and -shm files (and the backup of a migration) beside it.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "its folder is not writable"
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists() and not os.access(side, os.W_OK):
+            return f"its {suffix} file is not writable"
+    return None
+
+
 class Store:
     """The project database: documents, schemas, annotations and their log.
+
+    Opening never writes into a file that is not a tui database: a non-SQLite
+    file, an SQLite file with another application's tables, a version no tui
+    wrote or a newer one are refused with one line and left byte for byte as
+    they were (the journal mode is switched to WAL only after those checks).
 
     Args:
         path: the SQLite file (created when missing unless ``readonly``), or
             ``":memory:"``.
         annotator: who is working; the default for new annotations, undo
             and document status.
-        readonly: open with a ``mode=ro`` URI: reads work, writes raise
-            :class:`StoreError`.
+        readonly: open with a ``mode=ro`` URI (``immutable=1`` on read-only
+            media where SQLite cannot even create its shared-memory file):
+            reads work, writes raise :class:`StoreError`. Nothing is ever
+            created, migrated or switched to WAL; a database older than
+            :data:`migrations.READABLE_FROM` raises :class:`VersionMismatch`.
+        autocheckpoint: False leaves WAL checkpoints to :meth:`checkpoint`.
+
+    Raises:
+        StoreError: the file cannot be used (see above), or a writable open of
+            a file tui cannot write ("PATH: read-only (reason); tui can read
+            it but not write").
     """
 
     unique_spans: bool = False
@@ -497,23 +536,24 @@ class Store:
         self.conn = self._connect()
         self._db: Any = None
         self.backup: Path | None = None
-        if not readonly:
-            try:
-                self.backup = migrations.migrate(self.conn, self.path)
-            except sqlite3.DatabaseError as exc:
-                self.conn.close()
-                raise StoreError(f"{path}: not a tui database ({exc})") from None
-            except BaseException:
-                self.conn.close()
-                raise
-        else:
+        try:
             version = self._version_or_fail()
-            if version != migrations.VERSION:
-                self.conn.close()
-                raise VersionMismatch(version,
-                    f"{path}: database version {version} differs from this tui's "
-                    f"({migrations.VERSION}) and it is opened read-only"
-                )
+            if readonly:
+                if version < migrations.READABLE_FROM:
+                    raise VersionMismatch(version,
+                        f"{path}: database is version {version}, run `tui` or any writing command "
+                        "once to upgrade it (a backup is written)"
+                    )
+            else:
+                self.backup = migrations.migrate(self.conn, self.path, timeout=BUSY_TIMEOUT_S)
+                if self.path is not None:
+                    self._use_wal()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{path}: not a tui database ({exc})") from None
+        except BaseException:
+            self.conn.close()
+            raise
         self._schemas: dict[str, Any] = {}
         if not autocheckpoint and not readonly:
             # The app checkpoints when idle instead, so no keystroke pays for it.
@@ -541,21 +581,23 @@ class Store:
     # -- connection ---------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        """Open the connection without writing anything to the file (checks come after)."""
         if self.path is None:
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         else:
             if self.path.is_dir():
                 raise StoreError(f"{self.path}: is a directory, not a database file")
+            if self.readonly and not self.path.exists():
+                raise StoreError(f"{self.path}: no such database")
+            self._check_header()
             if self.readonly:
-                if not self.path.exists():
-                    raise StoreError(f"{self.path}: no such database")
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                conn = sqlite3.connect(
-                    uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                    check_same_thread=False,
-                )
+                conn = self._connect_read_only()
             else:
-                self._check_header()
+                reason = read_only_reason(self.path)
+                if reason is not None:
+                    if not self.path.exists():
+                        raise StoreError(f"{self.path}: cannot create a database here ({reason})")
+                    raise StoreError(f"{self.path}: read-only ({reason}); tui can read it but not write")
                 conn = sqlite3.connect(
                     str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
                     check_same_thread=False,
@@ -564,15 +606,67 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
-            if not self.readonly and self.path is not None:
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if mode.lower() != "wal":
-                    raise StoreError(f"{self.path}: cannot use WAL journal mode ({mode})")
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
         return conn
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """A ``mode=ro`` connection; ``immutable=1`` where not even the -shm file can be made.
+
+        A WAL database opened read-only needs its -shm file (and creates it
+        when missing). On read-only media, or in a folder tui cannot write,
+        that fails; the file cannot change there either, so it is opened as
+        immutable (no locks, no shared memory) instead.
+        """
+        assert self.path is not None
+        base = self.path.resolve().as_uri()
+        conn = sqlite3.connect(f"{base}?mode=ro", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            reason = read_only_reason(self.path)
+            if reason is None:
+                raise StoreError(f"{self.path}: cannot be read ({exc})") from None
+        except sqlite3.DatabaseError as exc:  # corrupt or not a database after all
+            conn.close()
+            raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            # immutable=1 would read the main file only and miss what the WAL holds.
+            raise StoreError(
+                f"{self.path}: read-only ({reason}) and its -wal file holds changes not yet in the "
+                "database; open it once where it can be written"
+            )
+        return sqlite3.connect(f"{base}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+
+    def _use_wal(self) -> None:
+        """Switch the (checked, migrated) database to WAL, waiting while another process reads.
+
+        Leaving rollback-journal mode needs the file to itself for a moment:
+        a process that opens an old database just after another one migrated
+        it may find it busy, which is a reason to wait, not an error about
+        the file.
+        """
+        delay = 0.005
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                    raise StoreError(f"{self.path}: cannot use WAL journal mode ({exc})") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+                continue
+            if mode.lower() != "wal":
+                raise StoreError(f"{self.path}: cannot use WAL journal mode ({mode})")
+            return
 
     def _check_header(self) -> None:
         """Refuse a non-empty file that is not SQLite before SQLite touches it."""
@@ -588,11 +682,32 @@ class Store:
             raise StoreError(f"{self.path}: not a SQLite database (bad header)")
 
     def _version_or_fail(self) -> int:
+        """The file's schema version, after checking (reading only) that it is tui's.
+
+        An SQLite file with tables but not tui's, or a version no tui wrote,
+        is refused; an SQLite file without any table is a new database for a
+        writable store and refused by a read-only one (nothing to read).
+
+        Raises:
+            StoreError: naming the file and the reason, in one line.
+        """
         try:
-            return migrations.user_version(self.conn)
+            version = migrations.user_version(self.conn)
+            names = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            objects = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
             raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
+        if objects == 0 and version == 0:
+            if self.readonly:
+                raise StoreError(f"{self.path}: an empty SQLite file, not a tui database yet "
+                                 "(a writing command such as `tui import FILE` makes it one)")
+            return version
+        if not migrations.TUI_TABLES <= names:
+            # Table names are not shown: they are the other application's data.
+            raise StoreError(f"{self.path}: an SQLite database of another application "
+                             f"({objects} schema object(s), not tui's tables); tui leaves it alone")
+        migrations.check_version(version, self.path)
+        return version
 
     def close(self) -> None:
         """Close the connection (a checkpoint happens on close)."""
