@@ -1,0 +1,136 @@
+"""Hostile and malformed input to the importers tui owns (JSONL, brat, schema TOML).
+
+Each case is a file an analyst could receive: ids reused across documents,
+offsets that are not integers, self-references, unknown statuses or schemas,
+deep nesting, lone surrogates, absurd sizes. The import either succeeds with
+every annotation bound inside its own document, or fails with one clean
+``file:line: reason`` line, exit status 1, no traceback and no change to the
+database.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import db_snapshot
+from tui.cli import cli
+
+
+def _doc(name: str, text: str, **kinds) -> dict:
+    return {"name": name, "text": text, "schema": "ace2005", **kinds}
+
+
+def _span(ident: str, a: int, b: int, label: str = "PER") -> dict:
+    return {"id": ident, "label": label, "fragments": [[a, b]]}
+
+
+def _rel(ident: str, t1: str, t2: str, typ: str = "Meet") -> dict:
+    return {"id": ident, "type": typ, "arguments": [{"role": "Arg1", "target": t1}, {"role": "Arg2", "target": t2}]}
+
+
+def _write_jsonl(path: Path, docs: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+def _run(db: Path, *args: str):
+    return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=True)
+
+
+def _assert_clean_failure(result, db: Path, before: dict, *needles: str) -> str:
+    """Exit 1, no traceback, the database unchanged; returns the output."""
+    out = result.output
+    assert result.exit_code == 1, (result.exit_code, out, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in out
+    assert db_snapshot(db) == before
+    for needle in needles:
+        assert needle in out, (needle, out)
+    return out
+
+
+# -- ids scoped per document ----------------------------------------------------
+
+
+def test_same_ids_in_two_documents_are_both_kept_and_bound_within_their_document(tmp_path):
+    db = tmp_path / "a.db"
+    src = _write_jsonl(tmp_path / "two.jsonl", [
+        _doc("a", "Alice met Bob.", spans=[_span("T1", 0, 5), _span("T2", 10, 13)],
+             relations=[_rel("R1", "T1", "T2")]),
+        _doc("b", "Carol saw Dave there.", spans=[_span("T1", 0, 5), _span("T3", 10, 14)],
+             relations=[_rel("R1", "T1", "T3", "See")],
+             notes=[{"id": "N1", "target": "T1", "text": "first name"}]),
+    ])
+    result = _run(db, "import", str(src))
+    assert result.exit_code == 0, result.output
+    assert "already present" not in result.output
+
+    conn = sqlite3.connect(db)
+    docs = dict(conn.execute("SELECT name, id FROM documents"))
+    spans = {(r[0], r[1]): r[2] for r in conn.execute("SELECT doc_id, text, id FROM spans")}
+    assert set(spans) == {(docs["a"], "Alice"), (docs["a"], "Bob"), (docs["b"], "Carol"), (docs["b"], "Dave")}
+    rels = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT doc_id, arg1, arg2 FROM relations")}
+    assert rels[docs["a"]] == (spans[(docs["a"], "Alice")], spans[(docs["a"], "Bob")])
+    assert rels[docs["b"]] == (spans[(docs["b"], "Carol")], spans[(docs["b"], "Dave")])
+    (note_doc, note_target), = conn.execute("SELECT doc_id, target FROM notes")
+    assert (note_doc, note_target) == (docs["b"], spans[(docs["b"], "Carol")])
+    conn.close()
+
+    assert _run(db, "check").exit_code == 0
+    # importing the same file again adds nothing
+    before = db_snapshot(db)
+    again = _run(db, "import", str(src))
+    assert again.exit_code == 0, again.output
+    assert "0 annotation(s) added" in again.output
+    snap = db_snapshot(db)
+    assert {t: v for t, v in snap.items() if t != "oplog"} == {t: v for t, v in before.items() if t != "oplog"}
+
+    # the database's own export re-imports into a fresh database, byte for byte
+    out1 = tmp_path / "out1.jsonl"
+    assert _run(db, "export", "--format", "jsonl", "--out", str(out1)).exit_code == 0
+    db2 = tmp_path / "b.db"
+    assert _run(db2, "import", str(out1)).exit_code == 0
+    out2 = tmp_path / "out2.jsonl"
+    assert _run(db2, "export", "--format", "jsonl", "--out", str(out2)).exit_code == 0
+    assert out1.read_bytes() == out2.read_bytes()
+
+
+def test_an_id_of_another_document_already_stored_does_not_swallow_the_new_one(tmp_path):
+    db = tmp_path / "a.db"
+    first = _write_jsonl(tmp_path / "first.jsonl", [_doc("a", "Alice met Bob.", spans=[_span("T1", 0, 5)])])
+    second = _write_jsonl(tmp_path / "second.jsonl", [
+        _doc("b", "Carol saw Dave.", spans=[_span("T1", 0, 5), _span("T2", 10, 14)],
+             relations=[_rel("R1", "T1", "T2")])])
+    assert _run(db, "import", str(first)).exit_code == 0
+    result = _run(db, "import", str(second))
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    doc_b = conn.execute("SELECT id FROM documents WHERE name = 'b'").fetchone()[0]
+    assert sorted(r[0] for r in conn.execute("SELECT text FROM spans WHERE doc_id = ?", (doc_b,))) == ["Carol", "Dave"]
+    arg1, arg2 = conn.execute("SELECT arg1, arg2 FROM relations WHERE doc_id = ?", (doc_b,)).fetchone()
+    owners = {r[0] for r in conn.execute("SELECT doc_id FROM spans WHERE id IN (?, ?)", (arg1, arg2))}
+    assert owners == {doc_b}
+    conn.close()
+
+
+def test_check_reports_a_reference_into_another_document(tmp_path):
+    db = tmp_path / "a.db"
+    src = _write_jsonl(tmp_path / "two.jsonl", [
+        _doc("a", "Alice met Bob.", spans=[_span("S1", 0, 5), _span("S2", 10, 13)]),
+        _doc("b", "Carol saw Dave.", spans=[_span("S3", 0, 5), _span("S4", 10, 14)],
+             relations=[_rel("R1", "S3", "S4")]),
+    ])
+    assert _run(db, "import", str(src)).exit_code == 0
+    assert _run(db, "check").exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE relations SET arg1 = 'S1' WHERE id = 'R1'")  # what the old import did
+    conn.commit()
+    conn.close()
+    result = _run(db, "check")
+    assert result.exit_code == 1
+    assert "R1 refers to S1" in result.output and "another document" in result.output
