@@ -42,6 +42,14 @@ def _run(db: Path, *args: str):
     return CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=True)
 
 
+def _fresh(db: Path) -> dict:
+    """Create an empty database; returns its snapshot."""
+    from tui.core.store import Store
+
+    Store(db, annotator="alice").close()
+    return db_snapshot(db)
+
+
 def _assert_clean_failure(result, db: Path, before: dict, *needles: str) -> str:
     """Exit 1, no traceback, the database unchanged; returns the output."""
     out = result.output
@@ -134,3 +142,107 @@ def test_check_reports_a_reference_into_another_document(tmp_path):
     result = _run(db, "check")
     assert result.exit_code == 1
     assert "R1 refers to S1" in result.output and "another document" in result.output
+
+
+# -- strict JSONL -------------------------------------------------------------------
+
+TEXT = "Alice met Bob."
+
+
+def _line(**extra) -> str:
+    """One JSONL document line (raw text, so non-JSON numbers can be spliced in)."""
+    doc = {"name": "d", "text": TEXT, "schema": "ace2005"}
+    doc.update(extra)
+    return json.dumps(doc)
+
+
+SPAN_AT = '{"name": "d", "text": "Alice met Bob.", "spans": [{"id": "T1", "label": "PER", "fragments": [[%s, 5]]}]}'
+
+BAD_LINES = {
+    "float offset": SPAN_AT % "0.0",
+    "string offset": SPAN_AT % '"0"',
+    "boolean offset": SPAN_AT % "false",
+    "Infinity offset": SPAN_AT % "Infinity",
+    "1e400 offset": SPAN_AT % "1e400",
+    "-Infinity offset": SPAN_AT % "-Infinity",
+    "huge integer offset": SPAN_AT % ("9" * 5000),
+    "boolean start": _line(spans=[{"id": "T1", "label": "PER", "fragments": [[0, 5]], "start": False}]),
+    "float style offset": _line(styles=[{"start": 0.5, "end": 2, "kind": "strong", "attrs": {}}]),
+    "event refers to itself": _line(spans=[_span("T1", 6, 9, "Meet")], events=[
+        {"id": "E1", "type": "Meet", "trigger": "T1", "arguments": [{"role": "Entity", "target": "E1"}]}]),
+    "relation refers to itself": _line(spans=[_span("T1", 0, 5)], relations=[_rel("R1", "T1", "R1")]),
+    "note on itself": _line(notes=[{"id": "N1", "target": "N1", "text": "me"}]),
+    "attribute on itself": _line(attributes=[{"id": "A1", "target": "A1", "name": "Negation"}]),
+    "normalisation on itself": _line(normalizations=[
+        {"id": "N1", "target": "N1", "resource": "Wikipedia", "key": "1"}]),
+    "equivalence with itself": _line(spans=[_span("T1", 0, 5)], equivalences=[
+        {"id": "Q1", "type": "Coreference", "members": ["T1", "Q1"]}]),
+    "unknown document status": _line(status={"alice": "finished"}),
+    "document status not a string": _line(status={"alice": ["done"]}),
+    "deep nesting": '{"name": "d", "text": "x", "meta": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    "nesting in meta": _line(meta={"a": json.loads("[" * 200 + "]" * 200)}),
+    "lone surrogate in text": '{"name": "d", "text": "a\\ud800b"}',
+    "lone surrogate in a label": SPAN_AT.replace('"PER"', '"P\\udfffR"') % "0",
+    "label of 10,000 characters": _line(spans=[_span("T1", 0, 5, "P" * 10_000)]),
+    "id of 10,000 characters": _line(spans=[_span("T" * 10_000, 0, 5)]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_LINES))
+def test_jsonl_bad_value_is_a_clean_error(tmp_path, case):
+    db = tmp_path / "a.db"
+    assert _run(db, "import", str(_write_jsonl(tmp_path / "ok.jsonl", [_doc("ok", "fine")]))).exit_code == 0
+    before = db_snapshot(db)
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"name": "good", "text": "fine"}\n' + BAD_LINES[case] + "\n", encoding="utf-8")
+    out = _assert_clean_failure(_run(db, "import", str(src)), db, before)
+    assert f"{src}:2: " in out, out
+    assert len(out) < 2000
+
+
+def test_jsonl_nan_offset_is_a_clean_error(tmp_path):
+    db = tmp_path / "a.db"
+    src = tmp_path / "bad.jsonl"
+    src.write_text(SPAN_AT % "NaN" + "\n", encoding="utf-8")
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", str(src)), db, before)
+    assert f"{src}:1: " in out
+
+
+def test_jsonl_unknown_schema_is_refused(tmp_path):
+    db = tmp_path / "a.db"
+    src = _write_jsonl(tmp_path / "s.jsonl", [{"name": "d", "text": TEXT, "schema": "no-such-schema"}])
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", str(src)), db, before, "unknown schema 'no-such-schema'")
+    assert "Traceback" not in out
+    # a preset, and a schema stored earlier, are accepted
+    ok = _write_jsonl(tmp_path / "p.jsonl", [{"name": "p", "text": TEXT, "schema": "ace2005"}])
+    assert _run(db, "import", str(ok)).exit_code == 0
+
+
+def test_jsonl_unknown_type_reported_beside_other_bad_lines(tmp_path):
+    db = tmp_path / "a.db"
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(
+        json.dumps(_doc("a", TEXT, spans=[_span("T1", 0, 5, "NoSuchType")])) + "\n"
+        + '{"name": "b", "text": "x", "spans": [{"label": "PER", "fragments": [[0, 9]]}]}\n',
+        encoding="utf-8")
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", "--schema", "ace2005", str(src)), db, before)
+    assert f"{src}:1: " in out and "NoSuchType" in out, out
+    assert f"{src}:2: " in out, out
+
+
+def test_jsonl_line_of_absurd_size_is_refused_unread(tmp_path):
+    db = tmp_path / "a.db"
+    src = tmp_path / "big.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        f.write('{"name": "small", "text": "fine"}\n')
+        f.write('{"name": "big", "text": "')
+        chunk = "a" * 2**20
+        for _ in range(65):
+            f.write(chunk)
+        f.write('"}\n')
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", str(src)), db, before)
+    assert f"{src}:2: line longer than" in out, out

@@ -490,6 +490,8 @@ class Store:
                     f"({migrations.VERSION}) and it is opened read-only"
                 )
         self._schemas: dict[str, Any] = {}
+        self._known_schemas: set[str] | None = None
+        """Schema names a new document may be bound to, during one import (see _check_document)."""
         if not autocheckpoint and not readonly:
             # The app checkpoints when idle instead, so no keystroke pays for it.
             self.conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -844,6 +846,7 @@ class Store:
         result = ImportResult()
         stamp = now()
         seen: dict[str, tuple[str, str]] = {}
+        self._known_schemas: set[str] | None = None  # filled on first use by _check_document
         with gc_paused(), self.action(action) as tx:
             tx.bulk = True
             batch: list[tuple[Document, DocAnnotations]] = []
@@ -891,6 +894,7 @@ class Store:
                 doc_id = existing[0]
                 result.documents_unchanged += 1
             else:
+                self._check_document(doc)
                 doc_id = doc.id if doc.id and doc.id not in taken else new_id()
                 taken.add(doc_id)
                 stored = Document(
@@ -912,6 +916,28 @@ class Store:
         added, same = self._insert_annotations(tx, docs, stamp, keep_ids, [d.name for d, _ in batch])
         result.annotations_added += added
         result.annotations_unchanged += same
+
+    def _check_document(self, doc: Document) -> None:
+        """Refuse a new document bound to an unknown schema or carrying an unknown status.
+
+        The schema must be a preset or stored (schemas saved earlier in the
+        same action, as ``tui import`` does with a folder's ``.conf``, count):
+        a document bound to any other name could never be opened.
+
+        Raises:
+            InputError: naming the document and the reason.
+        """
+        if self._known_schemas is None:
+            from tui.core.schema import preset_names
+
+            self._known_schemas = set(preset_names()) | set(self.schema_names())
+        if doc.schema not in self._known_schemas:
+            raise InputError(f"document {doc.name!r}: unknown schema {doc.schema!r} "
+                             "(not a preset, a stored schema or one imported with it)")
+        for annotator, status in doc.status.items():
+            if status not in DOC_STATUSES:
+                raise InputError(f"document {doc.name!r}: status {status!r} of {annotator!r} is not one of "
+                                 f"{', '.join(DOC_STATUSES)}")
 
     def _insert_annotations(
         self, tx: _Transaction, docs: list[tuple[str, str, DocAnnotations, bool]], stamp: str,
