@@ -246,3 +246,42 @@ def test_jsonl_line_of_absurd_size_is_refused_unread(tmp_path):
     before = _fresh(db)
     out = _assert_clean_failure(_run(db, "import", str(src)), db, before)
     assert f"{src}:2: line longer than" in out, out
+
+
+# -- strict brat ----------------------------------------------------------------------
+
+BRAT_TEXT = "Alice met Bob in Paris."
+BRAT_BAD = {
+    "event argument is itself": "T1\tMeet 6 9\tmet\nE1\tMeet:T1 Entity:E1\n",
+    "attribute on itself": "T1\tPER 0 5\tAlice\nA1\tNegation A1\n",
+    "note on itself": "T1\tPER 0 5\tAlice\n#1\tAnnotatorNotes #1\tme\n",
+    "normalisation on itself": "T1\tPER 0 5\tAlice\nN1\tReference N1 Wikipedia:1\n",
+    "label of 10,000 characters": "T1\t" + "P" * 10_000 + " 0 5\tAlice\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BRAT_BAD))
+def test_brat_bad_line_is_a_clean_error(tmp_path, case):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "doc.txt").write_text(BRAT_TEXT, encoding="utf-8")
+    (folder / "doc.ann").write_text(BRAT_BAD[case], encoding="utf-8")
+    db = tmp_path / "a.db"
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", "--format", "brat", str(folder)), db, before)
+    assert f"{folder / 'doc.ann'}:2: " in out or f"{folder / 'doc.ann'}:1: " in out, out
+
+
+def test_brat_unknown_type_reported_beside_a_bad_line(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "annotation.conf").write_text(
+        "[entities]\nPER\n[relations]\n[events]\n[attributes]\n", encoding="utf-8")
+    (folder / "doc.txt").write_text(BRAT_TEXT, encoding="utf-8")
+    (folder / "doc.ann").write_text("T1\tPER 0 5\tAlice\nT2\tNoSuchType 10 13\tBob\nT3\tPER 99 120\tx\n",
+                                    encoding="utf-8")
+    db = tmp_path / "a.db"
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", "--format", "brat", str(folder)), db, before)
+    ann = folder / "doc.ann"
+    assert f"{ann}:3: " in out and f"{ann}:2: " in out and "NoSuchType" in out, out
