@@ -147,7 +147,8 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
     Returns:
         The parsed lines (only meaningful when no error was added).
     """
-    from tui.core.formats.jsonl import MAX_NAME, _oversized
+    from tui.core.formats.jsonl import _oversized
+    from tui.core.model import MAX_NAME
     from tui.core.store import new_ids
 
     parsed = ParsedAnn(path)

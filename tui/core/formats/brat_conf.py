@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.errors import InputError
-from tui.core.model import DocAnnotations
+from tui.core.model import MAX_NAME, DocAnnotations
 from tui.core.schema import (
     AttributeDef,
     EventType,
@@ -126,6 +126,10 @@ class AnnotationConf:
     sections: dict[str, list[_Entry]] = field(default_factory=dict)
 
 
+#: The longest line of a .conf file, macros expanded (real lines are well under 1 KiB).
+MAX_CONF_LINE = 64 * 1024
+
+
 def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[InputError]]:
     """Split an annotation.conf into sections of type lines.
 
@@ -165,13 +169,26 @@ def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[In
             errors.append(InputError("type line outside a section", path=path, line=lineno))
             continue
         line = raw.rstrip()
+        too_long = len(line) > MAX_CONF_LINE
         for name, value in macros.items():
+            if too_long:
+                break
             line = line.replace(f"<{name}>", value)
+            # macros whose values name later macros grow exponentially: stop at the bound
+            too_long = len(line) > MAX_CONF_LINE
+        if too_long:
+            errors.append(InputError(f"line longer than {MAX_CONF_LINE} characters (after macros)",
+                                     path=path, line=lineno))
+            continue
         depth = len(line) - len(line.lstrip("\t"))
         parts = line.strip().split(None, 1)
         name = parts[0]
         abstract = name.startswith("!")
         name = name.lstrip("!")
+        if len(name) > MAX_NAME:
+            errors.append(InputError(f"type name of {len(name)} characters (at most {MAX_NAME})",
+                                     path=path, line=lineno))
+            continue
         while stack and stack[-1][0] >= depth:
             stack.pop()
         parent = stack[-1][1] if stack else None

@@ -17,6 +17,7 @@ from tui.core.errors import InputError, InputErrors
 from tui.core.model import (
     DOC_STATUSES,
     KINDS,
+    MAX_NAME,
     STATUSES,
     Argument,
     Attribute,
@@ -38,8 +39,6 @@ COMMON = ("annotator", "origin", "status", "created", "modified")
 #: refused before it is parsed, so a hostile file cannot make the parser hold
 #: gigabytes. The same bound as one text file (:data:`tui.core.formats.text.MAX_BYTES`).
 MAX_LINE = 64 * 1024 * 1024
-#: The longest name: ids, labels, types, roles, attribute names, annotators, document names.
-MAX_NAME = 4096
 #: How deep ``meta`` and style attributes may nest (JSON itself gives up near 1000).
 MAX_DEPTH = 64
 #: A lone UTF-16 surrogate escape (``\ud800``): json.loads accepts it, UTF-8 cannot hold it.
