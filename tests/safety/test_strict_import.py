@@ -257,6 +257,8 @@ BRAT_BAD = {
     "note on itself": "T1\tPER 0 5\tAlice\n#1\tAnnotatorNotes #1\tme\n",
     "normalisation on itself": "T1\tPER 0 5\tAlice\nN1\tReference N1 Wikipedia:1\n",
     "label of 10,000 characters": "T1\t" + "P" * 10_000 + " 0 5\tAlice\n",
+    "offset of 5,000 digits": "T1\tPER 0 5\tAlice\nT2\tPER 0 " + "9" * 5000 + "\tx\n",
+    "id of 5,000 digits": "T1\tPER 0 5\tAlice\nT" + "9" * 5000 + "\tPER 0 5\tAlice\n",
 }
 
 
@@ -285,3 +287,31 @@ def test_brat_unknown_type_reported_beside_a_bad_line(tmp_path):
     out = _assert_clean_failure(_run(db, "import", "--format", "brat", str(folder)), db, before)
     ann = folder / "doc.ann"
     assert f"{ann}:3: " in out and f"{ann}:2: " in out and "NoSuchType" in out, out
+
+
+def test_annotation_conf_macro_bomb_and_long_names_are_clean_errors(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    macros = "".join(f"<M{i}>=<M{i + 1}><M{i + 1}>\n" for i in range(40)) + "<M40>=x\n"
+    (folder / "annotation.conf").write_text(
+        macros + "[entities]\nPER\n<M0>\n" + "Q" * 10_000 + "\n[relations]\n[events]\n[attributes]\n",
+        encoding="utf-8")
+    (folder / "doc.txt").write_text(BRAT_TEXT, encoding="utf-8")
+    (folder / "doc.ann").write_text("T1\tPER 0 5\tAlice\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", "--format", "brat", str(folder)), db, before)
+    conf = folder / "annotation.conf"
+    assert f"{conf}:44: line longer than" in out and f"{conf}:45: type name of 10000 characters" in out, out
+    assert max(len(line) for line in out.splitlines()) < 500
+
+
+def test_schema_toml_nested_too_deeply_is_a_clean_error(tmp_path):
+    schema = tmp_path / "deep.toml"
+    schema.write_text('name = "deep"\nx = ' + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("Alice", encoding="utf-8")
+    db = tmp_path / "a.db"
+    before = _fresh(db)
+    out = _assert_clean_failure(_run(db, "import", "--schema", str(schema), str(doc)), db, before)
+    assert f"{schema}:2: invalid TOML: arrays or tables nested too deeply" in out, out

@@ -71,9 +71,11 @@ PREFIX = {
 }
 _KIND_OF_PREFIX = {"T": "spans", "E": "events", "R": "relations", "A": "attributes",
                    "M": "attributes", "N": "normalizations", "#": "notes", "*": "equivalences"}
-_ID_RE = re.compile(r"(?:[TERAMN]|#[A-Za-z]*)(\d+)")
-_FRAG_RE = re.compile(r"\s*(\d+)\s+(\d+)\s*")
-_T_SIMPLE = re.compile(r"([^ ]+) (\d+) (\d+)")
+# At most 18 digits: an offset or id number always fits a 64-bit integer, and int()
+# never meets a 5,000-digit string (which Python refuses with a ValueError).
+_ID_RE = re.compile(r"(?:[TERAMN]|#[A-Za-z]*)(\d{1,18})")
+_FRAG_RE = re.compile(r"\s*(\d{1,18})\s+(\d{1,18})\s*")
+_T_SIMPLE = re.compile(r"([^ ]+) (\d{1,18}) (\d{1,18})")
 _NORM_RE = re.compile(r"(\S+) (\S+) ([^\s:]+):(\S+)\s*")
 #: Problems from :func:`tui.core.schema.validate` that make a line break the conf.
 _BREAKING = {
