@@ -146,10 +146,14 @@ def open_cmd(ctx: click.Context, target: str | None) -> None:
             if store.find_document(target) is not None:
                 doc_name = target
             elif path.is_file():
-                from tui.core.formats import read_paths
+                from tui.core.formats import ImportOptions, read_paths
 
-                items = read_paths([path])
-                result = store.import_documents(items, action=f"import {path.name}")
+                options = ImportOptions()
+                items = read_paths([path], options=options)
+                with store.action(f"import {path.name}"):
+                    for schema in options.extra.get("schemas", []):  # a brat .conf: the document is bound to it
+                        store.save_schema(schema)
+                    result = store.import_documents(items, action=f"import {path.name}")
                 doc_name = store.document(result.doc_ids[0]).name
             else:
                 from tui.core.errors import NotFound

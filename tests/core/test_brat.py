@@ -122,7 +122,8 @@ def test_every_line_kind_parsed_into_the_model(tmp_path):
         "#1\tAnnotatorNotes T1\t \tleading space and TAB kept  \n"
     )
     _write(tmp_path / "c", "doc", text, ann)
-    items = read_paths([tmp_path / "c"], "brat", options=ImportOptions())
+    options = ImportOptions()
+    items = read_paths([tmp_path / "c"], "brat", options=options)
     (doc, anns), = items
     assert doc.name == "doc" and doc.text == text
     by_sid = {a.source_id: a for a in anns.all()}
@@ -145,6 +146,8 @@ def test_every_line_kind_parsed_into_the_model(tmp_path):
     assert {a.origin for a in anns.all()} == {"import"} and {a.status for a in anns.all()} == {"accepted"}
 
     store = Store(tmp_path / "x.db", annotator="alice")
+    for schema in options.extra["schemas"]:  # the document is bound to it: it must be stored
+        store.save_schema(schema)
     store.import_documents(items)
     _export(store, tmp_path / "out")
     assert (tmp_path / "out" / "doc.ann").read_text(encoding="utf-8") == ann

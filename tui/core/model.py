@@ -13,6 +13,9 @@ from typing import Any, Literal
 Status = Literal["accepted", "pending", "rejected"]
 STATUSES: tuple[str, ...] = ("accepted", "pending", "rejected")
 DOC_STATUSES: tuple[str, ...] = ("new", "in-progress", "done")
+#: The longest name an importer accepts: ids, labels, types, roles, attribute names,
+#: annotators, document and schema names (a hostile file can hold megabytes in one).
+MAX_NAME = 4096
 
 #: Annotation kinds, in the order exports list them. Each is also a table.
 KINDS: tuple[str, ...] = (

@@ -629,6 +629,9 @@ class _Checker:
         except tomllib.TOMLDecodeError as exc:
             self.error(*_toml_error(exc, self.text))
             return None
+        except RecursionError:  # tomllib recurses once per nested array or inline table
+            self.error(_deep_line(self.text), "invalid TOML: arrays or tables nested too deeply")
+            return None
 
         self._unknown_keys(
             data, _TOP_KEYS, "the schema", lambda k: self.loc.key(k) or self.loc.entry(k, 0)
@@ -950,6 +953,25 @@ def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int | None, st
     return None, f"invalid TOML: {message}"
 
 
+def _deep_line(text: str, limit: int = 100) -> int:
+    """The line where brackets first nest ``limit`` deep (strings not told apart: for a message only)."""
+    depth, line = 0, 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth >= limit:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return 1
+
+
+#: The largest schema file read (a schema with every embedded brat conf is a few KiB).
+MAX_SCHEMA_BYTES = 16 * 1024 * 1024
+
+
 def check_schema_text(text: str, path: str = "<schema>") -> list[SchemaError]:
     """Check a schema's TOML text and report every problem found.
 
@@ -1010,9 +1032,12 @@ def load_schema(path: str | Path) -> Schema:
     """
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(MAX_SCHEMA_BYTES + 1)  # never more: a schema is small
     except OSError as exc:
         raise SchemaError(exc.strerror or str(exc), path=name) from None
+    if len(data) > MAX_SCHEMA_BYTES:
+        raise SchemaError(f"larger than {MAX_SCHEMA_BYTES // 2**20} MiB: not a schema", path=name)
     return parse_schema(_read_text(data, name), name)
 
 

@@ -555,6 +555,8 @@ class Store:
             self.conn.close()
             raise
         self._schemas: dict[str, Any] = {}
+        self._known_schemas: set[str] | None = None
+        """Schema names a new document may be bound to, during one import (see _check_document)."""
         if not autocheckpoint and not readonly:
             # The app checkpoints when idle instead, so no keystroke pays for it.
             self.conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -1016,6 +1018,7 @@ class Store:
         result = ImportResult()
         stamp = now()
         seen: dict[str, tuple[str, str]] = {}
+        self._known_schemas: set[str] | None = None  # filled on first use by _check_document
         with gc_paused(), self.action(action) as tx:
             tx.bulk = True
             batch: list[tuple[Document, DocAnnotations]] = []
@@ -1063,6 +1066,7 @@ class Store:
                 doc_id = existing[0]
                 result.documents_unchanged += 1
             else:
+                self._check_document(doc)
                 doc_id = doc.id if doc.id and doc.id not in taken else new_id()
                 taken.add(doc_id)
                 stored = Document(
@@ -1081,25 +1085,73 @@ class Store:
             docs.append((doc_id, doc.text, anns, bool(existing)))
         tx.insert_rows("documents", doc_rows)
         tx.insert_rows("doc_status", status_rows)
-        added, same = self._insert_annotations(tx, docs, stamp, keep_ids)
+        added, same = self._insert_annotations(tx, docs, stamp, keep_ids, [d.name for d, _ in batch])
         result.annotations_added += added
         result.annotations_unchanged += same
 
+    def _check_document(self, doc: Document) -> None:
+        """Refuse a new document bound to an unknown schema or carrying an unknown status.
+
+        The schema must be a preset or stored (schemas saved earlier in the
+        same action, as ``tui import`` does with a folder's ``.conf``, count):
+        a document bound to any other name could never be opened.
+
+        Raises:
+            InputError: naming the document and the reason.
+        """
+        if self._known_schemas is None:
+            from tui.core.schema import preset_names
+
+            self._known_schemas = set(preset_names()) | set(self.schema_names())
+        if doc.schema not in self._known_schemas:
+            raise InputError(f"document {doc.name!r}: unknown schema {doc.schema!r} "
+                             "(not a preset, a stored schema or one imported with it)")
+        for annotator, status in doc.status.items():
+            if status not in DOC_STATUSES:
+                raise InputError(f"document {doc.name!r}: status {status!r} of {annotator!r} is not one of "
+                                 f"{', '.join(DOC_STATUSES)}")
+
     def _insert_annotations(
         self, tx: _Transaction, docs: list[tuple[str, str, DocAnnotations, bool]], stamp: str,
-        keep_ids: bool,
+        keep_ids: bool, names: list[str] | None = None,
     ) -> tuple[int, int]:
-        """Insert the annotations of several documents: one existence query and one insert per kind."""
+        """Insert the annotations of several documents: a few existence queries and one insert per kind.
+
+        Ids given in a file are scoped to their document, as in brat: an id
+        already stored on the *same* document (same kind) is the same
+        annotation and is skipped, which keeps re-importing a file a no-op;
+        an id taken by another document (or by another annotation of this
+        import) gets a fresh id, keeps the given one as its ``source_id``,
+        and the references inside its own document follow it. Nothing is
+        dropped and nothing is bound to another document's annotations.
+
+        Args:
+            tx: the import's transaction.
+            docs: ``(doc_id, text, annotations, existed)`` per document.
+            stamp: the import's time, for annotations without one.
+            keep_ids: keep the ids given (when free); else every annotation gets a fresh id.
+            names: the documents' names, for error messages (parallel to ``docs``).
+
+        Returns:
+            Annotations added, and annotations already present.
+
+        Raises:
+            InputError: an annotation refers to itself, to an id that is not in
+                its document, or has an unknown status.
+        """
         added = same = 0
-        remap: dict[str, str] = {}
-        for kind in KINDS:
-            if not any(getattr(anns, kind) for _, _, anns, _ in docs):
-                continue
-            existing = self._existing_ids(
-                kind, [a.id for _, _, anns, _ in docs for a in getattr(anns, kind) if a.id]
-            ) if keep_ids else set()
-            rows = []
-            for doc_id, text, anns, existed in docs:
+        given = [a.id for _, _, anns, _ in docs for a in anns.all() if a.id]
+        refs = [r for _, _, anns, _ in docs for kind in KINDS[1:] for a in getattr(anns, kind)
+                for r in references(kind, a)]
+        owners = self._id_owners(given + refs) if given or refs else {}
+        claimed: dict[str, tuple[str, str]] = {}  # id -> (kind, doc_id) taken earlier in this batch
+        rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
+        for n, (doc_id, text, anns, existed) in enumerate(docs):
+            doc_name = names[n] if names else doc_id
+            remap: dict[str, str] = {}
+            local: set[str] = set()  # ids this document's imported annotations end up with
+            keep: list[tuple[str, Any]] = []
+            for kind in KINDS:
                 items = getattr(anns, kind)
                 if not items:
                     continue
@@ -1110,34 +1162,76 @@ class Store:
                     f"SELECT source_id, id FROM {kind} WHERE doc_id = ? AND source_id IS NOT NULL", (doc_id,)
                 ).fetchall()) if existed else {}
                 for ann in items:
-                    if ann.source_id and ann.source_id in by_source and ann.id not in existing:
-                        if ann.id:
-                            remap[ann.id] = by_source[ann.source_id]
+                    if ann.status not in STATUSES:
+                        raise InputError(f"document {doc_name!r}: {kind[:-1]} {ann.source_id or ann.id}: "
+                                         f"status {ann.status!r} is not one of {', '.join(STATUSES)}")
+                    old = ann.id
+                    here = (kind, doc_id)
+                    if old and keep_ids and (owners.get(old) == here or claimed.get(old) == here):
+                        same += 1  # already stored on this document (or given twice in this import)
+                        local.add(old)
+                        continue
+                    key = ann.source_id or (old if keep_ids else None)
+                    if key and key in by_source:
+                        if old:
+                            remap[old] = by_source[key]
+                        local.add(by_source[key])
                         same += 1
                         continue
-                    if ann.id and keep_ids:
-                        if ann.id in existing:
-                            same += 1
-                            continue
-                        existing.add(ann.id)  # the same id twice in one import is one annotation
+                    if old and keep_ids and old not in owners and old not in claimed:
+                        claimed[old] = here
                     else:
-                        old = ann.id
                         ann.id = new_id()
                         if old:
                             remap[old] = ann.id
-                    ann.doc_id = doc_id
-                    ann.annotator = ann.annotator or self.annotator
-                    ann.created = ann.created or stamp
-                    ann.modified = ann.modified or ann.created
-                    if kind == "spans":
-                        self._prepare_span(ann, text)
-                    rows.append(row_values(kind, ann))
-            if remap:
-                cols = COLUMNS[kind]
-                rows = [tuple(_remap_row(kind, dict(zip(cols, r, strict=True)), remap).values()) for r in rows]
-            tx.insert_values(kind, COLUMNS[kind], rows)
-            added += len(rows)
+                            if keep_ids and ann.source_id is None:
+                                # the id it had in the file, scoped to its document
+                                ann.source_id = old
+                        claimed[ann.id] = here
+                    local.add(ann.id)
+                    keep.append((kind, ann))
+            for kind, ann in keep:
+                own = ann.id
+                for ref in references(kind, ann):
+                    target = remap.get(ref, ref)
+                    if target == own:
+                        raise InputError(f"document {doc_name!r}: {kind[:-1]} {ann.source_id or own} "
+                                         "refers to itself")
+                    if target not in local and (owners.get(target) or ("", ""))[1] != doc_id:
+                        raise InputError(f"document {doc_name!r}: {kind[:-1]} {ann.source_id or own} "
+                                         f"refers to {ref}, which is not an annotation of this document")
+                if remap:
+                    _remap_refs(kind, ann, remap)
+                ann.doc_id = doc_id
+                ann.annotator = ann.annotator or self.annotator
+                ann.created = ann.created or stamp
+                ann.modified = ann.modified or ann.created
+                if kind == "spans":
+                    self._prepare_span(ann, text)
+                rows[kind].append(row_values(kind, ann))
+        for kind in KINDS:
+            if rows[kind]:
+                tx.insert_values(kind, COLUMNS[kind], rows[kind])
+                added += len(rows[kind])
         return added, same
+
+    def _id_owners(self, ids: list[str]) -> dict[str, tuple[str, str]]:
+        """Which annotation table and document hold each of ``ids`` (absent ids are left out).
+
+        Every kind's table is asked (an id is one annotation across kinds:
+        :meth:`find` looks it up in each), except tables still empty.
+        """
+        found: dict[str, tuple[str, str]] = {}
+        ids = list(dict.fromkeys(ids))
+        for kind in KINDS:
+            if self.conn.execute(f"SELECT 1 FROM {kind} LIMIT 1").fetchone() is None:
+                continue
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                for ident, doc_id in self.conn.execute(
+                        f"SELECT id, doc_id FROM {kind} WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                    found.setdefault(ident, (kind, doc_id))
+        return found
 
     def _existing_ids(self, table: str, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -1524,7 +1618,10 @@ class Store:
     # -- checks ------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Verify every document against its sha256 and every span against its text.
+        """Verify every document against its sha256, every span against its text and every reference.
+
+        A reference (argument, trigger, member, target) must point at another
+        annotation of the same document.
 
         Returns:
             One line per problem (empty when all is well).
@@ -1547,6 +1644,33 @@ class Store:
                         f"{name}: span {sid}: stored text {stext!r} does not match "
                         f"the document ({span_text(text, fr)!r})"
                     )
+        problems.extend(self._reference_problems())
+        return problems
+
+    def _reference_problems(self) -> list[str]:
+        """References that do not resolve inside their own document.
+
+        Every argument, trigger, member and target must be an annotation of
+        the same document, and not the annotation itself.
+        """
+        problems = []
+        for doc_id, name in self.conn.execute("SELECT id, name FROM documents ORDER BY name").fetchall():
+            anns = self.annotations(doc_id)
+            local = {a.id for a in anns.all()}
+            for kind in KINDS[1:]:
+                for ann in getattr(anns, kind):
+                    for ref in references(kind, ann):
+                        if ref == ann.id:
+                            problems.append(f"{name}: {kind[:-1]} {ann.id} refers to itself")
+                        elif ref not in local:
+                            owner = self.find(ref)
+                            if owner is None:
+                                problems.append(f"{name}: {kind[:-1]} {ann.id} refers to missing annotation {ref}")
+                            else:
+                                other = self.conn.execute("SELECT name FROM documents WHERE id = ?",
+                                                          (owner.doc_id,)).fetchone()
+                                problems.append(f"{name}: {kind[:-1]} {ann.id} refers to {ref}, an annotation "
+                                                f"of another document ({other[0] if other else owner.doc_id})")
         return problems
 
     def data_version(self) -> int:
@@ -1818,23 +1942,17 @@ def _describe(kind: str, ann: Any) -> str:
     return kind[:-1]
 
 
-def _remap_row(kind: str, row: dict[str, Any], remap: dict[str, str]) -> dict[str, Any]:
-    """Point references at fresh ids when ids were not kept."""
-    r = dict(row)
+def _remap_refs(kind: str, ann: Any, remap: dict[str, str]) -> None:
+    """Point an annotation's references at the ids its document's annotations were given."""
     if kind == "events":
-        r["trigger"] = remap.get(r["trigger"], r["trigger"])
-        args = json.loads(r["arguments"])
-        for a in args:
-            a["target"] = remap.get(a["target"], a["target"])
-        r["arguments"] = json.dumps(args, ensure_ascii=False)
-    elif kind == "relations":
-        r["arg1"] = remap.get(r["arg1"], r["arg1"])
-        r["arg2"] = remap.get(r["arg2"], r["arg2"])
+        ann.trigger = remap.get(ann.trigger, ann.trigger)
+    if kind in ("events", "relations"):
+        for a in ann.arguments:
+            a.target = remap.get(a.target, a.target)
     elif kind == "equivalences":
-        r["members"] = json.dumps([remap.get(m, m) for m in json.loads(r["members"])])
-    elif "target" in r:
-        r["target"] = remap.get(r["target"], r["target"])
-    return r
+        ann.members = [remap.get(m, m) for m in ann.members]
+    elif kind in ("attributes", "normalizations", "notes"):
+        ann.target = remap.get(ann.target, ann.target)
 
 
 __all__ = ["Store", "DocumentInfo", "Operation", "ImportResult", "KIND_CLASS", "now", "new_id"]

@@ -71,9 +71,11 @@ PREFIX = {
 }
 _KIND_OF_PREFIX = {"T": "spans", "E": "events", "R": "relations", "A": "attributes",
                    "M": "attributes", "N": "normalizations", "#": "notes", "*": "equivalences"}
-_ID_RE = re.compile(r"(?:[TERAMN]|#[A-Za-z]*)(\d+)")
-_FRAG_RE = re.compile(r"\s*(\d+)\s+(\d+)\s*")
-_T_SIMPLE = re.compile(r"([^ ]+) (\d+) (\d+)")
+# At most 18 digits: an offset or id number always fits a 64-bit integer, and int()
+# never meets a 5,000-digit string (which Python refuses with a ValueError).
+_ID_RE = re.compile(r"(?:[TERAMN]|#[A-Za-z]*)(\d{1,18})")
+_FRAG_RE = re.compile(r"\s*(\d{1,18})\s+(\d{1,18})\s*")
+_T_SIMPLE = re.compile(r"([^ ]+) (\d{1,18}) (\d{1,18})")
 _NORM_RE = re.compile(r"(\S+) (\S+) ([^\s:]+):(\S+)\s*")
 #: Problems from :func:`tui.core.schema.validate` that make a line break the conf.
 _BREAKING = {
@@ -147,6 +149,8 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
     Returns:
         The parsed lines (only meaningful when no error was added).
     """
+    from tui.core.formats.jsonl import _oversized
+    from tui.core.model import MAX_NAME
     from tui.core.store import new_ids
 
     parsed = ParsedAnn(path)
@@ -189,6 +193,10 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
         n_errors = len(errors)
         ann = _parse_line(prefix, sid, data, tail, doc_text, lambda r, ln=lineno: err(ln, r))
         if ann is None or len(errors) > n_errors:
+            continue
+        big = _oversized(kind, ann)
+        if big is not None:
+            err(lineno, f"{sid}: {big} longer than {MAX_NAME} characters")
             continue
         ann.id = next(fresh)
         ann.source_id = sid
@@ -313,6 +321,9 @@ def _resolve(parsed: ParsedAnn, errors: list[InputError]) -> None:
 
     def ref(item: _Item, sid: str, what: str, kinds: tuple[str, ...]) -> str | None:
         target = by_sid.get(sid)
+        if target is item:
+            err(item, f"{what} {sid} is the annotation itself")
+            return None
         if target is None or target.kind == "equivalences":
             err(item, f"{what} {sid} points to a missing id")
             return None
@@ -686,6 +697,8 @@ class _Doc:
     anns: DocAnnotations
     parsed: ParsedAnn | None
     folder: Path
+    broken: bool = False
+    """Some lines of its .ann were bad: only unknown types are still worth reporting."""
 
 
 def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations]]:
@@ -728,21 +741,22 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
                 continue
             n = len(errors)
             parsed = parse_ann(ann_text, text, str(ann), errors) if ann is not None else None
-            if len(errors) > n:
-                continue
             anns = DocAnnotations()
             for item in parsed.items if parsed else []:
                 getattr(anns, item.kind).append(item.ann)
             doc = Document(name=name, text=text, schema=getattr(options, "schema", "ace2005"))
-            _remember_lines(doc, anns, parsed)
-            docs.append(_Doc(doc, anns, parsed, txt.parent))
-        if errors:
-            continue
+            broken = len(errors) > n
+            if not broken:
+                _remember_lines(doc, anns, parsed)
+            docs.append(_Doc(doc, anns, parsed, txt.parent, broken))
+        # Types are checked even when some lines (or files) are bad, so one run
+        # reports every problem; a file with bad lines only adds unknown types.
         try:
             _bind_schemas(docs, root, options, errors)
         except InputErrors as exc:
             errors.extend(exc.errors)
-        out.extend((d.doc, d.anns) for d in docs)
+        if not errors:
+            out.extend((d.doc, d.anns) for d in docs)
     if errors:
         raise InputErrors(errors)
     return out
@@ -845,6 +859,8 @@ def _check_against(schema: Any, d: _Doc, options: Any, errors: list[InputError])
         if item is None:
             continue
         sid = item.ann.source_id if item.kind != "equivalences" else "*"
+        if d.broken and problem.kind != "unknown-type":
+            continue  # its references may point at the bad lines: only the type is known to be wrong
         if _breaks(problem, equivalences):
             if options.lenient:
                 bad.setdefault(problem.annotation_id, problem.message)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.errors import InputError
-from tui.core.model import DocAnnotations
+from tui.core.model import MAX_NAME, DocAnnotations
 from tui.core.schema import (
     AttributeDef,
     EventType,
@@ -126,6 +126,16 @@ class AnnotationConf:
     sections: dict[str, list[_Entry]] = field(default_factory=dict)
 
 
+def _cut(value: object, limit: int = 60) -> str:
+    """``repr`` of a name from the file, cut for a one-line message."""
+    r = repr(value)
+    return r if len(r) <= limit else r[:limit] + "..."
+
+
+#: The longest line of a .conf file, macros expanded (real lines are well under 1 KiB).
+MAX_CONF_LINE = 64 * 1024
+
+
 def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[InputError]]:
     """Split an annotation.conf into sections of type lines.
 
@@ -165,13 +175,26 @@ def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[In
             errors.append(InputError("type line outside a section", path=path, line=lineno))
             continue
         line = raw.rstrip()
+        too_long = len(line) > MAX_CONF_LINE
         for name, value in macros.items():
+            if too_long:
+                break
             line = line.replace(f"<{name}>", value)
+            # macros whose values name later macros grow exponentially: stop at the bound
+            too_long = len(line) > MAX_CONF_LINE
+        if too_long:
+            errors.append(InputError(f"line longer than {MAX_CONF_LINE} characters (after macros)",
+                                     path=path, line=lineno))
+            continue
         depth = len(line) - len(line.lstrip("\t"))
         parts = line.strip().split(None, 1)
         name = parts[0]
         abstract = name.startswith("!")
         name = name.lstrip("!")
+        if len(name) > MAX_NAME:
+            errors.append(InputError(f"type name of {len(name)} characters (at most {MAX_NAME})",
+                                     path=path, line=lineno))
+            continue
         while stack and stack[-1][0] >= depth:
             stack.pop()
         parent = stack[-1][1] if stack else None
@@ -367,7 +390,7 @@ def schema_from_confs(
         parsed = parse_schema(source, f"<schema {name}>")
     except SchemaError as exc:
         conf_path = str(paths.get("annotation.conf", next(iter(paths.values()), name)))
-        raise InputErrors([InputError(f"cannot be used as a schema: {exc.reason}", path=conf_path)]) from None
+        raise InputErrors([InputError(f"cannot be used as a schema: {exc.reason[:300]}", path=conf_path)]) from None
     return parsed
 
 
@@ -421,7 +444,7 @@ def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual
             tname = tname.strip()
             got = res.expand(tname)
             if got is None:
-                errors.append(InputError(f"{what} refers to undeclared type {tname!r}", path=path, line=line))
+                errors.append(InputError(f"{what} refers to undeclared type {_cut(tname)}", path=path, line=line))
                 continue
             if not got and tname == "<ANY>":
                 return ()
@@ -439,10 +462,10 @@ def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual
         for arg in e.args:
             m = _ARG_RE.fullmatch(arg)
             if m is None:
-                errors.append(InputError(f"event type {e.name!r}: bad argument {arg!r} (expected ROLE:TYPE)", path=path, line=e.line))
+                errors.append(InputError(f"event type {_cut(e.name)}: bad argument {_cut(arg)} (expected ROLE:TYPE)", path=path, line=e.line))
                 continue
             role = m.group("role").strip()
-            types = types_of(m.group("types"), e.line, f"role {role!r} of {e.name!r}")
+            types = types_of(m.group("types"), e.line, f"role {_cut(role)} of {_cut(e.name)}")
             if any(r.name == role for r in roles):
                 continue
             roles.append(Role(role, types, _cardinality(m.group("card"))))
@@ -463,15 +486,15 @@ def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual
         for arg in plain:
             m = _ARG_RE.fullmatch(arg)
             if m is None:
-                errors.append(InputError(f"relation type {e.name!r}: bad argument {arg!r} (expected ROLE:TYPE)", path=path, line=e.line))
+                errors.append(InputError(f"relation type {_cut(e.name)}: bad argument {_cut(arg)} (expected ROLE:TYPE)", path=path, line=e.line))
                 continue
-            args.append(Role(m.group("role").strip(), types_of(m.group("types"), e.line, f"argument of {e.name!r}"), "1"))
+            args.append(Role(m.group("role").strip(), types_of(m.group("types"), e.line, f"argument of {_cut(e.name)}"), "1"))
         if len(args) != 2:
             if not errors or errors[-1].line != e.line:
-                errors.append(InputError(f"relation type {e.name!r} needs exactly two arguments, has {len(args)}", path=path, line=e.line))
+                errors.append(InputError(f"relation type {_cut(e.name)} needs exactly two arguments, has {len(args)}", path=path, line=e.line))
             continue
         if args[0].name == args[1].name:
-            errors.append(InputError(f"relation type {e.name!r}: both arguments are called {args[0].name!r}", path=path, line=e.line))
+            errors.append(InputError(f"relation type {_cut(e.name)}: both arguments are called {_cut(args[0].name)}", path=path, line=e.line))
             continue
         old = relations.get(e.name)
         if old is not None:
@@ -495,7 +518,7 @@ def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual
             key, sep, value = item.partition(":")
             key = key.strip()
             if not sep:
-                errors.append(InputError(f"attribute {e.name!r}: bad setting {item!r} (expected KEY:VALUE)", path=path, line=e.line))
+                errors.append(InputError(f"attribute {_cut(e.name)}: bad setting {_cut(item)} (expected KEY:VALUE)", path=path, line=e.line))
                 continue
             if key == "Arg":
                 has_arg = True
@@ -509,14 +532,14 @@ def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual
                     else:
                         got = res.expand(t)
                         if got is None:
-                            errors.append(InputError(f"attribute {e.name!r} applies to undeclared type {t!r}", path=path, line=e.line))
+                            errors.append(InputError(f"attribute {_cut(e.name)} applies to undeclared type {_cut(t)}", path=path, line=e.line))
                             continue
                         new = got
                     targets.extend(x for x in new if x not in targets)
             elif key == "Value":
                 values.extend(v.strip() for v in value.split("|") if v.strip() and v.strip() not in values)
         if not has_arg:
-            errors.append(InputError(f"attribute {e.name!r} has no Arg: (what it applies to)", path=path, line=e.line))
+            errors.append(InputError(f"attribute {_cut(e.name)} has no Arg: (what it applies to)", path=path, line=e.line))
             continue
         if targets:
             attributes.append(AttributeDef(e.name, tuple(targets), tuple(values)))
@@ -613,7 +636,7 @@ def generate_confs(schema: Schema) -> dict[str, str]:
     Returns:
         ``{file name: text}``; kb_shortcuts.conf only when a type has a hotkey.
     """
-    a = [f"# brat configuration generated by tui from schema {schema.name!r}", "", "[entities]", ""]
+    a = [f"# brat configuration generated by tui from schema {_cut(schema.name)}", "", "[entities]", ""]
     a += [_n(st.name) for st in schema.span_types]
     a += ["", "[relations]", ""]
     for rt in schema.relation_types:
@@ -647,7 +670,7 @@ def generate_confs(schema: Schema) -> dict[str, str]:
         a.append(f"{_n(ad.name)}\tArg:{targets}{value}")
     out = {"annotation.conf": "\n".join(a) + "\n"}
 
-    v = [f"# brat visual configuration generated by tui from schema {schema.name!r}", "", "[labels]", ""]
+    v = [f"# brat visual configuration generated by tui from schema {_cut(schema.name)}", "", "[labels]", ""]
     typed = [*schema.span_types, *schema.event_types, *schema.relation_types]
     for t in typed:
         if t.label and t.label != t.name:

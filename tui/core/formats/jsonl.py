@@ -15,7 +15,9 @@ from typing import IO, Any
 
 from tui.core.errors import InputError, InputErrors
 from tui.core.model import (
+    DOC_STATUSES,
     KINDS,
+    MAX_NAME,
     STATUSES,
     Argument,
     Attribute,
@@ -32,6 +34,86 @@ from tui.core.model import (
 from tui.core.text import check_fragments, normalize_fragments, sha256_text, span_text
 
 COMMON = ("annotator", "origin", "status", "created", "modified")
+
+#: The longest line read (one document with all its annotations): a longer one is
+#: refused before it is parsed, so a hostile file cannot make the parser hold
+#: gigabytes. The same bound as one text file (:data:`tui.core.formats.text.MAX_BYTES`).
+MAX_LINE = 64 * 1024 * 1024
+#: How deep ``meta`` and style attributes may nest (JSON itself gives up near 1000).
+MAX_DEPTH = 64
+#: A lone UTF-16 surrogate escape (``\ud800``): json.loads accepts it, UTF-8 cannot hold it.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _no_constant(name: str) -> Any:
+    """``parse_constant`` for json.loads: NaN and Infinity are not JSON."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(literal: str) -> float:
+    """``parse_float`` for json.loads: refuses numbers that overflow to infinity (``1e400``)."""
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {literal[:40]} is too large")
+    return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first string in ``value`` (walked iteratively) holding a lone surrogate, else None."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if v.__class__ is str:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return v
+        elif v.__class__ is dict:
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif v.__class__ is list:
+            stack.extend(v)
+    return None
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` deep (walked iteratively)."""
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if v.__class__ is dict or v.__class__ is list:
+            if depth >= limit:
+                return True
+            stack.extend((c, depth + 1) for c in (v.values() if v.__class__ is dict else v))
+    return False
+
+
+def _offset(value: Any) -> bool:
+    """An offset is a non-negative int: not a bool, a float, a string or anything else."""
+    return value.__class__ is int and value >= 0
+
+
+#: Fields of each kind holding names (bounded by :data:`MAX_NAME`).
+_NAMES = {
+    "spans": ("label",), "events": ("type", "trigger"), "relations": ("type",),
+    "equivalences": ("type",), "attributes": ("target", "name"),
+    "normalizations": ("target", "resource"), "notes": ("target", "type"),
+}
+
+
+def _oversized(kind: str, ann: Any) -> str | None:
+    """The name of the first field of ``ann`` longer than :data:`MAX_NAME`, else None."""
+    for f in ("id", "source_id", "annotator", "origin", "created", "modified", *_NAMES[kind]):
+        v = getattr(ann, f)
+        if v is not None and len(v) > MAX_NAME:
+            return f
+    if kind in ("events", "relations"):
+        for a in ann.arguments:
+            if len(a.role) > MAX_NAME or len(a.target) > MAX_NAME:
+                return "arguments"
+    if kind == "equivalences" and any(len(m) > MAX_NAME for m in ann.members):
+        return "members"
+    return None
 
 
 def _common(ann: Any) -> dict[str, Any]:
@@ -295,13 +377,24 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
     """Parse and validate one document line; problems go to ``errors``."""
     line = _Line(path, lineno, errors)
     try:
-        obj = json.loads(raw)
+        obj = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         line.error(f"malformed JSON: {exc.msg} at column {exc.colno}")
+        return None
+    except RecursionError:
+        line.error("malformed JSON: nested too deeply")
+        return None
+    except ValueError as exc:  # NaN, Infinity, 1e400, an integer of thousands of digits
+        line.error(f"malformed JSON: {str(exc)[:200]}")
         return None
     if not isinstance(obj, dict):
         line.error("expected a JSON object (one document per line)")
         return None
+    if _SURROGATE_ESCAPE.search(raw) is not None:  # the walk only when an escape could be one
+        bad = _lone_surrogate(obj)
+        if bad is not None:
+            line.error("a string holds a lone UTF-16 surrogate escape (not a character; UTF-8 cannot store it)")
+            return None
     n_before = len(errors)
     name = line.field(obj, "name", str, "document")
     text = line.field(obj, "text", str, "document")
@@ -309,26 +402,42 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
         return None
     if not name:
         line.error("document: empty name")
+    if len(name) > MAX_NAME:
+        line.error(f"document: name of {len(name)} characters (at most {MAX_NAME})")
+        name = name[:60] + "..."
     sha = line.field(obj, "sha256", str, "document", required=False)
     if sha and sha != sha256_text(text):
         line.error(f"document {name!r}: sha256 does not match the text")
     styles = []
-    for s in line.field(obj, "styles", list, "document", required=False) or []:
-        try:
-            styles.append(StyleRun(**s))
-        except TypeError:
-            line.error(f"document {name!r}: malformed style run {s!r}")
+    for i, s in enumerate(line.field(obj, "styles", list, "document", required=False) or []):
+        problem = _style_problem(s, len(text))
+        if problem:
+            line.error(f"document {name!r}: style run {i}: {problem}")
+            continue
+        styles.append(StyleRun(**s))
     status = line.field(obj, "status", dict, "document", required=False) or {}
+    for who, st in status.items():
+        if st not in DOC_STATUSES:
+            line.error(f"document {name!r}: status {str(st)[:60]!r} of {who[:60]!r} is not one of "
+                       f"{', '.join(DOC_STATUSES)}")
+        elif len(who) > MAX_NAME:
+            line.error(f"document {name!r}: an annotator name of {len(who)} characters (at most {MAX_NAME})")
+    meta = line.field(obj, "meta", dict, "document", required=False) or {}
+    if _too_deep(meta):
+        line.error(f"document {name!r}: meta nested more than {MAX_DEPTH} deep")
+    schema = line.field(obj, "schema", str, "document", required=False) or "ace2005"
+    if len(schema) > MAX_NAME:
+        line.error(f"document {name!r}: schema name of {len(schema)} characters (at most {MAX_NAME})")
     doc = Document(
         id=line.field(obj, "id", str, "document", required=False) or "",
         name=name,
         text=text,
         sha256=sha or "",
-        schema=line.field(obj, "schema", str, "document", required=False) or "ace2005",
-        meta=line.field(obj, "meta", dict, "document", required=False) or {},
+        schema=schema,
+        meta=meta,
         source=line.field(obj, "source", str, "document", required=False),
         styles=styles,
-        status={str(k): str(v) for k, v in status.items()},
+        status=dict(status),
     )
     anns = DocAnnotations()
     ids: set[str] = set()
@@ -338,6 +447,8 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
         fast = _FAST[kind]
         for i, item in enumerate(items):
             ann = fast(item, text) if item.__class__ is dict else None
+            if ann is not None and _oversized(kind, ann) is not None:
+                ann = None  # the slow path below names the field
             if ann is not None:  # valid as it stands: only the duplicate check is left
                 if ann.id:
                     if ann.id in ids:
@@ -356,6 +467,10 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
                 ids.add(common["id"])
             ann = _build(line, kind, item, where, common, text)
             if ann is not None:
+                big = _oversized(kind, ann)
+                if big is not None:
+                    line.error(f"{where}: field {big!r} longer than {MAX_NAME} characters")
+                    continue
                 out.append(ann)
     # references must resolve within the document
     from tui.core.store import references
@@ -363,11 +478,34 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
     for kind in KINDS[1:]:
         for ann in getattr(anns, kind):
             for ref in references(kind, ann):
-                if ref not in ids:
+                if ref == ann.id:
+                    line.error(f"{kind} {ann.id}: refers to itself")
+                elif ref not in ids:
                     line.error(f"{kind} {ann.id}: refers to missing annotation {ref}")
     if len(errors) > n_before:
         return None
     return doc, anns
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value from the file, cut for a one-line message."""
+    r = repr(value) if not isinstance(value, (list, dict)) or len(value) < 100 else f"<{type(value).__name__}>"
+    return r if len(r) <= limit else r[:limit] + "..."
+
+
+def _style_problem(run: Any, length: int) -> str | None:
+    """Why a style run from the file is not valid, else None."""
+    if run.__class__ is not dict or set(run) - {"start", "end", "kind", "attrs"}:
+        return f"expected an object with start, end, kind and attrs (got {_short(run)})"
+    start, end = run.get("start"), run.get("end")
+    if not _offset(start) or not _offset(end) or end < start or end > length:
+        return f"bad offsets {_short(start)}-{_short(end)} (non-negative integers within the text)"
+    if run.get("kind").__class__ is not str or len(run["kind"]) > MAX_NAME:
+        return "'kind' must be a name"
+    attrs = run.get("attrs", {})
+    if attrs.__class__ is not dict or _too_deep(attrs):
+        return f"'attrs' must be an object nested at most {MAX_DEPTH} deep"
+    return None
 
 
 def _build(line: _Line, kind: str, item: dict, where: str, common: dict, text: str) -> Any:
@@ -377,11 +515,19 @@ def _build(line: _Line, kind: str, item: dict, where: str, common: dict, text: s
         frags = line.field(item, "fragments", list, where)
         if label is None or frags is None:
             return None
+        if not all(f.__class__ is list and len(f) == 2 and _offset(f[0]) and _offset(f[1]) for f in frags):
+            line.error(f"{where}: bad fragments {_short(frags)} (each a [start, end] pair of "
+                       "non-negative integers)")
+            return None
         try:
             fragments = normalize_fragments(frags)
         except (TypeError, ValueError) as exc:
-            line.error(f"{where}: bad fragments {frags!r} ({exc})")
+            line.error(f"{where}: bad fragments {_short(frags)} ({exc})")
             return None
+        for key, want in (("start", fragments[0][0]), ("end", fragments[-1][1])):
+            if key in item and item[key] != want or (key in item and not _offset(item[key])):
+                line.error(f"{where}: field {key!r} is {_short(item[key])}, not {want} as the fragments say")
+                return None
         problem = check_fragments(text, fragments)
         if problem:
             line.error(f"{where}: {problem}")
@@ -472,6 +618,9 @@ def _fast_span(item: dict, text: str) -> Span | None:
         prev = b
     if prev > len(text):
         return None
+    start, end = item.get("start", fragments[0][0]), item.get("end", prev)
+    if start.__class__ is not int or start != fragments[0][0] or end.__class__ is not int or end != prev:
+        return None
     actual = text[fragments[0][0]:prev] if len(fragments) == 1 else span_text(text, fragments)
     stored = item.get("text")
     if stored is not None and stored != actual:
@@ -554,35 +703,127 @@ _FAST = {
 }
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[Document, DocAnnotations]]:
+def read_jsonl(path: Path, schema: Any = None, *, lenient: bool = False,
+               skipped: list[str] | None = None) -> Iterator[tuple[Document, DocAnnotations]]:
     """Parse and validate a whole JSONL file before yielding anything.
+
+    The file is read one line at a time and no line longer than
+    :data:`MAX_LINE` bytes is held, so a hostile file cannot exhaust memory
+    on one line; every line is checked, so all problems are reported.
+
+    Args:
+        path: the file.
+        schema: the schema in force (``--schema``), or None: with one, an
+            annotation of a type it does not know is an error.
+        lenient: leave such annotations out (and what refers to them) instead.
+        skipped: receives one ``file:line: reason`` per annotation left out.
 
     Raises:
         InputErrors: every problem found, each with file and line.
     """
-    from tui.core.text import decode_utf8
-
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputErrors([InputError("empty file", path=str(path))])
-    text = decode_utf8(data, str(path))
     errors: list[InputError] = []
     items = []
     names: dict[str, int] = {}
-    for lineno, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        parsed = parse_line(raw, str(path), lineno, errors)
-        if parsed is not None:
-            name = parsed[0].name
-            if name in names:
-                errors.append(InputError(f"document {name!r} already on line {names[name]}", path=str(path), line=lineno))
+    where = str(path)
+    offset = 0  # bytes before the current line, for UTF-8 errors
+    any_content = False
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below; the reading loop has early continues
+    except OSError as exc:
+        raise InputErrors([InputError(exc.strerror or "cannot read", path=where)]) from None
+    with f:
+        lineno = 0
+        while True:
+            try:
+                data = f.readline(MAX_LINE + 1)
+            except OSError as exc:
+                errors.append(InputError(exc.strerror or "cannot read", path=where))
+                break
+            if not data:
+                break
+            lineno += 1
+            if len(data) > MAX_LINE and not data.endswith(b"\n"):
+                errors.append(InputError(f"line longer than {MAX_LINE // 2**20} MiB (refused unread)",
+                                         path=where, line=lineno))
+                offset += len(data)
+                while data and not data.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+                    data = f.readline(MAX_LINE)
+                    offset += len(data)
+                any_content = True
                 continue
-            names[name] = lineno
-            items.append(parsed)
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = data[exc.start : exc.start + 4].hex(" ")
+                errors.append(InputError(f"invalid UTF-8 at byte {offset + exc.start} ({bad}): {exc.reason}",
+                                         path=where, line=lineno))
+                offset += len(data)
+                any_content = True
+                continue
+            offset += len(data)
+            if not raw.strip():
+                continue
+            any_content = True
+            parsed = parse_line(raw, where, lineno, errors)
+            if parsed is not None:
+                name = parsed[0].name
+                if name in names:
+                    errors.append(InputError(f"document {name!r} already on line {names[name]}", path=where,
+                                             line=lineno))
+                    continue
+                names[name] = lineno
+                if schema is not None:
+                    _check_types(schema, parsed[1], where, lineno, errors, skipped if lenient else None)
+                items.append(parsed)
+    if not any_content:
+        raise InputErrors([InputError("empty file", path=where)])
     if errors:
         raise InputErrors(errors)
     return iter(items)
+
+
+def _check_types(schema: Any, anns: DocAnnotations, path: str, lineno: int, errors: list[InputError],
+                 skipped: list[str] | None) -> None:
+    """Types the schema in force does not know: errors, or (``skipped`` given) left out with their dependents.
+
+    Args:
+        schema: the schema in force.
+        anns: one document's annotations (changed only when skipping).
+        path: the file, for messages.
+        lineno: the document's line.
+        errors: where errors go.
+        skipped: None to report errors; else the list that names what was left out.
+    """
+    bad: dict[int, str] = {}  # id() of the annotation -> reason
+    for i, span in enumerate(anns.spans):
+        if schema.span_type(span.label) is None and schema.event_type(span.label) is None:
+            bad[id(span)] = f"spans[{i}]: unknown type {span.label[:60]!r} (not in schema {schema.name})"
+    for i, ev in enumerate(anns.events):
+        if schema.event_type(ev.type) is None:
+            bad[id(ev)] = f"events[{i}]: unknown event type {ev.type[:60]!r} (not in schema {schema.name})"
+    for i, rel in enumerate(anns.relations):
+        if schema.relation_type(rel.type) is None:
+            bad[id(rel)] = f"relations[{i}]: unknown relation type {rel.type[:60]!r} (not in schema {schema.name})"
+    if not bad:
+        return
+    if skipped is None:
+        errors.extend(InputError(reason, path=path, line=lineno) for reason in bad.values())
+        return
+    from tui.core.store import references
+
+    dropped = {a.id for kind in KINDS for a in getattr(anns, kind) if id(a) in bad}
+    changed = True
+    while changed:  # what refers to a dropped annotation goes too
+        changed = False
+        for kind in KINDS[1:]:
+            for a in getattr(anns, kind):
+                if id(a) not in bad and any(r in dropped for r in references(kind, a)):
+                    bad[id(a)] = f"{kind} {a.id}: refers to an annotation left out"
+                    dropped.add(a.id)
+                    changed = True
+    for kind in KINDS:
+        setattr(anns, kind, [a for a in getattr(anns, kind) if id(a) not in bad])
+    skipped.extend(f"{path}:{lineno}: {reason}" for reason in bad.values())
 
 
 SUFFIXES = (".jsonl",)
@@ -594,7 +835,13 @@ def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations
     from tui.core.store import gc_paused
 
     with gc_paused():  # every parsed line is kept until the import: see gc_paused
-        return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(f)))
+        from tui.core.formats._interchange import schema_in_force
+
+        schema = schema_in_force(options)
+        lenient = bool(getattr(options, "lenient", False))
+        skipped = getattr(options, "skipped", None)
+        return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(
+            f, schema, lenient=lenient, skipped=skipped if skipped is not None else [])))
 
 
 def export(store: Any, docs: Iterable[Document], out: Any, options: Any) -> Any:
