@@ -433,16 +433,18 @@ def json_value(text: str, path: str, line: int | None = None) -> Any:
     return value
 
 
-def read_input(path: Path, *, max_bytes: int = MAX_FILE_BYTES, binary: bool = False) -> bytes:
+def read_input(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of an input file, refusing one over ``max_bytes`` before reading it, or an empty one.
 
+    A NUL byte is not refused here: JSON's parser refuses a raw one, and a
+    CoNLL token may hold one (a document text with NUL exports and re-imports).
+
     Raises:
-        InputError: missing, unreadable, too large, empty, or (unless
-            ``binary``) holding a NUL byte.
+        InputError: missing, unreadable, too large or empty.
     """
     from tui.core.formats.text import read_bytes
 
-    data = read_bytes(path, max_bytes, what="for one file", binary=binary, allow_empty=True)
+    data = read_bytes(path, max_bytes, what="for one file", binary=True, allow_empty=True)
     if not data.strip():
         raise InputError("empty file", path=str(path))
     return data

@@ -318,7 +318,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
 
     from tui.core.formats.jsonl import parse_line
 
-    raw = read_input(path, binary=True)
+    raw = read_input(path)
     inflated_size(raw, str(path))
     try:
         msg = srsly.msgpack_loads(zlib.decompress(raw))
