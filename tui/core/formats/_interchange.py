@@ -9,8 +9,11 @@ collected with file and line, and stable ids for formats that have none.
 from __future__ import annotations
 
 import json
+import math
+import re
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from tui.core.errors import InputError
@@ -143,16 +146,31 @@ class Problems:
         self.errors: list[InputError] = []
 
     def add(self, reason: str, line: int | None = None) -> None:
+        """Record one problem (``reason``) found on ``line`` (None: the file as a whole)."""
         self.errors.append(InputError(reason, path=self.path, line=line))
 
     def __bool__(self) -> bool:
         return bool(self.errors)
 
 
+def is_int(value: Any) -> bool:
+    """True for a JSON integer: an ``int`` that is not a ``bool`` (floats, strings and booleans are not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_id(value: Any) -> bool:
+    """True for a usable source id: a non-empty string or an integer (not a list, object, float or bool)."""
+    return (isinstance(value, str) and value != "") or is_int(value)
+
+
 def check_offsets(text: str, start: Any, end: Any) -> str | None:
-    """A reason if ``start``/``end`` are not valid code-point offsets into ``text``."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-        return f"offsets must be integers (got {start!r}, {end!r})"
+    """A reason if ``start``/``end`` are not valid code-point offsets into ``text``.
+
+    Offsets are non-negative integers and nothing else: ``5.0``, ``"5"``,
+    ``true`` and ``1e400`` (infinity) are refused, never coerced.
+    """
+    if not is_int(start) or not is_int(end):
+        return f"offsets must be non-negative integers (got {short_repr(start)}, {short_repr(end)})"
     if start < 0 or end < start:
         return f"bad offsets {start}-{end}"
     if end > len(text):
@@ -160,6 +178,71 @@ def check_offsets(text: str, start: Any, end: Any) -> str | None:
     if start == end:
         return f"empty span {start}-{end}"
     return None
+
+
+def fragments_problem(text: str, fragments: Any) -> str | None:
+    """A reason if ``fragments`` is not a list of ``[start, end]`` integer pairs inside ``text``.
+
+    The strict counterpart of :func:`tui.core.text.normalize_fragments`,
+    which converts with ``int()``: a file's ``[0.0, 5.0]`` or ``["0", "5"]``
+    is refused here instead of being read as ``[0, 5]``.
+    """
+    if not isinstance(fragments, list) or not fragments:
+        return f"fragments must be a non-empty list of [start, end] pairs (got {short_repr(fragments)})"
+    for frag in fragments:
+        if not isinstance(frag, list) or len(frag) != 2:
+            return f"a fragment must be [start, end] (got {short_repr(frag)})"
+        reason = check_offsets(text, frag[0], frag[1])
+        if reason:
+            return reason
+    return None
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """``repr`` of a value from a file, cut short (a file's value can be a megabyte long)."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # ValueError: an int too long to print
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_TYPE_NAMES: dict[type, str] = {str: "a string", int: "an integer", list: "a list", dict: "an object",
+                                bool: "true or false"}
+
+
+def field(obj: dict, key: str, expected: type | tuple[type, ...], problems: Problems, line: int | None,
+          where: str, *, required: bool = True, default: Any = None) -> Any:
+    """``obj[key]`` if it has the expected JSON type; otherwise record ``where: reason`` and return None.
+
+    ``int`` means a JSON integer (``true`` is not one); an absent key or
+    ``null`` gives ``default`` when the field is not ``required``.
+
+    Args:
+        obj: a parsed JSON object.
+        key: the field.
+        expected: the accepted Python type(s) (``str``, ``int``, ``list``, ``dict``, ``bool``).
+        problems: where a wrong or missing field is recorded.
+        line: the line the object starts on.
+        where: what the object is, for the message (``entities[3]``).
+        required: whether an absent field is a problem.
+        default: the value of an absent optional field.
+
+    Returns:
+        The value, ``default``, or None after recording a problem.
+    """
+    types = expected if isinstance(expected, tuple) else (expected,)
+    value = obj.get(key)
+    if value is None:
+        if required:
+            problems.add(f"{where}: missing field {key!r}", line)
+        return None if required else default
+    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if not ok:
+        want = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+        problems.add(f"{where}: field {key!r} must be {want} (got {short_repr(value)})", line)
+        return None
+    return value
 
 
 def to_codepoint(u16: Any, value: int, unit: str) -> int:
@@ -195,16 +278,33 @@ def default_roles(schema: Any, schema_name: str, rel_type: str) -> tuple[str, st
 def json_elements(text: str) -> list[tuple[Any, int]]:
     """Parse a JSON array (or one object) and give each element with its line number.
 
-    Raises:
-        ValueError: with the line in the message's ``lineno`` attribute
-            (a ``json.JSONDecodeError``), or a plain reason.
-    """
-    import json
+    Parsed as strictly as :func:`json_value` (no NaN or Infinity, finite
+    numbers, bounded nesting, no lone surrogates).
 
-    decoder = json.JSONDecoder()
+    Raises:
+        ValueError: a ``json.JSONDecodeError`` (its ``lineno`` and ``colno``
+            say where), or a :class:`JsonLimit` with the line in ``lineno``.
+    """
+    decoder = _DECODER
     i = _skip_ws(text, 0)
+
+    def element(at: int) -> tuple[Any, int]:
+        line = text.count("\n", 0, at) + 1
+        try:
+            obj, end = decoder.raw_decode(text, at)
+        except RecursionError:
+            raise JsonLimit(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", line) from None
+        except json.JSONDecodeError:
+            raise
+        except ValueError as exc:  # NaN/Infinity, 1e400, an integer of thousands of digits
+            raise JsonLimit(f"malformed JSON: {exc}", line) from None
+        problem = json_problem(obj)
+        if problem:
+            raise JsonLimit(problem, line)
+        return obj, end
+
     if i < len(text) and text[i] == "{":
-        obj, end = decoder.raw_decode(text, i)
+        obj, end = element(i)
         if _skip_ws(text, end) != len(text):
             raise json.JSONDecodeError("extra data after the object", text, _skip_ws(text, end))
         return [(obj, text.count("\n", 0, i) + 1)]
@@ -216,7 +316,7 @@ def json_elements(text: str) -> list[tuple[Any, int]]:
         i += 1
     else:
         while True:
-            obj, end = decoder.raw_decode(text, i)
+            obj, end = element(i)
             out.append((obj, text.count("\n", 0, i) + 1))
             i = _skip_ws(text, end)
             if i < len(text) and text[i] == ",":
@@ -229,6 +329,136 @@ def json_elements(text: str) -> list[tuple[Any, int]]:
     if _skip_ws(text, i) != len(text):
         raise json.JSONDecodeError("extra data after the array", text, _skip_ws(text, i))
     return out
+
+
+# ---------------------------------------------------------------------------
+# strict JSON: what every JSON importer parses with
+
+#: Deepest nesting of arrays and objects a JSON value may have. Label Studio
+#: tasks need about ten levels; deeper is refused (Python's parser recurses
+#: once per level and would otherwise die with RecursionError near 1000).
+MAX_JSON_DEPTH = 64
+#: Largest file a corpus importer reads (a JSON array, a JSONL or CoNLL file, a DocBin).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Largest text of one document, in UTF-8 bytes (the limit of a plain text import).
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JsonLimit(ValueError):
+    """Valid JSON syntax that is refused: too deep, a lone surrogate, NaN or an infinite number.
+
+    ``lineno`` is the line the offending value starts on (or None).
+    """
+
+    def __init__(self, reason: str, lineno: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.lineno = lineno
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonLimit(f"{name} is not a JSON number")
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise JsonLimit(f"number {literal[:30]} is out of range")
+    return value
+
+
+#: json's own decoder (its C scanner), with NaN/Infinity and overflowing numbers refused.
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float)
+
+
+def json_problem(value: Any, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    """A reason if a parsed value nests deeper than ``max_depth`` or holds a lone surrogate.
+
+    ``json`` turns ``"\\ud800"`` into a string that cannot be encoded as
+    UTF-8 (the store, sha256 and the terminal all fail on it later), so
+    every string and key is checked here. Iterative: the depth check must
+    not itself recurse.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                bad = _SURROGATE.search(item).group()  # type: ignore[union-attr]
+                return f"lone surrogate \\u{ord(bad):04x} in a string (not valid Unicode)"
+            continue
+        if isinstance(item, float) and not math.isfinite(item):
+            return "number out of range (NaN or infinite)"
+        if isinstance(item, dict | list | tuple):
+            if depth > max_depth:
+                return f"JSON nested deeper than {max_depth} levels"
+            if isinstance(item, dict):
+                for k, v in item.items():
+                    stack.append((k, depth + 1))
+                    stack.append((v, depth + 1))
+            else:
+                stack.extend((v, depth + 1) for v in item)
+    return None
+
+
+def json_value(text: str, path: str, line: int | None = None) -> Any:
+    """Parse one JSON value strictly, or raise a one-line error naming the file and line.
+
+    Refused: malformed JSON, ``NaN``/``Infinity``, numbers that overflow
+    (``1e400``) or have thousands of digits, nesting deeper than
+    :data:`MAX_JSON_DEPTH`, lone surrogate escapes.
+
+    Args:
+        text: the JSON text (one JSONL line, or a whole file).
+        path: the file, for the message.
+        line: the line ``text`` starts on (a JSONL line); None for a whole file.
+
+    Raises:
+        InputError: ``path:line: reason``.
+    """
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        at = line if line is not None else exc.lineno
+        raise InputError(f"malformed JSON: {exc.msg} at column {exc.colno}", path=path, line=at) from None
+    except RecursionError:
+        raise InputError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path=path, line=line) from None
+    except ValueError as exc:  # JsonLimit, or an integer of more than 4300 digits
+        raise InputError(f"malformed JSON: {exc}", path=path, line=line) from None
+    problem = json_problem(value)
+    if problem:
+        raise InputError(problem, path=path, line=line)
+    return value
+
+
+def read_input(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of an input file, refusing one over ``max_bytes`` before reading it, or an empty one.
+
+    A NUL byte is not refused here: JSON's parser refuses a raw one, and a
+    CoNLL token may hold one (a document text with NUL exports and re-imports).
+
+    Raises:
+        InputError: missing, unreadable, too large or empty.
+    """
+    from tui.core.formats.text import read_bytes
+
+    data = read_bytes(path, max_bytes, what="for one file", binary=True, allow_empty=True)
+    if not data.strip():
+        raise InputError("empty file", path=str(path))
+    return data
+
+
+def text_problem(text: str) -> str | None:
+    """A reason if a document text is over :data:`MAX_TEXT_BYTES` in UTF-8 (the plain-text limit)."""
+    if len(text) * 4 <= MAX_TEXT_BYTES:  # cheap: a code point is at most 4 bytes
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_TEXT_BYTES:
+        return (f"document text is {size / 2**20:.1f} MiB, larger than the "
+                f"{MAX_TEXT_BYTES / 2**20:.0f} MiB limit for one document")
+    return None
 
 
 def _skip_ws(text: str, i: int) -> int:

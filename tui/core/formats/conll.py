@@ -36,9 +36,11 @@ from tui.core.formats._interchange import (
     Problems,
     choose_layer,
     describe_span,
+    read_input,
     report_kinds,
     schema_in_force,
     stable_id,
+    text_problem,
     unknown_span_label,
     where,
 )
@@ -49,7 +51,9 @@ from tui.core.text import decode_utf8, sha256_text
 SUFFIXES = (".conll", ".conllu", ".bio", ".iob", ".iob2", ".bioes", ".conll03")
 DOCSTART = "-DOCSTART- -X- O O"
 _TAG = re.compile(r"^(?:O|[BIESLU]-\S+)$")
-_CONLLU_ID = re.compile(r"^\d+(?:[-.]\d+)?$")
+#: A CoNLL-U id: ASCII digits only (``\d`` would take Arabic-Indic digits) and
+#: at most 9 of them, so ``int()`` never meets a number of thousands of digits.
+_CONLLU_ID = re.compile(r"^[0-9]{1,9}(?:[-.][0-9]{1,9})?$")
 #: MISC keys holding BIO tags in CoNLL-U files (NorNE uses ``name``).
 _MISC_NER_KEYS = ("name", "NE", "NER", "ner")
 #: At most this many line numbers are listed in one repair note.
@@ -330,6 +334,10 @@ def _finish(path: Path, stem: str, docs: list[_Builder], options: Any,
     for n, (k, b) in enumerate(kept, start=1):
         name = stem if len(kept) == 1 else f"{stem}-{n}"
         text = b.text()
+        too_big = text_problem(text)
+        if too_big:
+            problems.add(f"document {n}: {too_big}")
+            continue
         sha = sha256_text(text)
         anns = extra[k] if extra is not None else DocAnnotations()
         by_key = {}
@@ -371,10 +379,19 @@ def _read_conllu(path: Path, lines: list[str], stem: str, options: Any) -> list[
     repairs = _Repairs(str(path))
     docs: list[_Builder] = [_Builder()]
     entity_fields = ["GRP", "etype"]
-    # One sentence: tokens as (form, space_after, [(misc dict, line)]).
+    # One sentence: tokens as [form, space_after, [(misc dict, line)], line].
     sentence: list[list[Any]] = []
     newpar = False
-    open_range: tuple[int, list[Any]] | None = None  # (last word id of a multiword token, token)
+    # An open multiword token: [next word id expected, last word id, token, its line].
+    open_range: list[Any] | None = None
+
+    def range_unfinished() -> None:
+        """The multiword token still open lacks words: say so once, at its line."""
+        nonlocal open_range
+        if open_range is not None:
+            want, last, _token, line = open_range
+            problems.add(f"multiword token {open_range[2][0]!r}: words {want} to {last} never come", line)
+            open_range = None
     state: dict[str, Any] = {"open": {}, "mentions": [], "ner": False}
     per_doc_entities: list[list[tuple[str, int, int, str, str, int]]] = [[]]
 
@@ -387,7 +404,7 @@ def _read_conllu(path: Path, lines: list[str], stem: str, options: Any) -> list[
             b.sep("\n\n" if newpar else "\n")
         newpar = False
         tagged = []
-        for k, (form, space_after, words) in enumerate(sentence):
+        for k, (form, space_after, words, token_line) in enumerate(sentence):
             start, end = b.token(form)
             if space_after and k + 1 < len(sentence):
                 b.sep(" ")
@@ -401,7 +418,7 @@ def _read_conllu(path: Path, lines: list[str], stem: str, options: Any) -> list[
                             tag = value
                 if "Entity" in misc:
                     _entities(misc["Entity"], start, end, line)
-            tagged.append((start, end, tag, words[0][1]))
+            tagged.append((start, end, tag, token_line))
         _decode_bio(tagged, b, repairs, {})
         b.sentences += 1
         sentence.clear()
@@ -414,6 +431,9 @@ def _read_conllu(path: Path, lines: list[str], stem: str, options: Any) -> list[
                 eid = attrs[0]
                 etype = attrs[entity_fields.index("etype")] if "etype" in entity_fields and len(attrs) > entity_fields.index("etype") else "entity"
                 identity = attrs[entity_fields.index("identity")] if "identity" in entity_fields and len(attrs) > entity_fields.index("identity") else ""
+                if not eid or not etype.strip():
+                    problems.add(f"Entity: mention ({m.group(1)} has an empty entity id or type", line)
+                    continue
                 mention = [eid, start, end, etype, identity, line]
                 if m.group(2):
                     state["mentions"].append(tuple(mention))
@@ -440,12 +460,14 @@ def _read_conllu(path: Path, lines: list[str], stem: str, options: Any) -> list[
 
     for lineno, raw in enumerate(lines, start=1):
         if not raw.strip():
+            range_unfinished()
             flush()
             continue
         if raw.startswith("#"):
             key, _, value = raw[1:].partition("=")
             key = key.strip()
             if key.startswith("newdoc"):
+                range_unfinished()
                 end_doc()
                 if docs[-1].tokens:
                     docs.append(_Builder())
@@ -465,18 +487,30 @@ def _read_conllu(path: Path, lines: list[str], stem: str, options: Any) -> list[
             continue
         if "." in ident:
             continue  # empty nodes have no surface form
+        if not form:
+            problems.add("empty FORM (CoNLL-U writes _ for a missing form)", lineno)
+            continue
         if "-" in ident:
+            range_unfinished()
             first, last = (int(x) for x in ident.split("-"))
-            token = [form, misc.get("SpaceAfter") != "No", []]
+            if first > last:
+                problems.add(f"bad multiword token id {ident!r} (first word after the last)", lineno)
+                continue
+            token = [form, misc.get("SpaceAfter") != "No", [], lineno]
             sentence.append(token)
-            open_range = (last, token)
+            open_range = [first, last, token, lineno]
             continue
-        if open_range is not None and int(ident) <= open_range[0]:
-            open_range[1][2].append((misc, lineno))
-            if int(ident) == open_range[0]:
-                open_range = None
-            continue
-        sentence.append([form, misc.get("SpaceAfter") != "No", [(misc, lineno)]])
+        word = int(ident)
+        if open_range is not None:
+            if word == open_range[0]:
+                open_range[2][2].append((misc, lineno))
+                open_range[0] += 1
+                if word == open_range[1]:
+                    open_range = None
+                continue
+            range_unfinished()  # a word outside the range came before the range's words
+        sentence.append([form, misc.get("SpaceAfter") != "No", [(misc, lineno)], lineno])
+    range_unfinished()
     end_doc()
     if problems:
         raise InputErrors(problems.errors)
@@ -544,10 +578,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
     Raises:
         InputError, InputErrors: unreadable file, malformed CoNLL-U, unknown type.
     """
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError("empty file", path=str(path))
-    text = decode_utf8(data, str(path))
+    text = decode_utf8(read_input(path), str(path))
     if text.startswith("\ufeff"):
         text = text[1:]  # a BOM is not part of the first token
     # Only \n ends a line: \f, \v, U+2028 and friends are whitespace inside a line.

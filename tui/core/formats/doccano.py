@@ -28,8 +28,14 @@ from tui.core.formats._interchange import (
     Problems,
     check_offsets,
     default_roles,
+    field,
+    is_id,
+    is_int,
+    json_value,
+    read_input,
     schema_in_force,
     stable_id,
+    text_problem,
     unknown_span_label,
     where,
 )
@@ -41,13 +47,21 @@ SUFFIXES = (".jsonl",)
 
 
 def sniff(path: Path) -> bool:
-    """A ``.jsonl`` file is doccano when its first line has ``text`` and ``label`` or ``entities``."""
+    """A ``.jsonl`` file is doccano when its first line has ``text`` and ``label`` or ``entities``.
+
+    A first line that does not parse (too deep, ``NaN``...) is judged by its
+    keys, so the doccano reader, not the JSONL one, names the problem.
+    """
     try:
         with path.open("rb") as fh:
             first = fh.readline(1 << 20)
-        obj = json.loads(first.decode("utf-8"))
-    except (OSError, ValueError):
+    except OSError:
         return False
+    try:
+        obj = json.loads(first.decode("utf-8"))
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested first line
+        return (b'"text"' in first or b'"data"' in first) and (
+            b'"label"' in first or b'"entities"' in first) and b'"spans"' not in first
     return isinstance(obj, dict) and ("text" in obj or "data" in obj) and (
         "label" in obj or "entities" in obj) and "spans" not in obj
 
@@ -114,10 +128,6 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 # import
 
 
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, options: Any,
                problems: Problems) -> tuple[Document, DocAnnotations] | None:
     """Validate one doccano object; problems go to ``problems`` with the line number."""
@@ -128,8 +138,14 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
     if not isinstance(text, str):
         problems.add("missing string field 'text'", lineno)
         return None
-    name = obj.get("name") if isinstance(obj.get("name"), str) and obj.get("name") else (
-        f"{stem}-{n}" if many else stem)
+    too_big = text_problem(text)
+    if too_big:
+        problems.add(too_big, lineno)
+        return None
+    given = field(obj, "name", str, problems, lineno, "document", required=False)
+    if "name" in obj and obj["name"] is not None and given is None:
+        return None
+    name = given or (f"{stem}-{n}" if many else stem)
     sha = sha256_text(text)
     unit = options.offsets or "utf16"
     u16 = Utf16Map(text) if unit == "utf16" else None
@@ -142,7 +158,7 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
         if not isinstance(label, str) or not label:
             problems.add(f"{where_}: label must be a non-empty string", lineno)
             return None
-        if u16 is not None and _int(start) and _int(end):
+        if u16 is not None and is_int(start) and is_int(end):
             try:
                 start, end = u16.from_utf16(start), u16.from_utf16(end)
             except ValueError as exc:
@@ -165,20 +181,25 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
         if not isinstance(entities, list) or not isinstance(relations, list):
             problems.add("'entities' and 'relations' must be lists", lineno)
             return None
-        by_id: dict[Any, Span] = {}
+        # Ids are keyed by their text: 3 and "3" are the same entity (doccano writes
+        # integers, other tools strings), and a list or object is no id at all.
+        by_id: dict[str, Span] = {}
         for k, ent in enumerate(entities):
             where_ = f"entities[{k}]"
             if not isinstance(ent, dict):
                 problems.add(f"{where_}: expected an object", lineno)
                 continue
             eid = ent.get("id", k)
-            if eid in by_id:
+            if not is_id(eid):
+                problems.add(f"{where_}: id must be a string or an integer (got {json.dumps(eid)[:40]})", lineno)
+                continue
+            if str(eid) in by_id:
                 problems.add(f"{where_}: duplicate id {eid!r}", lineno)
                 continue
             span = span_at(ent.get("start_offset"), ent.get("end_offset"), ent.get("label"), where_, eid)
             if span is not None:
                 span.source_id = str(eid)
-                by_id[eid] = span
+                by_id[str(eid)] = span
         seen = set()
         for k, rel in enumerate(relations):
             where_ = f"relations[{k}]"
@@ -186,18 +207,30 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
                 problems.add(f"{where_}: expected an object", lineno)
                 continue
             rid = rel.get("id", k)
-            if rid in seen:
+            if not is_id(rid):
+                problems.add(f"{where_}: id must be a string or an integer (got {json.dumps(rid)[:40]})", lineno)
+                continue
+            if str(rid) in seen:
                 problems.add(f"{where_}: duplicate id {rid!r}", lineno)
                 continue
-            seen.add(rid)
+            seen.add(str(rid))
             typ = rel.get("type")
             if not isinstance(typ, str) or not typ:
                 problems.add(f"{where_}: type must be a non-empty string", lineno)
                 continue
-            ends = [by_id.get(rel.get("from_id")), by_id.get(rel.get("to_id"))]
+            src, dst = rel.get("from_id"), rel.get("to_id")
+            if not is_id(src) or not is_id(dst):
+                bad = dst if is_id(src) else src
+                problems.add(f"{where_}: from_id and to_id must be strings or integers "
+                             f"(got {json.dumps(bad)[:40]})", lineno)
+                continue
+            ends = [by_id.get(str(src)), by_id.get(str(dst))]
             if None in ends:
-                missing = rel.get("from_id") if ends[0] is None else rel.get("to_id")
+                missing = src if ends[0] is None else dst
                 problems.add(f"{where_}: relation points to missing id {missing!r}", lineno)
+                continue
+            if ends[0] is ends[1]:
+                problems.add(f"{where_}: relation from entity {src!r} to itself", lineno)
                 continue
             if schema is not None and schema.relation_type(typ) is None:
                 problems.add(f"{where_}: unknown relation type {typ!r} (not in schema {schema.name})", lineno)
@@ -229,19 +262,16 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
     Raises:
         InputErrors: every problem, each with file, line and reason.
     """
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError("empty file", path=str(path))
-    content = decode_utf8(raw, str(path))
+    content = decode_utf8(read_input(path), str(path))
     problems = Problems(str(path))
     lines = [(k, line) for k, line in enumerate(content.split("\n"), start=1) if line.strip()]
     items = []
     names: dict[str, int] = {}
     for n, (lineno, line) in enumerate(lines, start=1):
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.add(f"malformed JSON: {exc.msg} at column {exc.colno}", lineno)
+            obj = json_value(line, str(path), lineno)
+        except InputError as exc:
+            problems.errors.append(exc)
             continue
         parsed = parse_line(obj, str(path), lineno, n, stem, len(lines) > 1, options, problems)
         if parsed is None:

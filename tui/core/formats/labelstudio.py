@@ -31,14 +31,21 @@ from typing import IO, Any
 
 from tui.core.errors import InputError, InputErrors
 from tui.core.formats._interchange import (
+    JsonLimit,
     Problems,
+    check_offsets,
     default_roles,
     describe_span,
     event_relations,
+    is_id,
+    is_int,
     json_elements,
+    read_input,
     report_kinds,
     schema_in_force,
+    short_repr,
     stable_id,
+    text_problem,
     unknown_span_label,
     where,
 )
@@ -233,14 +240,13 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
     Raises:
         InputErrors: every problem, each with file, line and reason.
     """
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError("empty file", path=str(path))
-    content = decode_utf8(raw, str(path))
+    content = decode_utf8(read_input(path), str(path))
     try:
         tasks = json_elements(content)
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=exc.lineno) from None
+    except JsonLimit as exc:
+        raise InputError(exc.reason, path=str(path), line=exc.lineno) from None
     problems = Problems(str(path))
     schema = schema_in_force(options)
     unit = options.offsets or "codepoint"
@@ -254,6 +260,10 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         text, why = _text_of(task)
         if text is None:
             problems.add(f"task {n}: {why}", line)
+            continue
+        too_big = text_problem(text)
+        if too_big:
+            problems.add(f"task {n}: {too_big}", line)
             continue
         data = task["data"]
         name = data.get("name") if isinstance(data.get("name"), str) and data.get("name") else (
@@ -276,9 +286,17 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
                 if not isinstance(group, dict) or not isinstance(group.get("result", []), list):
                     problems.add(f"{here}: expected an object with a 'result' list", line)
                     continue
-                if group.get("was_cancelled"):
+                cancelled = group.get("was_cancelled")
+                if cancelled is not None and not isinstance(cancelled, bool):
+                    problems.add(f"{here}: 'was_cancelled' must be true or false (got {short_repr(cancelled)})", line)
                     continue
-                annotator = _annotator(group) if key == "annotations" else str(group.get("model_version") or "labelstudio")
+                if cancelled:
+                    continue
+                version = group.get("model_version")
+                if key == "predictions" and version is not None and not isinstance(version, str | int):
+                    problems.add(f"{here}: 'model_version' must be a string (got {short_repr(version)})", line)
+                    continue
+                annotator = _annotator(group) if key == "annotations" else str(version or "labelstudio")
                 _read_result(group.get("result", []), text, u16, sha, name, f"{key}{g}", here, line, problems,
                              schema, options, skipped, anns,
                              {"annotator": annotator, "status": status, "origin": origin})
@@ -304,12 +322,16 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
             continue
         typ = item.get("type")
         rid = item.get("id")
+        if rid is not None and not is_id(rid):
+            problems.add(f"{where_}: id must be a string or an integer (got {short_repr(rid)})", line)
+            continue
         where_ = f"{where_} (id {rid!r})" if rid is not None else where_
         if typ in ("relation", "textarea"):
             later.append((where_, item))
             continue
         if typ != "labels":
-            skipped[str(typ)] = skipped.get(str(typ), 0) + 1
+            typ = typ[:40] if isinstance(typ, str) else short_repr(typ)  # a note names it: keep it short
+            skipped[typ] = skipped.get(typ, 0) + 1
             continue
         value = item.get("value")
         if not isinstance(value, dict):
@@ -329,9 +351,7 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
             hint = "" if u16 is not None else " (UTF-16 offsets? try --offsets utf16)"
             problems.add(f"{where_}: span text {given!r} does not match the document ({text[a:b]!r}){hint}", line)
             continue
-        if not isinstance(rid, str | int) or isinstance(rid, bool):
-            rid = f"r{k}"
-        rid = str(rid)
+        rid = f"r{k}" if rid is None else str(rid)
         if rid in regions:
             problems.add(f"{where_}: duplicate id {rid!r}", line)
             continue
@@ -350,14 +370,24 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
             if target is None or not isinstance(texts, list):
                 skipped["textarea"] = skipped.get("textarea", 0) + 1
                 continue
+            if not all(isinstance(t, str) for t in texts):
+                problems.add(f"{where_}: textarea 'value.text' must be a list of strings", line)
+                continue
             anns.notes.append(Note(id=stable_id(name, sha, group_key, "note", target.id), target=target.id,
                                    text="\n".join(map(str, texts)), **common))
             continue
         src, dst = item.get("from_id"), item.get("to_id")
+        if not is_id(src) or not is_id(dst):
+            bad = dst if is_id(src) else src
+            problems.add(f"{where_}: from_id and to_id must be strings or integers (got {short_repr(bad)})", line)
+            continue
         ends = [regions.get(str(x)) for x in (src, dst)]
         if None in ends:
             missing = src if ends[0] is None else dst
             problems.add(f"{where_}: relation points to missing id {missing!r}", line)
+            continue
+        if ends[0] is ends[1]:
+            problems.add(f"{where_}: relation from region {src!r} to itself", line)
             continue
         if item.get("direction") == "left":
             ends.reverse()
@@ -378,9 +408,7 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
 
 def _convert(text: str, u16: Utf16Map | None, start: Any, end: Any) -> str | tuple[int, int]:
     """Offsets from the file -> code points, or the reason they are bad."""
-    from tui.core.formats._interchange import check_offsets
-
-    if u16 is not None and isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool):
+    if u16 is not None and is_int(start) and is_int(end):
         try:
             start, end = u16.from_utf16(start), u16.from_utf16(end)
         except ValueError as exc:

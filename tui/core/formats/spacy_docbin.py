@@ -28,18 +28,28 @@ written above; each problem names the file and the document index.
 from __future__ import annotations
 
 import json
+import math
 import sys
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 from tui.core.errors import InputError, InputErrors, TuiError
 from tui.core.formats._interchange import (
+    MAX_JSON_DEPTH,
     Problems,
     choose_layer,
     describe_span,
+    field,
+    fragments_problem,
+    is_int,
+    json_problem,
+    read_input,
     schema_in_force,
+    short_repr,
     stable_id,
+    text_problem,
     unknown_span_label,
     where,
 )
@@ -139,41 +149,212 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
 # ---------------------------------------------------------------------------
 # import
 
+#: A DocBin may expand to at most this many bytes. zlib expands up to about
+#: 1000 times: a 611 KB file once became 1.3 GB in memory before spaCy
+#: refused it. The size is counted chunk by chunk first, so a refused file is
+#: never expanded in full.
+MAX_INFLATED_BYTES = 256 * 1024 * 1024
+#: Tokens in one DocBin, and in one of its documents (spaCy builds an object
+#: per token: a header claiming more is refused before any is built).
+MAX_TOKENS = 10_000_000
+MAX_DOC_TOKENS = 2_000_000
+#: Distinct strings (each becomes a vocabulary entry) and documents.
+MAX_STRINGS = 2_000_000
+MAX_DOCS = 1_000_000
+_CHUNK = 1 << 20
 
-def _plain(value: Any) -> Any:
-    """msgpack gives tuples back for lists: turn them into lists again."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+
+def inflated_size(raw: bytes, path: str, limit: int = MAX_INFLATED_BYTES) -> int:
+    """The size ``raw`` (a zlib stream) expands to, counted without keeping it.
+
+    Raises:
+        InputError: not zlib data, truncated, or larger than ``limit`` once
+            expanded (refused as soon as the count passes the limit).
+    """
+    inflater = zlib.decompressobj()
+    pending, total = raw, 0
+    try:
+        while True:
+            chunk = inflater.decompress(pending, _CHUNK)
+            total += len(chunk)
+            if total > limit:
+                raise InputError(f"DocBin expands to more than the {limit // 2**20} MiB limit "
+                                 f"(refused without expanding it; {len(raw)} bytes compressed)", path=path)
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                return total
+            if not pending and not chunk:
+                raise InputError("not a spaCy DocBin (compressed data is truncated)", path=path)
+    except zlib.error as exc:
+        raise InputError(f"not a spaCy DocBin (zlib: {exc})", path=path) from None
+
+
+def header_problem(msg: Any) -> str | None:
+    """A reason if a DocBin's decoded header is malformed or claims more than the limits allow.
+
+    Checked before spaCy sees the file: the counts (documents, tokens per
+    document and in all, strings) and that the arrays agree with each other,
+    so spaCy never allocates for a lie.
+    """
+    import numpy
+    from spacy.attrs import ORTH
+
+    if not isinstance(msg, dict):
+        return "not a spaCy DocBin (no header)"
+    attrs = msg.get("attrs")
+    if not isinstance(attrs, list | tuple) or not attrs or not all(is_int(a) for a in attrs) or ORTH not in attrs:
+        return "not a spaCy DocBin (bad 'attrs')"
+    arrays = {k: msg.get(k) for k in ("tokens", "spaces", "lengths")}
+    for key, value in arrays.items():
+        if not isinstance(value, bytes):
+            return f"not a spaCy DocBin (bad {key!r})"
+    if len(arrays["lengths"]) % 4:
+        return "not a spaCy DocBin ('lengths' is not an int32 array)"
+    lengths = numpy.frombuffer(arrays["lengths"], dtype="int32")
+    docs = len(lengths)
+    if docs > MAX_DOCS:
+        return f"{docs} documents, more than the limit of {MAX_DOCS}"
+    if docs and int(lengths.min()) < 0:
+        return "not a spaCy DocBin (negative token count)"
+    width = 8 * len(attrs)
+    if len(arrays["tokens"]) % width:
+        return "not a spaCy DocBin ('tokens' does not match 'attrs')"
+    rows = len(arrays["tokens"]) // width
+    if rows > MAX_TOKENS:
+        return f"{rows} tokens, more than the limit of {MAX_TOKENS}"
+    if docs and int(lengths.max()) > MAX_DOC_TOKENS:
+        return f"a document of {int(lengths.max())} tokens, more than the limit of {MAX_DOC_TOKENS}"
+    if int(lengths.sum(dtype="int64")) != rows or len(arrays["spaces"]) != rows:
+        return "not a spaCy DocBin (token counts do not agree)"
+    strings = msg.get("strings")
+    if not isinstance(strings, list | tuple) or not all(isinstance(x, str) for x in strings):
+        return "not a spaCy DocBin (bad 'strings')"
+    if len(strings) > MAX_STRINGS:
+        return f"{len(strings)} strings, more than the limit of {MAX_STRINGS}"
+    for key, kind, required in (("cats", dict, True), ("flags", dict, False),
+                                ("span_groups", bytes, False), ("user_data", bytes, False)):
+        value = msg.get(key)
+        if value is None and not required:
+            continue
+        if (not isinstance(value, list | tuple) or len(value) != docs
+                or not all(isinstance(v, kind) or (v is None and key == "user_data") for v in value)):
+            return f"not a spaCy DocBin (bad {key!r})"
+    return None
+
+
+def _plain(value: Any, where: str, depth: int = 0) -> Any:
+    """msgpack's value as JSON-able lists and dicts (it gives tuples), or :class:`ValueError` saying why not.
+
+    Keys must be strings and values JSON values (no bytes, no NaN), nested
+    at most :data:`~tui.core.formats._interchange.MAX_JSON_DEPTH` deep.
+    """
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"{where}: nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(value, list | tuple):
+        return [_plain(v, where, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError(f"{where}: keys must be strings")
+        return {k: _plain(v, where, depth + 1) for k, v in value.items()}
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise ValueError(f"{where}: {type(value).__name__} is not a JSON value")
+
+
+def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
+    """``user_data["tui"]`` of one spaCy document, checked field by field (``{}`` if there is none)."""
+    raw = sdoc.user_data.get(SPAN_KEY)
+    if raw is None:
+        return {}
+    where_ = f"document {n}: user_data[{SPAN_KEY!r}]"
+    if not isinstance(raw, dict):
+        problems.add(f"{where_} must be an object (got {short_repr(raw)})")
+        return None
+    try:
+        data = _plain(raw, where_)
+    except ValueError as exc:
+        problems.add(str(exc))
+        return None
+    problem = json_problem(data)
+    if problem:
+        problems.add(f"{where_}: {problem}")
+        return None
+    before = len(problems.errors)
+    field(data, "name", str, problems, None, where_, required=False)
+    meta = field(data, "span_meta", dict, problems, None, where_, required=False, default={})
+    for key, value in (meta or {}).items():
+        if not isinstance(value, dict):
+            problems.add(f"{where_}: span_meta[{short_repr(key)}] must be an object")
+            continue
+        for k in _META:
+            field(value, k, str, problems, None, f"{where_}: span_meta[{short_repr(key)}]", required=False)
+    for kind in ("unaligned_spans", *KINDS[1:]):
+        items = field(data, kind, list, problems, None, where_, required=False, default=[])
+        for k, item in enumerate(items or []):
+            if not isinstance(item, dict):
+                problems.add(f"{where_}: {kind}[{k}] must be an object")
+            elif kind == "unaligned_spans":
+                # Checked here, strictly: the JSONL reader it goes through converts with int().
+                reason = fragments_problem(sdoc.text, item.get("fragments"))
+                if reason:
+                    problems.add(f"{where_}: {kind}[{k}]: {reason}")
+    return data if len(problems.errors) == before else None
 
 
 def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAnnotations]]:
     """Read one ``.spacy`` file.
 
+    The file is bounded before spaCy reads it: its size, the size it expands
+    to (counted, not expanded), and the counts in its header.
+
     Raises:
-        InputErrors: not a DocBin, or annotations that do not fit their text.
+        InputErrors: not a DocBin, over a limit, or annotations that do not fit their text.
     """
     spacy = _spacy()
+    import srsly
     from spacy.tokens import DocBin
 
     from tui.core.formats.jsonl import parse_line
 
+    raw = read_input(path)
+    inflated_size(raw, str(path))
     try:
-        bin_ = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+        msg = srsly.msgpack_loads(zlib.decompress(raw))
+    except Exception as exc:  # msgpack raises several kinds (ExtraData, StackError, ValueError...)
+        raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {short_repr(str(exc))})",
+                         path=str(path)) from None
+    problem = header_problem(msg)
+    if problem:
+        raise InputError(problem, path=str(path))
+    count = len(msg["lengths"]) // 4
+    del msg
+    try:
+        bin_ = DocBin(store_user_data=True).from_bytes(raw)
         nlp = spacy.blank("xx")
-        sdocs = list(bin_.get_docs(nlp.vocab))
+        sdocs = bin_.get_docs(nlp.vocab)  # one spaCy Doc at a time
     except Exception as exc:  # spaCy raises many kinds (zlib, msgpack, ValueError)
-        raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {exc})", path=str(path)) from None
+        raise InputError(f"not a spaCy DocBin ({type(exc).__name__}: {short_repr(str(exc))})",
+                         path=str(path)) from None
     problems = Problems(str(path))
     schema = schema_in_force(options)
     items = []
-    for n, sdoc in enumerate(sdocs, start=1):
-        data = _plain(sdoc.user_data.get(SPAN_KEY)) if isinstance(sdoc.user_data.get(SPAN_KEY), dict) else {}
-        name = data.get("name") if isinstance(data.get("name"), str) and data.get("name") else (
-            stem if len(sdocs) == 1 else f"{stem}-{n}")
+    for n in range(1, count + 1):
+        try:
+            sdoc = next(sdocs)
+        except Exception as exc:  # a document spaCy cannot rebuild: bad hashes, heads, span groups
+            problems.add(f"document {n}: spaCy cannot read it ({type(exc).__name__}: {short_repr(str(exc), 80)})")
+            break  # the generator is finished after an exception
+        data = _tui_data(sdoc, n, problems)
+        if data is None:
+            continue
+        name = data.get("name") or (stem if count == 1 else f"{stem}-{n}")
         text = sdoc.text
+        too_big = text_problem(text)
+        if too_big:
+            problems.add(f"document {n}: {too_big}")
+            continue
         sha = sha256_text(text)
         # Spans: fragments grouped by span id; foreign files may have no id.
         frags: dict[str, list[tuple[int, int]]] = {}
@@ -184,6 +365,10 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
             sources.append(sdoc.ents)
         for source in sources:
             for sp in source:
+                if not sp.label_ or sp.start_char >= sp.end_char:
+                    problems.add(f"document {n}: span at characters {sp.start_char}-{sp.end_char} "
+                                 f"{'is empty' if sp.label_ else 'has no label'}")
+                    continue
                 key = sp.id_ or stable_id(name, sha, "span", sp.start_char, sp.end_char, sp.label_)
                 if key in labels and labels[key] != sp.label_:
                     problems.add(f"document {n}: span {key} has fragments with labels "
@@ -193,7 +378,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
                 if (sp.start_char, sp.end_char) not in frags.setdefault(key, []):
                     frags[key].append((sp.start_char, sp.end_char))
         spans = []
-        meta = data.get("span_meta") if isinstance(data.get("span_meta"), dict) else {}
+        meta = data.get("span_meta") or {}
         for key, fr in frags.items():
             fields = {k: v for k, v in (meta.get(key) or {}).items() if k in _META and isinstance(v, str | None)}
             fields.setdefault("origin", "import")

@@ -66,11 +66,24 @@ def read_each(paths: Iterable[str | Path], suffixes: tuple[str, ...], read_one: 
     return items
 
 
-def read_bytes(path: Path, max_bytes: int = MAX_BYTES, *, allow_empty: bool = False) -> bytes:
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES, *, allow_empty: bool = False,
+               what: str = "for one document", binary: bool = False) -> bytes:
     """Read a file, refusing huge, empty (unless ``allow_empty``) and binary ones with a clear reason.
 
     One ``open``, ``fstat`` and ``read`` on a descriptor: a corpus of small
     files (brat: two per document) spends much of its import time here.
+    The size is checked before reading, and reading stops one byte past the
+    limit (a file that grows while it is read is refused too).
+
+    Args:
+        path: the file.
+        max_bytes: the largest size accepted.
+        allow_empty: return ``b""`` for an empty file instead of refusing it.
+        what: what the limit is for, in the message (``for one document``).
+        binary: the format is binary: a NUL byte is not a reason to refuse.
+
+    Raises:
+        InputError: unreadable, too large, empty or binary, naming the file.
     """
     try:
         fd = os.open(path, _READ)
@@ -79,10 +92,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES, *, allow_empty: bool = Fa
     try:
         size = os.fstat(fd).st_size
         if size > max_bytes:
-            raise InputError(
-                f"file is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:.0f} MiB limit for one document",
-                path=str(path),
-            )
+            raise _too_large(path, size, max_bytes, what)
         chunks, got = [], 0
         while True:
             chunk = os.read(fd, max(size - got, 0) + 65536)
@@ -90,6 +100,8 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES, *, allow_empty: bool = Fa
                 break
             chunks.append(chunk)
             got += len(chunk)
+            if got > max_bytes:  # not a regular file, or one still growing
+                raise _too_large(path, got, max_bytes, what)
     except OSError as exc:
         raise InputError(exc.strerror or "cannot read", path=str(path)) from None
     finally:
@@ -99,10 +111,17 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES, *, allow_empty: bool = Fa
         if allow_empty:
             return data
         raise InputError("empty file", path=str(path))
-    nul = data.find(b"\x00", 0, 8192)
+    nul = -1 if binary else data.find(b"\x00", 0, 8192)
     if nul >= 0:
         raise InputError(f"binary file (NUL byte at byte {nul})", path=str(path))
     return data
+
+
+def _too_large(path: Path, size: int, max_bytes: int, what: str) -> InputError:
+    return InputError(
+        f"file is {size / 2**20:.1f} MiB, larger than the {max_bytes / 2**20:.0f} MiB limit {what}",
+        path=str(path),
+    )
 
 
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
