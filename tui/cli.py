@@ -324,6 +324,15 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
     JSONL is our own lossless format: export, import into an empty database
     and export again gives identical bytes.
 
+    An export is complete or absent: a file is written beside --out and
+    renamed over it at the end; a folder (brat) is written into a hidden
+    .NAME.tui-partial-* sibling and renamed into place. A folder --out must
+    be new, empty, or an earlier tui export (it holds a .tui-export file),
+    which is then replaced whole; any other folder is refused. Document
+    names become file names only inside --out: absolute names, '..', NUL,
+    over-long names and two names for one file (also 'Doc' and 'doc')
+    are errors, and nothing is written.
+
     \b
     Example:
         tui export --format jsonl --out corpus.jsonl
@@ -374,29 +383,14 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
 
 
 def _write_output(out: str, write: Any) -> None:
-    """Write to stdout, or to a file through a temporary one renamed at the end."""
-    import os
-    import tempfile
-
+    """Write to stdout, or to a file in one step (see :func:`tui.core.outpath.write_file`)."""
     if out == "-":
         write(sys.stdout)
         sys.stdout.flush()
         return
-    target = Path(out)
-    if not target.parent.is_dir():
-        from tui.core.errors import InputError
+    from tui.core.outpath import write_file
 
-        raise InputError("no such directory", path=str(target.parent))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(out, write)
 
 
 @cli.command("check")

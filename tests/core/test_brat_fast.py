@@ -74,16 +74,22 @@ def test_folder_walk_finds_what_rglob_finds(tmp_path):
     assert "alias.txt" in dict(expected) and not any(r.startswith("linked/") for r, _ in expected)
 
 
-def test_a_file_that_cannot_be_written_fails_the_export(tmp_path):
-    """A write error stops the export where it happens."""
+def test_an_error_half_way_leaves_the_earlier_export_as_it_was(tmp_path):
+    """An error after many files were written (two names for one file) puts nothing in place."""
     import pytest
+
+    from tui.core.outpath import PathCollision
 
     store = Store(tmp_path / "x.db", annotator="alice")
     store.import_documents([_doc(f"d{i}", ["PER"]) for i in range(50)])
-    (tmp_path / "out" / "d10.ann").mkdir(parents=True)  # a folder where a file must go
-    with pytest.raises(IsADirectoryError):
-        brat.export(store, store.iter_documents(), tmp_path / "out", ExportOptions())
-    assert not (tmp_path / "out" / "annotation.conf").exists()  # stopped before the .conf files
+    out = tmp_path / "out"
+    brat.export(store, store.iter_documents(), out, ExportOptions())
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*"))
+    store.import_documents([_doc("zz/D10", ["PER"]), _doc("zz/d10", ["PER"])])
+    with pytest.raises(PathCollision, match="'zz/D10' and document 'zz/d10'"):
+        brat.export(store, store.iter_documents(), out, ExportOptions())
+    assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*")) == before
+    assert not [p for p in tmp_path.iterdir() if "tui-partial" in p.name]  # no temporary folder left
 
 
 NAMES = ["PER", "Attack", "a b", "x:y", "", "é", "T\n", "tab\t"]
@@ -175,4 +181,4 @@ def test_export_from_rows_writes_the_same_folder(tmp_path, monkeypatch):
     fast = _confs(tmp_path, store, "fast")
     monkeypatch.setattr(brat, "_render_rows", lambda doc, rows: None)
     assert _confs(tmp_path, store, "slow") == fast
-    assert len(fast) == 60 + 3
+    assert len(fast) == 60 + 3 + 1  # documents, .conf files, the .tui-export marker

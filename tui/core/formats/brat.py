@@ -919,50 +919,17 @@ def _skip(d: _Doc, bad: dict[str, str], options: Any) -> None:
 # Export
 
 
-def _safe_name(name: str) -> PurePosixPath | None:
-    p = PurePosixPath(name)
-    if not name or p.is_absolute() or any(part in ("..", "") for part in p.parts) or "\\" in name:
-        return None
-    return p
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-
-
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-
-
-def _write_fast(path: str, text: str, made: set[str]) -> None:
-    """:func:`_write` for the per-document files: what open(path, "w") does, minus its layers.
-
-    A brat export is two files per document, so the cost per file counts:
-    the folder is created once per export (``made`` remembers it), and the
-    UTF-8 bytes go straight to ``os.write`` without a text-file object.
-    """
-    folder = os.path.dirname(path)
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-    data = text.encode("utf-8")
-    fd = os.open(path, _CREATE, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
 def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any:
     """Registry entry: write ``out/<name>.txt``, ``out/<name>.ann`` and the .conf files.
+
+    The folder is written through :class:`~tui.core.outpath.OutputFolder`:
+    into a hidden sibling first, put in place only when complete. ``out``
+    must be new, empty, or an earlier export (which is replaced whole).
 
     Args:
         store: the store to read annotations from.
         docs: the documents to write (streamed: one at a time).
-        out: the folder to write into (created if needed).
+        out: the folder to write (created, or an earlier export replaced).
         options: an :class:`~tui.core.formats.ExportOptions` (layers, statuses, strict).
 
     Returns:
@@ -970,9 +937,15 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
 
     Raises:
         TuiError: with ``options.strict``, when anything would be lost
-            (checked before any file is written).
+            (checked before any file is written); ``out`` holds files tui
+            did not write; a write failed (``out`` is then unchanged).
+        UnsafePath: a document or conf block name that cannot be a path
+            under ``out`` (absolute, ``..``, NUL, too long...).
+        PathCollision: two documents (or a document and a conf file) that
+            would be written to one path, also when only case differs.
     """
     from tui.core.formats import LossReport
+    from tui.core.outpath import OutputFolder
 
     out = Path(out)
     if getattr(options, "strict", False):
@@ -984,21 +957,18 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
         if not dry.lossless:
             raise TuiError("--strict: " + "; ".join(dry.lines()))
     report = LossReport()
-    out.mkdir(parents=True, exist_ok=True)
     placements: dict[str, list[str]] = {}
     used: dict[str, Any] = {}
     kept: dict[str, Any] = {}
-    made: set[str] = set()
     split = 0
-    for doc in docs:
-        done = _export_one(store, doc, out, options, report, made)
-        if done is None:
-            continue
-        split += done[0]
-        placements.setdefault(doc.schema, []).append(doc.name)
-        _note_schema_use(store, doc, done[1], used, report, kept, done[2])
-        report.documents += 1
-    _write_confs(store, out, placements, report, write=True, used=used)
+    with OutputFolder(out) as folder:
+        for doc in docs:
+            done = _export_one(store, doc, folder, options, report)
+            split += done[0]
+            placements.setdefault(doc.schema, []).append(doc.name)
+            _note_schema_use(store, doc, done[1], used, report, kept, done[2])
+            report.documents += 1
+        _write_confs(store, folder, placements, report, write=True, used=used)
     if split:
         report.notes.append(f"{split} span(s) crossing line breaks written as fragments around them")
     report.notes.append("brat has no place for annotators, statuses, origins or timestamps: not written")
@@ -1132,22 +1102,22 @@ def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, t
     return "".join(line + "\n" for line in lines), usage
 
 
-def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
-                report: Any, made: set[str] | None = None) -> tuple[int, Any, tuple | None] | None:
+def _export_one(store: Any, doc: Document, out: Any | None, options: Any,
+                report: Any) -> tuple[int, Any, tuple | None]:
     """Render (and write) one document: ``(spans split, the annotations written, their usage key)``.
 
     The annotations written come as a DocAnnotations, or as a function
     making them when the document was rendered from its rows (they are
     needed only when the schema use must be inferred again); the usage key
-    is None when it was not computed.
+    is None when it was not computed. ``out`` is the
+    :class:`~tui.core.outpath.OutputFolder`, or None for a dry run.
+
+    Raises:
+        UnsafePath: the document's name cannot be a path under the folder.
     """
-    parts = doc.name.split("/")
-    if not doc.name or "\\" in doc.name or "" in parts or "." in parts or ".." in parts:
-        rel = _safe_name(doc.name)  # the unusual names: what PurePosixPath makes of them
-        if rel is None:
-            report.add("documents", f"{_show(doc.name)}: the name is not a relative path")
-            return None
-        parts = list(rel.parts)
+    from tui.core.outpath import split_relative
+
+    parts = split_relative(doc.name, "document")
     rows_of = getattr(store, "annotation_rows", None)
     rows = rows_of(doc.id, annotators=options.layers, statuses=options.statuses) if rows_of else None
     fast = _render_rows(doc, rows) if rows is not None else None
@@ -1161,10 +1131,9 @@ def _export_one(store: Any, doc: Document, out: Path | None, options: Any,
         ann_text, split, written = _render(doc, anns, report)
         usage = None
     if out is not None:
-        base = os.path.join(out, *parts)
-        made = set() if made is None else made
-        _write_fast(base + ".txt", doc.text, made)
-        _write_fast(base + ".ann", ann_text, made)
+        head, last = parts[:-1], parts[-1]
+        out.write((*head, last + ".txt"), doc.text, what="document", name=doc.name)
+        out.write((*head, last + ".ann"), ann_text, what="document", name=doc.name)
     return split, written, usage
 
 
@@ -1295,13 +1264,20 @@ def _problems(schema: Any, anns: DocAnnotations) -> list[Any]:
     return validate(schema, view)
 
 
-def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report: Any, *, write: bool,
+def _write_confs(store: Any, out: Any, placements: dict[str, list[str]], report: Any, *, write: bool,
                  used: dict[str, Any] | None = None) -> None:
     """Write each schema's .conf files where brat finds them for its documents.
 
     A schema's files go to the deepest folder holding all its documents. When
     two schemas need the same folder, the one with more documents gets it and
-    the others' documents are reported.
+    the others' documents are reported. ``out`` is the
+    :class:`~tui.core.outpath.OutputFolder` (unused when ``write`` is False).
+    The file names of a schema's kept conf blocks come from data (the
+    schema's source): they go through the same path policy as documents.
+
+    Raises:
+        UnsafePath: a conf block name that cannot be a path under the folder.
+        PathCollision: a conf file where a document's file goes.
     """
     from tui.core.formats.brat_conf import (
         confs_for_export,
@@ -1309,6 +1285,7 @@ def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report
         generate_confs,
         merge_schemas,
     )
+    from tui.core.outpath import show, split_relative
 
     parents: dict[str, PurePosixPath] = {}
 
@@ -1355,5 +1332,7 @@ def _write_confs(store: Any, out: Path, placements: dict[str, list[str]], report
         kept = extract_confs(schema.source or "")
         if used and schema_name in used and "annotation.conf" not in kept:
             files = {**generate_confs(merge_schemas(schema, used[schema_name])), **kept}
+        what = f"schema {show(schema_name)}: brat conf block"
         for fname, text in files.items():
-            _write(out.joinpath(*folder.parts, fname), text)
+            parts = split_relative(fname, what)
+            out.write((*folder.parts, *parts), text, what=what, name=fname)
