@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.app.dialogs.common import safe
+from tui.app.safe import safe
 
 
 class RolePrompt(Static):
@@ -58,7 +58,7 @@ class RolePrompt(Static):
         if candidate_text is None:
             text.append("none in this sentence", style="italic")
         else:
-            text.append(f"“{safe(candidate_text, 40)}”", style="bold")
+            text.append(f"“{safe(candidate_text, limit=40)}”", style="bold")
             if candidate_label:
                 text.append(f" {candidate_label}")
             if count:

@@ -31,7 +31,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.app.compositor import BandedCompositor, banded_supported
-from tui.app.dialogs.common import safe
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
 from tui.app.reader_extras import (
@@ -42,6 +41,7 @@ from tui.app.reader_extras import (
     load_layers,
     overlay_highlights,
 )
+from tui.app.safe import safe
 from tui.app.widgets import _text
 from tui.app.widgets._text import DEFER_SECONDS, is_large
 from tui.app.widgets.article_view import ArticleView, Highlight
@@ -519,7 +519,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         try:
             doc = self.store.document(self.doc.id)
         except TuiError:
-            self.notify(f"{safe(self.doc.name, 60)} was removed by another process", severity="warning",
+            self.notify(f"{safe(self.doc.name, limit=60)} was removed by another process", severity="warning",
                         markup=False)
             return
         if doc.sha256 != self.doc.sha256:
@@ -840,7 +840,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         # The rows this action wrote; when it ran inside another action (nested), the
         # store has not recorded them yet: re-read everything.
         changes = self.store.last_changes
-        self._reload(safe(description, 80), changes=None if changes is previous else changes)
+        self._reload(safe(description, limit=80), changes=None if changes is previous else changes)
         if self.doc is not None:
             self.post_message(AnnotationsChanged(self.doc.id, description))
         return result
@@ -851,10 +851,10 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         """A one-line, sanitised description of an annotation for prompts and notifications."""
         if isinstance(ann, Span):
             kind = "trigger" if ann.id in self.event_of_trigger else ann.label
-            return f"{kind} “{safe(ann.text, 40)}”"
+            return f"{kind} “{safe(ann.text, limit=40)}”"
         if isinstance(ann, Event):
             trigger = self.by_id.get(ann.trigger)
-            return f"{ann.type} event “{safe(trigger.text, 40) if trigger else '?'}”"
+            return f"{ann.type} event “{safe(trigger.text, limit=40) if trigger else '?'}”"
         if isinstance(ann, Relation):
             a, b = (self.by_id.get(x.target) for x in ann.arguments)
             return (f"{ann.type} relation {self.describe(a) if a else '?'} → "
@@ -864,9 +864,9 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         if isinstance(ann, Attribute):
             return f"attribute {ann.name}" + (f"={ann.value}" if ann.value is not None else "")
         if isinstance(ann, Normalization):
-            return f"normalisation {safe(ann.resource, 20)}:{safe(ann.key, 30)}"
+            return f"normalisation {safe(ann.resource, limit=20)}:{safe(ann.key, limit=30)}"
         if isinstance(ann, Note):
-            return f"note “{safe(ann.text, 40)}”"
+            return f"note “{safe(ann.text, limit=40)}”"
         return kind_of(ann)[:-1]
 
     # -- tagging -------------------------------------------------------------------
@@ -1047,7 +1047,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.notify("select the trigger (or move onto its word) first", severity="warning")
             return
         self._pick_event_type(
-            f"Event on “{safe(self.doc.text[target[0]:target[1]], 40)}”",
+            f"Event on “{safe(self.doc.text[target[0]:target[1]], limit=40)}”",
             lambda t: self._create_event(target, t, fill_roles=True),
         )
 
@@ -1679,7 +1679,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         if op is None:
             self.notify(f"nothing to {'undo' if undo else 'redo'}", markup=False)
             return
-        message = f"{word}: {safe(op.action, 80)}"
+        message = f"{word}: {safe(op.action, limit=80)}"
         self._reload(message, changes=self.store.last_changes)
         self.notify(message, markup=False)
         self.post_message(AnnotationsChanged(self.doc.id, message))
@@ -1701,7 +1701,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.hits = find_hits(self.doc.text, query) if self.doc else []
             self.view.set_search_hits(self.hits)
             if not self.hits:
-                self.notify(f"not found: {safe(query.pattern, 40)}", severity="warning", markup=False)
+                self.notify(f"not found: {safe(query.pattern, limit=40)}", severity="warning", markup=False)
                 self.refresh_bindings()
                 return
             cursor = self.view.cursor
