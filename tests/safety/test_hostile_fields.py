@@ -74,6 +74,10 @@ CONSTRAINED = {
 }
 
 
+#: Fields the schema checker restricts further: the payload is adapted, not dropped.
+ADAPT = {"hotkey": lambda p: "".join(c for c in p if not c.isspace())}  # hotkeys hold no spaces
+
+
 def _text_fields(cls: type) -> list[str]:
     """The string fields of a dataclass a payload goes into (not ids, offsets or times)."""
     hints = typing.get_type_hints(cls, vars(model) | vars(schema_mod))
@@ -110,10 +114,8 @@ def _fill(cls: type, give: Rotation, fixed: dict[str, Any], prefix: str = "") ->
         if name in kwargs:
             continue
         kind = typing.get_type_hints(cls, vars(model) | vars(schema_mod))[name]
-        if kind == tuple[str, ...]:
-            kwargs[name] = (give(f"{cls.__name__}.{name}", prefix),)
-        else:
-            kwargs[name] = give(f"{cls.__name__}.{name}", prefix)
+        value = ADAPT.get(name, lambda p: p)(give(f"{cls.__name__}.{name}", prefix))
+        kwargs[name] = (value,) if kind == tuple[str, ...] else value
     return cls(**kwargs)
 
 
@@ -138,7 +140,8 @@ def hostile_schema(give: Rotation) -> schema_mod.Schema:
 
 
 def _words(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"[A-Za-z]{4,}", text)]
+    # only the plain words: a span over a payload's marker would show the marker bare
+    return [m.span() for m in re.finditer(r"\b(?:Basra|offensive|began|today)\b", text)]
 
 
 def build(tmp_path: Path, run: int) -> tuple[Path, Rotation, str, str]:

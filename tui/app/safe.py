@@ -41,15 +41,29 @@ def safe(text: str, *, limit: int | None = None) -> str:
     return sanitize(text, single_line=True)
 
 
-def safe_text(text: str, *, style: str | Style = "", limit: int | None = None) -> Text:
+def safe_text(text: str | Text, *, style: str | Style = "", limit: int | None = None) -> Text:
     """Return ``text`` as a one-line ``Text`` (never markup), sanitised and cut like :func:`safe`.
 
+    A ``Text`` given (a dialog's title built by its caller) keeps its styles:
+    sanitising keeps one character per code point, so its spans still fit.
+
     Args:
-        text: text from a document, a file or a user.
+        text: text from a document, a file or a user, or a ``Text`` holding some.
         style: a Rich style for the whole text.
         limit: maximum length in characters (None: no limit).
 
     Returns:
         A ``Text`` that renders exactly the sanitised characters.
     """
+    if isinstance(text, Text):
+        cut = text.copy()
+        if limit is not None and len(cut) > limit:
+            cut.truncate(max(limit - 1, 0))
+            cut.append(ELLIPSIS)
+        # sanitize keeps the length, so the spans still cover the same characters
+        out = Text(sanitize(cut.plain, single_line=True), style=cut.style, justify=cut.justify,
+                   overflow=cut.overflow, no_wrap=cut.no_wrap, end=cut.end, spans=list(cut.spans))
+        if style:
+            out.stylize(style)
+        return out
     return Text(safe(text, limit=limit), style=style)

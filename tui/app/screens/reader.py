@@ -849,20 +849,22 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def describe(self, ann: Any) -> str:
         """A one-line, sanitised description of an annotation for prompts and notifications."""
+        # every part is data (labels and type names come from schemas and files too)
         if isinstance(ann, Span):
-            kind = "trigger" if ann.id in self.event_of_trigger else ann.label
+            kind = "trigger" if ann.id in self.event_of_trigger else safe(ann.label, limit=30)
             return f"{kind} “{safe(ann.text, limit=40)}”"
         if isinstance(ann, Event):
             trigger = self.by_id.get(ann.trigger)
-            return f"{ann.type} event “{safe(trigger.text, limit=40) if trigger else '?'}”"
+            return f"{safe(ann.type, limit=30)} event “{safe(trigger.text, limit=40) if trigger else '?'}”"
         if isinstance(ann, Relation):
             a, b = (self.by_id.get(x.target) for x in ann.arguments)
-            return (f"{ann.type} relation {self.describe(a) if a else '?'} → "
+            return (f"{safe(ann.type, limit=30)} relation {self.describe(a) if a else '?'} → "
                     f"{self.describe(b) if b else '?'}")
         if isinstance(ann, Equivalence):
-            return f"{ann.type} set of {len(ann.members)}"
+            return f"{safe(ann.type, limit=30)} set of {len(ann.members)}"
         if isinstance(ann, Attribute):
-            return f"attribute {ann.name}" + (f"={ann.value}" if ann.value is not None else "")
+            return f"attribute {safe(ann.name, limit=30)}" + (
+                f"={safe(ann.value, limit=30)}" if ann.value is not None else "")
         if isinstance(ann, Normalization):
             return f"normalisation {safe(ann.resource, limit=20)}:{safe(ann.key, limit=30)}"
         if isinstance(ann, Note):
@@ -1605,7 +1607,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
                     lines.append(Text(f"{desc} will be deleted (this is its trigger)"))
                     walk(dep.id, self._direct_dependents(dep.id))
                 elif isinstance(dep, Event):
-                    roles = ", ".join(a.role for a in dep.arguments if a.target == target_id)
+                    roles = ", ".join(safe(a.role, limit=30) for a in dep.arguments if a.target == target_id)
                     lines.append(Text(f"{desc} loses its {roles} argument"))
                 elif isinstance(dep, Relation):
                     lines.append(Text(f"{desc} will be deleted"))
