@@ -295,3 +295,103 @@ async def test_no_field_reaches_the_app_terminal(tmp_path, run):
     assert not missing, f"the walk never showed {sorted(missing)}"
     found = [f"{step}: {leak}" for step, out in chunks for leak in leaks(out)]
     assert not found, f"{len(found)} leak(s):\n" + "\n".join(found)
+
+
+# --------------------------------------------------------------------------
+# the command line
+
+
+def cli_runs(db: Path, annotator: str, doc: str, tmp_path: Path) -> list[tuple[list[str], str]]:
+    """Run every command over the hostile database; return (arguments, stdout+stderr) for each."""
+    from tui.core.store import Store as _Store
+
+    store = _Store(db, annotator=annotator)
+    schema_name = store.document(doc).schema
+    schema_file = tmp_path / "hostile-schema.toml"
+    schema_file.write_text(store.schema(schema_name).to_toml(), encoding="utf-8")
+    store.close()
+    evil_file = tmp_path / "evil\x1b]0;Ztitle\x07\x9b.jsonl"
+    evil_file.write_text("{not json\n", encoding="utf-8")
+    commands = [
+        ["list"], ["check"], ["stats"], ["stats", "--format", "json"],
+        ["agree", "--annotators", f"{annotator},alicebob"], ["search", "Basra"],
+        ["search", "Basra", "--format", "json"], ["search", "", "--annotations", "--layer", annotator],
+        ["schema", "show", schema_name], ["schema", "show", str(schema_file)], ["schema", "check", str(schema_file)],
+        ["import", str(evil_file)],
+        ["adjudicate", "--annotators", f"{annotator},{annotator}", "--doc", doc],
+        ["adjudicate", "--annotators", f"{annotator},{annotator}", "--doc", doc, "--format", "json"],
+        ["suggest", "--source", "propagate"], ["merge", str(db)],
+    ]
+    for fmt in ("jsonl", "conll", "spacy", "labelstudio", "doccano", "text"):
+        commands.append(["export", "--format", fmt, "--status", "all", "--out", str(tmp_path / f"out.{fmt}")])
+    out = []
+    for args in commands:
+        r = CliRunner().invoke(cli, ["--db", str(db), "--annotator", annotator, *args])
+        assert r.exception is None or isinstance(r.exception, SystemExit), (args, r.exception)
+        out.append((args, r.output))
+    return out
+
+
+def cli_leaks(output: str) -> list[str]:
+    """Raw controls in command output (tab is structure there), or an escape the terminal would run."""
+    found = []
+    for ch in sorted(set(output) & (CONTROL_CHARS - {"\t"})):
+        i = output.index(ch)
+        found.append(f"raw {ch!r} in ...{output[max(0, i - 30):i + 30]!r}")
+    return found
+
+
+@pytest.mark.parametrize("run", range(len(PAYLOADS)))
+def test_no_field_reaches_the_terminal_from_the_cli(tmp_path, run):
+    """list, check, stats, agree, search, schema, import errors, adjudicate, suggest, merge, export."""
+    db, _give, annotator, doc = build(tmp_path, run)
+    found = [f"tui {' '.join(args)}: {leak}" for args, out in cli_runs(db, annotator, doc, tmp_path)
+             for leak in cli_leaks(out)]
+    assert not found, f"{len(found)} leak(s):\n" + "\n".join(found)
+
+
+def test_json_output_escapes_c1_and_bidi_and_parses_back(tmp_path):
+    """stats/agree JSON: C0, C1 and bidi controls as \\uXXXX, and the data read back exactly."""
+    db, _give, annotator, doc = build(tmp_path, 0)
+    for args in (["stats", "--format", "json"], ["agree", "--annotators", f"{annotator},x", "--format", "json"]):
+        r = CliRunner().invoke(cli, ["--db", str(db), "--annotator", annotator, *args])
+        assert not cli_leaks(r.output), (args, cli_leaks(r.output))
+        json.loads(r.output)
+
+
+def _pty_run(args: list[str], cwd: Path) -> str:
+    """Run ``tui`` in a real process whose standard output is a pseudo-terminal; return what it wrote."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "tui", *args], stdin=subprocess.DEVNULL, stdout=slave,
+                            stderr=slave, cwd=cwd, env={**os.environ, "TERM": "dumb"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_real_terminal_gets_escapes_and_a_pipe_gets_exact_bytes(tmp_path):
+    """CoNLL and JSONL export to a pty are escaped; to a pipe they are the exact data."""
+    db, _give, annotator, doc = build(tmp_path, 1)
+    repo = Path(__file__).resolve().parents[2]
+    for fmt in ("conll", "jsonl"):
+        args = ["--db", str(db), "--annotator", annotator, "export", "--format", fmt, "--status", "all"]
+        shown = _pty_run(args, repo)
+        assert shown and not cli_leaks(shown.replace("\r\n", "\n")), cli_leaks(shown)
+    shown = _pty_run(["--db", str(db), "list"], repo)
+    assert "documents" in shown or "document(s)" in shown
+    assert not cli_leaks(shown.replace("\r\n", "\n"))
+    piped = subprocess.run([sys.executable, "-m", "tui", "--db", str(db), "export", "--format", "conll",
+                            "--status", "all"], cwd=repo, capture_output=True, check=True).stdout
+    assert b"\x1b" in piped or b"\xc2\x9b" in piped or b"\xe2\x80\xae" in piped, "a pipe gets the exact data"
