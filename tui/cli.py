@@ -24,6 +24,52 @@ FORMAT_NAMES = ("text", "markdown", "jsonl", "brat", "conll", "spacy", "labelstu
 MAX_ERRORS_SHOWN = 20
 
 
+def say(text: Any = "", *, err: bool = False, nl: bool = True) -> None:
+    """The one way a command prints: every control character of data shown as an escape.
+
+    Newline and tab stay (they are the output's structure); ESC, BEL, NUL, DEL,
+    C1 and bidi controls become ``\\x1b`` / ``\\u202e``. JSON is made by
+    :func:`tui.core.termsafe.dumps`, which leaves nothing here to escape.
+
+    Args:
+        text: the message (data included).
+        err: write to standard error.
+        nl: end with a newline.
+    """
+    from tui.core.termsafe import escape
+
+    click.echo(escape(str(text)), err=err, nl=nl)
+
+
+def _line(value: Any) -> str:
+    """A piece of data inside a one-line message: newlines and tabs escaped too."""
+    from tui.core.termsafe import escape
+
+    return escape(str(value), keep="")
+
+
+class _TerminalWriter:
+    """A text stream for exports to a terminal: data's control characters escaped.
+
+    Piped or redirected, standard output gets the exact bytes instead.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from tui.core.termsafe import escape
+
+        return self.stream.write(escape(text))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 class TuiGroup(DefaultGroup):
     """A default group that turns our errors into one-line messages and exit 1."""
 
@@ -32,20 +78,20 @@ class TuiGroup(DefaultGroup):
             return super().invoke(ctx)
         except InputErrors as exc:
             for err in exc.errors[:MAX_ERRORS_SHOWN]:
-                click.echo(f"tui: error: {err}", err=True)
+                say(f"tui: error: {_line(err)}", err=True)
             if len(exc.errors) > MAX_ERRORS_SHOWN:
-                click.echo(f"tui: ... and {len(exc.errors) - MAX_ERRORS_SHOWN} more", err=True)
-            click.echo("tui: nothing was written", err=True)
+                say(f"tui: ... and {len(exc.errors) - MAX_ERRORS_SHOWN} more", err=True)
+            say("tui: nothing was written", err=True)
             ctx.exit(1)
         except TuiError as exc:
-            click.echo(f"tui: error: {exc}", err=True)
+            say(f"tui: error: {_line(exc)}", err=True)
             ctx.exit(1)
         except sqlite3.Error as exc:
-            click.echo(f"tui: error: database: {exc}", err=True)
+            say(f"tui: error: database: {_line(exc)}", err=True)
             ctx.exit(1)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"tui: error: {where}{exc.strerror or exc}", err=True)
+            say(f"tui: error: {_line(where)}{_line(exc.strerror or exc)}", err=True)
             ctx.exit(1)
 
 
@@ -240,14 +286,14 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
             else:
                 result = store.import_documents(items, action=label)
         for line in options.notes:
-            click.echo(f"note: {line}", err=True)
+            say(f"note: {_line(line)}", err=True)
         for line in options.skipped:
-            click.echo(f"skipped: {line}", err=True)
-        click.echo(result.summary())
+            say(f"skipped: {_line(line)}", err=True)
+        say(result.summary())
         for report in ctx.meta.get("reanchor", []):
-            click.echo(report.summary())
+            say(report.summary())
             for line in report.orphan_lines():
-                click.echo(line)
+                say(line)
     finally:
         store.close()
 
@@ -295,7 +341,7 @@ def list_cmd(ctx: click.Context) -> None:
 def _print_listing(store: Any) -> None:
     from tui.core.listing import format_listing
 
-    click.echo(format_listing(store.documents(), store.annotator), nl=False)
+    say(format_listing(store.documents(), store.annotator), nl=False)
 
 
 @cli.command("export")
@@ -377,7 +423,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
             _write_output(out, write)
             report = holder["report"]
         for line in report.lines():
-            click.echo(f"loss: {line}", err=True)
+            say(f"loss: {_line(line)}", err=True)
     finally:
         store.close()
 
@@ -385,7 +431,8 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
 def _write_output(out: str, write: Any) -> None:
     """Write to stdout, or to a file in one step (see :func:`tui.core.outpath.write_file`)."""
     if out == "-":
-        write(sys.stdout)
+        # a terminal gets data's control characters escaped; a pipe gets the exact bytes
+        write(_TerminalWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout)
         sys.stdout.flush()
         return
     from tui.core.outpath import write_file
@@ -409,11 +456,11 @@ def check_cmd(ctx: click.Context) -> None:
     finally:
         store.close()
     for p in problems:
-        click.echo(p)
+        say(_line(p))
     if problems:
-        click.echo(f"tui: {len(problems)} problem(s)", err=True)
+        say(f"tui: {len(problems)} problem(s)", err=True)
         ctx.exit(1)
-    click.echo("ok: every document matches its sha256 and every span its text")
+    say("ok: every document matches its sha256 and every span its text")
 
 
 @cli.group("schema")
@@ -456,7 +503,7 @@ def schema_show(ctx: click.Context, name: str) -> None:
             schema = preset(name)
         else:
             schema = preset(name)  # raises a SchemaError naming it
-    click.echo(format_schema(schema), nl=False)
+    say(format_schema(schema), nl=False)
 
 
 @schema_group.command("check")
@@ -475,10 +522,10 @@ def schema_check(path: str) -> None:
     text = decode_utf8(Path(path).read_bytes(), path)
     errors = check_schema_text(text, path)
     for err in errors:
-        click.echo(f"tui: error: {err}", err=True)
+        say(f"tui: error: {_line(err)}", err=True)
     if errors:
         sys.exit(1)
-    click.echo(f"{path}: ok")
+    say(f"{_line(path)}: ok")
 
 
 def main() -> None:  # pragma: no cover - console entry

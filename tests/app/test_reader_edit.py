@@ -436,9 +436,9 @@ async def test_status_line_shows_position_selection_and_mode(seed_db):
 
 
 def test_safe_text_is_never_markup():
-    """The dialogs' helper keeps markup lookalikes literal and replaces control characters."""
-    from tui.app.dialogs.common import safe, safe_text
+    """The app's one sanitizer keeps markup lookalikes literal and replaces control characters."""
+    from tui.app.safe import safe, safe_text
 
     t = safe_text("[b]x[/b]\x1b[2J\nend")
     assert isinstance(t, Text) and t.plain.startswith("[b]x[/b]") and "\x1b" not in t.plain
-    assert "\n" not in safe("a\nb") and len(safe("x" * 100, 10)) == 10
+    assert "\n" not in safe("a\nb") and len(safe("x" * 100, limit=10)) == 10

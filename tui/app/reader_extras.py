@@ -23,7 +23,7 @@ from typing import Any
 
 from textual.binding import Binding
 
-from tui.app.dialogs.common import safe
+from tui.app.safe import safe
 from tui.core.errors import TuiError
 from tui.core.model import (
     KINDS,
@@ -527,7 +527,7 @@ class ReaderExtrasMixin:
         except TuiError as exc:
             self.notify(f"not propagated: {exc}", severity="error", markup=False)
             return
-        message = (f"propagated {selected.label} “{safe(selected.text, 40)}”: {result.added} suggestion(s)"
+        message = (f"propagated {selected.label} “{safe(selected.text, limit=40)}”: {result.added} suggestion(s)"
                    + (f", {result.existing} already there" if result.existing else "")
                    + (f", {result.rejected} rejected before" if result.rejected else ""))
         self._reload(message)
@@ -546,12 +546,12 @@ class ReaderExtrasMixin:
         names = sorted(set(counts) | {me})
         shown = self.layer_name()
         items = [
-            PickerItem(f"view\t{a}", f"view {safe(a, 40)}",
+            PickerItem(f"view\t{a}", f"view {safe(a, limit=40)}",
                        detail=("shown · " if a == shown else "") + f"{counts.get(a, 0)} annotation(s)")
             for a in names
         ]
         items += [
-            PickerItem(f"overlay\t{a}", f"overlay {safe(a, 40)}",
+            PickerItem(f"overlay\t{a}", f"overlay {safe(a, limit=40)}",
                        detail=("on · " if a == self.overlay_layer else "") + f"read-only, {counts.get(a, 0)}")
             for a in names if a != shown
         ]
@@ -569,8 +569,8 @@ class ReaderExtrasMixin:
             else:
                 self.overlay_layer = who or None
             self.selected_id = None
-            self._reload(f"layer {safe(self.layer_name(), 30)}"
-                         + (f", overlay {safe(self.overlay_layer, 30)}" if self.overlay_layer else ""))
+            self._reload(f"layer {safe(self.layer_name(), limit=30)}"
+                         + (f", overlay {safe(self.overlay_layer, limit=30)}" if self.overlay_layer else ""))
 
         self.app.push_screen(
             PickerDialog("Layers: view one, overlay another (read-only)", items), chosen)
@@ -613,7 +613,7 @@ class ReaderExtrasMixin:
             lambda tx: copy_annotations(tx, source, ids, target, f"copy:{who}"),
         )
         if written is not None:
-            self.notify(f"copied {len(written)} annotation(s) from {safe(who, 30)}", markup=False)
+            self.notify(f"copied {len(written)} annotation(s) from {safe(who, limit=30)}", markup=False)
 
     # -- other screens -------------------------------------------------------------------------
 

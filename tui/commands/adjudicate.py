@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from tui.cli import common_options, open_store
+from tui.cli import common_options, open_store, say
+from tui.core.termsafe import dumps
 
 
 def register(group: click.Group) -> None:
@@ -50,7 +49,7 @@ def register(group: click.Group) -> None:
             taken = 0
             if auto_:
                 taken, _ = adj.auto(store, doc, names, target=target)
-                click.echo(f"took {taken} agreed item(s) into {target}")
+                say(f"took {taken} agreed item(s) into {target}")
             remaining = adj.disagreements(store, doc, names, target=target)
             if take is not None:
                 chosen = remaining
@@ -63,12 +62,12 @@ def register(group: click.Group) -> None:
                     with store.action(f"adjudicate: take {take} ({len(chosen)})", chosen[0].doc_id):
                         for it in chosen:
                             adj.take(store, it, take, target=target)
-                click.echo(f"took {take} for {len(chosen)} disagreement(s) into {target}")
+                say(f"took {take} for {len(chosen)} disagreement(s) into {target}")
                 remaining = adj.disagreements(store, doc, names, target=target)
         finally:
             store.close()
         if fmt == "json":
-            click.echo(json.dumps([
+            say(dumps([
                 {"number": n, "kind": it.kind, "start": it.start, "end": it.end, "text": it.text,
                  "versions": {a: it.summary_of(a) for a in it.annotators}}
                 for n, it in enumerate(remaining, 1)
@@ -76,8 +75,8 @@ def register(group: click.Group) -> None:
         else:
             for n, it in enumerate(remaining, 1):
                 versions = "; ".join(f"{_p(a)}: {_p(it.summary_of(a))}" for a in it.annotators)
-                click.echo(f"{n:>3}. {it.kind} {it.start}-{it.end} {_p(it.text)!s}  {versions}")
-            click.echo(f"{len(remaining)} disagreement(s) remaining")
+                say(f"{n:>3}. {it.kind} {it.start}-{it.end} {_p(it.text)!s}  {versions}")
+            say(f"{len(remaining)} disagreement(s) remaining")
 
 
 def _p(s: str) -> str:

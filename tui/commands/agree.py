@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store
+from tui.cli import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -42,4 +42,4 @@ def register(group: click.Group) -> None:
             report = agreement(store, names, docs=list(docs) or None, statuses=list(statuses) or None)
         finally:
             store.close()
-        click.echo(report.to_json() if fmt == "json" else report.format_text(), nl=fmt == "json")
+        say(report.to_json() if fmt == "json" else report.format_text(), nl=fmt == "json")

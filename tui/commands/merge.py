@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store
+from tui.cli import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -35,8 +35,8 @@ def register(group: click.Group) -> None:
         finally:
             store.close()
         for conflict in report.conflicts:
-            click.echo(f"conflict: {_printable(str(conflict))}", err=True)
-        click.echo(report.summary())
+            say(f"conflict: {_printable(str(conflict))}", err=True)
+        say(report.summary())
         if report.conflicts:
             ctx.exit(2)
 

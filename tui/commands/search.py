@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from tui.cli import common_options, open_store
+from tui.cli import common_options, open_store, say
+from tui.core.termsafe import dumps
 
 
 def register(group: click.Group) -> None:
@@ -55,10 +54,10 @@ def register(group: click.Group) -> None:
             store.close()
         if fmt == "json":
             for hit in hits:
-                click.echo(json.dumps(hit.to_dict(), ensure_ascii=True))
+                say(dumps(hit.to_dict(), ensure_ascii=True))
         else:
             for hit in hits:
-                click.echo(format_hit(hit, context))
-            click.echo(f"{len(hits)} hit(s)", err=True)
+                say(format_hit(hit, context))
+            say(f"{len(hits)} hit(s)", err=True)
         if not hits:
             ctx.exit(1)

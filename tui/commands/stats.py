@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store
+from tui.cli import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -30,4 +30,4 @@ def register(group: click.Group) -> None:
             data = stats(store, docs=list(docs) or None)
         finally:
             store.close()
-        click.echo(to_json(data) if fmt == "json" else format_stats(data), nl=fmt == "json")
+        say(to_json(data) if fmt == "json" else format_stats(data), nl=fmt == "json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store
+from tui.cli import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -47,4 +47,4 @@ def register(group: click.Group) -> None:
                              scope=scope, ignore_case=ignore_case)
         finally:
             store.close()
-        click.echo(result.summary())
+        say(result.summary())

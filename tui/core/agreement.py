@@ -25,7 +25,6 @@ The metric functions (:func:`cohen_kappa`, :func:`krippendorff_alpha`,
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -318,7 +317,9 @@ class AgreementReport:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, sort_keys=False)
+        from tui.core.termsafe import dumps
+
+        return dumps(self.to_dict(), indent=2, sort_keys=False)  # C1 and bidi as \uXXXX too
 
     def format_text(self) -> str:
         """A plain-text report, one table per pair and metric family."""

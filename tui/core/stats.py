@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
@@ -119,7 +118,9 @@ def format_stats(data: dict[str, Any]) -> str:
 
 
 def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    from tui.core.termsafe import dumps
+
+    return dumps(data, indent=2)  # C1 and bidi controls as \uXXXX too
 
 
 def _p(s: str) -> str:

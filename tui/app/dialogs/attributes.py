@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.safe import safe, safe_text
 from tui.core.schema import AttributeDef
 
 #: A value per attribute: True/False for a binary one, a value or None (unset) for a valued one.
@@ -67,7 +68,7 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(safe_text(self.title_text))
             yield OptionList(*[Option(self._row(d)) for d in self.defs], id="attributes-list")
             yield Label(
                 Text("space/→ next value · ← previous · backspace unset · enter save · esc cancel"),
@@ -83,12 +84,12 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
     def _row(self, d: AttributeDef) -> Text:
         value = self.values[d.name]
         text = Text()
-        text.append(f"{d.name:<14}", style="bold")
+        text.append(f"{safe(d.name):<14}", style="bold")  # schema data
         if not d.values:
             text.append("[x] on" if value else "[ ] off")
             return text
         for v in d.values:
-            text.append(f" {v} ", style="reverse" if v == value else "")
+            text.append(f" {safe(v)} ", style="reverse" if v == value else "")
         if value is None:
             text.append("  (unset)", style="dim")
         return text

@@ -1,54 +1,14 @@
-"""Helpers shared by the dialogs and the reader: showing document text safely.
+"""Helpers shared by the dialogs: keys typed before a dialog's input has focus.
 
-Document text is data: it is never parsed as markup and its control
-characters never reach the terminal. Everything that shows a piece of it
-(pickers, prompts, confirmations, notifications) goes through
-:func:`safe` or :func:`safe_text`.
+Showing data safely lives in :mod:`tui.app.safe`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-
-from tui.core.layout import sanitize
-
 if TYPE_CHECKING:
     from textual import events
-
-#: Longest snippet of document text shown in one line of a prompt or picker.
-SNIPPET = 60
-
-
-def safe(text: str, limit: int | None = SNIPPET) -> str:
-    """Return ``text`` on one line with every unsafe character replaced, cut to ``limit``.
-
-    Args:
-        text: document text (or anything that came from a file).
-        limit: maximum length in characters (None: no limit); a cut ends with "…".
-
-    Returns:
-        A plain string safe to show; use it with ``markup=False`` or in a ``Text``.
-    """
-    out = sanitize(text, single_line=True)
-    if limit is not None and len(out) > limit:
-        out = out[: max(limit - 1, 0)] + "…"
-    return out
-
-
-def safe_text(text: str, limit: int | None = SNIPPET, style: str = "") -> Text:
-    """Return ``text`` as a rich ``Text`` (never markup), sanitised and cut like :func:`safe`.
-
-    Args:
-        text: document text.
-        limit: maximum length in characters (None: no limit).
-        style: a style for the whole text.
-
-    Returns:
-        The text object.
-    """
-    return Text(safe(text, limit), style=style)
 
 
 class TypeAheadMixin:
@@ -64,7 +24,7 @@ class TypeAheadMixin:
     def on_key(self, event: events.Key) -> None:
         if not event.is_printable or event.character is None:
             return
-        # imported here: the reader imports this module for safe() at start-up,
+        # imported here: the reader imports this module at start-up,
         # and the Input widget (with its dependencies) is only needed by a dialog
         from textual.css.query import NoMatches
         from textual.widgets import Input

@@ -14,6 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from tui.app.safe import safe_text
+
 
 class ConfirmDeleteDialog(ModalScreen[bool]):
     """Ask before a delete that touches other annotations. Dismisses True to delete."""
@@ -47,9 +49,9 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(safe_text(self.title_text))
             for line in self.consequences:
-                yield Label(Text.assemble("  • ", line))
+                yield Label(Text.assemble("  • ", safe_text(line)))
             yield Label(Text("y/enter delete · n/esc keep  (undo with u)"), classes="delete--hint")
 
     def action_confirm(self) -> None:

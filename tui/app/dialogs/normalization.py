@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.app.dialogs.common import TypeAheadMixin
+from tui.app.safe import safe, safe_text
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,20 @@ class NormalizationDialog(TypeAheadMixin, ModalScreen[NormalizationInput | None]
         """
         super().__init__()
         self.title_text = title
-        self.initial_ref = f"{resource}:{key}" if resource or key else ""
-        self.initial_label = label
+        ref = f"{resource}:{key}" if resource or key else ""
+        # Only values that show unchanged in a one-line field are editable in place;
+        # others (control characters from a file) are shown sanitised and kept on save.
+        self.editable = safe(ref) == ref and safe(label) == label
+        self.current = f"{ref}  {label}".strip()
+        self.initial_ref = ref if self.editable else ""
+        self.initial_label = label if self.editable else ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(safe_text(self.title_text))
+            if self.current and not self.editable:
+                yield Label(Text.assemble("current: ", safe_text(self.current, limit=200)),
+                            classes="normalization--hint")
             yield Input(value=self.initial_ref, placeholder="resource:key  (e.g. Wikidata:Q48195)",
                         id="normalization-ref")
             yield Input(value=self.initial_label, placeholder="label", id="normalization-label")
@@ -96,7 +105,8 @@ class NormalizationDialog(TypeAheadMixin, ModalScreen[NormalizationInput | None]
         ref = self.query_one("#normalization-ref", Input).value
         label = self.query_one("#normalization-label", Input).value
         if not ref.strip() and not label.strip():
-            self.dismiss(NormalizationInput(remove=True))
+            # empty fields over a link that could not be shown in them mean "keep it"
+            self.dismiss(NormalizationInput(remove=True) if self.editable else None)
             return
         parsed = parse_reference(ref)
         if parsed is None:

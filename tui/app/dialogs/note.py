@@ -15,7 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from tui.app.dialogs.common import TypeAheadMixin, safe, safe_text
+from tui.app.dialogs.common import TypeAheadMixin
+from tui.app.safe import safe, safe_text
 
 
 class NoteDialog(TypeAheadMixin, ModalScreen[str | None]):
@@ -46,13 +47,13 @@ class NoteDialog(TypeAheadMixin, ModalScreen[str | None]):
         self.title_text = title
         self.current = current
         # Only a note that round-trips through a one-line field unchanged is editable in place.
-        self.editable = safe(current, None) == current
+        self.editable = safe(current, limit=None) == current
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(safe_text(self.title_text))
             if self.current and not self.editable:
-                yield Label(Text.assemble("current: ", safe_text(self.current, 200)),
+                yield Label(Text.assemble("current: ", safe_text(self.current, limit=200)),
                             classes="note--old")
             yield Input(value=self.current if self.editable else "", placeholder="note",
                         id="note-input")

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.app.dialogs.common import TypeAheadMixin
+from tui.app.safe import safe, safe_text
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,10 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.title_text, style="bold"))
+            yield Label(safe_text(self.title_text, style="bold"))
             yield Input(placeholder="filter", id="picker-filter")
             yield OptionList(id="picker-options")
-            yield Label(Text(self.hint), classes="picker--hint")
+            yield Label(safe_text(self.hint), classes="picker--hint")
 
     def on_mount(self) -> None:
         self._fill("")
@@ -93,11 +94,12 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         text = Text()
         if item.color:
             text.append("■ ", style=item.color)
-        text.append(item.label)
+        # labels, hotkeys and details are schema data: sanitised, never markup
+        text.append(safe(item.label))
         if item.hotkey:
-            text.append(f"  [{item.hotkey}]", style="bold")
+            text.append(f"  [{safe(item.hotkey)}]", style="bold")
         if item.detail:
-            text.append(f"  {item.detail}", style="dim")
+            text.append(f"  {safe(item.detail)}", style="dim")
         return text
 
     def _fill(self, query: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.app.dialogs.common import safe
+from tui.app.safe import safe
 
 
 class RolePrompt(Static):
@@ -49,22 +49,23 @@ class RolePrompt(Static):
             keys: the key hints.
         """
         text = Text()
-        text.append(f"{title} ▸ ", style="bold")
-        text.append(role, style="bold reverse")
+        # titles, roles, details and labels name schema types: data, sanitised here
+        text.append(f"{safe(title)} ▸ ", style="bold")
+        text.append(safe(role), style="bold reverse")
         if detail:
-            text.append(f"  ({detail})", style="dim")
+            text.append(f"  ({safe(detail)})", style="dim")
         text.append("   candidate: ")
         index, count = position
         if candidate_text is None:
             text.append("none in this sentence", style="italic")
         else:
-            text.append(f"“{safe(candidate_text, 40)}”", style="bold")
+            text.append(f"“{safe(candidate_text, limit=40)}”", style="bold")
             if candidate_label:
-                text.append(f" {candidate_label}")
+                text.append(f" {safe(candidate_label, limit=30)}")
             if count:
                 text.append(f"  {index + 1}/{count}", style="dim")
         text.append("\n")
-        text.append(keys, style="dim")
+        text.append(safe(keys), style="dim")
         self.update(text)
         self.add_class("-open")
 

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.dialogs.common import safe
+from tui.app.safe import safe
 from tui.core.adjudicate import TARGET, Item, auto, disagreements, take
 from tui.core.errors import TuiError
 
@@ -151,14 +151,14 @@ agree on. `u` undoes, `escape` goes back.
     def _item_line(self, item: Item) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{item.kind:<9}", style="dim")
-        text.append(safe(item.text, 38))
+        text.append(safe(item.text, limit=38))
         return text
 
     def _draw(self) -> None:
-        names = ", ".join(safe(a, 20) for a in self.annotators)
+        names = ", ".join(safe(a, limit=20) for a in self.annotators)
         title = Text.assemble(
-            ("Adjudicate ", "bold"), safe(self.document, 40),
-            (f" · {names} → {safe(self.target, 20)} · ", "dim"),
+            ("Adjudicate ", "bold"), safe(self.document, limit=40),
+            (f" · {names} → {safe(self.target, limit=20)} · ", "dim"),
             (f"{len(self.items)} remaining", "bold"),
             (f" · {self.decided} decided", "dim"),
         )
@@ -171,22 +171,22 @@ agree on. `u` undoes, `escape` goes back.
         out = Text()
         if item is None:
             out.append("No disagreement left", style="bold green")
-            out.append(f": every item is agreed or decided in {safe(self.target, 20)}.\n"
+            out.append(f": every item is agreed or decided in {safe(self.target, limit=20)}.\n"
                        "escape goes back; u undoes the last decision.\n")
             return out
         out.append(f"{item.kind} {self.position + 1}/{len(self.items)}\n\n", style="bold")
         start, end = item.start, item.end
-        out.append("…" + safe(self.text[max(0, start - CONTEXT):start], None), style="dim")
-        out.append(safe(self.text[start:end], 200), style="bold reverse")
-        out.append(safe(self.text[end:end + CONTEXT], None) + "…\n\n", style="dim")
+        out.append("…" + safe(self.text[max(0, start - CONTEXT):start], limit=None), style="dim")
+        out.append(safe(self.text[start:end], limit=200), style="bold reverse")
+        out.append(safe(self.text[end:end + CONTEXT], limit=None) + "…\n\n", style="dim")
         for n, who in enumerate(self.annotators[:9], 1):
             out.append(f" {n} ", style="bold reverse")
-            out.append(f" {safe(who, 20):<20} ", style="bold")
+            out.append(f" {safe(who, limit=20):<20} ", style="bold")
             version = item.versions.get(who)
             if version is None:
                 out.append("(nothing here)\n", style="dim italic")
             else:
-                out.append(safe(version.summary, 200) + "\n")
+                out.append(safe(version.summary, limit=200) + "\n")
         out.append("\n + ", style="bold reverse")
         out.append(" take all    ")
         out.append(" 0 ", style="bold reverse")
@@ -238,7 +238,7 @@ agree on. `u` undoes, `escape` goes back.
         except TuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify(f"took {n} agreed item(s) into {safe(self.target, 20)}", markup=False)
+        self.notify(f"took {n} agreed item(s) into {safe(self.target, limit=20)}", markup=False)
         self.reload()
 
     def action_undo(self) -> None:
@@ -252,7 +252,7 @@ agree on. `u` undoes, `escape` goes back.
             self.notify("nothing to undo", markup=False)
             return
         self.decided = max(0, self.decided - 1)
-        self.notify(f"Undone: {safe(op.action, 80)}", markup=False)
+        self.notify(f"Undone: {safe(op.action, limit=80)}", markup=False)
         self.reload()
 
     def action_close(self) -> None:

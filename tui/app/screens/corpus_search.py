@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.app.dialogs.common import safe
+from tui.app.safe import safe
 from tui.core.errors import TuiError
 from tui.core.search import Hit, search
 
@@ -49,14 +49,14 @@ def kwic_text(hit: Hit, context: int = CONTEXT) -> Text:
         The line as ``Text`` with the match emphasised.
     """
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(safe(hit.doc_name, 28).ljust(28), style="bold cyan")
+    text.append(safe(hit.doc_name, limit=28).ljust(28), style="bold cyan")
     text.append("  ")
     if hit.annotation_id is not None:
-        text.append(f"{safe(hit.label or '', 10):<10} ", style="bold")
-        text.append(f"{safe(hit.annotator or '', 10):<10} {hit.status or '':<8} ", style="dim")
-    text.append(safe(hit.left, None).rjust(context), style="dim")
-    text.append(safe(hit.match, 60), style="bold reverse")
-    text.append(safe(hit.right, None), style="dim")
+        text.append(f"{safe(hit.label or '', limit=10):<10} ", style="bold")
+        text.append(f"{safe(hit.annotator or '', limit=10):<10} {hit.status or '':<8} ", style="dim")
+    text.append(safe(hit.left, limit=None).rjust(context), style="dim")
+    text.append(safe(hit.match, limit=60), style="bold reverse")
+    text.append(safe(hit.right, limit=None), style="dim")
     return text
 
 
@@ -155,7 +155,7 @@ query may be empty. `enter` on a hit opens it in the reader, selected.
         except TuiError as exc:
             self.hits = []
             results.clear_options()
-            status.update(Text(safe(str(exc), 120), style="red"))
+            status.update(Text(safe(str(exc), limit=120), style="red"))
             return
         more = len(hits) > LIMIT
         self.hits = hits[:LIMIT]

@@ -21,6 +21,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from tui.app.safe import safe, safe_text
+
 HOW_TO = """\
 ## How to annotate
 
@@ -200,7 +202,7 @@ class HelpScreen(ModalScreen[None]):
                 if not self.groups:
                     yield Static(Text("No keys here.", style="dim"))
                 for group in self.groups:
-                    yield Static(Text(group.title), classes="help-group-title")
+                    yield Static(safe_text(group.title), classes="help-group-title")
                     yield Static(self._table(group))
             with VerticalScroll(id="help-howto"):
                 yield Markdown(self.help_markdown)
@@ -211,12 +213,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Keys", style="bold", no_wrap=True, ratio=1)
         table.add_column("Action", ratio=4)
         for row in group.rows:
-            desc = Text(row.description)
+            # descriptions name schema types ("Tag <type>") and keymaps name ids: data
+            desc = safe_text(row.description)
             if row.tooltip and row.tooltip != row.description:
-                desc.append(f" — {row.tooltip}", style="dim")
+                desc.append(f" — {safe(row.tooltip)}", style="dim")
             if row.binding_id:
-                desc.append(f"  {row.binding_id}", style="dim italic")
-            keys = Text(" ".join(row.keys), style="bold" if row.enabled else "dim")
+                desc.append(f"  {safe(row.binding_id)}", style="dim italic")
+            keys = safe_text(" ".join(row.keys), style="bold" if row.enabled else "dim")
             if not row.enabled:
                 desc.stylize("dim")
             table.add_row(keys, desc)

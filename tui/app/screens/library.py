@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from tui.app.widgets._text import clean, safe_text
+from tui.app.safe import safe, safe_text
 from tui.core.model import DOC_STATUSES
 
 #: Columns: (key, heading); count columns are kinds of DocumentInfo.counts.
@@ -165,7 +165,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
     def _fill(self, keep: str | None) -> None:
         table = self.query_one("#library-table", DataTable)
         query = self.query_one("#library-filter", Input).value
-        self.shown = [i for i in self.infos if matches(clean(i.name), query)]
+        self.shown = [i for i in self.infos if matches(safe(i.name), query)]
         table.clear()
         for info in self.shown:
             status = info.status.get(self.annotator, "new")
@@ -233,7 +233,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
         nxt = DOC_STATUSES[(DOC_STATUSES.index(status) + 1) % len(DOC_STATUSES)] if status in DOC_STATUSES else "new"
         self.store.set_doc_status(info.id, nxt, self.annotator)
         self.reload(keep=info.name)
-        self.notify(f"{clean(info.name, 60)}: {STATUS_TEXT[nxt]}", markup=False)
+        self.notify(f"{safe(info.name, limit=60)}: {STATUS_TEXT[nxt]}", markup=False)
 
     def action_focus_filter(self) -> None:
         """Move the focus to the filter box."""

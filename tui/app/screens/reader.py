@@ -32,7 +32,6 @@ from textual.timer import Timer
 
 from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
-from tui.app.dialogs.common import safe
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
 from tui.app.reader_extras import (
@@ -43,6 +42,7 @@ from tui.app.reader_extras import (
     load_layers,
     overlay_highlights,
 )
+from tui.app.safe import safe
 from tui.app.widgets import _text
 from tui.app.widgets._text import DEFER_SECONDS, is_large
 from tui.app.widgets.article_view import ArticleView, Highlight
@@ -532,7 +532,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         try:
             doc = self.store.document(self.doc.id)
         except TuiError:
-            self.notify(f"{safe(self.doc.name, 60)} was removed by another process", severity="warning",
+            self.notify(f"{safe(self.doc.name, limit=60)} was removed by another process", severity="warning",
                         markup=False)
             return
         if doc.sha256 != self.doc.sha256:
@@ -883,7 +883,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         # The rows this action wrote; when it ran inside another action (nested), the
         # store has not recorded them yet: re-read everything.
         changes = self.store.last_changes
-        self._reload(safe(description, 80), changes=None if changes is previous else changes)
+        self._reload(safe(description, limit=80), changes=None if changes is previous else changes)
         if duplicates and not changes:
             self.message = "already tagged: the same words have this label (another instance added it)"
             self._update_status()
@@ -904,7 +904,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             doc_id, description, work = self._waiting_writes[0]
             if self.doc is None or self.doc.id != doc_id:
                 self._waiting_writes.pop(0)
-                self.notify(f"not saved: {safe(description, 80)}: another document was opened while it waited",
+                self.notify(f"not saved: {safe(description, limit=80)}: another document was opened while it waited",
                             severity="error", markup=False)
                 continue
             try:
@@ -927,24 +927,26 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
 
     def describe(self, ann: Any) -> str:
         """A one-line, sanitised description of an annotation for prompts and notifications."""
+        # every part is data (labels and type names come from schemas and files too)
         if isinstance(ann, Span):
-            kind = "trigger" if ann.id in self.event_of_trigger else ann.label
-            return f"{kind} “{safe(ann.text, 40)}”"
+            kind = "trigger" if ann.id in self.event_of_trigger else safe(ann.label, limit=30)
+            return f"{kind} “{safe(ann.text, limit=40)}”"
         if isinstance(ann, Event):
             trigger = self.by_id.get(ann.trigger)
-            return f"{ann.type} event “{safe(trigger.text, 40) if trigger else '?'}”"
+            return f"{safe(ann.type, limit=30)} event “{safe(trigger.text, limit=40) if trigger else '?'}”"
         if isinstance(ann, Relation):
             a, b = (self.by_id.get(x.target) for x in ann.arguments)
-            return (f"{ann.type} relation {self.describe(a) if a else '?'} → "
+            return (f"{safe(ann.type, limit=30)} relation {self.describe(a) if a else '?'} → "
                     f"{self.describe(b) if b else '?'}")
         if isinstance(ann, Equivalence):
-            return f"{ann.type} set of {len(ann.members)}"
+            return f"{safe(ann.type, limit=30)} set of {len(ann.members)}"
         if isinstance(ann, Attribute):
-            return f"attribute {ann.name}" + (f"={ann.value}" if ann.value is not None else "")
+            return f"attribute {safe(ann.name, limit=30)}" + (
+                f"={safe(ann.value, limit=30)}" if ann.value is not None else "")
         if isinstance(ann, Normalization):
-            return f"normalisation {safe(ann.resource, 20)}:{safe(ann.key, 30)}"
+            return f"normalisation {safe(ann.resource, limit=20)}:{safe(ann.key, limit=30)}"
         if isinstance(ann, Note):
-            return f"note “{safe(ann.text, 40)}”"
+            return f"note “{safe(ann.text, limit=40)}”"
         return kind_of(ann)[:-1]
 
     # -- tagging -------------------------------------------------------------------
@@ -1125,7 +1127,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.notify("select the trigger (or move onto its word) first", severity="warning")
             return
         self._pick_event_type(
-            f"Event on “{safe(self.doc.text[target[0]:target[1]], 40)}”",
+            f"Event on “{safe(self.doc.text[target[0]:target[1]], limit=40)}”",
             lambda t: self._create_event(target, t, fill_roles=True),
         )
 
@@ -1683,7 +1685,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
                     lines.append(Text(f"{desc} will be deleted (this is its trigger)"))
                     walk(dep.id, self._direct_dependents(dep.id))
                 elif isinstance(dep, Event):
-                    roles = ", ".join(a.role for a in dep.arguments if a.target == target_id)
+                    roles = ", ".join(safe(a.role, limit=30) for a in dep.arguments if a.target == target_id)
                     lines.append(Text(f"{desc} loses its {roles} argument"))
                 elif isinstance(dep, Relation):
                     lines.append(Text(f"{desc} will be deleted"))
@@ -1757,7 +1759,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         if op is None:
             self.notify(f"nothing to {'undo' if undo else 'redo'}", markup=False)
             return
-        message = f"{word}: {safe(op.action, 80)}"
+        message = f"{word}: {safe(op.action, limit=80)}"
         self._reload(message, changes=self.store.last_changes)
         self.notify(message, markup=False)
         self.post_message(AnnotationsChanged(self.doc.id, message))
@@ -1779,7 +1781,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.hits = find_hits(self.doc.text, query) if self.doc else []
             self.view.set_search_hits(self.hits)
             if not self.hits:
-                self.notify(f"not found: {safe(query.pattern, 40)}", severity="warning", markup=False)
+                self.notify(f"not found: {safe(query.pattern, limit=40)}", severity="warning", markup=False)
                 self.refresh_bindings()
                 return
             cursor = self.view.cursor

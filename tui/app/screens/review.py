@@ -19,9 +19,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.app import lifetime
-from tui.app.dialogs.common import safe
 from tui.app.messages import AnnotationsChanged
 from tui.app.reader_extras import EXTRA_HELP, refresh_readers
+from tui.app.safe import safe
 from tui.app.screens.reader import HELP as READER_HELP
 from tui.app.screens.reader import ReaderScreen
 from tui.core.errors import TuiError
@@ -151,10 +151,10 @@ class ReviewScreen(ReaderScreen):
         ann = self.by_id.get(item.ann_id)
         what = self.describe(ann) if ann is not None else item.label
         text = Text()
-        text.append(safe(what, 60), style="bold")
-        text.append(f"  {safe(item.origin, 30)} · {safe(item.annotator, 20)}", style="dim")
+        text.append(safe(what, limit=60), style="bold")
+        text.append(f"  {safe(item.origin, limit=30)} · {safe(item.annotator, limit=20)}", style="dim")
         if self.doc is not None and len(self.queue.docs or []) != 1:
-            text.append(f" · {safe(item.doc_name, 30)}", style="dim")
+            text.append(f" · {safe(item.doc_name, limit=30)}", style="dim")
         return text
 
     def show_current(self) -> None:
@@ -212,7 +212,7 @@ class ReviewScreen(ReaderScreen):
             self.notify(f"not saved: {exc}", severity="error", markup=False)
             return
         self.last_decision = decision
-        self._reload(f"{_VERBS[decision]} {safe(what, 60)}")
+        self._reload(f"{_VERBS[decision]} {safe(what, limit=60)}")
         if decision != "skip" and self.doc is not None:
             self.post_message(AnnotationsChanged(item.doc_id, f"review: {decision} {item.label}"))
         self.show_current()
@@ -230,7 +230,7 @@ class ReviewScreen(ReaderScreen):
             return
         if item is None:
             return
-        self._reload(f"back to {safe(item.label, 30)}")
+        self._reload(f"back to {safe(item.label, limit=30)}")
         self.show_current()
 
     def action_review_escape(self) -> None:

@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tui.app.dialogs.common import safe
+from tui.app.safe import safe
 from tui.app.widgets.bar_chart import bar_rows
 from tui.core.agreement import AgreementReport, agreement
 from tui.core.errors import TuiError
@@ -56,11 +56,11 @@ def agreement_text(report: AgreementReport) -> Text:
     """
     out = Text()
     out.append("Agreement", style="bold underline")
-    out.append(f"  annotators {', '.join(safe(a, 20) for a in report.annotators)}"
+    out.append(f"  annotators {', '.join(safe(a, limit=20) for a in report.annotators)}"
                f" · {len(report.documents)} document(s) · accepted annotations\n\n", style="dim")
     for pair, modes in report.spans.items():
         a, b = pair.split("|", 1)
-        out.append(f"Spans: {safe(a, 20)} (reference) vs {safe(b, 20)} — F1\n", style="bold")
+        out.append(f"Spans: {safe(a, limit=20)} (reference) vs {safe(b, limit=20)} — F1\n", style="bold")
         rows, notes = [], []
         for mode in ("exact", "overlap"):
             for kind, name in (("labeled", "labelled"), ("unlabeled", "unlabelled")):
@@ -89,7 +89,7 @@ def agreement_text(report: AgreementReport) -> Text:
         if not any(s.ref or s.pred for s in scores.values()):
             continue
         a, b = pair.split("|", 1)
-        out.append(f"Events: {safe(a, 20)} (reference) vs {safe(b, 20)} — F1\n", style="bold")
+        out.append(f"Events: {safe(a, limit=20)} (reference) vs {safe(b, limit=20)} — F1\n", style="bold")
         out.append_text(bar_rows(
             [(name.replace("_", " "), s.f1) for name, s in scores.items()],
             note=[f"ref {s.ref} pred {s.pred}" for s in scores.values()], style="yellow"))
@@ -199,17 +199,17 @@ and the corpus; `escape` goes back.
             try:
                 self.report = agreement(store, names, docs=docs)
             except TuiError as exc:
-                body.append(safe(str(exc), 200) + "\n\n", style="red")
+                body.append(safe(str(exc), limit=200) + "\n\n", style="red")
             if self.report is not None:
                 body.append_text(agreement_text(self.report))
         else:
             body.append("Agreement needs accepted spans from two annotators"
                         + (" in this document" if docs else "")
-                        + f" (found: {', '.join(safe(n, 20) for n in names) or 'none'}).\n\n", style="dim")
+                        + f" (found: {', '.join(safe(n, limit=20) for n in names) or 'none'}).\n\n", style="dim")
         self.counts = stats(store, docs=docs)
         body.append_text(counts_text(self.counts))
         self.text = body
-        scope = "corpus" if docs is None else f"document {safe(self.document or '', 60)}"
+        scope = "corpus" if docs is None else f"document {safe(self.document or '', limit=60)}"
         self.query_one("#stats-title", Static).update(Text.assemble(("Stats ", "bold"), scope))
         self.query_one("#stats-body", Static).update(body)
 

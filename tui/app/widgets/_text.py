@@ -1,52 +1,12 @@
-"""Turning document text into safe, one-line Rich ``Text`` for the panels.
+"""Shared pieces of the panels: type swatches and when large documents defer rebuilds.
 
-Everything a panel shows that came from a document (span text, names,
-notes, attribute values) goes through :func:`safe_text`: control
-characters become visible replacement characters (``tui.core.layout``), and
-the result is a ``rich.text.Text``, which Textual never parses as markup.
+Data shown in a panel goes through :func:`tui.app.safe.safe_text`.
 """
 
 from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-
-ELLIPSIS = "…"
-
-
-def clean(text: str, limit: int | None = None) -> str:
-    """Return ``text`` on one line with every unsafe character made visible.
-
-    Args:
-        text: text from a document or a user (never trusted).
-        limit: cut to at most this many characters, ending with an ellipsis.
-
-    Returns:
-        A string safe to put in a ``Text`` (it is still not markup-safe: never
-        pass it to anything that parses markup).
-    """
-    # Imported here so the panels load even while layout.py is being written;
-    # it is a plain-Python module and cheap to import.
-    from tui.core.layout import sanitize
-
-    if limit is not None and len(text) > limit:
-        text = text[: max(0, limit - 1)]
-        return sanitize(text, single_line=True) + ELLIPSIS
-    return sanitize(text, single_line=True)
-
-
-def safe_text(text: str, style: str | Style = "", limit: int | None = None) -> Text:
-    """Return document text as a one-line ``Text`` (see :func:`clean`).
-
-    Args:
-        text: text from a document or a user.
-        style: a Rich style for the whole text.
-        limit: cut to at most this many characters.
-
-    Returns:
-        A ``Text`` that renders exactly the (sanitized) characters.
-    """
-    return Text(clean(text, limit), style=style)
 
 
 def swatch(color: str) -> Text:

@@ -23,7 +23,8 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tui.app import lifetime
-from tui.app.widgets._text import DEFER_SECONDS, is_large, safe_text, swatch
+from tui.app.safe import safe_text
+from tui.app.widgets._text import DEFER_SECONDS, is_large, swatch
 from tui.app.widgets.entity_panel import move_cursor
 from tui.app.widgets.list_tree import ListTree
 from tui.core.model import DocAnnotations, Document, Event, Span

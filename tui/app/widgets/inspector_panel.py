@@ -17,7 +17,8 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tui.app.widgets._text import safe_text, swatch
+from tui.app.safe import safe_text
+from tui.app.widgets._text import swatch
 from tui.core.model import (
     Attribute,
     DocAnnotations,

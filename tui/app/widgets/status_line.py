@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.app.widgets._text import safe_text
+from tui.app.safe import safe_text
 
 #: The selected text is cut to this many characters.
 SELECTION_LIMIT = 40
