@@ -22,6 +22,8 @@ DEFAULT_DB = "annotations.db"
 #: Format names for help texts (kept in sync with tui.core.formats.FORMATS by a test).
 FORMAT_NAMES = ("text", "markdown", "jsonl", "brat", "conll", "spacy", "labelstudio", "doccano")
 MAX_ERRORS_SHOWN = 20
+#: Longest one-line message printed (characters, after escaping).
+MAX_MESSAGE = 2000
 
 
 def say(text: Any = "", *, err: bool = False, nl: bool = True) -> None:
@@ -45,7 +47,9 @@ def _line(value: Any) -> str:
     """A piece of data inside a one-line message: newlines and tabs escaped too."""
     from tui.core.termsafe import escape
 
-    return escape(str(value), keep="")
+    text = escape(str(value), keep="")
+    # A one-line message stays one readable line even when a parser quoted a huge input line.
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 
 class _TerminalWriter:

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.app.safe import safe, safe_text
+from tui.core.errors import TuiError
 from tui.core.model import DOC_STATUSES
 
 #: Columns: (key, heading); count columns are kinds of DocumentInfo.counts.
@@ -231,7 +232,11 @@ goes back to the list); `enter` opens the document, `s` cycles its status
         info = self.shown[table.cursor_row]
         status = info.status.get(self.annotator, "new")
         nxt = DOC_STATUSES[(DOC_STATUSES.index(status) + 1) % len(DOC_STATUSES)] if status in DOC_STATUSES else "new"
-        self.store.set_doc_status(info.id, nxt, self.annotator)
+        try:
+            self.store.set_doc_status(info.id, nxt, self.annotator)
+        except TuiError as exc:  # the lock held by another process, a full disk, read-only
+            self.notify(f"not saved: {safe(str(exc), limit=120)}", severity="error", markup=False)
+            return
         self.reload(keep=info.name)
         self.notify(f"{safe(info.name, limit=60)}: {STATUS_TEXT[nxt]}", markup=False)
 
