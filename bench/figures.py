@@ -302,7 +302,7 @@ def io_throughput(direction: str, fmt: str, impl: str, n_docs: int = 10_000) -> 
     if impl == "raw":
         # The bare minimum: for import, parse the same JSONL lines and executemany
         # the rows in one transaction; for export, read the rows and dump them as JSONL.
-        from tui.core import migrations
+        from tui.core.store import migrations
 
         docs, anns = _corpus_rows(items)
         conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)

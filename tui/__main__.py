@@ -1,5 +1,5 @@
 """``python -m tui`` runs the command line."""
 
-from tui.cli import cli
+from tui.cli.main import cli
 
 cli()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.app.conftest import SEED_NAME, reader_of
 from tui.app.app import make_app
 from tui.app.screens.adjudicate import AdjudicationScreen
-from tui.core.adjudicate import disagreements
 from tui.core.model import Span
+from tui.core.review.adjudicate import disagreements
 from tui.core.store import Store
 
 SIZE = (160, 50)

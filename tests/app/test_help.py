@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Markdown
 
-from tui.app.commands import ActionsProvider
+from tui.app.palette import ActionsProvider
 from tui.app.screens.help import HOW_TO, KEYS_NOTE, HelpScreen, key_groups
 
 

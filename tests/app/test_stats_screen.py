@@ -6,9 +6,9 @@ from tests.app.conftest import SEED_NAME, reader_of
 from tui.app.app import make_app
 from tui.app.screens.stats import StatsScreen
 from tui.app.widgets.bar_chart import bar, bar_rows
-from tui.core.agreement import agreement
 from tui.core.model import Span
-from tui.core.stats import stats
+from tui.core.review.agreement import agreement
+from tui.core.review.stats import stats
 from tui.core.store import Store
 
 SIZE = (160, 50)
@@ -45,7 +45,7 @@ def test_bar_widths():
 
 
 async def test_stats_screen_shows_the_core_agreement_numbers(seed_db):
-    """S opens the stats: each F1, kappa and alpha shown equals tui.core.agreement's, counts equal stats'."""
+    """S opens the stats: each F1, kappa and alpha shown equals tui.core.review.agreement's, counts equal stats'."""
     two_layers(seed_db)
     with Store(seed_db, annotator="alice") as other:
         report = agreement(other, ["alice", "bob"], docs=[SEED_NAME])

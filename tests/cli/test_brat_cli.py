@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import DATA, SEED, db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 
 TEXT = "Alice met Bob in Paris."
 

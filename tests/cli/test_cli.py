@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import ROOT, SEED, db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 
 
 def run(*args, input=None):
@@ -209,7 +209,7 @@ def test_core_does_not_import_textual():
     """Importing the core and running headless commands never loads Textual or Rich."""
     code = (
         "import sys, tui.core.store, tui.core.formats.jsonl, tui.core.formats.text, tui.core.schema, "
-        "tui.core.markdown, tui.core.listing, tui.cli; "
+        "tui.core.text.markdown, tui.core.listing, tui.cli.main; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core.model import Document, Span
 from tui.core.store import Store
 

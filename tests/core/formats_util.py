@@ -8,7 +8,7 @@ from typing import Any
 from tui.core.formats import ExportOptions, ImportOptions, module
 from tui.core.model import KINDS, DocAnnotations, Document
 from tui.core.store import new_id
-from tui.core.text import span_text
+from tui.core.text.offsets import span_text
 
 
 class FakeStore:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core import adjudicate as adj
 from tui.core.errors import TuiError
 from tui.core.model import Argument, Document, Event, Relation, Span
+from tui.core.review import adjudicate as adj
 
 TEXT = "Ann saw Bob in Rome"
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.agreement import (
+from tui.core.errors import TuiError
+from tui.core.model import Argument, Document, Event, Relation, Span
+from tui.core.review.agreement import (
     PRF,
     agreement,
     cohen_kappa,
@@ -14,8 +16,6 @@ from tui.core.agreement import (
     token_labels,
     tokenize,
 )
-from tui.core.errors import TuiError
-from tui.core.model import Argument, Document, Event, Relation, Span
 
 
 def test_cohen_kappa_wikipedia_worked_example():

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import DATA
 from tui.core.errors import InputErrors
 from tui.core.formats import ExportOptions, ImportOptions, brat, read_paths
-from tui.core.formats.brat_conf import extract_confs
+from tui.core.formats.brat.conf import extract_confs
 from tui.core.formats.jsonl import export_jsonl
 from tui.core.model import (
     Argument,

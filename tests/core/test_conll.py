@@ -13,8 +13,8 @@ from tests.core.formats_util import FakeStore, export_to, import_from
 from tui.core.errors import InputErrors
 from tui.core.formats import ExportOptions, LossReport
 from tui.core.formats.conll import write_document
-from tui.core.formats.tokenize import sentences, tokenize
 from tui.core.model import Argument, DocAnnotations, Document, Event, Span
+from tui.core.text.tokenize import sentences, tokenize
 
 CONLL = DATA / "conll"
 CORPORA = Path("/work/shared/corpora")

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from tests.core.formats_util import FakeStore, export_to, import_from, span_set
 from tui.core.formats import ExportOptions
-from tui.core.formats.tokenize import tokenize
 from tui.core.model import DocAnnotations, Document, Span
+from tui.core.text.tokenize import tokenize
 
 PIECES = ["a", "b", "Z", " ", "  ", "\r\n", "\n", "\t", ".", ",", "!", "😀", "👍🏽", "👨‍👩‍👧", "東", "京",
           "e\u0301", "\u0301", "\x00", "\x1b", "\x7f", "\u2028", "\x85", "\ufeff", "\u200b", "#", "-"]

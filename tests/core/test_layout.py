@@ -1,4 +1,4 @@
-"""Tests for tui.core.layout: safe display, clusters, widths, wrapping, motions."""
+"""Tests for tui.core.text.layout: safe display, clusters, widths, wrapping, motions."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core import layout
-from tui.core.layout import (
+from tui.core.text import layout
+from tui.core.text.layout import (
     REPLACEMENT,
     RowMap,
     char_width,
@@ -455,8 +455,8 @@ def test_relabel_rewraps_changed_blocks() -> None:
 
 
 def test_layout_imports_no_ui() -> None:
-    """tui.core.layout imports neither textual nor rich."""
-    code = "import sys, tui.core.layout; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    """tui.core.text.layout imports neither textual nor rich."""
+    code = "import sys, tui.core.text.layout; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -1,4 +1,4 @@
-"""Tests for tui.core.markdown: Markdown source -> plain text + style runs."""
+"""Tests for tui.core.text.markdown: Markdown source -> plain text + style runs."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.markdown import cell_width, plain_text_of, render_markdown
 from tui.core.model import StyleRun
+from tui.core.text.markdown import cell_width, plain_text_of, render_markdown
 
 # -- helpers ------------------------------------------------------------------
 

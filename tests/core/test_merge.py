@@ -6,8 +6,8 @@ import pytest
 
 from tests.conftest import db_snapshot
 from tui.core.errors import StoreError
-from tui.core.merge import merge
 from tui.core.model import Document, Span
+from tui.core.review.merge import merge
 from tui.core.store import Store
 
 

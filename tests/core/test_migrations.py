@@ -8,9 +8,8 @@ import sqlite3
 import pytest
 
 from tests.conftest import DATA, db_snapshot
-from tui.core import migrations
 from tui.core.model import Span
-from tui.core.store import Store
+from tui.core.store import Store, migrations
 
 
 def test_v1_database_migrates_with_all_data_and_backup(tmp_path):

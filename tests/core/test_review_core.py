@@ -7,8 +7,8 @@ import pytest
 from tests.conftest import SEED
 from tui.core.errors import TuiError
 from tui.core.model import Argument, Document, Event, Span
-from tui.core.review import ReviewQueue
-from tui.core.suggest import suggest
+from tui.core.review.queue import ReviewQueue
+from tui.core.review.suggest import suggest
 
 
 def add_doc(store, name, text):

@@ -170,7 +170,7 @@ def ace() -> Schema:
 
 def test_preset_is_packaged_and_listed():
     """The preset is a package resource and preset_names() lists it."""
-    resource = resources.files("tui.core") / "presets" / "ace2005.toml"
+    resource = resources.files("tui.core.schema") / "presets" / "ace2005.toml"
     assert resource.is_file()
     assert "ace2005" in preset_names()
     assert preset().name == "ace2005"

@@ -8,11 +8,10 @@ import shutil
 import pytest
 
 from tests.conftest import DATA, SEED, db_snapshot
-from tui.core import migrations
 from tui.core.errors import InputError
 from tui.core.model import Document, Span
 from tui.core.search import format_hit, printable, search
-from tui.core.store import Store
+from tui.core.store import Store, migrations
 
 
 def add_doc(store, name, text):

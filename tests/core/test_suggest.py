@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SEED, db_snapshot
 from tui.core.errors import InputErrors, TuiError
 from tui.core.model import Document, Span
-from tui.core.suggest import PhraseMatcher, load_gazetteer, propagate_span, suggest
+from tui.core.review.suggest import PhraseMatcher, load_gazetteer, propagate_span, suggest
 
 
 def add_doc(store, name, text):

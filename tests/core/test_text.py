@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.errors import InputError
-from tui.core.text import Utf16Map, decode_utf8, normalize_fragments, sha256_text, span_text
+from tui.core.text.offsets import Utf16Map, decode_utf8, normalize_fragments, sha256_text, span_text
 
 TRICKY = "\ufeffA\r\nB 👩‍👩‍👧 e\u0301 中文 مرحبا\x1b[31m\r\n"
 

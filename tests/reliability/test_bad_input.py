@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import ROOT, SEED, db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core.errors import StoreError
 from tui.core.model import DocAnnotations, Document, Span
 from tui.core.store import Store

@@ -26,8 +26,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import DATA, ROOT, SEED
-from tui.cli import cli
-from tui.core import migrations
+from tui.cli.main import cli
+from tui.core.store import migrations
 
 #: Commands that only read, with the arguments each needs.
 READ_COMMANDS = {
@@ -336,7 +336,7 @@ def test_database_on_a_read_only_mount_is_read_and_refused_for_writing(seed_db, 
 RACER = """
 import os, sys, time
 from pathlib import Path
-from tui.cli import cli
+from tui.cli.main import cli
 go = Path(sys.argv[1])
 while not go.exists():
     time.sleep(0.0005)

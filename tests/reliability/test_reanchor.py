@@ -10,11 +10,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import db_snapshot
-from tui.cli import cli
-from tui.core import reanchor
+from tui.cli.main import cli
 from tui.core.model import KINDS, Argument, Document, Event, Span
-from tui.core.reanchor import ORPHAN_NOTE, TextQuote, find_quote, orphans, quote_for, reanchor_spans
 from tui.core.store import Store
+from tui.core.text import reanchor
+from tui.core.text.reanchor import (
+    ORPHAN_NOTE,
+    TextQuote,
+    find_quote,
+    orphans,
+    quote_for,
+    reanchor_spans,
+)
 
 OLD = (
     "Coalition forces attacked Basra on Monday.\n"

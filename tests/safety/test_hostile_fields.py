@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core import model
 from tui.core import schema as schema_mod
 from tui.core.model import Argument, Document

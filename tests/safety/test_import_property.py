@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DATA, ROOT, SEED, db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core.store import Store
 
 BRAT = DATA / "brat" / "news"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import SEED, db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core.errors import InputError, InputErrors
 from tui.core.formats import ImportOptions, read_paths
 

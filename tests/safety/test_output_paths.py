@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core.model import DocAnnotations, Document, Span
 from tui.core.schema import parse_schema
 from tui.core.store import Store
@@ -256,7 +256,7 @@ def big_db(tmp_path_factory) -> Path:
 
 
 def _cli(*args: object, limit: int | None = None) -> subprocess.Popen:
-    code = "import sys; from tui.cli import cli; cli(sys.argv[1:])"
+    code = "import sys; from tui.cli.main import cli; cli(sys.argv[1:])"
     pre = None
     if limit is not None:
         def pre() -> None:

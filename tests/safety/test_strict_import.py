@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import db_snapshot
-from tui.cli import cli
+from tui.cli.main import cli
 
 
 def _doc(name: str, text: str, **kinds) -> dict:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from tui.app.app import make_app
 from tui.app.frames import FrameRecorder
-from tui.cli import cli
+from tui.cli.main import cli
 from tui.core.model import Document, Span
 from tui.core.store import Store
 

@@ -1,6 +1,6 @@
 """The Textual application: opens the store and shows the reader.
 
-``tui`` (see :mod:`tui.cli`) calls :func:`run_app`; tests call
+``tui`` (see :mod:`tui.cli.main`) calls :func:`run_app`; tests call
 :func:`make_app` and drive it with Pilot. The reader opens the document
 given, else the last one this annotator opened (a setting), else the
 first by name.
@@ -32,7 +32,7 @@ def last_document_key(annotator: str) -> str:
 
 def _command_provider() -> type[Provider]:
     """The command palette provider (imported when the palette first opens)."""
-    from tui.app.commands import ActionsProvider
+    from tui.app.palette import ActionsProvider
 
     return ActionsProvider
 

@@ -498,7 +498,7 @@ class ReaderExtrasMixin:
         if self.doc is None:
             return
         from tui.app.screens.review import ReviewScreen
-        from tui.core.review import ReviewQueue
+        from tui.core.review.queue import ReviewQueue
 
         queue = ReviewQueue(self.store, [self.doc.name])
         if queue.total == 0:
@@ -515,7 +515,7 @@ class ReaderExtrasMixin:
 
     def action_propagate(self) -> None:
         """Suggest the selected span on every other whole-word occurrence of its text."""
-        from tui.core.suggest import propagate_span
+        from tui.core.review.suggest import propagate_span
 
         selected = self.by_id.get(self.selected_id) if self.selected_id else None
         if not isinstance(selected, Span) or selected.id in self.event_of_trigger:

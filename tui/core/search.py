@@ -1,7 +1,7 @@
 """Corpus search: SQLite FTS5 over document texts and span texts, with keyword in context.
 
 The document index and the triggers that keep it in sync are created by
-migration 3 (:func:`tui.core.migrations._v3`); span texts are matched with
+migration 3 (:func:`tui.core.store.migrations._v3`); span texts are matched with
 a temporary FTS5 index of the spans that pass the filters, built per search. A query uses the FTS5 syntax
 (``basra``, ``"basra offensive"``, ``bas*``, ``a OR b``, ``NEAR(a b)``); a
 query FTS5 cannot parse (``al-Sadr``, ``Basra.``) is retried as its words,

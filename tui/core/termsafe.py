@@ -1,6 +1,6 @@
 """Text for a terminal: data's control characters shown as escapes, never written raw.
 
-Used by every command that prints (``tui.cli.say``). Human output shows each
+Used by every command that prints (``tui.cli.main.say``). Human output shows each
 C0 control (but newline and tab, which are structure), DEL, each C1 control,
 each bidi control and the line/paragraph separators as a visible escape
 (``\\x1b``, ``\\u202e``); JSON output escapes the same characters as

@@ -8,8 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tui.core.migrations import _v1, _v2
-from tui.core.text import sha256_text
+from tui.core.store.migrations import _v1, _v2
+from tui.core.text.offsets import sha256_text
 
 HERE = Path(__file__).parent
 TEXTS = {

@@ -1,12 +1,12 @@
 """Adjudication: walk the disagreements between annotators and decide each into a gold layer.
 
 The list on the left holds the disagreements still open in the document
-(:func:`tui.core.adjudicate.disagreements`: spans, event types and
+(:func:`tui.core.review.adjudicate.disagreements`: spans, event types and
 arguments, relations); the right side shows the current one in context and
 each annotator's version, numbered. ``1``-``9`` take that annotator's
 version, ``+`` takes them all, ``0`` takes none (recorded as rejected), into
 the target layer (``gold`` by default); each is one logged action
-(:func:`tui.core.adjudicate.take`), ``u`` undoes it. ``a`` first takes every
+(:func:`tui.core.review.adjudicate.take`), ``u`` undoes it. ``a`` first takes every
 item all annotators agree on. The count of what remains is always shown.
 """
 
@@ -24,8 +24,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.app.safe import safe
-from tui.core.adjudicate import TARGET, Item, auto, disagreements, take
 from tui.core.errors import TuiError
+from tui.core.review.adjudicate import TARGET, Item, auto, disagreements, take
 
 #: Characters of context either side of the item.
 CONTEXT = 60

@@ -247,7 +247,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
     def action_review(self) -> None:
         """Review the pending suggestions of the listed documents, from the one under the cursor."""
         from tui.app.screens.review import ReviewScreen
-        from tui.core.review import ReviewQueue
+        from tui.core.review.queue import ReviewQueue
 
         names = [i.name for i in self.shown]
         row = self.query_one("#library-table", DataTable).cursor_row

@@ -51,7 +51,6 @@ from tui.app.widgets.event_panel import EventPanel
 from tui.app.widgets.footer import QuickFooter
 from tui.app.widgets.inspector_panel import InspectorPanel
 from tui.app.widgets.status_line import StatusLine
-from tui.core import layout
 from tui.core.errors import TuiError
 from tui.core.model import (
     Argument,
@@ -68,6 +67,7 @@ from tui.core.model import (
 )
 from tui.core.schema import AttributeDef, Problem, Role, Schema
 from tui.core.store import StoreBusy, gc_paused
+from tui.core.text import layout
 
 if TYPE_CHECKING:
     from tui.app.dialogs.attributes import AttributeValues

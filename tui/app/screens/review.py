@@ -6,7 +6,7 @@ deciding: tag keys retype, ``=`` re-spans, ``u`` undoes. On top it adds
 priority keys, so they work whichever panel has focus: ``a`` accept, ``x``
 reject, ``space`` skip, ``backspace`` back to the previous decision, and a
 bar with the progress and the count per decision. Decisions go through
-:class:`tui.core.review.ReviewQueue`: ordinary logged store actions.
+:class:`tui.core.review.queue.ReviewQueue`: ordinary logged store actions.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tui.app.safe import safe
 from tui.app.screens.reader import HELP as READER_HELP
 from tui.app.screens.reader import ReaderScreen
 from tui.core.errors import TuiError
-from tui.core.review import ReviewQueue
+from tui.core.review.queue import ReviewQueue
 
 REVIEW_HELP = """\
 ## Review

@@ -5,7 +5,7 @@ Shows, for the open document (``c`` switches to the whole corpus), what
 and overlap, labelled and not, and per label), token-level Cohen's kappa
 and Krippendorff's alpha, the ACE-style event scores, then counts per
 type, annotator and status. The numbers come from
-:func:`tui.core.agreement.agreement` and :func:`tui.core.stats.stats`;
+:func:`tui.core.review.agreement.agreement` and :func:`tui.core.review.stats.stats`;
 bars are Unicode blocks (:mod:`tui.app.widgets.bar_chart`).
 """
 
@@ -22,9 +22,9 @@ from textual.widgets import Footer, Static
 
 from tui.app.safe import safe
 from tui.app.widgets.bar_chart import bar_rows
-from tui.core.agreement import AgreementReport, agreement
 from tui.core.errors import TuiError
-from tui.core.stats import stats
+from tui.core.review.agreement import AgreementReport, agreement
+from tui.core.review.stats import stats
 
 
 def annotators_in(store: Any, doc_id: str | None) -> list[str]:
@@ -49,7 +49,7 @@ def agreement_text(report: AgreementReport) -> Text:
     """The agreement report as bar charts (F1, kappa, alpha, event scores).
 
     Args:
-        report: from :func:`tui.core.agreement.agreement`.
+        report: from :func:`tui.core.review.agreement.agreement`.
 
     Returns:
         The rendered text.
@@ -101,7 +101,7 @@ def counts_text(data: dict[str, Any]) -> Text:
     """Counts per type, annotator and status as bar charts.
 
     Args:
-        data: from :func:`tui.core.stats.stats`.
+        data: from :func:`tui.core.review.stats.stats`.
 
     Returns:
         The rendered text.

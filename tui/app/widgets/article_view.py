@@ -5,12 +5,12 @@ runs, annotation fragments and search hits that touch it: those are indexed
 in fixed blocks of :data:`INDEX_BLOCK` code points, so the cost of a row does
 not depend on the document size, the number of annotations or the longest
 span. Built strips are cached in an LRU keyed by everything that changes
-them. Wrapping is :class:`tui.core.layout.RowMap`: ASCII lines are wrapped
+them. Wrapping is :class:`tui.core.text.layout.RowMap`: ASCII lines are wrapped
 at load, other lines lazily from the viewport outwards.
 
 Document text is data: it goes to the terminal only as ``Segment`` text with
 ``Style`` objects (never markup), with every control character replaced by
-one visible character (:mod:`tui.core.layout`).
+one visible character (:mod:`tui.core.text.layout`).
 
 How annotations look (each type's colour comes from the schema):
 
@@ -52,10 +52,10 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.app import lifetime
-from tui.core import layout
-from tui.core.layout import LabelIndex, Row, RowMap, grapheme_bounds, grapheme_end, sanitize
 from tui.core.model import StyleRun
 from tui.core.store import gc_paused
+from tui.core.text import layout
+from tui.core.text.layout import LabelIndex, Row, RowMap, grapheme_bounds, grapheme_end, sanitize
 
 __all__ = ["INDEX_BLOCK", "ArticleView", "Highlight"]
 

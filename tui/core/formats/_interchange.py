@@ -183,7 +183,7 @@ def check_offsets(text: str, start: Any, end: Any) -> str | None:
 def fragments_problem(text: str, fragments: Any) -> str | None:
     """A reason if ``fragments`` is not a list of ``[start, end]`` integer pairs inside ``text``.
 
-    The strict counterpart of :func:`tui.core.text.normalize_fragments`,
+    The strict counterpart of :func:`tui.core.text.offsets.normalize_fragments`,
     which converts with ``int()``: a file's ``[0.0, 5.0]`` or ``["0", "5"]``
     is refused here instead of being read as ``[0, 5]``.
     """

@@ -3,7 +3,7 @@
 Export writes one ``TOKEN TAG`` line per token, a blank line after each
 sentence, and ``-DOCSTART- -X- O O`` before each document (the exact line
 spaCy's converter and the CoNLL-2003 tools split on). Tokens come from
-:mod:`tui.core.formats.tokenize` with a forced boundary at every exported
+:mod:`tui.core.text.tokenize` with a forced boundary at every exported
 span boundary, so each span covers whole tokens and every token is an exact
 substring of the document text. BIO cannot express overlapping, nested or
 discontinuous spans: the exporter keeps the non-overlapping layer chosen by
@@ -44,9 +44,9 @@ from tui.core.formats._interchange import (
     unknown_span_label,
     where,
 )
-from tui.core.formats.tokenize import sentences, tokenize
 from tui.core.model import DocAnnotations, Document, Equivalence, Normalization, Span
-from tui.core.text import decode_utf8, sha256_text
+from tui.core.text.offsets import decode_utf8, sha256_text
+from tui.core.text.tokenize import sentences, tokenize
 
 SUFFIXES = (".conll", ".conllu", ".bio", ".iob", ".iob2", ".bioes", ".conll03")
 DOCSTART = "-DOCSTART- -X- O O"

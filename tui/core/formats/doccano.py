@@ -41,7 +41,7 @@ from tui.core.formats._interchange import (
 )
 from tui.core.formats.labelstudio import flat_graph
 from tui.core.model import Argument, DocAnnotations, Document, Relation, Span
-from tui.core.text import Utf16Map, decode_utf8, sha256_text, span_text
+from tui.core.text.offsets import Utf16Map, decode_utf8, sha256_text, span_text
 
 SUFFIXES = (".jsonl",)
 

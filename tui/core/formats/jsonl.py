@@ -31,7 +31,7 @@ from tui.core.model import (
     Span,
     StyleRun,
 )
-from tui.core.text import check_fragments, normalize_fragments, sha256_text, span_text
+from tui.core.text.offsets import check_fragments, normalize_fragments, sha256_text, span_text
 
 COMMON = ("annotator", "origin", "status", "created", "modified")
 

@@ -50,7 +50,7 @@ from tui.core.formats._interchange import (
     where,
 )
 from tui.core.model import Argument, DocAnnotations, Document, Note, Relation, Span
-from tui.core.text import Utf16Map, decode_utf8, sha256_text, span_text
+from tui.core.text.offsets import Utf16Map, decode_utf8, sha256_text, span_text
 
 SUFFIXES = (".json",)
 ORIGIN_SUGGESTION = "suggestion:labelstudio"

@@ -54,7 +54,7 @@ from tui.core.formats._interchange import (
     where,
 )
 from tui.core.model import KINDS, DocAnnotations, Document
-from tui.core.text import sha256_text, span_text
+from tui.core.text.offsets import sha256_text, span_text
 
 SUFFIXES = (".spacy",)
 BINARY = True

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tui.core.errors import InputError
 from tui.core.model import Document
-from tui.core.text import decode_utf8
+from tui.core.text.offsets import decode_utf8
 
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -140,7 +140,7 @@ def read_document(path: Path, name: str, fmt: str = "auto", schema: str = "ace20
     if fmt == "auto":
         fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
     if fmt == "markdown":
-        from tui.core.markdown import render_markdown
+        from tui.core.text.markdown import render_markdown
 
         rendered, styles = render_markdown(text)
         return Document(name=name, text=rendered, source=text, styles=styles, schema=schema)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store, say
+from tui.cli.main import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -36,7 +36,7 @@ def register(group: click.Group) -> None:
             tui suggest --source gazetteer --gazetteer places.tsv
             tui suggest --source spacy --model en_core_web_sm
         """
-        from tui.core.suggest import load_gazetteer, load_spacy, suggest
+        from tui.core.review.suggest import load_gazetteer, load_spacy, suggest
 
         # Read inputs before opening the database: a bad file writes nothing.
         phrases = load_gazetteer(gazetteer) if source == "gazetteer" and gazetteer else None

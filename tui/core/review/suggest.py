@@ -27,7 +27,7 @@ from typing import Any
 
 from tui.core.errors import InputError, InputErrors, TuiError
 from tui.core.model import Span
-from tui.core.text import decode_utf8
+from tui.core.text.offsets import decode_utf8
 
 SOURCES = ("propagate", "gazetteer", "spacy")
 

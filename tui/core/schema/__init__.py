@@ -1042,7 +1042,7 @@ def load_schema(path: str | Path) -> Schema:
 
 
 def _presets_dir() -> Any:
-    return resources.files("tui.core") / "presets"
+    return resources.files("tui.core.schema") / "presets"
 
 
 def preset_names() -> list[str]:

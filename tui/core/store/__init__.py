@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.core import migrations
 from tui.core.errors import InputError, NotFound, StoreError
 from tui.core.model import (
     DOC_STATUSES,
@@ -43,7 +42,9 @@ from tui.core.model import (
     StyleRun,
     kind_of,
 )
-from tui.core.text import check_fragments, normalize_fragments, sha256_text, span_text
+from tui.core.store import migrations
+from tui.core.store.changes import ChangeSet
+from tui.core.text.offsets import check_fragments, normalize_fragments, sha256_text, span_text
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -810,6 +811,11 @@ class Store:
         # instead of re-reading every annotation of a long document.
         self.last_changes = tx.changes
         self.last_duplicates = tx.duplicates
+
+    @property
+    def last_change_set(self) -> ChangeSet:
+        """The last action's, undo's or redo's changes, typed (see :mod:`tui.core.store.changes`)."""
+        return ChangeSet.from_log(self.last_changes)
 
     # -- settings -------------------------------------------------------------
 
@@ -1686,15 +1692,15 @@ class Store:
         """Replace a document's text with a changed version, re-anchoring its spans.
 
         One logged (undoable) action. Spans are moved by their text and
-        context (see :mod:`tui.core.reanchor`); those that cannot be placed
+        context (see :mod:`tui.core.text.reanchor`); those that cannot be placed
         become orphans (zero-width, with an ``Orphan`` note), never dropped.
         The document keeps its id, name, schema and statuses; text, Markdown
         source, styles and (if given) meta come from ``new``.
 
         Returns:
-            A :class:`tui.core.reanchor.ReanchorReport`.
+            A :class:`tui.core.text.reanchor.ReanchorReport`.
         """
-        from tui.core import reanchor
+        from tui.core.text import reanchor
 
         old = self.document(name_or_id)
         report = reanchor.ReanchorReport(doc_name=old.name)

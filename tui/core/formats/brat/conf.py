@@ -38,7 +38,7 @@ from tui.core.schema import (
     fallback_color,
     parse_schema,
 )
-from tui.core.text import decode_utf8
+from tui.core.text.offsets import decode_utf8
 
 #: The configuration files kept with a schema, in the order they are written.
 CONF_FILES: tuple[str, ...] = ("annotation.conf", "visual.conf", "kb_shortcuts.conf", "tools.conf")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store, say
+from tui.cli.main import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -23,7 +23,7 @@ def register(group: click.Group) -> None:
             tui stats
             tui stats --format json --doc basra-offensive
         """
-        from tui.core.stats import format_stats, stats, to_json
+        from tui.core.review.stats import format_stats, stats, to_json
 
         store = open_store(ctx, readonly=True)
         try:

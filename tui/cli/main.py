@@ -281,7 +281,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
             for schema in options.extra.get("schemas", []):
                 store.save_schema(schema)
             if update:  # changed texts first, so import_documents then sees them unchanged
-                from tui.core.reanchor import update_changed
+                from tui.core.text.reanchor import update_changed
 
                 ctx.meta["reanchor"] = update_changed(store, items)
             if len(items) > 20 and sys.stderr.isatty():
@@ -521,7 +521,7 @@ def schema_check(path: str) -> None:
         tui schema check my-schema.toml
     """
     from tui.core.schema import check_schema_text
-    from tui.core.text import decode_utf8
+    from tui.core.text.offsets import decode_utf8
 
     text = decode_utf8(Path(path).read_bytes(), path)
     errors = check_schema_text(text, path)
@@ -536,7 +536,7 @@ def main() -> None:  # pragma: no cover - console entry
     cli()
 
 
-#: Modules under tui.commands that add subcommands; each defines ``register(group)``.
+#: Modules under tui.cli that add subcommands; each defines ``register(group)``.
 COMMAND_MODULES = ("suggest", "search", "agree", "adjudicate", "merge", "stats", "review")
 
 
@@ -545,8 +545,8 @@ def _register_commands() -> None:
     import importlib.util
 
     for name in COMMAND_MODULES:
-        if importlib.util.find_spec(f"tui.commands.{name}") is not None:
-            importlib.import_module(f"tui.commands.{name}").register(cli)
+        if importlib.util.find_spec(f"tui.cli.{name}") is not None:
+            importlib.import_module(f"tui.cli.{name}").register(cli)
 
 
 _register_commands()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store, say
+from tui.cli.main import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -34,7 +34,7 @@ def register(group: click.Group) -> None:
             tui agree --annotators alice,bob
             tui agree --annotators alice,bob,carol --doc basra-offensive --format json
         """
-        from tui.core.agreement import agreement
+        from tui.core.review.agreement import agreement
 
         names = [a.strip() for a in annotators.split(",") if a.strip()]
         store = open_store(ctx, readonly=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store, say
+from tui.cli.main import common_options, open_store, say
 from tui.core.termsafe import dumps
 
 
@@ -38,8 +38,8 @@ def register(group: click.Group) -> None:
             tui adjudicate --annotators alice,bob --doc basra-offensive --take alice --item 2
             tui adjudicate --annotators alice,bob --doc basra-offensive --take all
         """
-        from tui.core import adjudicate as adj
         from tui.core.errors import TuiError
+        from tui.core.review import adjudicate as adj
 
         names = [a.strip() for a in annotators.split(",") if a.strip()]
         if item_numbers and take is None:

@@ -35,8 +35,8 @@ from typing import Any
 # Import and export both use the .conf code (and through it the schema module):
 # loaded with this module, not inside the first read or export that needs it.
 from tui.core.errors import InputError, InputErrors, TuiError
-from tui.core.formats import brat_conf as _brat_conf  # noqa: F401
 from tui.core.formats._interchange import annotations_from_rows, export_annotations
+from tui.core.formats.brat import conf as _brat_conf  # noqa: F401
 from tui.core.model import (
     KINDS,
     Argument,
@@ -50,7 +50,7 @@ from tui.core.model import (
     Relation,
     Span,
 )
-from tui.core.text import decode_utf8, span_text
+from tui.core.text.offsets import decode_utf8, span_text
 
 SUFFIXES = (".ann",)
 #: brat is a folder of files: export needs ``--out DIR``.
@@ -799,7 +799,7 @@ def _schema_name(base: str, source: str, options: Any) -> str:
 
 def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[InputError]) -> None:
     """Find each document's .conf files, build schemas, check annotations against them."""
-    from tui.core.formats.brat_conf import (
+    from tui.core.formats.brat.conf import (
         find_confs,
         infer_schema,
         read_conf_texts,
@@ -1159,7 +1159,7 @@ def _note_schema_use(store: Any, doc: Document, anns: Any, used: dict[str, Any],
     ``anns`` may be a function making the annotations (called only when
     they are needed); ``usage`` their :func:`_usage_key` when known.
     """
-    from tui.core.formats.brat_conf import extract_confs, infer_schema, merge_schemas
+    from tui.core.formats.brat.conf import extract_confs, infer_schema, merge_schemas
 
     if callable(anns):
         make = anns
@@ -1205,7 +1205,7 @@ def _note_schema_use(store: Any, doc: Document, anns: Any, used: dict[str, Any],
 
 
 def _usage_key(anns: DocAnnotations) -> tuple:
-    """Everything :func:`~tui.core.formats.brat_conf.infer_schema` reads from one document.
+    """Everything :func:`~tui.core.formats.brat.conf.infer_schema` reads from one document.
 
     Two documents with equal keys infer equal schemas (same types, roles,
     fillers, values, in the same order of first use).
@@ -1248,7 +1248,7 @@ def _breaks(problem: Any, equivalences: set[str]) -> bool:
 
 def _problems(schema: Any, anns: DocAnnotations) -> list[Any]:
     """:func:`tui.core.schema.validate`, counting brat's numbered roles (``Org-Arg2``) as their base."""
-    from tui.core.formats.brat_conf import base_role
+    from tui.core.formats.brat.conf import base_role
     from tui.core.schema import validate
 
     events = []
@@ -1279,7 +1279,7 @@ def _write_confs(store: Any, out: Any, placements: dict[str, list[str]], report:
         UnsafePath: a conf block name that cannot be a path under the folder.
         PathCollision: a conf file where a document's file goes.
     """
-    from tui.core.formats.brat_conf import (
+    from tui.core.formats.brat.conf import (
         confs_for_export,
         extract_confs,
         generate_confs,

@@ -434,7 +434,7 @@ def update_changed(store: Any, items: list[tuple[Any, Any]]) -> list[ReanchorRep
     Returns:
         One report per document whose text changed.
     """
-    from tui.core.text import sha256_text
+    from tui.core.text.offsets import sha256_text
 
     reports = []
     for doc, _ in items:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store, say
+from tui.cli.main import common_options, open_store, say
 from tui.core.termsafe import dumps
 
 

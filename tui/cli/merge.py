@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli import common_options, open_store, say
+from tui.cli.main import common_options, open_store, say
 
 
 def register(group: click.Group) -> None:
@@ -27,7 +27,7 @@ def register(group: click.Group) -> None:
             tui merge bob.db carol.db
             tui --db team.db merge alice.db bob.db
         """
-        from tui.core.merge import merge
+        from tui.core.review.merge import merge
 
         store = open_store(ctx)
         try:

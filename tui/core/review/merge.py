@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.core import migrations
 from tui.core.errors import StoreError
 from tui.core.model import KINDS
-from tui.core.store import COLUMNS, DOC_COLUMNS, Store, VersionMismatch, _q
+from tui.core.store import COLUMNS, DOC_COLUMNS, Store, VersionMismatch, _q, migrations
 
 
 @dataclass

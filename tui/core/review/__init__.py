@@ -1,0 +1,1 @@
+"""Review and team work: suggestions, the review queue, agreement, adjudication, merge, statistics."""

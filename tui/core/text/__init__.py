@@ -1,0 +1,1 @@
+"""Text and offsets: code points, graphemes, motions, wrapping, Markdown, tokens, re-anchoring."""
