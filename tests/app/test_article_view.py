@@ -8,7 +8,7 @@ from textual.message import Message
 
 from tui.app.widgets.article_view import ArticleView, Highlight
 from tui.core.model import StyleRun
-from tui.core.text.layout import REPLACEMENT
+from tui.core.text.graphemes import REPLACEMENT
 
 TEXT = "Hello world. Second sentence here.\n\nNew paragraph starts. Another one.\n"
 #      0     6    11 13     20       29   34  36  40        50     57      65  69

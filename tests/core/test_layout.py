@@ -1,4 +1,4 @@
-"""Tests for tui.core.text.layout: safe display, clusters, widths, wrapping, motions."""
+"""Tests for tui.core.text.graphemes, motions and wrapping: safe display, clusters, widths, wrapping, motions."""
 
 from __future__ import annotations
 
@@ -10,30 +10,31 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.core.text import layout
-from tui.core.text.layout import (
+from tui.core.text import graphemes
+from tui.core.text.graphemes import (
     REPLACEMENT,
-    RowMap,
     char_width,
     cluster_width,
     display_char,
     grapheme_bounds,
     iter_graphemes,
     next_grapheme,
+    prev_grapheme,
+    sanitize,
+)
+from tui.core.text.motions import (
     next_paragraph,
     next_sentence,
     next_word_start,
     paragraph_bounds,
-    prev_grapheme,
     prev_paragraph,
     prev_sentence,
     prev_word_start,
-    sanitize,
     sentence_bounds,
     word_bounds,
     word_end,
-    wrap,
 )
+from tui.core.text.wrapping import RowMap, wrap
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man ZWJ woman ZWJ girl
 FLAG_IQ = "\U0001f1ee\U0001f1f6"
@@ -305,7 +306,7 @@ def display_width(row: str, labels: dict[int, int] | None = None, start: int = 0
     pos = start
     for s, e in iter_graphemes(row):
         c = row[s:e]
-        w = layout.TAB_SIZE - col % layout.TAB_SIZE if c[0] == "\t" else cluster_width(c)
+        w = graphemes.TAB_SIZE - col % graphemes.TAB_SIZE if c[0] == "\t" else cluster_width(c)
         if labels:
             w += labels.get(pos + e, 0)
         cells.append((c, w))
@@ -455,8 +456,8 @@ def test_relabel_rewraps_changed_blocks() -> None:
 
 
 def test_layout_imports_no_ui() -> None:
-    """tui.core.text.layout imports neither textual nor rich."""
-    code = "import sys, tui.core.text.layout; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    """tui.core.text.graphemes, motions and wrapping import neither textual nor rich."""
+    code = "import sys, tui.core.text.graphemes, tui.core.text.motions, tui.core.text.wrapping; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -465,7 +466,7 @@ def test_snap_to_grapheme_agrees_with_bounds(text: str) -> None:
     """snap_to_grapheme(offset) is the start of the cluster containing offset."""
     for offset in range(len(text) + 1):
         expected = grapheme_bounds(text, offset)[0] if offset < len(text) else len(text)
-        assert layout.snap_to_grapheme(text, offset) == expected
+        assert graphemes.snap_to_grapheme(text, offset) == expected
 
 
 def test_next_word_start_moves_past_an_emoji_with_a_skin_tone():

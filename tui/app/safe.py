@@ -7,7 +7,7 @@ quote any of them) is shown through :func:`safe_text` (a ``rich.text.Text``,
 which Textual never parses as markup) or, where a plain string is needed,
 :func:`safe` (then shown with ``markup=False`` or inside a ``Text``).
 Control characters, C1 controls and bidi overrides become visible
-replacement characters (:func:`tui.core.text.layout.sanitize`), so none reaches
+replacement characters (:func:`tui.core.text.graphemes.sanitize`), so none reaches
 the terminal. The arguments after ``text`` are keyword-only: two versions
 of these helpers once took them in opposite orders.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from tui.core.text.layout import sanitize
+from tui.core.text.graphemes import sanitize
 
 #: Longest snippet of document text shown in one line of a prompt or picker.
 SNIPPET = 60

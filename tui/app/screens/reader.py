@@ -67,7 +67,7 @@ from tui.core.model import (
 )
 from tui.core.schema import AttributeDef, Problem, Role, Schema
 from tui.core.store import StoreBusy, gc_paused
-from tui.core.text import layout
+from tui.core.text import motions
 
 if TYPE_CHECKING:
     from tui.app.dialogs.attributes import AttributeValues
@@ -1190,8 +1190,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         if anchor is None:
             return []
         text = self.doc.text
-        s0, _ = layout.sentence_bounds(text, anchor.start)
-        _, s1 = layout.sentence_bounds(text, max(anchor.end - 1, anchor.start))
+        s0, _ = motions.sentence_bounds(text, anchor.start)
+        _, s1 = motions.sentence_bounds(text, max(anchor.end - 1, anchor.start))
         exclude = {anchor.id, pick.source_id}
         source = self.by_id.get(pick.source_id)
         if pick.purpose == "role" and isinstance(source, Event):

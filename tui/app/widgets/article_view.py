@@ -5,12 +5,12 @@ runs, annotation fragments and search hits that touch it: those are indexed
 in fixed blocks of :data:`INDEX_BLOCK` code points, so the cost of a row does
 not depend on the document size, the number of annotations or the longest
 span. Built strips are cached in an LRU keyed by everything that changes
-them. Wrapping is :class:`tui.core.text.layout.RowMap`: ASCII lines are wrapped
+them. Wrapping is :class:`tui.core.text.wrapping.RowMap`: ASCII lines are wrapped
 at load, other lines lazily from the viewport outwards.
 
 Document text is data: it goes to the terminal only as ``Segment`` text with
 ``Style`` objects (never markup), with every control character replaced by
-one visible character (:mod:`tui.core.text.layout`).
+one visible character (:mod:`tui.core.text.graphemes`).
 
 How annotations look (each type's colour comes from the schema):
 
@@ -54,8 +54,9 @@ from textual.timer import Timer
 from tui.app import lifetime
 from tui.core.model import StyleRun
 from tui.core.store import gc_paused
-from tui.core.text import layout
-from tui.core.text.layout import LabelIndex, Row, RowMap, grapheme_bounds, grapheme_end, sanitize
+from tui.core.text import graphemes, motions
+from tui.core.text.graphemes import grapheme_bounds, grapheme_end, sanitize
+from tui.core.text.wrapping import LabelIndex, Row, RowMap
 
 __all__ = ["INDEX_BLOCK", "ArticleView", "Highlight"]
 
@@ -507,7 +508,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         sel = self.selection
         if sel is not None:
             return sel
-        return layout.word_bounds(self._text, self.cursor)
+        return motions.word_bounds(self._text, self.cursor)
 
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so that the row showing ``offset`` is visible.
@@ -920,11 +921,11 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
 
     def action_cursor_left(self) -> None:
         """Move one grapheme left."""
-        self._motion(layout.prev_grapheme(self._text, self.cursor))
+        self._motion(graphemes.prev_grapheme(self._text, self.cursor))
 
     def action_cursor_right(self) -> None:
         """Move one grapheme right."""
-        self._motion(min(layout.next_grapheme(self._text, self.cursor), self._max_cursor()))
+        self._motion(min(graphemes.next_grapheme(self._text, self.cursor), self._max_cursor()))
 
     def action_cursor_up(self) -> None:
         """Move one row up, keeping the column."""
@@ -936,31 +937,31 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
 
     def action_word_next(self) -> None:
         """Move to the next word start."""
-        self._motion(layout.next_word_start(self._text, self.cursor))
+        self._motion(motions.next_word_start(self._text, self.cursor))
 
     def action_word_prev(self) -> None:
         """Move to the previous word start."""
-        self._motion(layout.prev_word_start(self._text, self.cursor))
+        self._motion(motions.prev_word_start(self._text, self.cursor))
 
     def action_word_end(self) -> None:
         """Move to the end of the word."""
-        self._motion(layout.word_end(self._text, self.cursor))
+        self._motion(motions.word_end(self._text, self.cursor))
 
     def action_sentence_next(self) -> None:
         """Move to the next sentence."""
-        self._motion(layout.next_sentence(self._text, self.cursor))
+        self._motion(motions.next_sentence(self._text, self.cursor))
 
     def action_sentence_prev(self) -> None:
         """Move to the start of the sentence (or the previous one)."""
-        self._motion(layout.prev_sentence(self._text, self.cursor))
+        self._motion(motions.prev_sentence(self._text, self.cursor))
 
     def action_paragraph_next(self) -> None:
         """Move to the next paragraph."""
-        self._motion(layout.next_paragraph(self._text, self.cursor))
+        self._motion(motions.next_paragraph(self._text, self.cursor))
 
     def action_paragraph_prev(self) -> None:
         """Move to the start of the paragraph (or the previous one)."""
-        self._motion(layout.prev_paragraph(self._text, self.cursor))
+        self._motion(motions.prev_paragraph(self._text, self.cursor))
 
     def _page(self, fraction: float) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -1005,11 +1006,11 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
 
     def action_select_left(self) -> None:
         """Extend the selection one grapheme left."""
-        self.move_to(layout.prev_grapheme(self._text, self.cursor), extend=True)
+        self.move_to(graphemes.prev_grapheme(self._text, self.cursor), extend=True)
 
     def action_select_right(self) -> None:
         """Extend the selection one grapheme right."""
-        self.move_to(min(layout.next_grapheme(self._text, self.cursor), self._max_cursor()), extend=True)
+        self.move_to(min(graphemes.next_grapheme(self._text, self.cursor), self._max_cursor()), extend=True)
 
     def action_select_up(self) -> None:
         """Extend the selection one row up."""
@@ -1041,16 +1042,16 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         labels = self._label_points(row) if self.show_labels else {}
         out = []
         col = 0
-        for s, e in layout.iter_graphemes(text, row.start, row.end):
+        for s, e in graphemes.iter_graphemes(text, row.start, row.end):
             if s in labels and s > row.start:
                 col += labels[s]
             c0 = text[s]
             if c0 == "\t":
-                w = layout.TAB_SIZE - col % layout.TAB_SIZE
+                w = graphemes.TAB_SIZE - col % graphemes.TAB_SIZE
             elif e - s == 1 and ord(c0) < 0x7F:
                 w = 1
             else:
-                w = self._cell_width(layout.display_cluster(text[s:e]))
+                w = self._cell_width(graphemes.display_cluster(text[s:e]))
             out.append((s, col, col + w))
             col += w
         if row.break_end > row.end:
@@ -1306,7 +1307,7 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         ascii_row = segment_text.isascii()
         if not ascii_row:
             # Style changes must not split a grapheme cluster: snap cuts to cluster starts.
-            snap = layout.snap_to_grapheme
+            snap = graphemes.snap_to_grapheme
             cuts = {c if c <= lo or c >= hi else max(lo, snap(text, c)) for c in cuts}
         ordered = sorted(c for c in cuts if lo <= c <= hi)
         selected_id = self.selected_id
@@ -1325,11 +1326,11 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
                 parts = []
                 for ch in chunk:
                     if ch == "\t":
-                        w = layout.TAB_SIZE - col % layout.TAB_SIZE
+                        w = graphemes.TAB_SIZE - col % graphemes.TAB_SIZE
                         parts.append(" " * w)
                         col += w
                     else:
-                        d = layout.display_char(ch)
+                        d = graphemes.display_char(ch)
                         parts.append(d)
                         col += self._cell_width(d)
                 shown = "".join(parts)

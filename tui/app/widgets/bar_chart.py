@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from tui.core.text.layout import sanitize
+from tui.core.text.graphemes import sanitize
 
 _EIGHTHS = "▏▎▍▌▋▊▉"
 
