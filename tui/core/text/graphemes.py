@@ -186,7 +186,14 @@ def cluster_width(cluster: str) -> int:
         if ch == _ZWJ:
             skip = True
             continue
-        if ch == _VS16 and last and char_width(last) == 1 and unicodedata.category(last) in ("So", "Sm"):
+        # A flag already takes 2 cells: a VS16 after its second indicator adds none.
+        if (
+            ch == _VS16
+            and last
+            and char_width(last) == 1
+            and unicodedata.category(last) in ("So", "Sm")
+            and not _is_ri(ord(last))
+        ):
             width += 1
             last = ""
             continue
