@@ -1,0 +1,275 @@
+"""The schema's classes: span, event, relation and attribute types, :class:`Schema`, colours.
+
+:class:`Schema` is what :mod:`tui.core.schema.parse` builds from TOML; a type
+without a declared colour gets :func:`fallback_color`. :class:`SchemaError` is
+raised for every problem in a schema file.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from tui.core.errors import InputError
+
+CARDINALITIES: tuple[str, ...] = ("1", "?", "*", "+")
+"""Role cardinalities: exactly one, at most one, any number, at least one."""
+
+SPAN_KINDS: tuple[str, ...] = ("entity", "value", "time", "trigger")
+"""What a span type stands for."""
+
+TARGET_KINDS: tuple[str, ...] = ("span", "event", "relation", "equivalence", *SPAN_KINDS)
+"""Attribute targets that name a kind of annotation rather than a type."""
+
+class SchemaError(InputError):
+    """A problem in a schema file; ``str()`` is ``FILE:LINE: reason``."""
+
+    path: str
+    line: int | None
+    reason: str
+
+    def __init__(self, reason: str, *, path: str = "<schema>", line: int | None = None) -> None:
+        super().__init__(_one_line(reason), path=path, line=line)
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters so a message never spans lines or moves the cursor."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else {"\n": "\\n", "\t": "\\t"}.get(ch, _escape(ch))
+        for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
+
+
+# --------------------------------------------------------------------------
+# The model
+
+
+@dataclass(frozen=True)
+class SpanType:
+    """A type of text span: an entity, value or time type (or a bare trigger type)."""
+
+    name: str
+    label: str
+    """Short label (a few characters) drawn beside the span."""
+    color: str
+    """``#rrggbb``."""
+    hotkey: str | None = None
+    kind: str = "entity"
+    """``entity``, ``value``, ``time`` or ``trigger``."""
+    subtypes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    """An event role or relation argument: its name, allowed filler types, cardinality."""
+
+    name: str
+    types: tuple[str, ...] = ()
+    """Span or event type names a filler may have; empty allows any."""
+    cardinality: str = "*"
+    """``1``, ``?``, ``*`` or ``+``."""
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event type (an ACE event subtype) with its roles."""
+
+    name: str
+    label: str
+    color: str
+    hotkey: str | None = None
+    group: str | None = None
+    """The event type's family (ACE: the event type of a subtype)."""
+    roles: tuple[Role, ...] = ()
+
+    def role(self, name: str) -> Role | None:
+        """Return the role called ``name``, or None.
+
+        brat numbers repeated roles (``Org-Arg2`` is a second ``Org-Arg``;
+        ``Theme2`` a second ``Theme``): a name with trailing digits falls back
+        to its base role when the type has no role of the full name.
+        """
+        for role in self.roles:
+            if role.name == name:
+                return role
+        base = name.rstrip("0123456789")
+        if base != name and base:
+            for role in self.roles:
+                if role.name == base:
+                    return role
+        return None
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A binary relation type; ``args`` are its two arguments (cardinality ``1``)."""
+
+    name: str
+    label: str
+    color: str
+    hotkey: str | None = None
+    subtypes: tuple[str, ...] = ()
+    args: tuple[Role, Role] = (Role("Arg-1", (), "1"), Role("Arg-2", (), "1"))
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    """An attribute: what it may sit on, and its values (none: binary)."""
+
+    name: str
+    targets: tuple[str, ...]
+    """Annotation kinds (:data:`TARGET_KINDS`) or type names."""
+    values: tuple[str, ...] = ()
+    default: str | None = None
+
+
+@dataclass
+class Schema:
+    """A parsed schema. Treat it as read-only: lookups are indexed on first use."""
+
+    name: str
+    description: str = ""
+    span_types: list[SpanType] = field(default_factory=list)
+    event_types: list[EventType] = field(default_factory=list)
+    relation_types: list[RelationType] = field(default_factory=list)
+    equivalence_types: list[str] = field(default_factory=list)
+    attributes: list[AttributeDef] = field(default_factory=list)
+    source: str = field(default="", compare=False, repr=False)
+    """The TOML text this schema was parsed from (empty when built in code)."""
+    _index: Any = field(default=None, init=False, compare=False, repr=False)
+
+    def _lookup(self) -> _Index:
+        # Rebuilt when a list is replaced or grows; in-place item edits are not seen.
+        # (A flat tuple, not a generator: this runs for every label looked up.)
+        s, e, r, a = self.span_types, self.event_types, self.relation_types, self.attributes
+        key = (id(s), len(s), id(e), len(e), id(r), len(r), id(a), len(a))
+        if self._index is None or self._index.key != key:
+            self._index = _Index(key, self)
+        return self._index
+
+    def span_type(self, name: str) -> SpanType | None:
+        """Return the span type called ``name``, or None."""
+        return self._lookup().spans.get(name)
+
+    def event_type(self, name: str) -> EventType | None:
+        """Return the event type called ``name``, or None."""
+        return self._lookup().events.get(name)
+
+    def relation_type(self, name: str) -> RelationType | None:
+        """Return the relation type called ``name``, or None."""
+        return self._lookup().relations.get(name)
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        """Return the attribute called ``name``, or None."""
+        return self._lookup().attributes.get(name)
+
+    def _find(self, name: str, kind: str | None) -> SpanType | EventType | RelationType | None:
+        index = self._lookup()
+        tables = {"span": index.spans, "event": index.events, "relation": index.relations}
+        if kind is not None:
+            return tables[kind].get(name)
+        for table in tables.values():
+            found = table.get(name)
+            if found is not None:
+                return found
+        return None
+
+    def color(self, label: str, kind: str | None = None) -> str:
+        """Return the colour of a span label, event type or relation type.
+
+        Args:
+            label: the type name.
+            kind: ``"span"``, ``"event"`` or ``"relation"`` to pick one
+                namespace (ACE has both a value type and an event type
+                ``Sentence``); by default span types win, then events.
+
+        Returns:
+            ``#rrggbb``; for an unknown name, a stable colour derived from it.
+        """
+        found = self._find(label, kind)
+        return found.color if found is not None else fallback_color(label)
+
+    def short_label(self, label: str, kind: str | None = None) -> str:
+        """Return the short label of a type (see :meth:`color` for ``kind``).
+
+        Returns:
+            The declared label, or the name cut to four characters when unknown.
+        """
+        found = self._find(label, kind)
+        return found.label if found is not None else label[:4]
+
+    def hotkeys(self) -> dict[str, str]:
+        """Return ``{hotkey: type name}`` over span types, then event types."""
+        keys: dict[str, str] = {}
+        for t in [*self.span_types, *self.event_types]:
+            if t.hotkey:
+                keys.setdefault(t.hotkey, t.name)
+        return keys
+
+    def to_toml(self) -> str:
+        """Return this schema as TOML that :func:`parse_schema` reads back equal."""
+        # Imported here: the writer needs these classes, so it cannot be imported above.
+        from tui.core.schema.format import to_toml
+
+        return to_toml(self)
+
+
+class _Index:
+    """Name lookups for one state of a :class:`Schema`."""
+
+    def __init__(self, key: tuple[Any, ...], schema: Schema) -> None:
+        self.key = key
+        self.spans = {t.name: t for t in reversed(schema.span_types)}
+        self.events = {t.name: t for t in reversed(schema.event_types)}
+        self.relations = {t.name: t for t in reversed(schema.relation_types)}
+        self.attributes = {a.name: a for a in reversed(schema.attributes)}
+
+
+# --------------------------------------------------------------------------
+# Colours
+
+
+def _luminance(r: float, g: float, b: float) -> float:
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@lru_cache(maxsize=1024)
+def fallback_color(name: str) -> str:
+    """Return a stable ``#rrggbb`` for a name no schema colours.
+
+    The hue comes from a CRC of the name; the lightness is chosen so the
+    relative luminance is about 0.19, readable on dark and light backgrounds.
+
+    Args:
+        name: any type name.
+
+    Returns:
+        The same colour for the same name, in every process.
+    """
+    hue = (zlib.crc32(name.encode("utf-8")) % 360) / 360
+    low, high = 0.0, 1.0
+    for _ in range(30):
+        mid = (low + high) / 2
+        if _luminance(*colorsys.hls_to_rgb(hue, mid, 0.55)) < 0.19:
+            low = mid
+        else:
+            high = mid
+    r, g, b = colorsys.hls_to_rgb(hue, (low + high) / 2, 0.55)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
