@@ -3,12 +3,18 @@
 Offsets are Unicode code points into the document text (Python ``str``
 indices), start inclusive, end exclusive. A span is one or more fragments.
 Every annotation carries the common fields of :class:`Meta`.
+
+What differs by kind lives on the classes, so callers ask the annotation
+instead of branching on its kind: :attr:`Meta.KIND` (its table),
+:attr:`Meta.NOUN`, :meth:`Meta.references` (the ids it points to),
+:attr:`Meta.type_name`, :attr:`Meta.filler_type`, :attr:`Meta.display_label`
+and :meth:`Meta.describe`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 Status = Literal["accepted", "pending", "rejected"]
 STATUSES: tuple[str, ...] = ("accepted", "pending", "rejected")
@@ -52,10 +58,56 @@ class Meta:
     created: str = ""
     modified: str = ""
 
+    KIND: ClassVar[str] = ""
+    """The kind: the table name in :data:`KINDS` (``spans``, ``events``...)."""
+    NOUN: ClassVar[str] = ""
+    """The kind as one word in messages: ``span``, ``event``..."""
+
+    @property
+    def type_name(self) -> str:
+        """The name of this annotation's type: a span's label, an event's type, an attribute's name.
+
+        Empty for a normalization, which has no type in a schema.
+        """
+        return ""
+
+    @property
+    def filler_type(self) -> str | None:
+        """The type a role or relation argument checks this annotation by; None if it cannot fill one.
+
+        Only spans (their label) and events (their type) fill roles.
+        """
+        return None
+
+    @property
+    def display_label(self) -> str:
+        """A short label for lists: the type, an attribute's ``name=value``, a link's ``resource:key``."""
+        return self.type_name
+
+    def references(self) -> list[str]:
+        """Return the ids this annotation points to (a new list, in field order).
+
+        A trigger, then the role fillers of an event; a relation's two
+        arguments; the members of an equivalence; the target of an
+        attribute, normalization or note. A span points to nothing.
+        """
+        return []
+
+    def describe(self) -> str:
+        """Return ``NOUN ID (TYPE)``, e.g. ``span T1 (PER)``, for messages.
+
+        The type is left out when there is none (a normalization).
+        """
+        type_name = self.type_name
+        return f"{self.NOUN} {self.id} ({type_name})" if type_name else f"{self.NOUN} {self.id}"
+
 
 @dataclass(kw_only=True, slots=True)
 class Span(Meta):
     """A typed text span: an entity mention or an event trigger."""
+
+    KIND: ClassVar[str] = "spans"
+    NOUN: ClassVar[str] = "span"
 
     label: str
     fragments: list[Fragment]
@@ -64,11 +116,23 @@ class Span(Meta):
 
     @property
     def start(self) -> int:
+        """The offset where the first fragment starts."""
         return self.fragments[0][0]
 
     @property
     def end(self) -> int:
+        """The offset where the last fragment ends."""
         return self.fragments[-1][1]
+
+    @property
+    def type_name(self) -> str:
+        """The span's label."""
+        return self.label
+
+    @property
+    def filler_type(self) -> str | None:
+        """The span's label: a span fills roles that allow its type."""
+        return self.label
 
 
 @dataclass(kw_only=True, slots=True)
@@ -83,75 +147,156 @@ class Argument:
 class Event(Meta):
     """An event: type, trigger span and ordered role arguments."""
 
+    KIND: ClassVar[str] = "events"
+    NOUN: ClassVar[str] = "event"
+
     type: str
     trigger: str
     arguments: list[Argument] = field(default_factory=list)
+
+    @property
+    def type_name(self) -> str:
+        """The event type."""
+        return self.type
+
+    @property
+    def filler_type(self) -> str | None:
+        """The event type: an event fills roles that allow it."""
+        return self.type
+
+    def references(self) -> list[str]:
+        """Return the trigger's id, then every argument's target."""
+        return [self.trigger, *(a.target for a in self.arguments)]
 
 
 @dataclass(kw_only=True, slots=True)
 class Relation(Meta):
     """A typed binary relation; ``arguments`` holds exactly two fillers."""
 
+    KIND: ClassVar[str] = "relations"
+    NOUN: ClassVar[str] = "relation"
+
     type: str
     arguments: list[Argument]
+
+    @property
+    def type_name(self) -> str:
+        """The relation type."""
+        return self.type
+
+    def references(self) -> list[str]:
+        """Return the two arguments' targets."""
+        return [a.target for a in self.arguments]
 
 
 @dataclass(kw_only=True, slots=True)
 class Equivalence(Meta):
     """A set of spans of one type (coreference), brat's ``*`` line."""
 
+    KIND: ClassVar[str] = "equivalences"
+    NOUN: ClassVar[str] = "equivalence"
+
     type: str
     members: list[str]
+
+    @property
+    def type_name(self) -> str:
+        """The equivalence type."""
+        return self.type
+
+    def references(self) -> list[str]:
+        """Return the members' ids."""
+        return list(self.members)
 
 
 @dataclass(kw_only=True, slots=True)
 class Attribute(Meta):
     """A binary (``value`` is None) or valued attribute on any annotation."""
 
+    KIND: ClassVar[str] = "attributes"
+    NOUN: ClassVar[str] = "attribute"
+
     target: str
     name: str
     value: str | None = None
+
+    @property
+    def type_name(self) -> str:
+        """The attribute's name."""
+        return self.name
+
+    @property
+    def display_label(self) -> str:
+        """``name``, or ``name=value`` for a valued attribute."""
+        return self.name if self.value is None else f"{self.name}={self.value}"
+
+    def references(self) -> list[str]:
+        """Return the target's id."""
+        return [self.target]
 
 
 @dataclass(kw_only=True, slots=True)
 class Normalization(Meta):
     """A link from an annotation to a knowledge-base entry."""
 
+    KIND: ClassVar[str] = "normalizations"
+    NOUN: ClassVar[str] = "normalization"
+
     target: str
     resource: str
     key: str
     label: str = ""
+
+    @property
+    def display_label(self) -> str:
+        """``resource:key``."""
+        return f"{self.resource}:{self.key}"
+
+    def references(self) -> list[str]:
+        """Return the target's id."""
+        return [self.target]
 
 
 @dataclass(kw_only=True, slots=True)
 class Note(Meta):
     """Free text on an annotation (brat ``#`` line); text kept exactly."""
 
+    KIND: ClassVar[str] = "notes"
+    NOUN: ClassVar[str] = "note"
+
     target: str
     type: str = "AnnotatorNotes"
     text: str = ""
+
+    @property
+    def type_name(self) -> str:
+        """The note type (brat's ``AnnotatorNotes``)."""
+        return self.type
+
+    def references(self) -> list[str]:
+        """Return the target's id."""
+        return [self.target]
 
 
 Annotation = Span | Event | Relation | Equivalence | Attribute | Normalization | Note
 
 #: Dataclass per kind (table name).
 KIND_CLASS: dict[str, type] = {
-    "spans": Span,
-    "events": Event,
-    "relations": Relation,
-    "equivalences": Equivalence,
-    "attributes": Attribute,
-    "normalizations": Normalization,
-    "notes": Note,
+    cls.KIND: cls for cls in (Span, Event, Relation, Equivalence, Attribute, Normalization, Note)
 }
 
 
-def kind_of(annotation: Any) -> str:
-    """Return the kind (table name) of an annotation instance."""
-    for kind, cls in KIND_CLASS.items():
-        if type(annotation) is cls:
-            return kind
-    raise TypeError(f"not an annotation: {annotation!r}")
+def kind_of(annotation: object) -> str:
+    """Return the kind (table name) of an annotation instance: its class's ``KIND``.
+
+    Raises:
+        TypeError: ``annotation`` is not an instance of one of the annotation classes.
+    """
+    cls = type(annotation)
+    kind: str = getattr(cls, "KIND", "")
+    if not kind or KIND_CLASS.get(kind) is not cls:
+        raise TypeError(f"not an annotation: {annotation!r}")
+    return kind
 
 
 @dataclass(kw_only=True)
