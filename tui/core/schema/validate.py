@@ -6,10 +6,10 @@ Validation lists problems and never changes or drops an annotation.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from tui.core.model import DocAnnotations, Equivalence, Event, Relation, Span, kind_of
+from tui.core.model import DocAnnotations, Equivalence, Meta, Normalization, Note, Relation, Span
 from tui.core.schema.types import Schema, _one_line
 
 PROBLEM_KINDS: tuple[str, ...] = (
@@ -31,6 +31,12 @@ PROBLEM_KINDS: tuple[str, ...] = (
 # Validating annotations
 
 
+#: ``add(annotation, problem kind, message)``: record a problem.
+_Add = Callable[[Meta, str, str], None]
+#: ``resolve(annotation, id, what)``: the annotation ``id`` names, or None (a dangling reference is recorded).
+_Resolve = Callable[[Meta, str, str], "Meta | None"]
+
+
 @dataclass(frozen=True)
 class Problem:
     """One way an annotation breaks the schema; ``kind`` is in :data:`PROBLEM_KINDS`."""
@@ -40,28 +46,13 @@ class Problem:
     message: str
 
 
-def _type_of(target: Any) -> str | None:
-    """The type name a filler is checked by: a span's label, an event's type."""
-    if isinstance(target, Span):
-        return target.label
-    if isinstance(target, Event):
-        return target.type
-    return None
-
-
-def _describe(target: Any) -> str:
-    kind = kind_of(target)[:-1]
-    type_name = _type_of(target) or getattr(target, "type", None) or getattr(target, "name", "")
-    return f"{kind} {target.id} ({type_name})" if type_name else f"{kind} {target.id}"
-
-
-def _filler_error(types: tuple[str, ...], target: Any) -> str | None:
+def _filler_error(types: tuple[str, ...], target: Meta) -> str | None:
     """Why ``target`` cannot fill a role allowing ``types`` (None if it can)."""
-    type_name = _type_of(target)
+    type_name = target.filler_type
     if type_name is None:
-        return f"{_describe(target)} is not a span or an event"
+        return f"{target.describe()} is not a span or an event"
     if types and type_name not in types:
-        return f"{_describe(target)} is not one of {', '.join(types)}"
+        return f"{target.describe()} is not one of {', '.join(types)}"
     return None
 
 
@@ -84,10 +75,10 @@ def validate(schema: Schema, ann: DocAnnotations) -> list[Problem]:
     # so rejecting an event does not also flag its trigger span.
     triggers = {e.trigger for e in ann.events}
 
-    def add(annotation: Any, kind: str, message: str) -> None:
+    def add(annotation: Meta, kind: str, message: str) -> None:
         problems.append(Problem(annotation.id, kind, _one_line(message)))
 
-    def resolve(annotation: Any, ref: str, what: str) -> Any:
+    def resolve(annotation: Meta, ref: str, what: str) -> Meta | None:
         target = by_id.get(ref)
         if target is None:
             add(annotation, "dangling-reference", f"{what} {ref!r} is not in this document")
@@ -119,7 +110,7 @@ def validate(schema: Schema, ann: DocAnnotations) -> list[Problem]:
         trigger = resolve(event, event.trigger, "trigger")
         if trigger is not None:
             if not isinstance(trigger, Span):
-                add(event, "bad-trigger", f"trigger {_describe(trigger)} is not a span")
+                add(event, "bad-trigger", f"trigger {trigger.describe()} is not a span")
             elif trigger.label != event.type:
                 add(
                     event,
@@ -185,16 +176,17 @@ def validate(schema: Schema, ann: DocAnnotations) -> list[Problem]:
             add(
                 attr,
                 "bad-attribute-target",
-                f"{ad.name} applies to {', '.join(ad.targets)}, not to {_describe(target)}",
+                f"{ad.name} applies to {', '.join(ad.targets)}, not to {target.describe()}",
             )
 
-    for other in [*ann.normalizations, *ann.notes]:
+    others: list[Normalization | Note] = [*ann.normalizations, *ann.notes]
+    for other in others:
         if other.status != "rejected":
             resolve(other, other.target, "target")
     return problems
 
 
-def _validate_relation(schema: Schema, relation: Relation, add: Any, resolve: Any) -> None:
+def _validate_relation(schema: Schema, relation: Relation, add: _Add, resolve: _Resolve) -> None:
     rt = schema.relation_type(relation.type)
     targets = [resolve(relation, a.target, f"{a.role} argument") for a in relation.arguments]
     if rt is None:
@@ -227,7 +219,7 @@ def _validate_relation(schema: Schema, relation: Relation, add: Any, resolve: An
                 add(relation, "wrong-filler-type", f"{arg.name}: {why}")
 
 
-def _validate_equivalence(schema: Schema, equiv: Equivalence, add: Any, resolve: Any) -> None:
+def _validate_equivalence(schema: Schema, equiv: Equivalence, add: _Add, resolve: _Resolve) -> None:
     if equiv.type not in schema.equivalence_types:
         add(equiv, "unknown-type", f"unknown equivalence type '{equiv.type}'")
     labels: list[str] = []
@@ -238,16 +230,16 @@ def _validate_equivalence(schema: Schema, equiv: Equivalence, add: Any, resolve:
         if isinstance(target, Span):
             labels.append(target.label)
         else:
-            add(equiv, "wrong-filler-type", f"member {_describe(target)} is not a span")
+            add(equiv, "wrong-filler-type", f"member {target.describe()} is not a span")
     distinct = sorted(set(labels))
     if len(distinct) > 1:
         add(equiv, "wrong-filler-type", f"members have different types: {', '.join(distinct)}")
 
 
-def _target_tokens(schema: Schema, target: Any, triggers: set[str]) -> set[str]:
+def _target_tokens(schema: Schema, target: Meta, triggers: set[str]) -> set[str]:
     """What an attribute target counts as: its kind, span kind and type name."""
-    tokens = {kind_of(target)[:-1]}
-    type_name = _type_of(target) or getattr(target, "type", None)
+    tokens = {target.NOUN}
+    type_name = target.type_name
     if type_name:
         tokens.add(type_name)
     if isinstance(target, Span):
