@@ -473,11 +473,9 @@ def parse_line(raw: str, path: str, lineno: int, errors: list[InputError]) -> tu
                     continue
                 out.append(ann)
     # references must resolve within the document
-    from tui.core.store import references
-
     for kind in KINDS[1:]:
         for ann in getattr(anns, kind):
-            for ref in references(kind, ann):
+            for ref in ann.references():
                 if ref == ann.id:
                     line.error(f"{kind} {ann.id}: refers to itself")
                 elif ref not in ids:
@@ -809,15 +807,13 @@ def _check_types(schema: Any, anns: DocAnnotations, path: str, lineno: int, erro
     if skipped is None:
         errors.extend(InputError(reason, path=path, line=lineno) for reason in bad.values())
         return
-    from tui.core.store import references
-
     dropped = {a.id for kind in KINDS for a in getattr(anns, kind) if id(a) in bad}
     changed = True
     while changed:  # what refers to a dropped annotation goes too
         changed = False
         for kind in KINDS[1:]:
             for a in getattr(anns, kind):
-                if id(a) not in bad and any(r in dropped for r in references(kind, a)):
+                if id(a) not in bad and any(r in dropped for r in a.references()):
                     bad[id(a)] = f"{kind} {a.id}: refers to an annotation left out"
                     dropped.add(a.id)
                     changed = True

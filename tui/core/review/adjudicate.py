@@ -37,7 +37,6 @@ from tui.core.model import (
     Note,
     Relation,
     Span,
-    kind_of,
 )
 
 ORIGIN = "adjudication"
@@ -125,9 +124,7 @@ class _Index:
 
     def label(self, ann_id: str) -> str:
         ann = self.by_id.get(ann_id)
-        if isinstance(ann, Span):
-            return ann.label
-        return getattr(ann, "type", "")
+        return ann.type_name if ann is not None else ""
 
     def signature(self, ann: Any) -> tuple:
         if isinstance(ann, Span):
@@ -355,7 +352,7 @@ class _Copier:
         return self.tx.add(new).id
 
     def _reuse_or_add(self, new: Any, gold: _Index, layer_sig: tuple) -> str:
-        kind = kind_of(new)
+        kind = new.KIND
         for g in getattr(gold.anns, kind):
             if gold.signature(g) == layer_sig and _position_key(gold, g) == _position_key_new(gold, new, self.store):
                 if g.status != new.status and new.status == "accepted":

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.core.errors import TuiError
-from tui.core.model import KINDS, kind_of
-from tui.core.store import references
+from tui.core.model import KINDS
 
 DECISIONS = ("accept", "reject", "skip")
 _STATUS = {"accept": "accepted", "reject": "rejected"}
@@ -111,7 +110,7 @@ class ReviewQueue:
             ann = by_id.get(ann_id)
             if ann is None or depth > 5:
                 return (len(doc.text), len(doc.text))
-            refs = references(kind_of(ann), ann)
+            refs = ann.references()
             spots = [where(r, depth + 1) for r in refs] or [(len(doc.text), len(doc.text))]
             return min(spots)
 
@@ -134,7 +133,7 @@ class ReviewQueue:
                     trigger = ann.trigger if trig is not None and trig.status == "pending" else None
                 items.append(ReviewItem(
                     doc_id=doc.id, doc_name=doc.name, kind=kind, ann_id=ann.id, start=start, end=end,
-                    label=_label(kind, ann), annotator=ann.annotator, origin=ann.origin,
+                    label=ann.display_label, annotator=ann.annotator, origin=ann.origin,
                     trigger_id=trigger,
                 ))
         order = {k: i for i, k in enumerate(KINDS)}
@@ -262,15 +261,3 @@ class ReviewQueue:
             (self.store.annotator, doc_id),
         ).fetchone()
         return row[0] if row else None
-
-
-def _label(kind: str, ann: Any) -> str:
-    if kind == "spans":
-        return ann.label
-    if kind in ("events", "relations", "equivalences"):
-        return ann.type
-    if kind == "attributes":
-        return ann.name if ann.value is None else f"{ann.name}={ann.value}"
-    if kind == "normalizations":
-        return f"{ann.resource}:{ann.key}"
-    return ann.type
