@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from tui.core.schema.types import (
@@ -134,7 +135,7 @@ class _LazyLine:
 
     __slots__ = ("_fn", "_args")
 
-    def __init__(self, fn: Any, *args: Any) -> None:
+    def __init__(self, fn: Callable[..., int | None], *args: object) -> None:
         self._fn = fn
         self._args = args
 
@@ -179,7 +180,11 @@ class _Checker:
         return self._find(section, index, _key_pat(key))
 
     def _unknown_keys(
-        self, table: dict[str, Any], allowed: tuple[str, ...], what: str, line_of: Any
+        self,
+        table: dict[str, Any],
+        allowed: tuple[str, ...],
+        what: str,
+        line_of: Callable[[str], int | _LazyLine | None],
     ) -> None:
         for key in table:
             if key not in allowed:
@@ -189,7 +194,7 @@ class _Checker:
                 )
 
     def _string(
-        self, value: Any, what: str, line: int | None, *, empty_ok: bool = False
+        self, value: Any, what: str, line: int | _LazyLine | None, *, empty_ok: bool = False
     ) -> str | None:
         if not isinstance(value, str):
             self.error(line, f"{what} must be a string, not {_toml_type(value)}")
@@ -199,7 +204,7 @@ class _Checker:
             return None
         return value
 
-    def _strings(self, value: Any, what: str, line: int | None) -> tuple[str, ...] | None:
+    def _strings(self, value: Any, what: str, line: int | _LazyLine | None) -> tuple[str, ...] | None:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             self.error(line, f"{what} must be a list of non-empty strings")
             return None
@@ -521,7 +526,7 @@ class _Checker:
                 t,
                 _EQUIV_KEYS,
                 f"equivalence type '{raw}'",
-                lambda k, i=i: self._where("equivalences", i, k),
+                functools.partial(self._where, "equivalences", i),
             )
             if raw is None:
                 self.error(
@@ -544,7 +549,7 @@ class _Checker:
                 t,
                 _ATTR_KEYS,
                 f"attribute '{owner}'",
-                lambda k, i=i: self._where("attributes", i, k),
+                functools.partial(self._where, "attributes", i),
             )
             name = None
             if raw is None:

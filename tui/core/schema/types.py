@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import colorsys
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -150,7 +151,7 @@ class Schema:
     attributes: list[AttributeDef] = field(default_factory=list)
     source: str = field(default="", compare=False, repr=False)
     """The TOML text this schema was parsed from (empty when built in code)."""
-    _index: Any = field(default=None, init=False, compare=False, repr=False)
+    _index: _Index | None = field(default=None, init=False, compare=False, repr=False)
 
     def _lookup(self) -> _Index:
         # Rebuilt when a list is replaced or grows; in-place item edits are not seen.
@@ -179,7 +180,11 @@ class Schema:
 
     def _find(self, name: str, kind: str | None) -> SpanType | EventType | RelationType | None:
         index = self._lookup()
-        tables = {"span": index.spans, "event": index.events, "relation": index.relations}
+        tables: dict[str, Mapping[str, SpanType | EventType | RelationType]] = {
+            "span": index.spans,
+            "event": index.events,
+            "relation": index.relations,
+        }
         if kind is not None:
             return tables[kind].get(name)
         for table in tables.values():
@@ -215,7 +220,8 @@ class Schema:
     def hotkeys(self) -> dict[str, str]:
         """Return ``{hotkey: type name}`` over span types, then event types."""
         keys: dict[str, str] = {}
-        for t in [*self.span_types, *self.event_types]:
+        types: list[SpanType | EventType] = [*self.span_types, *self.event_types]
+        for t in types:
             if t.hotkey:
                 keys.setdefault(t.hotkey, t.name)
         return keys

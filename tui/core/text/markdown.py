@@ -369,8 +369,8 @@ def _table(node: SyntaxTreeNode) -> _Frag:
     rows: list[list[tuple[_Frag, str]]] = []
     header_rows = 0
     for section in node.children:
-        for row in section.children:
-            rows.append([(_inline(cell), _align_of(cell)) for cell in row.children])
+        for tr in section.children:
+            rows.append([(_inline(cell), _align_of(cell)) for cell in tr.children])
             if section.type == "thead":
                 header_rows += 1
     ncols = max((len(r) for r in rows), default=0)

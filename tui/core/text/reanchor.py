@@ -275,7 +275,7 @@ def _adjacent(new: str, pos: int, quote: TextQuote) -> int:
 
 
 def _occurrences(text: str, needle: str, limit: int, lo: int = 0, hi: int | None = None) -> list[int]:
-    out = []
+    out: list[int] = []
     hi = len(text) if hi is None else hi
     i = text.find(needle, lo, hi)
     while i >= 0 and len(out) < limit:
