@@ -352,4 +352,5 @@ class DocAnnotations:
         return out
 
     def by_id(self) -> dict[str, Any]:
+        """Every annotation by its id."""
         return {a.id: a for a in self.all()}

@@ -162,12 +162,14 @@ class _Checker:
         return _Locator(self.text)
 
     def loc_key(self, key: str) -> int | None:
+        """Return the line of a top-level ``key``, or None."""
         return self.loc.key(key)
 
     def _find(self, section: str | None, index: int | None, *patterns: str) -> _LazyLine:
         return _LazyLine(lambda: self.loc.find(section, index, *patterns))
 
     def error(self, line: int | _LazyLine | None, reason: str) -> None:
+        """Record a problem at ``line`` (worked out now if it is lazy)."""
         if isinstance(line, _LazyLine):
             line = line()
         self.errors.append(SchemaError(reason, path=self.path, line=line))
@@ -322,6 +324,7 @@ class _Checker:
     # -- sections -----------------------------------------------------------
 
     def run(self) -> Schema | None:
+        """Check the whole text: the schema, or None when :attr:`errors` holds a problem."""
         try:
             data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
