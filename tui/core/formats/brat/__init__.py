@@ -1215,14 +1215,13 @@ def _usage_key(anns: DocAnnotations) -> tuple:
 
     def type_name(target_id: str) -> str | None:
         t = by_id.get(target_id)
-        return getattr(t, "label", None) or getattr(t, "type", None)
+        return (t.type_name or None) if t is not None else None
 
     def target_kind(target_id: str) -> str | None:
         t = by_id.get(target_id)
         if t is None:
             return None
-        return ("event" if hasattr(t, "trigger") else "relation" if hasattr(t, "arguments")
-                else "span" if hasattr(t, "fragments") else None)
+        return t.NOUN if t.KIND in ("spans", "events", "relations") else None
 
     return (
         tuple(s.label for s in anns.spans if s.id not in triggers),

@@ -748,7 +748,7 @@ def infer_schema(name: str, docs: Iterable[DocAnnotations]) -> Schema:
 
         def type_name(target_id: str, by_id: dict = by_id) -> str | None:
             t = by_id.get(target_id)
-            return getattr(t, "label", None) or getattr(t, "type", None)
+            return (t.type_name or None) if t is not None else None
 
         for e in anns.events:
             roles = event_roles.setdefault(e.type, {})
@@ -769,9 +769,7 @@ def infer_schema(name: str, docs: Iterable[DocAnnotations]) -> Schema:
         for at in anns.attributes:
             targets, values = attributes.setdefault(at.name, ({}, {}))
             target = by_id.get(at.target)
-            kind = "event" if target is not None and hasattr(target, "trigger") else (
-                "relation" if target is not None and hasattr(target, "arguments") else (
-                    "span" if target is not None and hasattr(target, "fragments") else None))
+            kind = target.NOUN if target is not None and target.KIND in ("spans", "events", "relations") else None
             if kind:
                 targets.setdefault(kind, None)
             if at.value is not None:
