@@ -45,13 +45,13 @@ every error names the line of the offending entry. :func:`validate` lists
 where a document's annotations break a schema; it never changes them.
 
 The package is split by subject: :mod:`~tui.core.schema.types` (the classes,
-colours), :mod:`~tui.core.schema.check` (checking TOML with line numbers),
+colours, TOML out), :mod:`~tui.core.schema.check` (checking TOML with line numbers),
 :mod:`~tui.core.schema.parse` (text, files, presets in ``presets/``),
-:mod:`~tui.core.schema.format` (TOML and text out) and
+:mod:`~tui.core.schema.format` (the text listing) and
 :mod:`~tui.core.schema.validate`. Import the names from here.
 """
 
-from tui.core.schema.format import format_schema, to_toml
+from tui.core.schema.format import format_schema
 from tui.core.schema.parse import (
     MAX_SCHEMA_BYTES,
     check_schema_text,
@@ -72,6 +72,7 @@ from tui.core.schema.types import (
     SchemaError,
     SpanType,
     fallback_color,
+    to_toml,
 )
 from tui.core.schema.validate import PROBLEM_KINDS, Problem, validate
 

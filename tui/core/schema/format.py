@@ -1,90 +1,12 @@
-"""Writing schemas out: TOML (:func:`to_toml`) and a plain-text listing (:func:`format_schema`)."""
+"""A schema as plain, column-aligned text for people: :func:`format_schema` (``tui schema show``).
+
+The TOML writer, :func:`~tui.core.schema.types.to_toml`, lives beside the classes
+(:meth:`Schema.to_toml` calls it), so the two modules import in one direction only.
+"""
 
 from __future__ import annotations
 
-from tui.core.schema.types import EventType, RelationType, Schema, SpanType
-
-# --------------------------------------------------------------------------
-# Writing TOML
-
-
-def _q(s: str) -> str:
-    """A TOML basic string."""
-    out = ['"']
-    for ch in s:
-        code = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _qs(items: tuple[str, ...] | list[str]) -> str:
-    return "[" + ", ".join(_q(x) for x in items) + "]"
-
-
-def to_toml(schema: Schema) -> str:
-    """Return ``schema`` as TOML that :func:`~tui.core.schema.parse_schema` reads back equal.
-
-    Args:
-        schema: the schema to write.
-
-    Returns:
-        The TOML text.
-    """
-    lines = [f"name = {_q(schema.name)}", f"description = {_q(schema.description)}"]
-
-    def common(t: SpanType | EventType | RelationType) -> None:
-        lines.append(f"name = {_q(t.name)}")
-        lines.append(f"label = {_q(t.label)}")
-        lines.append(f"color = {_q(t.color)}")
-        if t.hotkey is not None:
-            lines.append(f"hotkey = {_q(t.hotkey)}")
-
-    for st in schema.span_types:
-        lines += ["", "[[entities]]"]
-        common(st)
-        lines.append(f"kind = {_q(st.kind)}")
-        lines.append(f"subtypes = {_qs(st.subtypes)}")
-    for et in schema.event_types:
-        lines += ["", "[[events]]"]
-        common(et)
-        if et.group is not None:
-            lines.append(f"group = {_q(et.group)}")
-        lines.append("roles = [")
-        for role in et.roles:
-            lines.append(
-                f"  {{ name = {_q(role.name)}, types = {_qs(role.types)},"
-                f" cardinality = {_q(role.cardinality)} }},"
-            )
-        lines.append("]")
-    for rt in schema.relation_types:
-        lines += ["", "[[relations]]"]
-        common(rt)
-        lines.append(f"subtypes = {_qs(rt.subtypes)}")
-        lines.append("args = [")
-        for arg in rt.args:
-            lines.append(f"  {{ role = {_q(arg.name)}, types = {_qs(arg.types)} }},")
-        lines.append("]")
-    for eq in schema.equivalence_types:
-        lines += ["", "[[equivalences]]", f"name = {_q(eq)}"]
-    for ad in schema.attributes:
-        lines += ["", "[[attributes]]", f"name = {_q(ad.name)}", f"targets = {_qs(ad.targets)}"]
-        lines.append(f"values = {_qs(ad.values)}")
-        if ad.default is not None:
-            lines.append(f"default = {_q(ad.default)}")
-    return "\n".join(lines) + "\n"
-
+from tui.core.schema.types import EventType, Schema
 
 # --------------------------------------------------------------------------
 # Printing
