@@ -152,16 +152,18 @@ class Schema:
     attributes: list[AttributeDef] = field(default_factory=list)
     source: str = field(default="", compare=False, repr=False)
     """The TOML text this schema was parsed from (empty when built in code)."""
-    _index: _Index | None = field(default=None, init=False, compare=False, repr=False)
+    # Typed Any, not _Index: tests resolve these hints in the package namespace, where _Index is not.
+    _index: Any = field(default=None, init=False, compare=False, repr=False)
 
     def _lookup(self) -> _Index:
         # Rebuilt when a list is replaced or grows; in-place item edits are not seen.
         # (A flat tuple, not a generator: this runs for every label looked up.)
         s, e, r, a = self.span_types, self.event_types, self.relation_types, self.attributes
         key = (id(s), len(s), id(e), len(e), id(r), len(r), id(a), len(a))
-        if self._index is None or self._index.key != key:
-            self._index = _Index(key, self)
-        return self._index
+        index: _Index | None = self._index
+        if index is None or index.key != key:
+            index = self._index = _Index(key, self)
+        return index
 
     def span_type(self, name: str) -> SpanType | None:
         """Return the span type called ``name``, or None."""
