@@ -3,7 +3,7 @@
 Export, per document:
 
 - the text is tokenized by ``spacy.blank(lang)`` (``lang`` from
-  ``options.extra["lang"]``, default ``xx``); ``doc.text`` is the document
+  ``options.lang``, default ``xx``); ``doc.text`` is the document
   text exactly;
 - ``doc.spans["tui"]`` holds every span that aligns strictly with spaCy's
   tokens; a discontinuous span is one ``Span`` per fragment, all with the
@@ -93,7 +93,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
         store: the store to read annotations from.
         docs: the documents to write.
         out: a file object (text files are written through their binary buffer).
-        options: ``ExportOptions``; ``extra["lang"]`` picks the spaCy language.
+        options: ``ExportOptions``; ``lang`` picks the spaCy language.
 
     Returns:
         The ``LossReport``: spans not on spaCy token boundaries (kept only in
@@ -108,7 +108,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
 
     sink = _binary(out)
     report = LossReport()
-    nlp = spacy.blank(options.extra.get("lang", "xx"))
+    nlp = spacy.blank(options.lang)
     bin_ = DocBin(store_user_data=True)
     for doc in docs:
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)

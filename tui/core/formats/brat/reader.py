@@ -352,7 +352,7 @@ def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations
 
     Args:
         paths: folders or files.
-        options: an :class:`~tui.core.formats.ImportOptions`; ``extra["schemas"]``
+        options: an :class:`~tui.core.formats.ImportOptions`; ``found_schemas``
             receives the schemas built from ``.conf`` files (or inferred),
             ``notes`` and ``skipped`` what was inferred, repaired or left out.
 
@@ -433,7 +433,7 @@ def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | Non
 
 def _schema_name(base: str, source: str, options: Any) -> str:
     """A schema name not yet used in this import for a different schema."""
-    schemas = options.extra.setdefault("schemas", [])
+    schemas = options.found_schemas
     name, n = base, 1
     while True:
         same = [s for s in schemas if s.name == name]
@@ -486,7 +486,7 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
         else:
             for d in members:
                 _check_against(schema, d, options, errors)
-        schemas = options.extra.setdefault("schemas", [])
+        schemas = options.found_schemas
         if not any(s.name == name for s in schemas):
             schemas.append(schema)
         for d in members:
