@@ -472,7 +472,7 @@ def _skip_ws(text: str, i: int) -> int:
 # annotations for an export
 
 
-_scan = json.JSONDecoder().scan_once  # json.loads' own C scanner, without its Python wrappers
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads' own C scanner, without its Python wrappers
 
 
 def _loads(s: str) -> Any:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 from tui.core.errors import InputError, InputErrors
 from tui.core.formats.jsonl_fast import COMMON
@@ -88,7 +88,7 @@ def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _offset(value: Any) -> bool:
+def _offset(value: Any) -> TypeGuard[int]:
     """An offset is a non-negative int: not a bool, a float, a string or anything else."""
     return value.__class__ is int and value >= 0
 

@@ -94,13 +94,17 @@ def _fast_event(item: dict, text: str) -> Event | None:
     if typ.__class__ is not str or trig.__class__ is not str:
         return None
     args = _fast_args(item)
-    common = _fast_common(item) if args is not None else None
+    if args is None:
+        return None
+    common = _fast_common(item)
     return None if common is None else Event(type=typ, trigger=trig, arguments=args, **common)
 
 
 def _fast_relation(item: dict, text: str) -> Relation | None:
     typ = item.get("type")
-    args = _fast_args(item) if typ.__class__ is str else None
+    if not isinstance(typ, str):
+        return None
+    args = _fast_args(item)
     if args is None or len(args) != 2:
         return None
     common = _fast_common(item)

@@ -742,10 +742,10 @@ def merge_schemas(base: Schema, extra: Schema) -> Schema:
     relations = []
     extra_rel = {r.name: r for r in extra.relation_types}
     for rt in base.relation_types:
-        add = extra_rel.pop(rt.name, None)
-        if add is not None and [a.name for a in add.args] == [a.name for a in rt.args]:
+        add_rel = extra_rel.pop(rt.name, None)
+        if add_rel is not None and [a.name for a in add_rel.args] == [a.name for a in rt.args]:
             rt = RelationType(rt.name, rt.label, rt.color, rt.hotkey, rt.subtypes,
-                              (widen(rt.args[0], add.args[0].types), widen(rt.args[1], add.args[1].types)))
+                              (widen(rt.args[0], add_rel.args[0].types), widen(rt.args[1], add_rel.args[1].types)))
         relations.append(rt)
     relations += list(extra_rel.values())
     equivalences = list(base.equivalence_types)
@@ -753,10 +753,10 @@ def merge_schemas(base: Schema, extra: Schema) -> Schema:
     attributes = []
     extra_attr = {a.name: a for a in extra.attributes}
     for ad in base.attributes:
-        add = extra_attr.pop(ad.name, None)
-        if add is not None:
-            values = ad.values + tuple(v for v in add.values if v not in ad.values) if ad.values else ad.values
-            targets = ad.targets + tuple(t for t in add.targets if t not in ad.targets)
+        add_attr = extra_attr.pop(ad.name, None)
+        if add_attr is not None:
+            values = ad.values + tuple(v for v in add_attr.values if v not in ad.values) if ad.values else ad.values
+            targets = ad.targets + tuple(t for t in add_attr.targets if t not in ad.targets)
             ad = AttributeDef(ad.name, targets, values, ad.default)
         attributes.append(ad)
     attributes += list(extra_attr.values())

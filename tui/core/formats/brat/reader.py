@@ -265,7 +265,7 @@ def _resolve(parsed: ParsedAnn, errors: list[InputError]) -> None:
         if item.kind == "events":
             trig = by_sid.get(ann.trigger)
             new = ref(item, ann.trigger, "trigger", ("spans",))
-            if new is not None and trig.ann.label != ann.type:
+            if new is not None and trig is not None and trig.ann.label != ann.type:
                 err(item, f"trigger {ann.trigger} has type {_show(trig.ann.label)}, not the event type {_show(ann.type)}")
             ann.trigger = new or ann.trigger
             for arg in ann.arguments:
@@ -295,9 +295,9 @@ def _collect(path: Path) -> tuple[Path, list[tuple[str, Path | None, Path | None
         root = path.parent
         entry = pairs.setdefault(path.stem, {})
         for suffix in (".txt", ".ann"):
-            f = path.parent / (path.stem + suffix)
-            if f.is_file():
-                entry[suffix] = f
+            beside = path.parent / (path.stem + suffix)
+            if beside.is_file():
+                entry[suffix] = beside
         entry.setdefault(path.suffix, path)
     return root, [(name, p.get(".txt"), p.get(".ann")) for name, p in sorted(pairs.items())]
 
@@ -377,7 +377,8 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
         docs: list[_Doc] = []
         for name, txt, ann in pairs:
             if txt is None:
-                errors.append(InputError(f"no text file beside it ({Path(ann).with_suffix('.txt').name} is missing)", path=str(ann)))
+                missing = ann.with_suffix(".txt").name if ann is not None else f"{name}.txt"
+                errors.append(InputError(f"no text file beside it ({missing} is missing)", path=str(ann)))
                 continue
             try:
                 text = _read_text_file(txt)
@@ -415,7 +416,7 @@ def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | Non
     sid_of = {item.ann.id: item.ann.source_id for item in parsed.items}
     writer = _Writer(None)
     writer.triggers = {e.trigger for e in anns.events}
-    raw: dict[str, list[str]] = {}
+    raw: dict[str, list[str | None]] = {}  # None: our writer would leave the line out
     for item in parsed.items:
         ours = writer.render(item.kind, item.ann, item.ann.source_id, sid_of, doc.text)
         if ours != item.raw:
@@ -523,7 +524,10 @@ def _check_against(schema: Any, d: _Doc, options: Any, errors: list[InputError])
 
 def _skip(d: _Doc, bad: dict[str, str], options: Any) -> None:
     """Leave out ``bad`` annotations and what depends on them, listing each."""
-    line_of = {item.ann.id: item for item in d.parsed.items}
+    parsed = d.parsed
+    if parsed is None:
+        return
+    line_of = {item.ann.id: item for item in parsed.items}
     dropped = dict(bad)
     changed = True
     while changed:
@@ -555,8 +559,8 @@ def _skip(d: _Doc, bad: dict[str, str], options: Any) -> None:
                     changed = True
     for kind in KINDS:
         setattr(d.anns, kind, [a for a in getattr(d.anns, kind) if a.id not in dropped])
-    for item in d.parsed.items:
+    for item in parsed.items:
         if item.ann.id in dropped:
             sid = item.ann.source_id if item.kind != "equivalences" else "*"
-            options.skipped.append(f"{d.parsed.path}:{item.line}: {sid}: {dropped[item.ann.id]}")
+            options.skipped.append(f"{parsed.path}:{item.line}: {sid}: {dropped[item.ann.id]}")
 

@@ -344,7 +344,7 @@ def _export_one(store: Any, doc: Document, out: Any | None, options: Any,
     rows = rows_of(doc.id, annotators=options.layers, statuses=options.statuses) if rows_of else None
     fast = _render_rows(doc, rows) if rows is not None else None
     written: Any
-    if fast is not None:
+    if fast is not None and rows is not None:  # (fast is only made from rows)
         ann_text, usage = fast
         split = 0
         written = lambda: annotations_from_rows(rows)  # noqa: E731
@@ -412,7 +412,7 @@ def _note_schema_use(store: Any, doc: Document, anns: Any, used: dict[str, Any],
         return
     prev = used.get(doc.schema)
     key = (doc.schema, usage if usage is not None else _usage_key(materialise())) if kept is not None else None
-    if prev is not None and key is not None and kept.get(key) is prev:
+    if prev is not None and key is not None and kept is not None and kept.get(key) is prev:
         return  # merge_schemas(prev, infer_schema(...)) == prev: known from an earlier document
     seen = infer_schema(doc.schema, [materialise()])
     if prev is None:
@@ -420,7 +420,7 @@ def _note_schema_use(store: Any, doc: Document, anns: Any, used: dict[str, Any],
         return
     merged = merge_schemas(prev, seen)
     if merged == prev:  # nothing new: keep the very object, so the memo above recognises it
-        if key is not None:
+        if key is not None and kept is not None:
             kept[key] = prev
         return
     used[doc.schema] = merged
