@@ -10,13 +10,16 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from tui.core.errors import InputErrors, TuiError
+
+if TYPE_CHECKING:
+    from tui.core.workflows.importing import ImportOutcome
 
 DEFAULT_DB = "annotations.db"
 #: Format names for help texts (kept in sync with tui.core.formats.FORMATS by a test).
@@ -271,7 +274,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
             say(line)
 
 
-def _say_import_notes(outcome: Any) -> None:
+def _say_import_notes(outcome: ImportOutcome) -> None:
     """An import's notes and skipped lines, one line each on standard error."""
     for line in outcome.notes:
         say(f"note: {_line(line)}", err=True)

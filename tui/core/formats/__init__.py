@@ -1,8 +1,10 @@
 """Formats in and out. Each format is a module of functions over paths or files.
 
-:func:`read_paths` is the one entry point the CLI and the app use to turn
-files into ``(Document, DocAnnotations)`` pairs, validated before anything
-is written. :func:`exporter` finds the writer of a format.
+:func:`read_paths` turns files into ``(Document, DocAnnotations)`` pairs,
+validated before anything is written; :func:`module` finds a format's
+reader and writer. Callers do not string these steps together themselves:
+the import and export workflows (:mod:`tui.core.workflows.importing`,
+:mod:`tui.core.workflows.exporting`) do, for the CLI and the app alike.
 
 A format module registered in :data:`FORMATS` provides, as it can:
 
