@@ -34,7 +34,7 @@ CORPUS_SETS = ["BioNLP-ST_2011_GE", "NCBI-disease", "TDT", "CoNLL-ST_2002/esp", 
 def _import(store: Store, *paths: Path | str, **opts) -> ImportOptions:
     options = ImportOptions(**opts)
     items = read_paths([str(p) for p in paths], "brat", options=options)
-    for schema in options.extra.get("schemas", []):
+    for schema in options.found_schemas:
         store.save_schema(schema)
     store.import_documents(items, action="import brat")
     return options
@@ -146,7 +146,7 @@ def test_every_line_kind_parsed_into_the_model(tmp_path):
     assert {a.origin for a in anns.all()} == {"import"} and {a.status for a in anns.all()} == {"accepted"}
 
     store = Store(tmp_path / "x.db", annotator="alice")
-    for schema in options.extra["schemas"]:  # the document is bound to it: it must be stored
+    for schema in options.found_schemas:  # the document is bound to it: it must be stored
         store.save_schema(schema)
     store.import_documents(items)
     _export(store, tmp_path / "out")
@@ -159,7 +159,7 @@ def test_no_conf_infers_schema_and_reports_it(tmp_path):
     _write(tmp_path / "set", "a", "Alice met Bob.", "T1\tPerson 0 5\tAlice\nT2\tMeet 6 9\tmet\nE1\tMeet:T2 Who:T1 Who2:T1\nA1\tTense E1 Past\n")
     options = ImportOptions()
     (doc, _), = read_paths([tmp_path / "set"], "brat", options=options)
-    (schema,) = options.extra["schemas"]
+    (schema,) = options.found_schemas
     assert doc.schema == schema.name == "brat:set"
     assert [t.name for t in schema.span_types] == ["Person"]
     assert [(e.name, [r.name for r in e.roles]) for e in schema.event_types] == [("Meet", ["Who"])]
@@ -418,7 +418,7 @@ def test_non_brat_schema_gets_generated_conf(tmp_path):
     assert "[entities]" in conf and "\nPER\n" in conf and "Attack\tAttacker*:" in conf
     options = ImportOptions()
     (doc2, anns), = read_paths([tmp_path / "out"], "brat", options=options)
-    schema, = options.extra["schemas"]
+    schema, = options.found_schemas
     assert schema.event_type("Attack") is not None and schema.span_type("PER") is not None
     assert len(anns.events) == 1 and options.skipped == []
 

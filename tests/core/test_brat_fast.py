@@ -36,7 +36,7 @@ def test_schema_use_memo_writes_the_same_conf_as_inferring_every_document(tmp_pa
     store.import_documents(items)
     fast = _confs(tmp_path, store, "fast")
     counter = itertools.count()
-    monkeypatch.setattr(brat, "_usage_key", lambda anns: next(counter))  # never the same: no shortcut
+    monkeypatch.setattr(brat.writer, "_usage_key", lambda anns: next(counter))  # never the same: no shortcut
     slow = _confs(tmp_path, store, "slow")
     assert fast == slow
     conf = fast["annotation.conf"]
@@ -179,6 +179,6 @@ def test_export_from_rows_writes_the_same_folder(tmp_path, monkeypatch):
     store = Store(tmp_path / "x.db", annotator="alice")
     store.import_documents(corpus(30))
     fast = _confs(tmp_path, store, "fast")
-    monkeypatch.setattr(brat, "_render_rows", lambda doc, rows: None)
+    monkeypatch.setattr(brat.writer, "_render_rows", lambda doc, rows: None)
     assert _confs(tmp_path, store, "slow") == fast
     assert len(fast) == 60 + 3 + 1  # documents, .conf files, the .tui-export marker

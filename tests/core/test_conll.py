@@ -240,7 +240,7 @@ def test_unknown_type_with_a_schema_in_force(tmp_path):
     path = tmp_path / "x.bio"
     path.write_text("Basra B-GPE\nfell O\nNowhere B-Planet\n", encoding="utf-8")
     with pytest.raises(InputErrors) as exc:
-        import_from(path, "conll", extra={"schema": preset("ace2005")})
+        import_from(path, "conll", schema_in_force=preset("ace2005"))
     assert [str(e) for e in exc.value.errors] == [f"{path}:3: unknown type 'Planet' (not in schema ace2005)"]
 
 

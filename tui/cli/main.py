@@ -10,13 +10,16 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from tui.core.errors import InputErrors, TuiError
+
+if TYPE_CHECKING:
+    from tui.core.workflows.importing import ImportOutcome
 
 DEFAULT_DB = "annotations.db"
 #: Format names for help texts (kept in sync with tui.core.formats.FORMATS by a test).
@@ -196,15 +199,11 @@ def open_cmd(ctx: click.Context, target: str | None) -> None:
             if store.find_document(target) is not None:
                 doc_name = target
             elif path.is_file():
-                from tui.core.formats import ImportOptions, read_paths
+                from tui.core.workflows.importing import ImportRequest, import_files
 
-                options = ImportOptions()
-                items = read_paths([path], options=options)
-                with store.action(f"import {path.name}"):
-                    for schema in options.extra.get("schemas", []):  # a brat .conf: the document is bound to it
-                        store.save_schema(schema)
-                    result = store.import_documents(items, action=f"import {path.name}")
-                doc_name = store.document(result.doc_ids[0]).name
+                outcome = import_files(store, ImportRequest(paths=(path,)))
+                _say_import_notes(outcome)
+                doc_name = outcome.documents[0]
             else:
                 from tui.core.errors import NotFound
 
@@ -255,73 +254,57 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt:
         tui import corpus.jsonl
         tui import --format brat brat-folder/
     """
-    from tui.core.formats import FORMATS, ImportOptions, read_paths
+    from tui.core.workflows.importing import ImportRequest, check_format, import_files
 
-    if fmt != "auto" and fmt not in FORMATS:
-        raise click.BadParameter(f"{fmt!r} is not one of auto, {', '.join(FORMATS)}", param_hint="--format")
+    _usage(check_format, fmt)
+    request = ImportRequest(paths=tuple(Path(p) for p in paths), fmt=fmt, schema=schema_opt,
+                            as_suggestions=as_suggestions, lenient=lenient, offsets=offsets,  # type: ignore[arg-type]
+                            update=update)
     store = open_store(ctx)
     try:
-        schema_name = "ace2005"
-        schema_obj = None
-        if schema_opt:
-            schema_obj = _resolve_schema(store, schema_opt)
-            schema_name = schema_obj.name
-        options = ImportOptions(schema=schema_name, as_suggestions=as_suggestions, lenient=lenient,
-                                offsets=offsets)
-        if schema_obj is not None:
-            options.extra["schema"] = schema_obj  # a schema in force: importers check types against it
-        items = read_paths(paths, fmt, options=options)
-        if schema_opt:
-            for doc, _ in items:
-                doc.schema = schema_name
-        label = f"import {' '.join(Path(p).name for p in paths)}"
-        with store.action(label) as _tx:
-            if schema_obj is not None and Path(schema_opt).is_file():
-                store.save_schema(schema_obj)
-            for schema in options.extra.get("schemas", []):
-                store.save_schema(schema)
-            if update:  # changed texts first, so import_documents then sees them unchanged
-                from tui.core.text.reanchor import update_changed
-
-                ctx.meta["reanchor"] = update_changed(store, items)
-            if len(items) > 20 and sys.stderr.isatty():
-                with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
-                    result = store.import_documents(_progress(items, bar), action=label)
-            else:
-                result = store.import_documents(items, action=label)
-        for line in options.notes:
-            say(f"note: {_line(line)}", err=True)
-        for line in options.skipped:
-            say(f"skipped: {_line(line)}", err=True)
-        say(result.summary())
-        for report in ctx.meta.get("reanchor", []):
-            say(report.summary())
-            for line in report.orphan_lines():
-                say(line)
+        outcome = _usage(import_files, store, request,
+                         progress=_bar("importing") if sys.stderr.isatty() else None)
     finally:
         store.close()
+    _say_import_notes(outcome)
+    say(outcome.summary())
+    for report in outcome.reanchored:
+        say(report.summary())
+        for line in report.orphan_lines():
+            say(line)
 
 
-def _with_progress(items: Any, total: int, label: str) -> Any:
-    """Yield items while a progress bar on standard error counts them (exports stream)."""
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        for item in items:
-            yield item
-            bar.update(1)
+def _say_import_notes(outcome: ImportOutcome) -> None:
+    """An import's notes and skipped lines, one line each on standard error."""
+    for line in outcome.notes:
+        say(f"note: {_line(line)}", err=True)
+    for line in outcome.skipped:
+        say(f"skipped: {_line(line)}", err=True)
 
 
-def _progress(items: list, bar: Any) -> Any:
-    for item in items:
-        yield item
-        bar.update(1)
+def _usage(call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a workflow step; a request it refuses becomes click's usage error on that option."""
+    from tui.core.workflows import RequestError
+
+    try:
+        return call(*args, **kwargs)
+    except RequestError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
 
 
-def _resolve_schema(store: Any, spec: str) -> Any:
-    from tui.core.schema import load_schema
+def _bar(label: str) -> Any:
+    """A workflow's ``progress(items, total)``: a bar on standard error past 20 items."""
 
-    if Path(spec).is_file():
-        return load_schema(spec)
-    return store.schema(spec)
+    def progress(items: Any, total: int) -> Any:
+        if total <= 20:
+            yield from items
+            return
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            for item in items:
+                yield item
+                bar.update(1)
+
+    return progress
 
 
 @cli.command("list")
@@ -389,59 +372,27 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
         tui export --doc basra-offensive --layer alice --status accepted
         tui export --format brat --out brat-folder/
     """
-    from tui.core.errors import TuiError
-    from tui.core.formats import ExportOptions, module
+    from tui.core.workflows.exporting import ExportRequest, export_documents, writes_folder
 
-    mod = module(fmt)
-    if not hasattr(mod, "export"):
-        raise click.BadParameter(f"format {fmt!r} cannot be exported", param_hint="--format")
+    request = ExportRequest(fmt=fmt, docs=docs, layers=layers, status=status,  # type: ignore[arg-type]
+                            doc_status=doc_status, offsets=offsets,  # type: ignore[arg-type]
+                            label_case=label_case, strict=strict)  # type: ignore[arg-type]
+    if _usage(writes_folder, fmt) and out == "-":
+        raise click.BadParameter(f"{fmt} writes a folder: give --out DIR", param_hint="--out")
     store = open_store(ctx, readonly=True)
     try:
-        if status is None:
-            status = "all" if fmt == "jsonl" else "accepted"
-        statuses = None if status == "all" else [status]
-        options = ExportOptions(layers=list(layers) or None, statuses=statuses, offsets=offsets,
-                                label_case=label_case, strict=strict)
-        names = list(docs) if docs else None
-        if names:
-            for n in names:
-                store.document(n)  # a missing name is an error before anything is written
-        selected = store.iter_documents(names)
-        total = len(names) if names else len(store.document_names())
-        if total > 20 and sys.stderr.isatty():
-            selected = _with_progress(selected, total, f"exporting {fmt}")
-        if doc_status:
-            selected = (d for d in selected if d.status.get(store.annotator, "new") == doc_status)
-        if getattr(mod, "FOLDER", False):
-            if out == "-":
-                raise click.BadParameter(f"{fmt} writes a folder: give --out DIR", param_hint="--out")
-            report = mod.export(store, selected, Path(out), options)
+        progress = _bar(f"exporting {fmt}") if sys.stderr.isatty() else None
+        if out == "-":
+            # a terminal gets data's control characters escaped; a pipe gets the exact bytes
+            stream = _TerminalWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout
+            outcome = _usage(export_documents, store, request, stream, progress=progress)
+            sys.stdout.flush()
         else:
-            holder = {}
-
-            def write(fh: Any) -> None:
-                holder["report"] = mod.export(store, selected, fh, options)
-                if strict and not holder["report"].lossless:
-                    raise TuiError("--strict: " + "; ".join(holder["report"].lines()))
-
-            _write_output(out, write)
-            report = holder["report"]
-        for line in report.lines():
-            say(f"loss: {_line(line)}", err=True)
+            outcome = _usage(export_documents, store, request, Path(out), progress=progress)
     finally:
         store.close()
-
-
-def _write_output(out: str, write: Any) -> None:
-    """Write to stdout, or to a file in one step (see :func:`tui.core.outpath.write_file`)."""
-    if out == "-":
-        # a terminal gets data's control characters escaped; a pipe gets the exact bytes
-        write(_TerminalWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout)
-        sys.stdout.flush()
-        return
-    from tui.core.outpath import write_file
-
-    write_file(out, write)
+    for line in outcome.losses:
+        say(f"loss: {_line(line)}", err=True)
 
 
 @cli.command("check")

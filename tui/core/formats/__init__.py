@@ -1,8 +1,10 @@
 """Formats in and out. Each format is a module of functions over paths or files.
 
-:func:`read_paths` is the one entry point the CLI and the app use to turn
-files into ``(Document, DocAnnotations)`` pairs, validated before anything
-is written. :func:`exporter` finds the writer of a format.
+:func:`read_paths` turns files into ``(Document, DocAnnotations)`` pairs,
+validated before anything is written; :func:`module` finds a format's
+reader and writer. Callers do not string these steps together themselves:
+the import and export workflows (:mod:`tui.core.workflows.importing`,
+:mod:`tui.core.workflows.exporting`) do, for the CLI and the app alike.
 
 A format module registered in :data:`FORMATS` provides, as it can:
 
@@ -19,10 +21,13 @@ import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InputError, InputErrors
 from tui.core.model import DocAnnotations, Document
+
+if TYPE_CHECKING:
+    from tui.core.schema import Schema
 
 #: Format name -> module (under tui.core.formats) implementing it.
 FORMATS: dict[str, str] = {
@@ -69,7 +74,12 @@ class ImportOptions:
     """Filled by lenient importers: one line per item left out."""
     notes: list[str] = field(default_factory=list)
     """Filled by importers: repairs made, schema inferred, and so on."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    schema_in_force: Schema | None = None
+    """A schema the user gave (``--schema``): importers check types against it."""
+    found_schemas: list[Schema] = field(default_factory=list)
+    """Filled by importers whose input describes its own schema (brat ``.conf``
+    files, or one inferred from the data): the documents are bound to these,
+    so they must be stored with them."""
 
 
 @dataclass
@@ -81,7 +91,8 @@ class ExportOptions:
     offsets: str | None = None
     label_case: str | None = None
     strict: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    lang: str = "xx"
+    """The spaCy language whose tokenizer the spaCy exporter uses."""
 
 
 @dataclass

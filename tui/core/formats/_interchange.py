@@ -127,9 +127,10 @@ def schema_in_force(options: Any) -> Any:
     """The schema imported types are checked against, or None.
 
     A schema is in force when the caller put a :class:`~tui.core.schema.Schema`
-    in ``options.extra["schema"]`` (the CLI does when ``--schema`` is given).
+    in ``options.schema_in_force`` (the import workflow does when ``--schema``
+    is given).
     """
-    schema = getattr(options, "extra", {}).get("schema")
+    schema = getattr(options, "schema_in_force", None)
     return schema if hasattr(schema, "span_type") else None
 
 
@@ -471,7 +472,7 @@ def _skip_ws(text: str, i: int) -> int:
 # annotations for an export
 
 
-_scan = json.JSONDecoder().scan_once  # json.loads' own C scanner, without its Python wrappers
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads' own C scanner, without its Python wrappers
 
 
 def _loads(s: str) -> Any:

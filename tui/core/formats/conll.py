@@ -362,7 +362,7 @@ def _finish(path: Path, stem: str, docs: list[_Builder], options: Any,
 
 
 def _parse_misc(misc: str) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     if misc == "_":
         return out
     for item in misc.split("|"):

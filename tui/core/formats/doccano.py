@@ -224,11 +224,12 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
                 problems.add(f"{where_}: from_id and to_id must be strings or integers "
                              f"(got {json.dumps(bad)[:40]})", lineno)
                 continue
-            ends = [by_id.get(str(src)), by_id.get(str(dst))]
-            if None in ends:
-                missing = src if ends[0] is None else dst
+            head, tail = by_id.get(str(src)), by_id.get(str(dst))
+            if head is None or tail is None:
+                missing = src if head is None else dst
                 problems.add(f"{where_}: relation points to missing id {missing!r}", lineno)
                 continue
+            ends = [head, tail]
             if ends[0] is ends[1]:
                 problems.add(f"{where_}: relation from entity {src!r} to itself", lineno)
                 continue

@@ -105,7 +105,7 @@ def flat_graph(doc: Document, anns: DocAnnotations, report: Any) -> tuple[list[R
     relations: list[tuple[str, str, str, Any]] = []
     for rel in anns.relations:
         ends = [first.get(triggers.get(a.target, a.target)) for a in rel.arguments]
-        if None in ends or len(ends) != 2:
+        if len(ends) != 2 or ends[0] is None or ends[1] is None:
             report.add("relations whose arguments are not spans", where(doc, f"{rel.type} {rel.source_id or rel.id}"))
             continue
         roles = default_roles(None, doc.schema, rel.type)
@@ -119,10 +119,10 @@ def flat_graph(doc: Document, anns: DocAnnotations, report: Any) -> tuple[list[R
             seen_events.add(event.id)
             report.add("events (exported as trigger-to-argument relations)",
                        where(doc, f"{event.type} {event.source_id or event.id}"))
-        a, b = first.get(trig), first.get(target)
-        if a is None or b is None:
+        from_id, to_id = first.get(trig), first.get(target)
+        if from_id is None or to_id is None:
             continue
-        relations.append((a, b, role, event))
+        relations.append((from_id, to_id, role, event))
     for event in anns.events:
         if event.id not in seen_events and not event.arguments:
             report.add("events without arguments (only the trigger is kept)",
@@ -381,11 +381,12 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
             bad = dst if is_id(src) else src
             problems.add(f"{where_}: from_id and to_id must be strings or integers (got {short_repr(bad)})", line)
             continue
-        ends = [regions.get(str(x)) for x in (src, dst)]
-        if None in ends:
-            missing = src if ends[0] is None else dst
+        head, tail = regions.get(str(src)), regions.get(str(dst))
+        if head is None or tail is None:
+            missing = src if head is None else dst
             problems.add(f"{where_}: relation points to missing id {missing!r}", line)
             continue
+        ends = [head, tail]
         if ends[0] is ends[1]:
             problems.add(f"{where_}: relation from region {src!r} to itself", line)
             continue

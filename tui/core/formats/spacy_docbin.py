@@ -3,7 +3,7 @@
 Export, per document:
 
 - the text is tokenized by ``spacy.blank(lang)`` (``lang`` from
-  ``options.extra["lang"]``, default ``xx``); ``doc.text`` is the document
+  ``options.lang``, default ``xx``); ``doc.text`` is the document
   text exactly;
 - ``doc.spans["tui"]`` holds every span that aligns strictly with spaCy's
   tokens; a discontinuous span is one ``Span`` per fragment, all with the
@@ -93,7 +93,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
         store: the store to read annotations from.
         docs: the documents to write.
         out: a file object (text files are written through their binary buffer).
-        options: ``ExportOptions``; ``extra["lang"]`` picks the spaCy language.
+        options: ``ExportOptions``; ``lang`` picks the spaCy language.
 
     Returns:
         The ``LossReport``: spans not on spaCy token boundaries (kept only in
@@ -108,7 +108,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
 
     sink = _binary(out)
     report = LossReport()
-    nlp = spacy.blank(options.extra.get("lang", "xx"))
+    nlp = spacy.blank(options.lang)
     bin_ = DocBin(store_user_data=True)
     for doc in docs:
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
@@ -204,10 +204,12 @@ def header_problem(msg: Any) -> str | None:
     attrs = msg.get("attrs")
     if not isinstance(attrs, list | tuple) or not attrs or not all(is_int(a) for a in attrs) or ORTH not in attrs:
         return "not a spaCy DocBin (bad 'attrs')"
-    arrays = {k: msg.get(k) for k in ("tokens", "spaces", "lengths")}
-    for key, value in arrays.items():
+    arrays: dict[str, bytes] = {}
+    for key in ("tokens", "spaces", "lengths"):
+        value = msg.get(key)
         if not isinstance(value, bytes):
             return f"not a spaCy DocBin (bad {key!r})"
+        arrays[key] = value
     if len(arrays["lengths"]) % 4:
         return "not a spaCy DocBin ('lengths' is not an int32 array)"
     lengths = numpy.frombuffer(arrays["lengths"], dtype="int32")
@@ -292,14 +294,14 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
             field(value, k, str, problems, None, f"{where_}: span_meta[{short_repr(key)}]", required=False)
     for kind in ("unaligned_spans", *KINDS[1:]):
         items = field(data, kind, list, problems, None, where_, required=False, default=[])
-        for k, item in enumerate(items or []):
+        for n, item in enumerate(items or []):
             if not isinstance(item, dict):
-                problems.add(f"{where_}: {kind}[{k}] must be an object")
+                problems.add(f"{where_}: {kind}[{n}] must be an object")
             elif kind == "unaligned_spans":
                 # Checked here, strictly: the JSONL reader it goes through converts with int().
                 reason = fragments_problem(sdoc.text, item.get("fragments"))
                 if reason:
-                    problems.add(f"{where_}: {kind}[{k}]: {reason}")
+                    problems.add(f"{where_}: {kind}[{n}]: {reason}")
     return data if len(problems.errors) == before else None
 
 
