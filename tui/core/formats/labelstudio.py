@@ -105,24 +105,25 @@ def flat_graph(doc: Document, anns: DocAnnotations, report: Any) -> tuple[list[R
     relations: list[tuple[str, str, str, Any]] = []
     for rel in anns.relations:
         ends = [first.get(triggers.get(a.target, a.target)) for a in rel.arguments]
-        if None in ends or len(ends) != 2:
+        head, tail = (ends[0], ends[1]) if len(ends) == 2 else (None, None)
+        if head is None or tail is None:
             report.add("relations whose arguments are not spans", where(doc, f"{rel.type} {rel.source_id or rel.id}"))
             continue
         roles = default_roles(None, doc.schema, rel.type)
         if tuple(a.role for a in rel.arguments) != roles:
             report.add("relation role names (from/to kept)", where(
                 doc, f"{rel.type} {rel.arguments[0].role}/{rel.arguments[1].role}"))
-        relations.append((ends[0], ends[1], rel.type, rel))
+        relations.append((head, tail, rel.type, rel))
     seen_events = set()
     for event, trig, target, role in event_relations(anns):
         if event.id not in seen_events:
             seen_events.add(event.id)
             report.add("events (exported as trigger-to-argument relations)",
                        where(doc, f"{event.type} {event.source_id or event.id}"))
-        a, b = first.get(trig), first.get(target)
-        if a is None or b is None:
+        head, tail = first.get(trig), first.get(target)
+        if head is None or tail is None:
             continue
-        relations.append((a, b, role, event))
+        relations.append((head, tail, role, event))
     for event in anns.events:
         if event.id not in seen_events and not event.arguments:
             report.add("events without arguments (only the trigger is kept)",
@@ -381,16 +382,16 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
             bad = dst if is_id(src) else src
             problems.add(f"{where_}: from_id and to_id must be strings or integers (got {short_repr(bad)})", line)
             continue
-        ends = [regions.get(str(x)) for x in (src, dst)]
-        if None in ends:
-            missing = src if ends[0] is None else dst
+        head, tail = regions.get(str(src)), regions.get(str(dst))
+        if head is None or tail is None:
+            missing = src if head is None else dst
             problems.add(f"{where_}: relation points to missing id {missing!r}", line)
             continue
-        if ends[0] is ends[1]:
+        if head is tail:
             problems.add(f"{where_}: relation from region {src!r} to itself", line)
             continue
         if item.get("direction") == "left":
-            ends.reverse()
+            head, tail = tail, head
         labels = item.get("labels") or ["Relation"]
         if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
             problems.add(f"{where_}: relation 'labels' must be a list of strings", line)
@@ -401,8 +402,8 @@ def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name:
                 continue
             r1, r2 = default_roles(schema, options.schema, label)
             anns.relations.append(Relation(
-                id=stable_id(name, sha, group_key, "rel", ends[0].id, ends[1].id, label), type=label,
-                arguments=[Argument(role=r1, target=ends[0].id), Argument(role=r2, target=ends[1].id)], **common,
+                id=stable_id(name, sha, group_key, "rel", head.id, tail.id, label), type=label,
+                arguments=[Argument(role=r1, target=head.id), Argument(role=r2, target=tail.id)], **common,
             ))
 
 

@@ -204,10 +204,12 @@ def header_problem(msg: Any) -> str | None:
     attrs = msg.get("attrs")
     if not isinstance(attrs, list | tuple) or not attrs or not all(is_int(a) for a in attrs) or ORTH not in attrs:
         return "not a spaCy DocBin (bad 'attrs')"
-    arrays = {k: msg.get(k) for k in ("tokens", "spaces", "lengths")}
-    for key, value in arrays.items():
+    arrays: dict[str, bytes] = {}
+    for key in ("tokens", "spaces", "lengths"):
+        value = msg.get(key)
         if not isinstance(value, bytes):
             return f"not a spaCy DocBin (bad {key!r})"
+        arrays[key] = value
     if len(arrays["lengths"]) % 4:
         return "not a spaCy DocBin ('lengths' is not an int32 array)"
     lengths = numpy.frombuffer(arrays["lengths"], dtype="int32")
@@ -292,14 +294,14 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
             field(value, k, str, problems, None, f"{where_}: span_meta[{short_repr(key)}]", required=False)
     for kind in ("unaligned_spans", *KINDS[1:]):
         items = field(data, kind, list, problems, None, where_, required=False, default=[])
-        for k, item in enumerate(items or []):
+        for i, item in enumerate(items or []):
             if not isinstance(item, dict):
-                problems.add(f"{where_}: {kind}[{k}] must be an object")
+                problems.add(f"{where_}: {kind}[{i}] must be an object")
             elif kind == "unaligned_spans":
                 # Checked here, strictly: the JSONL reader it goes through converts with int().
                 reason = fragments_problem(sdoc.text, item.get("fragments"))
                 if reason:
-                    problems.add(f"{where_}: {kind}[{k}]: {reason}")
+                    problems.add(f"{where_}: {kind}[{i}]: {reason}")
     return data if len(problems.errors) == before else None
 
 
