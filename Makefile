@@ -55,4 +55,4 @@ lock:
 	/tmp/tui-lock-venv/bin/pip freeze --exclude-editable | grep -v '^tui' > $(LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

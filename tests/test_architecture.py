@@ -2,10 +2,16 @@
 
 docs/ARCHITECTURE.md describes the layers; the contracts themselves are the
 ``[tool.importlinter]`` tables in pyproject.toml, run here one by one so a
-failure names the contract and the imports that break it. The cycle search
-runs over modules (a package's ``__init__`` is a module too) with every import
-statement counted, the ones inside functions and under ``TYPE_CHECKING``
-included: an import deferred into a function is still a dependency.
+failure names the contract and the imports that break it.
+
+The cycle checks use grimp (import-linter's graph) directly, twice: between
+modules (a package's ``__init__`` is a module too) and between the children of
+every package (``tui.app.screens`` and ``tui.app.widgets`` as wholes, as
+import-linter's ``acyclic_siblings`` does). Every import statement counts, the
+ones inside functions included: an import deferred into a function is still a
+dependency. Imports under ``if TYPE_CHECKING:`` do not count for cycles (they
+never run; a transaction may name its store's type); they do count for the
+layer contracts.
 """
 
 from __future__ import annotations
@@ -37,7 +43,13 @@ def _contract_ids() -> list[str]:
 
 def test_contracts_are_configured() -> None:
     """The contracts this file promises exist (a renamed id must not silently drop one)."""
-    assert {"core-no-ui", "layers", "core-layers", "app-layers", "acyclic"} <= set(_contract_ids())
+    assert {"core-no-ui", "layers", "core-layers", "app-layers"} <= set(_contract_ids())
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    """The import graph of tui/, without the imports that only run for type checkers."""
+    return grimp.build_graph("tui", cache_dir=None, exclude_type_checking_imports=True)
 
 
 @pytest.mark.parametrize("contract", _contract_ids())
@@ -141,18 +153,44 @@ def _describe(graph: grimp.ImportGraph, component: list[str]) -> str:
              "  the imports between them:"]
     for importer in component:
         for imported in sorted(graph.find_modules_directly_imported_by(importer) & members):
-            for d in graph.get_import_details(importer=importer, imported=imported):
-                lines.append(f"    {importer} -> {imported}  "
-                             f"(line {d['line_number']}: {d['line_contents'].strip()})")
+            lines.append(f"    {importer} -> {imported}  ({_where(graph, importer, imported)})")
     return "\n".join(lines)
 
 
-def test_no_import_cycles_between_modules() -> None:
+def _where(graph: grimp.ImportGraph, importer: str, imported: str) -> str:
+    return "; ".join(f"line {d['line_number']}: {d['line_contents'].strip()}"
+                     for d in graph.get_import_details(importer=importer, imported=imported))
+
+
+def test_no_import_cycles_between_modules(graph: grimp.ImportGraph) -> None:
     """No module of tui/ reaches itself through imports (function-level ones included)."""
-    graph = grimp.build_graph("tui", cache_dir=None)
     components = _cycles(graph)
     if components:
         pytest.fail("import cycles in tui/:\n" + "\n".join(_describe(graph, c) for c in components),
+                    pytrace=False)
+
+
+def test_no_import_cycles_between_siblings(graph: grimp.ImportGraph) -> None:
+    """In every package, its subpackages and modules, each taken whole, import each other acyclically.
+
+    This is stricter than the module check: ``screens.reader -> reader_extras`` and
+    ``reader_extras -> screens.stats`` make ``tui.app.screens`` and ``tui.app.reader_extras``
+    a cycle even though no single module reaches itself.
+    """
+    report = []
+    for package in sorted(m for m in graph.modules if m.startswith("tui") and graph.find_children(m)):
+        breakers = graph.nominate_cycle_breakers(package)
+        if not breakers:
+            continue
+        level = package.count(".") + 1  # where the child's name sits in a module path
+        report.append(f"{package}: its children import each other in a cycle; it would be broken by "
+                      f"removing {len(breakers)} import(s):")
+        for importer, imported in sorted(breakers):
+            pair = f".{importer.split('.')[level]} -> .{imported.split('.')[level]}"
+            report.append(f"  {pair}: {importer} -> {imported}  "
+                          f"({_where(graph, importer, imported)})")
+    if report:
+        pytest.fail("import cycles between sibling packages/modules in tui/:\n" + "\n".join(report),
                     pytrace=False)
 
 
