@@ -193,7 +193,7 @@ def overlap_prf(ref: Sequence[tuple[str, Frags, str]], pred: Sequence[tuple[str,
         other side (in the same document, and with the same label when
         ``labeled``).
     """
-    def matched(xs: Sequence, ys: Sequence) -> int:
+    def matched(xs: Sequence[tuple[str, Frags, str]], ys: Sequence[tuple[str, Frags, str]]) -> int:
         index: dict[Any, list[Frags]] = {}
         for doc, frags, label in ys:
             index.setdefault((doc, label) if labeled else doc, []).append(frags)
