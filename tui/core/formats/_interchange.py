@@ -12,7 +12,7 @@ import json
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -471,9 +471,7 @@ def _skip_ws(text: str, i: int) -> int:
 # annotations for an export
 
 
-# json.loads' own C scanner, without its Python wrappers. typeshed does not declare the
-# attribute JSONDecoder.__init__ sets, hence the ignore; the annotation states its contract.
-_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads' own C scanner, without its Python wrappers
 
 
 def _loads(s: str) -> Any:

@@ -229,7 +229,8 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
                 missing = src if head is None else dst
                 problems.add(f"{where_}: relation points to missing id {missing!r}", lineno)
                 continue
-            if head is tail:
+            ends = [head, tail]
+            if ends[0] is ends[1]:
                 problems.add(f"{where_}: relation from entity {src!r} to itself", lineno)
                 continue
             if schema is not None and schema.relation_type(typ) is None:
@@ -237,8 +238,8 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
                 continue
             r1, r2 = default_roles(schema, options.schema, typ)
             anns.relations.append(Relation(
-                id=stable_id(name, sha, "rel", rid, head.id, tail.id, typ), source_id=str(rid), type=typ,
-                arguments=[Argument(role=r1, target=head.id), Argument(role=r2, target=tail.id)], **common,
+                id=stable_id(name, sha, "rel", rid, ends[0].id, ends[1].id, typ), source_id=str(rid), type=typ,
+                arguments=[Argument(role=r1, target=ends[0].id), Argument(role=r2, target=ends[1].id)], **common,
             ))
     else:
         labels = obj.get("label", [])

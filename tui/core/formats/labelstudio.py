@@ -105,25 +105,24 @@ def flat_graph(doc: Document, anns: DocAnnotations, report: Any) -> tuple[list[R
     relations: list[tuple[str, str, str, Any]] = []
     for rel in anns.relations:
         ends = [first.get(triggers.get(a.target, a.target)) for a in rel.arguments]
-        head, tail = (ends[0], ends[1]) if len(ends) == 2 else (None, None)
-        if head is None or tail is None:
+        if len(ends) != 2 or ends[0] is None or ends[1] is None:
             report.add("relations whose arguments are not spans", where(doc, f"{rel.type} {rel.source_id or rel.id}"))
             continue
         roles = default_roles(None, doc.schema, rel.type)
         if tuple(a.role for a in rel.arguments) != roles:
             report.add("relation role names (from/to kept)", where(
                 doc, f"{rel.type} {rel.arguments[0].role}/{rel.arguments[1].role}"))
-        relations.append((head, tail, rel.type, rel))
+        relations.append((ends[0], ends[1], rel.type, rel))
     seen_events = set()
     for event, trig, target, role in event_relations(anns):
         if event.id not in seen_events:
             seen_events.add(event.id)
             report.add("events (exported as trigger-to-argument relations)",
                        where(doc, f"{event.type} {event.source_id or event.id}"))
-        head, tail = first.get(trig), first.get(target)
-        if head is None or tail is None:
+        from_id, to_id = first.get(trig), first.get(target)
+        if from_id is None or to_id is None:
             continue
-        relations.append((head, tail, role, event))
+        relations.append((from_id, to_id, role, event))
     for event in anns.events:
         if event.id not in seen_events and not event.arguments:
             report.add("events without arguments (only the trigger is kept)",
@@ -387,11 +386,12 @@ def _read_result(results: list[Any], text: str, u16: Utf16Map | None, sha: str, 
             missing = src if head is None else dst
             problems.add(f"{where_}: relation points to missing id {missing!r}", line)
             continue
-        if head is tail:
+        ends = [head, tail]
+        if ends[0] is ends[1]:
             problems.add(f"{where_}: relation from region {src!r} to itself", line)
             continue
         if item.get("direction") == "left":
-            head, tail = tail, head
+            ends.reverse()
         labels = item.get("labels") or ["Relation"]
         if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
             problems.add(f"{where_}: relation 'labels' must be a list of strings", line)
@@ -402,8 +402,8 @@ def _read_result(results: list[Any], text: str, u16: Utf16Map | None, sha: str, 
                 continue
             r1, r2 = default_roles(schema, options.schema, label)
             anns.relations.append(Relation(
-                id=stable_id(name, sha, group_key, "rel", head.id, tail.id, label), type=label,
-                arguments=[Argument(role=r1, target=head.id), Argument(role=r2, target=tail.id)], **common,
+                id=stable_id(name, sha, group_key, "rel", ends[0].id, ends[1].id, label), type=label,
+                arguments=[Argument(role=r1, target=ends[0].id), Argument(role=r2, target=ends[1].id)], **common,
             ))
 
 

@@ -294,14 +294,14 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
             field(value, k, str, problems, None, f"{where_}: span_meta[{short_repr(key)}]", required=False)
     for kind in ("unaligned_spans", *KINDS[1:]):
         items = field(data, kind, list, problems, None, where_, required=False, default=[])
-        for i, item in enumerate(items or []):
+        for n, item in enumerate(items or []):
             if not isinstance(item, dict):
-                problems.add(f"{where_}: {kind}[{i}] must be an object")
+                problems.add(f"{where_}: {kind}[{n}] must be an object")
             elif kind == "unaligned_spans":
                 # Checked here, strictly: the JSONL reader it goes through converts with int().
                 reason = fragments_problem(sdoc.text, item.get("fragments"))
                 if reason:
-                    problems.add(f"{where_}: {kind}[{i}]: {reason}")
+                    problems.add(f"{where_}: {kind}[{n}]: {reason}")
     return data if len(problems.errors) == before else None
 
 
