@@ -26,7 +26,10 @@ run: $(VENV)/.run-stamp
 	@test -f $(DB) || $(BIN)/tui --db $(DB) import seeds/
 	$(BIN)/tui --db $(DB)
 
+# mypy first (tui/core, configured in pyproject.toml), then the suite, which
+# includes the layer contracts (tests/test_architecture.py).
 test: $(VENV)/.dev-stamp
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 dev: $(VENV)/.dev-stamp
@@ -52,4 +55,4 @@ lock:
 	/tmp/tui-lock-venv/bin/pip freeze --exclude-editable | grep -v '^tui' > $(LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

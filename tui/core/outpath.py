@@ -42,7 +42,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from tui.core.errors import InputError, TuiError
 
@@ -423,7 +423,7 @@ class OutputFolder:
         """
         _check_parts(parts, what, name)
         for i in range(1, len(parts)):
-            folder = parts[:i]
+            folder = tuple(parts[:i])
             if folder in self._made:
                 continue
             rel = "/".join(folder)
@@ -459,7 +459,7 @@ class OutputFolder:
         return PathCollision(f"{w1} {show(n1)} and {w2} {show(n2)} would both be written to "
                              f"{show(r1)}{why}; rename one of them")
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> Literal[False]:
         """Put the folder in place, or remove it; an OSError becomes one :class:`ExportWriteError`."""
         try:
             if exc_type is None:

@@ -219,7 +219,8 @@ def _decode_bio(tagged: list[tuple[int, int, str, int]], builder: _Builder, repa
     def close() -> None:
         nonlocal open_span
         if open_span is not None:
-            builder.spans.append(tuple(open_span))  # type: ignore[arg-type]
+            label, start, end, line = open_span
+            builder.spans.append((label, start, end, line))
             open_span = None
 
     for start, end, tag, line in tagged:

@@ -135,7 +135,7 @@ def flat_graph(doc: Document, anns: DocAnnotations, report: Any) -> tuple[list[R
 # export
 
 
-def _results(text: str, regions: list[Region], relations: list, u16: Utf16Map | None) -> list[dict[str, Any]]:
+def _results(text: str, regions: list[Region], relations: list[tuple[str, str, str, Any]], u16: Utf16Map | None) -> list[dict[str, Any]]:
     def off(x: int) -> int:
         return u16.to_utf16(x) if u16 is not None else x
 
@@ -212,7 +212,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 # import
 
 
-def _annotator(item: dict) -> str:
+def _annotator(item: dict[str, Any]) -> str:
     for key in ("created_username", "completed_by"):
         value = item.get(key)
         if isinstance(value, dict):
@@ -224,7 +224,7 @@ def _annotator(item: dict) -> str:
     return ""
 
 
-def _text_of(task: dict) -> tuple[str | None, str]:
+def _text_of(task: dict[str, Any]) -> tuple[str | None, str]:
     data = task.get("data")
     if not isinstance(data, dict):
         return None, "task has no 'data' object"
@@ -309,7 +309,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
     return items
 
 
-def _read_result(results: list, text: str, u16: Utf16Map | None, sha: str, name: str, group_key: str,
+def _read_result(results: list[Any], text: str, u16: Utf16Map | None, sha: str, name: str, group_key: str,
                  here: str, line: int, problems: Problems, schema: Any, options: Any,
                  skipped: dict[str, int], anns: DocAnnotations, common: dict[str, str]) -> None:
     """Validate one annotation's (or prediction's) results into ``anns``."""

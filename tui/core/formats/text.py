@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from tui.core.errors import InputError
 from tui.core.model import Document
 from tui.core.text.offsets import decode_utf8
+
+T = TypeVar("T")  # what one file reads into, as each format defines it
 
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -44,7 +47,8 @@ def collect(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> list[tupl
     return out
 
 
-def read_each(paths: Iterable[str | Path], suffixes: tuple[str, ...], read_one: Callable[[Path, str], list]) -> list:
+def read_each(paths: Iterable[str | Path], suffixes: tuple[str, ...],
+              read_one: Callable[[Path, str], list[T]]) -> list[T]:
     """Read every file of :func:`collect` with ``read_one(path, name)``, collecting every problem.
 
     Raises:
@@ -52,7 +56,7 @@ def read_each(paths: Iterable[str | Path], suffixes: tuple[str, ...], read_one: 
     """
     from tui.core.errors import InputErrors
 
-    items: list = []
+    items: list[T] = []
     errors: list[InputError] = []
     for f, name in collect(paths, suffixes):
         try:

@@ -88,7 +88,7 @@ class Item:
 
 
 def _frags(span: Span) -> Frags:
-    return tuple(tuple(f) for f in span.fragments)
+    return tuple((start, end) for start, end in span.fragments)
 
 
 class _Index:
@@ -329,9 +329,10 @@ class _Copier:
             args = [Argument(role=a.role, target=self.copy(layer.by_id[a.target], layer, support_status,
                                                            support_origin))
                     for a in ann.arguments]
-            new = Relation(type=ann.type, arguments=args, doc_id=self.doc_id, annotator=self.target,
-                           origin=origin, status=status, source_id=ann.source_id)
-            new_id = self._reuse_or_add(new, gold, layer_sig=layer.signature(ann))
+            relation = Relation(type=ann.type, arguments=args, doc_id=self.doc_id,
+                                annotator=self.target, origin=origin, status=status,
+                                source_id=ann.source_id)
+            new_id = self._reuse_or_add(relation, gold, layer_sig=layer.signature(ann))
         self.memo[ann.id] = new_id
         if status == "accepted":
             self._dependents(ann, layer, new_id)
@@ -371,9 +372,9 @@ class _Copier:
                 self.tx.add(Normalization(target=new_id, resource=n.resource, key=n.key, label=n.label,
                                           doc_id=self.doc_id, annotator=self.target, origin=ORIGIN,
                                           status="accepted"))
-        for n in layer.anns.notes:
-            if n.target == ann.id:
-                self.tx.add(Note(target=new_id, type=n.type, text=n.text, doc_id=self.doc_id,
+        for note in layer.anns.notes:
+            if note.target == ann.id:
+                self.tx.add(Note(target=new_id, type=note.type, text=note.text, doc_id=self.doc_id,
                                  annotator=self.target, origin=ORIGIN, status="accepted"))
 
 

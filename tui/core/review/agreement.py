@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -99,7 +99,8 @@ def krippendorff_alpha(data: Sequence[Sequence[Hashable | None]]) -> float | Non
     if any(len(row) != n_units for row in data):
         raise ValueError("every coder needs a value (or None) for every unit")
     # o[(c, k)]: coincidences of values c and k within units.
-    o: Counter = Counter()
+    # Coincidences are fractions (pairs / (m - 1)), so float tallies, not a Counter.
+    o: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for u in range(n_units):
         values = Counter(row[u] for row in data if row[u] is not None)
         m = sum(values.values())
@@ -110,7 +111,7 @@ def krippendorff_alpha(data: Sequence[Sequence[Hashable | None]]) -> float | Non
                 pairs = nc * (nk - 1) if c == k else nc * nk
                 if pairs:
                     o[(c, k)] += pairs / (m - 1)
-    totals: Counter = Counter()
+    totals: defaultdict[Hashable, float] = defaultdict(float)
     for (c, _k), v in o.items():
         totals[c] += v
     n = sum(totals.values())
@@ -192,7 +193,7 @@ def overlap_prf(ref: Sequence[tuple[str, Frags, str]], pred: Sequence[tuple[str,
         other side (in the same document, and with the same label when
         ``labeled``).
     """
-    def matched(xs: Sequence, ys: Sequence) -> int:
+    def matched(xs: Sequence[tuple[str, Frags, str]], ys: Sequence[tuple[str, Frags, str]]) -> int:
         index: dict[Any, list[Frags]] = {}
         for doc, frags, label in ys:
             index.setdefault((doc, label) if labeled else doc, []).append(frags)
