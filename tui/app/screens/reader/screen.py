@@ -34,7 +34,7 @@ from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
-from tui.app.reader_extras import (
+from tui.app.screens.reader.layers import (
     EXTRA_BINDINGS,
     EXTRA_HELP,
     LiveAnnotations,
