@@ -1,6 +1,5 @@
-"""The reader screen (being split by subject)."""
+"""The reader screen, split by subject (see :mod:`tui.app.screens.reader.screen`)."""
 
-from tui.app.screens.reader.screen import *  # noqa: F403
 from tui.app.screens.reader.screen import HELP, ReaderScreen
 
 __all__ = ["HELP", "ReaderScreen"]
