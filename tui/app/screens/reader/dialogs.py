@@ -12,24 +12,23 @@ from tui.core.schema import AttributeDef
 if TYPE_CHECKING:
     from tui.app.dialogs.attributes import AttributeValues
     from tui.app.dialogs.normalization import NormalizationInput
-    from tui.app.screens.reader.screen import ReaderScreen
 
 
 class DialogActionsMixin:
     """The reader's attribute, note, normalisation and delete keys."""
 
-    def _attribute_target(self: ReaderScreen) -> Any:
+    def _attribute_target(self) -> Any:
         if self.session is None or not self.selected_id:
             return None
         return self.session.attribute_target(self.selected_id)
 
-    def applicable_attributes(self: ReaderScreen, ann: Any) -> list[AttributeDef]:
+    def applicable_attributes(self, ann: Any) -> list[AttributeDef]:
         """The schema's attributes that may sit on ``ann``, in schema order."""
         if self.session is None or ann is None:
             return []
         return self.session.applicable_attributes(ann)
 
-    def action_attributes(self: ReaderScreen) -> None:
+    def action_attributes(self) -> None:
         """Edit the attributes of the selected annotation."""
         from tui.app.dialogs.attributes import AttributesDialog
 
@@ -50,7 +49,7 @@ class DialogActionsMixin:
 
         self.app.push_screen(AttributesDialog(Text(f"Attributes of {self.describe(ann)}"), defs, values), chosen)
 
-    def action_note(self: ReaderScreen) -> None:
+    def action_note(self) -> None:
         """Write or edit the note on the selected annotation."""
         from tui.app.dialogs.note import NoteDialog
 
@@ -72,7 +71,7 @@ class DialogActionsMixin:
             NoteDialog(Text(f"Note on {self.describe(ann)}"), current.text if current else ""), chosen
         )
 
-    def action_normalization(self: ReaderScreen) -> None:
+    def action_normalization(self) -> None:
         """Link the selected annotation to a knowledge-base entry."""
         from tui.app.dialogs.normalization import NormalizationDialog
 
@@ -101,13 +100,13 @@ class DialogActionsMixin:
 
     # -- deleting ---------------------------------------------------------------------
 
-    def consequences(self: ReaderScreen, ann_id: str) -> list[Text]:
+    def consequences(self, ann_id: str) -> list[Text]:
         """What deleting ``ann_id`` does to the annotations that use it, one line each."""
         if self.session is None:
             return []
         return [consequence_line(self.session.index, c) for c in self.session.consequences(ann_id)]
 
-    def action_delete(self: ReaderScreen) -> None:
+    def action_delete(self) -> None:
         """Delete the selected annotation; when others use it, say what happens and ask first."""
         from tui.app.dialogs.confirm_delete import ConfirmDeleteDialog
 

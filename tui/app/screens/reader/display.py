@@ -7,7 +7,7 @@ what to draw here and never call the store.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.app import lifetime
 from tui.app.widgets import _text
@@ -19,9 +19,6 @@ from tui.app.widgets.inspector_panel import InspectorPanel
 from tui.core.editing import AnnotationIndex, AnnotationSession, Edit, contains
 from tui.core.model import DocAnnotations, Span
 from tui.core.schema import Schema
-
-if TYPE_CHECKING:
-    from tui.app.screens.reader.screen import ReaderScreen
 
 __all__ = ["DEFER_SECONDS", "DisplayMixin", "overlay_highlights"]
 
@@ -59,7 +56,7 @@ class DisplayMixin:
 
     # -- the session ----------------------------------------------------------------
 
-    def _open_session(self: ReaderScreen, *, defer_validation: bool = False) -> None:
+    def _open_session(self, *, defer_validation: bool = False) -> None:
         """Read the shown layer (and overlay) of the open document into a new session."""
         assert self.doc is not None and self.schema is not None
         # Opening a long document: the article first, the schema check (~0.4 s at
@@ -78,18 +75,18 @@ class DisplayMixin:
         if self.selected_id is not None and self.selected_id not in self.by_id:
             self.selected_id = None
 
-    def _validate_later(self: ReaderScreen, index: AnnotationIndex) -> None:
+    def _validate_later(self, index: AnnotationIndex) -> None:
         if index is not self.live or index.validated:
             return  # reloaded meanwhile
         index.validate_all()
         self._push_panels()
 
-    def _visible_spans(self: ReaderScreen) -> list[Span]:
+    def _visible_spans(self) -> list[Span]:
         return self.live.visible_spans() if self.live is not None else []
 
     # -- highlights --------------------------------------------------------------------
 
-    def _style_of(self: ReaderScreen, label: str, kind: str) -> tuple[str, str]:
+    def _style_of(self, label: str, kind: str) -> tuple[str, str]:
         assert self.schema is not None
         if self._styles_schema is not self.schema:
             self._styles = {}
@@ -101,7 +98,7 @@ class DisplayMixin:
                 self.schema.short_label(label, kind), self.schema.color(label, kind))
         return style
 
-    def _highlight(self: ReaderScreen, span: Span) -> Highlight:
+    def _highlight(self, span: Span) -> Highlight:
         """How one span of the shown layer is drawn."""
         trigger = span.id in self.event_of_trigger
         label, color = self._style_of(span.label, "event" if trigger else "span")
@@ -115,7 +112,7 @@ class DisplayMixin:
             kind="trigger" if trigger else "span",
         )
 
-    def _highlights(self: ReaderScreen) -> list[Highlight]:
+    def _highlights(self) -> list[Highlight]:
         """Every highlight of the shown layer and the overlay: :meth:`_highlight` of each span, in bulk.
 
         Opening a long document draws 50k spans: the per-span lookups are
@@ -140,7 +137,7 @@ class DisplayMixin:
             ))
         return out + overlay_highlights(self.overlay_anns, self.schema)
 
-    def _draw_changes(self: ReaderScreen, edit: Edit[Any] | None) -> None:
+    def _draw_changes(self, edit: Edit[Any] | None) -> None:
         """Bring the article's highlights up to date: the spans an edit touched, or all of them."""
         if edit is None or edit.spans is None:
             self.view.set_highlights(self._highlights())
@@ -157,7 +154,7 @@ class DisplayMixin:
 
     # -- panels ------------------------------------------------------------------------
 
-    def _push_panels(self: ReaderScreen) -> None:
+    def _push_panels(self) -> None:
         if self.doc is None or self.schema is None:
             return
         self.query_one("#entity-panel", EntityPanel).show(self.doc, self.anns, self.schema)
@@ -165,11 +162,11 @@ class DisplayMixin:
         self.query_one("#event-panel", EventPanel).show(self.doc, self.anns, self.schema, lambda: self.problems)
         self._push_inspector()
 
-    def _inspector_visible(self: ReaderScreen) -> bool:
+    def _inspector_visible(self) -> bool:
         panel = self.query_one("#inspector-panel", InspectorPanel)
         return bool(panel.display and self.query_one("#side-panels").display)
 
-    def _push_inspector(self: ReaderScreen) -> None:
+    def _push_inspector(self) -> None:
         if self.doc is None or self.schema is None:
             return
         if is_large(self.anns):
@@ -182,7 +179,7 @@ class DisplayMixin:
             return
         self._push_inspector_now()
 
-    def _push_inspector_now(self: ReaderScreen) -> None:
+    def _push_inspector_now(self) -> None:
         self._inspector_timer = None
         if self.doc is None or self.schema is None or self.live is None or not self.is_attached:
             return
@@ -206,15 +203,15 @@ class DisplayMixin:
 
     # -- the selected annotation ---------------------------------------------------------
 
-    def _display_span(self: ReaderScreen, ann: Any) -> Span | None:
+    def _display_span(self, ann: Any) -> Span | None:
         """The span that shows an annotation in the text (an event's trigger, a relation's first argument...)."""
         return self.live.display_span(ann) if self.live is not None else None
 
-    def watch_selected_id(self: ReaderScreen, _old: str | None, _new: str | None) -> None:
+    def watch_selected_id(self, _old: str | None, _new: str | None) -> None:
         if self.is_mounted:
             self._sync_selection()
 
-    def _sync_selection(self: ReaderScreen) -> None:
+    def _sync_selection(self) -> None:
         """Draw the selected annotation emphasised and show it in the inspector."""
         span = self._display_span(self.by_id.get(self.selected_id)) if self.selected_id else None
         view = self.view
@@ -224,7 +221,7 @@ class DisplayMixin:
         self._push_inspector()
         self._update_status()
 
-    def _select(self: ReaderScreen, ann_id: str | None, *, move: bool = True) -> None:
+    def _select(self, ann_id: str | None, *, move: bool = True) -> None:
         """Select an annotation and bring the cursor to it."""
         self.selected_id = ann_id
         if ann_id is None or not move:
@@ -241,22 +238,22 @@ class DisplayMixin:
     def _contains(span: Span, offset: int) -> bool:
         return contains(span, offset)
 
-    def _span_at(self: ReaderScreen, offset: int, prefer: tuple[str, ...] = ()) -> Span | None:
+    def _span_at(self, offset: int, prefer: tuple[str, ...] = ()) -> Span | None:
         """The entity span under ``offset`` (not a trigger), preferring the given types, then the shortest."""
         return self.live.span_at(offset, prefer) if self.live is not None else None
 
-    def _ordered_spans(self: ReaderScreen) -> list[Span]:
+    def _ordered_spans(self) -> list[Span]:
         return sorted(self._visible_spans(), key=lambda s: (s.start, s.end, s.id))
 
-    def action_next_annotation(self: ReaderScreen) -> None:
+    def action_next_annotation(self) -> None:
         """Select the next annotation in the text."""
         self._step_annotation(1)
 
-    def action_previous_annotation(self: ReaderScreen) -> None:
+    def action_previous_annotation(self) -> None:
         """Select the previous annotation in the text."""
         self._step_annotation(-1)
 
-    def _step_annotation(self: ReaderScreen, direction: int) -> None:
+    def _step_annotation(self, direction: int) -> None:
         spans = self._ordered_spans()
         if not spans:
             return

@@ -13,7 +13,7 @@ that imports it back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.app.messages import StartReview
 from tui.app.safe import safe
@@ -21,18 +21,15 @@ from tui.core.editing import annotator_counts
 from tui.core.errors import TuiError
 from tui.core.model import Span
 
-if TYPE_CHECKING:
-    from tui.app.screens.reader.screen import ReaderScreen
-
 
 class LayersMixin:
     """The reader's layer, copy, review, propagation, corpus search, stats and adjudication actions."""
 
-    def layer_name(self: ReaderScreen) -> str:
+    def layer_name(self) -> str:
         """The annotator whose layer is shown."""
         return self.shown_layer or self.annotator
 
-    def layer_status(self: ReaderScreen) -> str:
+    def layer_status(self) -> str:
         """Who is working, and which layers are shown, for the status line."""
         who = self.annotator
         text = who if self.layer_name() == who else f"{who} viewing {self.layer_name()}"
@@ -42,14 +39,14 @@ class LayersMixin:
 
     # -- review ----------------------------------------------------------------------
 
-    def action_review_start(self: ReaderScreen) -> None:
+    def action_review_start(self) -> None:
         """Review the pending items of this document, one key per decision (the app starts it)."""
         if self.doc is not None:
             self.post_message(StartReview([self.doc.name]))
 
     # -- propagation ---------------------------------------------------------------------
 
-    def action_propagate(self: ReaderScreen) -> None:
+    def action_propagate(self) -> None:
         """Suggest the selected span on every other whole-word occurrence of its text."""
         from tui.core.review.suggest import propagate_span
 
@@ -71,7 +68,7 @@ class LayersMixin:
 
     # -- layers -----------------------------------------------------------------------------
 
-    def action_layers(self: ReaderScreen) -> None:
+    def action_layers(self) -> None:
         """Pick whose layer to view and which layer to overlay read-only."""
         if self.doc is None:
             return
@@ -111,7 +108,7 @@ class LayersMixin:
         self.app.push_screen(
             PickerDialog("Layers: view one, overlay another (read-only)", items), chosen)
 
-    def overlay_ids_at(self: ReaderScreen) -> list[str]:
+    def overlay_ids_at(self) -> list[str]:
         """Overlay spans under the cursor, or overlapping the selection."""
         view = self.view
         sel = view.selection
@@ -119,7 +116,7 @@ class LayersMixin:
         return [s.id for s in self.overlay_anns.spans
                 if s.status != "rejected" and any(a < hi and lo < b for a, b in s.fragments)]
 
-    def action_copy_overlay(self: ReaderScreen) -> None:
+    def action_copy_overlay(self) -> None:
         """Copy the overlay annotation(s) under the cursor into your layer (one action)."""
         ids = self.overlay_ids_at()
         if not ids:
@@ -127,7 +124,7 @@ class LayersMixin:
             return
         self._copy(ids, "copy")
 
-    def action_copy_overlay_all(self: ReaderScreen) -> None:
+    def action_copy_overlay_all(self) -> None:
         """Copy every annotation of the overlay layer into your layer (one action)."""
         ids = [a.id for a in self.overlay_anns.all()]
         if not ids:
@@ -135,7 +132,7 @@ class LayersMixin:
             return
         self._copy(ids, "copy all")
 
-    def _copy(self: ReaderScreen, ids: list[str], verb: str) -> None:
+    def _copy(self, ids: list[str], verb: str) -> None:
         who = self.overlay_layer or ""
         if self.layer_name() != self.annotator:
             self.notify("copies go into your own layer: view it first (ctrl+l)", severity="warning",
@@ -149,13 +146,13 @@ class LayersMixin:
 
     # -- other screens -------------------------------------------------------------------------
 
-    def action_corpus_search(self: ReaderScreen) -> None:
+    def action_corpus_search(self) -> None:
         """Search the corpus; the chosen hit opens here, selected."""
         from tui.app.screens.corpus_search import CorpusSearchScreen
 
         self.app.push_screen(CorpusSearchScreen(), self.open_hit)
 
-    def open_hit(self: ReaderScreen, hit: Any) -> None:
+    def open_hit(self, hit: Any) -> None:
         """Open a corpus search hit: its document, with the hit selected.
 
         Args:
@@ -177,13 +174,13 @@ class LayersMixin:
             self.view.select(hit.start, hit.end)
         self.view.focus()
 
-    def action_stats(self: ReaderScreen) -> None:
+    def action_stats(self) -> None:
         """Show agreement and counts for this document (c switches to the corpus)."""
         from tui.app.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen(self.doc.name if self.doc else None))
 
-    def action_adjudicate(self: ReaderScreen) -> None:
+    def action_adjudicate(self) -> None:
         """Walk the disagreements between this document's annotators into the gold layer."""
         if self.doc is None:
             return

@@ -8,14 +8,9 @@ tags the selection as a new mention and fills the role with it (one action).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tui.core.editing import Edit, NewMention, Pick, Target
 from tui.core.model import Event, Span
 from tui.core.schema import Role
-
-if TYPE_CHECKING:
-    from tui.app.screens.reader.screen import ReaderScreen
 
 
 def _cardinality(card: str) -> str:
@@ -25,14 +20,14 @@ def _cardinality(card: str) -> str:
 class PickingMixin:
     """The reader's role prompt (event roles, relation targets, coreference)."""
 
-    def _anchor(self: ReaderScreen, pick: Pick) -> Span | None:
+    def _anchor(self, pick: Pick) -> Span | None:
         return self._display_span(self.by_id.get(pick.source_id))
 
-    def _start_pick(self: ReaderScreen, pick: Pick) -> None:
+    def _start_pick(self, pick: Pick) -> None:
         self.pick = pick
         self._prepare_role()
 
-    def _prepare_role(self: ReaderScreen) -> None:
+    def _prepare_role(self) -> None:
         """Compute the candidates of the current role and select the first."""
         pick = self.pick
         assert pick is not None and self.session is not None
@@ -45,7 +40,7 @@ class PickingMixin:
             self._show_pick()
             self.refresh_bindings()
 
-    def _show_pick(self: ReaderScreen) -> None:
+    def _show_pick(self) -> None:
         pick = self.pick
         if pick is None or self.schema is None:
             return
@@ -78,7 +73,7 @@ class PickingMixin:
         )
         self._update_status()
 
-    def action_pick_cycle(self: ReaderScreen, delta: int) -> None:
+    def action_pick_cycle(self, delta: int) -> None:
         """Select the next (or previous) candidate mention."""
         pick = self.pick
         if pick is None:
@@ -91,7 +86,7 @@ class PickingMixin:
             self._select(found)
             self._show_pick()
 
-    def _pick_target(self: ReaderScreen) -> Span | None:
+    def _pick_target(self) -> Span | None:
         pick = self.pick
         assert pick is not None
         current = self.by_id.get(self.selected_id) if self.selected_id else None
@@ -105,7 +100,7 @@ class PickingMixin:
             return under
         return None
 
-    def action_pick_fill(self: ReaderScreen) -> None:
+    def action_pick_fill(self) -> None:
         """Fill the role (or choose the relation/coreference target) with the selected candidate."""
         if self.pick is None:
             return
@@ -116,7 +111,7 @@ class PickingMixin:
             return
         self._fill(target.id, target.text)
 
-    def _pick_new_mention(self: ReaderScreen, label: str) -> None:
+    def _pick_new_mention(self, label: str) -> None:
         """Tag the selection (or word) and fill the current role with the new mention, in one action."""
         pick = self.pick
         assert pick is not None and self.doc is not None
@@ -130,7 +125,7 @@ class PickingMixin:
         else:
             self._fill(NewMention(target[0], target[1], label), self.doc.text[target[0]:target[1]])
 
-    def _fill(self: ReaderScreen, target: Target, what: str) -> None:
+    def _fill(self, target: Target, what: str) -> None:
         """Write one pick: fill a role, add a relation, or join a coreference set (one action)."""
         pick = self.pick
         assert pick is not None and self.doc is not None and self.schema is not None
@@ -161,12 +156,12 @@ class PickingMixin:
                     self.view.clear_selection()
                     self.selected_id = source_id
 
-    def action_pick_skip(self: ReaderScreen) -> None:
+    def action_pick_skip(self) -> None:
         """Skip the current role."""
         if self.pick is not None and self.pick.purpose == "role":
             self._advance_role()
 
-    def _advance_role(self: ReaderScreen) -> None:
+    def _advance_role(self) -> None:
         pick = self.pick
         assert pick is not None
         if not pick.advance():
@@ -174,12 +169,12 @@ class PickingMixin:
             return
         self._prepare_role()
 
-    def action_pick_done(self: ReaderScreen) -> None:
+    def action_pick_done(self) -> None:
         """Stop picking: the event stays (missing mandatory roles are flagged); a relation or
         coreference not yet chosen is cancelled."""
         self._end_pick(report=True)
 
-    def _end_pick(self: ReaderScreen, *, report: bool) -> None:
+    def _end_pick(self, *, report: bool) -> None:
         pick = self.pick
         if pick is None:
             return
@@ -202,7 +197,7 @@ class PickingMixin:
 
     # -- starting a relation or a coreference -------------------------------------------
 
-    def action_relation(self: ReaderScreen) -> None:
+    def action_relation(self) -> None:
         """Start a relation from the selected mention: pick the type, then the target."""
         from tui.app.dialogs.picker import PickerDialog, PickerItem
 
@@ -228,7 +223,7 @@ class PickingMixin:
 
         self.app.push_screen(PickerDialog(f"Relation from {self.describe(source)}", items), chosen)
 
-    def action_coreference(self: ReaderScreen) -> None:
+    def action_coreference(self) -> None:
         """Pick another mention to share a coreference set with the selected one."""
         source = self.by_id.get(self.selected_id) if self.selected_id else None
         if not isinstance(source, Span) or self.schema is None:

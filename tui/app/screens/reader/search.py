@@ -8,13 +8,12 @@ from tui.app.safe import safe
 
 if TYPE_CHECKING:
     from tui.app.dialogs.search import SearchQuery
-    from tui.app.screens.reader.screen import ReaderScreen
 
 
 class SearchMixin:
     """The reader's in-document search (``/``, ``n``, ``N``)."""
 
-    def action_search(self: ReaderScreen) -> None:
+    def action_search(self) -> None:
         """Open the search prompt."""
         from tui.app.dialogs.search import SearchDialog, find_hits
 
@@ -38,7 +37,7 @@ class SearchMixin:
 
         self.app.push_screen(SearchDialog(self.doc.text, self.search_query), chosen)
 
-    def _next_hit(self: ReaderScreen, direction: int) -> tuple[int, int] | None:
+    def _next_hit(self, direction: int) -> tuple[int, int] | None:
         if not self.hits:
             return None
         view = self.view
@@ -50,7 +49,7 @@ class SearchMixin:
             return next((h for h in self.hits if h[0] > ref), self.hits[0])
         return next((h for h in reversed(self.hits) if h[0] < ref), self.hits[-1])
 
-    def _show_hit(self: ReaderScreen, hit: tuple[int, int]) -> None:
+    def _show_hit(self, hit: tuple[int, int]) -> None:
         with self._one_status():
             self.selected_id = None
             self.view.select(*hit)
@@ -59,13 +58,13 @@ class SearchMixin:
             self._update_status()
             self.refresh_bindings()
 
-    def action_search_next(self: ReaderScreen) -> None:
+    def action_search_next(self) -> None:
         """Select the next search hit."""
         hit = self._next_hit(1)
         if hit is not None:
             self._show_hit(hit)
 
-    def action_search_previous(self: ReaderScreen) -> None:
+    def action_search_previous(self) -> None:
         """Select the previous search hit."""
         hit = self._next_hit(-1)
         if hit is not None:

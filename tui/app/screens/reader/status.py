@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from tui.app.screens.reader.writing import WAITING_MESSAGE
 from tui.app.widgets.status_line import StatusLine
-
-if TYPE_CHECKING:
-    from tui.app.screens.reader.screen import ReaderScreen
 
 
 class StatusMixin:
@@ -21,7 +17,7 @@ class StatusMixin:
     are held and the line is drawn once, as the key leaves it.
     """
 
-    def _mode(self: ReaderScreen) -> str:
+    def _mode(self) -> str:
         if self.pick is not None:
             if self.pick.purpose == "role":
                 return f"ROLE {self.pick.role.name}"
@@ -29,7 +25,7 @@ class StatusMixin:
         return "VISUAL" if self.view.selection is not None else "NORMAL"
 
     @contextmanager
-    def _one_status(self: ReaderScreen) -> Iterator[None]:
+    def _one_status(self) -> Iterator[None]:
         """Draw the status line once, on leaving, however often it is asked for inside."""
         self._status_hold += 1
         try:
@@ -39,7 +35,7 @@ class StatusMixin:
             if self._status_hold == 0 and self._status_dirty:
                 self._update_status()
 
-    def _update_status(self: ReaderScreen) -> None:
+    def _update_status(self) -> None:
         if self._status_hold:
             self._status_dirty = True
             return
@@ -68,7 +64,7 @@ class StatusMixin:
             message=self.message or (WAITING_MESSAGE if self._waiting_writes else ""),
         )
 
-    def _moved_now(self: ReaderScreen) -> None:
+    def _moved_now(self) -> None:
         """The cursor or selection just moved: show the status line as the move leaves it.
 
         A move clears the last action's message (``_cursor_moved`` does, once

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tui.app.safe import safe
 from tui.core.editing import Pick
 from tui.core.model import Event, Span
 
-if TYPE_CHECKING:
-    from tui.app.screens.reader.screen import ReaderScreen
-
 
 class TaggingMixin:
     """The reader's tagging and event keys: read the cursor and selection, call a verb, show the result."""
 
-    def _span_types(self: ReaderScreen) -> list[Any]:
+    def _span_types(self) -> list[Any]:
         return list(self.schema.span_types) if self.schema else []
 
-    def action_tag(self: ReaderScreen, n: int) -> None:
+    def action_tag(self, n: int) -> None:
         """Tag with the schema's n-th span type (1-based)."""
         types = self._span_types()
         if not 1 <= n <= len(types):
@@ -27,7 +24,7 @@ class TaggingMixin:
             return
         self.tag_label(types[n - 1].name)
 
-    def action_tag_type(self: ReaderScreen) -> None:
+    def action_tag_type(self) -> None:
         """Pick a span type in a fuzzy list (its hotkey picks at once), then tag."""
         from tui.app.dialogs.picker import PickerDialog, PickerItem
 
@@ -42,7 +39,7 @@ class TaggingMixin:
 
         self.app.push_screen(PickerDialog("Tag as…", items), chosen)
 
-    def tag_label(self: ReaderScreen, label: str) -> None:
+    def tag_label(self, label: str) -> None:
         """Tag (or retype) with a span label, as the keys 1-9 and the picker do.
 
         With a role prompt open, the new mention also fills the role. With a
@@ -74,7 +71,7 @@ class TaggingMixin:
             return
         self._tag_range(target, label)
 
-    def _tag_range(self: ReaderScreen, target: tuple[int, int], label: str) -> Span | None:
+    def _tag_range(self, target: tuple[int, int], label: str) -> Span | None:
         assert self.doc is not None
         start, end = target
         existing = self.live.find_span(start, end, label) if self.live is not None else None
@@ -94,7 +91,7 @@ class TaggingMixin:
         span: Span = edit.value
         return span
 
-    def _retype(self: ReaderScreen, span: Span, label: str) -> None:
+    def _retype(self, span: Span, label: str) -> None:
         if span.id in self.event_of_trigger:
             self.notify("this is an event trigger: press E to change the event type", severity="warning")
             return
@@ -108,7 +105,7 @@ class TaggingMixin:
                 self.last_tag = ("span", label)
                 self.selected_id = span_id
 
-    def action_respan(self: ReaderScreen) -> None:
+    def action_respan(self) -> None:
         """Move the selected span to the current selection, keeping its id, attributes and arguments."""
         span = self.by_id.get(self.selected_id) if self.selected_id else None
         sel = self.view.selection
@@ -121,7 +118,7 @@ class TaggingMixin:
                 self.view.clear_selection()
                 self._select(span_id)
 
-    def action_add_fragment(self: ReaderScreen) -> None:
+    def action_add_fragment(self) -> None:
         """Add the selection as another fragment of the selected span (a discontinuous span)."""
         span = self.by_id.get(self.selected_id) if self.selected_id else None
         sel = self.view.selection
@@ -134,7 +131,7 @@ class TaggingMixin:
                 self.view.clear_selection()
                 self._select(span_id)
 
-    def action_repeat_tag(self: ReaderScreen) -> None:
+    def action_repeat_tag(self) -> None:
         """Apply the last tagging action to the next search hit."""
         if self.last_tag is None or not self.hits:
             return
@@ -151,7 +148,7 @@ class TaggingMixin:
 
     # -- events -----------------------------------------------------------------
 
-    def action_event(self: ReaderScreen) -> None:
+    def action_event(self) -> None:
         """Make the selection (or word) a trigger, pick the event type, then fill its roles."""
         if self.doc is None or self.schema is None:
             return
@@ -174,7 +171,7 @@ class TaggingMixin:
             lambda t: self._create_event(target, t, fill_roles=True),
         )
 
-    def _pick_event_type(self: ReaderScreen, title: str, then: Callable[[str], None]) -> None:
+    def _pick_event_type(self, title: str, then: Callable[[str], None]) -> None:
         from tui.app.dialogs.picker import PickerDialog, PickerItem
 
         assert self.schema is not None
@@ -189,7 +186,7 @@ class TaggingMixin:
 
         self.app.push_screen(PickerDialog(title, items), chosen)
 
-    def _create_event(self: ReaderScreen, target: tuple[int, int], type_name: str, *, fill_roles: bool) -> None:
+    def _create_event(self, target: tuple[int, int], type_name: str, *, fill_roles: bool) -> None:
         assert self.doc is not None and self.schema is not None
         start, end = target
         edit = self._perform(f"event {type_name} {self.doc.text[start:end]}",
@@ -205,7 +202,7 @@ class TaggingMixin:
             if fill_roles and et is not None and et.roles:
                 self._start_pick(Pick("role", event.id, type_name, list(et.roles)))
 
-    def _retype_event(self: ReaderScreen, event: Event, type_name: str) -> None:
+    def _retype_event(self, event: Event, type_name: str) -> None:
         if type_name == event.type:
             return
         event_id = event.id

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from tui.app import lifetime
 from tui.app.messages import AnnotationsChanged
@@ -22,9 +22,6 @@ from tui.core.editing import Edit, NoChange
 from tui.core.errors import TuiError
 from tui.core.store import StoreBusy
 from tui.core.store.changes import ChangeSet
-
-if TYPE_CHECKING:
-    from tui.app.screens.reader.screen import ReaderScreen
 
 T = TypeVar("T")
 Verb = Callable[[], Edit[Any]]
@@ -47,7 +44,7 @@ WAITING_MESSAGE = "waiting for the database: another process is writing…"
 class WritingMixin:
     """The reader's commits: verbs of the session, shown once committed; the lock wait; polling."""
 
-    def _perform(self: ReaderScreen, description: str, verb: Verb) -> Edit[Any] | None:
+    def _perform(self, description: str, verb: Verb) -> Edit[Any] | None:
         """Run one verb of the session as one committed action, then show it.
 
         Args:
@@ -72,7 +69,7 @@ class WritingMixin:
             self._show_waiting()
             return None
 
-    def _run(self: ReaderScreen, description: str, work: Callable[[Any], T]) -> T | None:
+    def _run(self, description: str, work: Callable[[Any], T]) -> T | None:
         """Run ``work(tx)`` in one store action through the session (for edits no verb covers).
 
         Returns:
@@ -81,7 +78,7 @@ class WritingMixin:
         edit = self._perform(description, lambda: self.session.run(description, work))
         return edit.value if edit is not None else None
 
-    def _attempt(self: ReaderScreen, description: str, verb: Verb) -> Edit[Any] | None:
+    def _attempt(self, description: str, verb: Verb) -> Edit[Any] | None:
         """One try of :meth:`_perform`'s verb; :class:`StoreBusy` propagates (nothing ran)."""
         try:
             edit = verb()
@@ -106,7 +103,7 @@ class WritingMixin:
             self.post_message(AnnotationsChanged(self.doc.id, description, edit.changes, origin=self))
         return edit
 
-    def _show_edit(self: ReaderScreen, edit: Edit[Any], message: str | None) -> None:
+    def _show_edit(self, edit: Edit[Any], message: str | None) -> None:
         """Show what an edit (or undo, redo, external change) did: highlights, panels, status."""
         with self._one_status():
             if edit.changes or edit.spans is None:
@@ -121,7 +118,7 @@ class WritingMixin:
             self._update_status()
             self.refresh_bindings()
 
-    def _reload(self: ReaderScreen, message: str | None = None, *,
+    def _reload(self, message: str | None = None, *,
                 changes: ChangeSet | list[dict[str, Any]] | None = None) -> None:
         """Bring the annotations up to date and push them everywhere.
 
@@ -148,13 +145,13 @@ class WritingMixin:
             self.session.reload()
         self._show_edit(Edit("", None, changes or ChangeSet(), None if spans is None else frozenset(spans)), message)
 
-    def _show_waiting(self: ReaderScreen) -> None:
+    def _show_waiting(self) -> None:
         """Say what the queued actions wait for (the status line, until they ran)."""
         n = len(self._waiting_writes)
         self.message = WAITING_MESSAGE + (f" ({n} actions waiting)" if n > 1 else "")
         self._update_status()
 
-    def _retry_writes(self: ReaderScreen) -> None:
+    def _retry_writes(self) -> None:
         """Try the waiting actions again, in order; give them up after :data:`WRITE_WAIT_SECONDS`."""
         while self._waiting_writes:
             doc_id, description, verb = self._waiting_writes[0]
@@ -181,15 +178,15 @@ class WritingMixin:
 
     # -- undo / redo -----------------------------------------------------------------
 
-    def action_undo(self: ReaderScreen) -> None:
+    def action_undo(self) -> None:
         """Undo your last action on this document."""
         self._undo_redo(undo=True)
 
-    def action_redo(self: ReaderScreen) -> None:
+    def action_redo(self) -> None:
         """Redo your last undone action on this document."""
         self._undo_redo(undo=False)
 
-    def _undo_redo(self: ReaderScreen, *, undo: bool) -> None:
+    def _undo_redo(self, *, undo: bool) -> None:
         if self.doc is None or self.session is None:
             return
         self._end_pick(report=False)
@@ -208,7 +205,7 @@ class WritingMixin:
 
     # -- other processes ------------------------------------------------------------
 
-    def poll_store(self: ReaderScreen) -> None:
+    def poll_store(self) -> None:
         """Re-read the document when another process changed the database; checkpoint when idle.
 
         Runs every :data:`POLL_SECONDS`. ``PRAGMA data_version`` changes only
@@ -233,7 +230,7 @@ class WritingMixin:
                 return  # busy: the next idle tick tries again
             self._last_checkpoint = time.monotonic()
 
-    def _reload_external(self: ReaderScreen) -> None:
+    def _reload_external(self) -> None:
         """Show what another process wrote: the document (if its text changed) or its annotations."""
         assert self.doc is not None
         try:
