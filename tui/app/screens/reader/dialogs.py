@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from tui.app.screens.reader.describe import consequence_line
+from tui.app.screens.reader.status import one_status
 from tui.core.schema import AttributeDef
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class DialogActionsMixin:
             return []
         return [consequence_line(self.session.index, c) for c in self.session.consequences(ann_id)]
 
+    @one_status
     def action_delete(self) -> None:
         """Delete the selected annotation; when others use it, say what happens and ask first."""
         from tui.app.dialogs.confirm_delete import ConfirmDeleteDialog

@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from tui.app import lifetime
+from tui.app.screens.reader.status import one_status
 from tui.app.widgets import _text
 from tui.app.widgets._text import DEFER_SECONDS, is_large
 from tui.app.widgets.article_view import Highlight
@@ -253,6 +254,7 @@ class DisplayMixin:
         """Select the previous annotation in the text."""
         self._step_annotation(-1)
 
+    @one_status
     def _step_annotation(self, direction: int) -> None:
         spans = self._ordered_spans()
         if not spans:

@@ -8,6 +8,7 @@ tags the selection as a new mention and fills the role with it (one action).
 
 from __future__ import annotations
 
+from tui.app.screens.reader.status import one_status
 from tui.core.editing import Edit, NewMention, Pick, Target
 from tui.core.model import Event, Span
 from tui.core.schema import Role
@@ -73,6 +74,7 @@ class PickingMixin:
         )
         self._update_status()
 
+    @one_status
     def action_pick_cycle(self, delta: int) -> None:
         """Select the next (or previous) candidate mention."""
         pick = self.pick
@@ -100,6 +102,7 @@ class PickingMixin:
             return under
         return None
 
+    @one_status
     def action_pick_fill(self) -> None:
         """Fill the role (or choose the relation/coreference target) with the selected candidate."""
         if self.pick is None:
@@ -156,6 +159,7 @@ class PickingMixin:
                     self.view.clear_selection()
                     self.selected_id = source_id
 
+    @one_status
     def action_pick_skip(self) -> None:
         """Skip the current role."""
         if self.pick is not None and self.pick.purpose == "role":
@@ -169,6 +173,7 @@ class PickingMixin:
             return
         self._prepare_role()
 
+    @one_status
     def action_pick_done(self) -> None:
         """Stop picking: the event stays (missing mandatory roles are flagged); a relation or
         coreference not yet chosen is cancelled."""

@@ -100,6 +100,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         self._bindings_pending = False
         self._status_hold = 0
         self._status_dirty = False
+        self._status_key: tuple[Any, ...] | None = None
+        """What the status line shows now (it is not drawn again for the same)."""
         self._stale = False
         """Another screen changed annotations while this one was covered: re-read when shown."""
         self._waiting_writes: list[tuple[str, str, Verb]] = []

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
 
-from tui.app.screens.reader.writing import WAITING_MESSAGE
 from tui.app.widgets.status_line import StatusLine
+
+T = TypeVar("T")
+
+#: The status line while an action waits for another process's write lock.
+WAITING_MESSAGE = "waiting for the database: another process is writing…"
 
 
 class StatusMixin:
@@ -47,10 +53,17 @@ class StatusMixin:
             self.message = "no documents: import one with `tui import FILE`"
         text = self.doc.text if self.doc else ""
         cursor = min(view.cursor, len(text))
+        sel = view.selection
+        mode, who = self._mode(), self.layer_status()
+        message = self.message or (WAITING_MESSAGE if self._waiting_writes else "")
+        # What the line shows is a function of these: the same key draws the same line.
+        key = (id(self.doc), cursor, sel, mode, who, message)
+        if key == self._status_key:
+            return
+        self._status_key = key
         # A bisect over the view's line starts: counting newlines from the top is
         # O(offset), milliseconds at the end of a long article, on every key.
         line, column = view.line_column(cursor)
-        sel = view.selection
         # The status line sanitises and shortens it; cap what is copied on huge selections.
         sel_text = text[sel[0]:min(sel[1], sel[0] + 1000)] if sel else None
         self.query_one("#status-line", StatusLine).show(
@@ -59,9 +72,9 @@ class StatusMixin:
             line=line,
             column=column,
             selection_text=sel_text,
-            mode=self._mode(),
-            annotator=self.layer_status(),
-            message=self.message or (WAITING_MESSAGE if self._waiting_writes else ""),
+            mode=mode,
+            annotator=who,
+            message=message,
         )
 
     def _moved_now(self) -> None:
@@ -74,3 +87,14 @@ class StatusMixin:
         """
         self.message = ""
         self._update_status()
+
+
+def one_status(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a reader action with its status line drawn once, at its end (see :meth:`StatusMixin._one_status`)."""
+
+    @wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> T:
+        with self._one_status():
+            return method(self, *args, **kwargs)
+
+    return run

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.app.safe import safe
+from tui.app.screens.reader.status import one_status
 from tui.core.editing import Pick
 from tui.core.model import Event, Span
 
@@ -39,6 +40,7 @@ class TaggingMixin:
 
         self.app.push_screen(PickerDialog("Tag as…", items), chosen)
 
+    @one_status
     def tag_label(self, label: str) -> None:
         """Tag (or retype) with a span label, as the keys 1-9 and the picker do.
 
@@ -105,6 +107,7 @@ class TaggingMixin:
                 self.last_tag = ("span", label)
                 self.selected_id = span_id
 
+    @one_status
     def action_respan(self) -> None:
         """Move the selected span to the current selection, keeping its id, attributes and arguments."""
         span = self.by_id.get(self.selected_id) if self.selected_id else None
@@ -118,6 +121,7 @@ class TaggingMixin:
                 self.view.clear_selection()
                 self._select(span_id)
 
+    @one_status
     def action_add_fragment(self) -> None:
         """Add the selection as another fragment of the selected span (a discontinuous span)."""
         span = self.by_id.get(self.selected_id) if self.selected_id else None
@@ -131,6 +135,7 @@ class TaggingMixin:
                 self.view.clear_selection()
                 self._select(span_id)
 
+    @one_status
     def action_repeat_tag(self) -> None:
         """Apply the last tagging action to the next search hit."""
         if self.last_tag is None or not self.hits:
@@ -186,6 +191,7 @@ class TaggingMixin:
 
         self.app.push_screen(PickerDialog(title, items), chosen)
 
+    @one_status
     def _create_event(self, target: tuple[int, int], type_name: str, *, fill_roles: bool) -> None:
         assert self.doc is not None and self.schema is not None
         start, end = target
@@ -202,6 +208,7 @@ class TaggingMixin:
             if fill_roles and et is not None and et.roles:
                 self._start_pick(Pick("role", event.id, type_name, list(et.roles)))
 
+    @one_status
     def _retype_event(self, event: Event, type_name: str) -> None:
         if type_name == event.type:
             return

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from tui.app import lifetime
 from tui.app.messages import AnnotationsChanged
 from tui.app.safe import safe
+from tui.app.screens.reader.status import WAITING_MESSAGE, one_status
 from tui.core.editing import Edit, NoChange
 from tui.core.errors import TuiError
 from tui.core.store import StoreBusy
@@ -37,8 +38,6 @@ CHECKPOINT_EVERY_SECONDS = 60.0
 WRITE_RETRY_SECONDS = 0.2
 #: A waiting action is given up (and reported not saved) after this long (s).
 WRITE_WAIT_SECONDS = 30.0
-#: The status line while an action waits for another process's write lock.
-WAITING_MESSAGE = "waiting for the database: another process is writing…"
 
 
 class WritingMixin:
@@ -186,6 +185,7 @@ class WritingMixin:
         """Redo your last undone action on this document."""
         self._undo_redo(undo=False)
 
+    @one_status
     def _undo_redo(self, *, undo: bool) -> None:
         if self.doc is None or self.session is None:
             return
