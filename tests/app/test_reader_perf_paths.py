@@ -18,8 +18,8 @@ from bench.inputs import annotations as generated_annotations
 from bench.inputs import article
 from tests.app.conftest import SEED_NAME, goto, reader_of
 from tui.app.app import make_app
-from tui.app.reader_extras import LiveAnnotations
 from tui.app.widgets.article_view import _hl_key
+from tui.core.editing import AnnotationIndex as LiveAnnotations
 from tui.core.model import Argument, Document, Event, Relation, Span
 from tui.core.schema import validate
 from tui.core.store import Store
@@ -376,7 +376,7 @@ async def test_bulk_highlights_are_the_per_span_ones(big_db):
 async def test_long_document_is_validated_after_it_is_shown(big_db, monkeypatch):
     """Past the size limit the schema check waits for a timer (not the first frame's callbacks);
     once it ran, the problems are exactly a full validation's."""
-    import tui.app.screens.reader as reader_mod
+    import tui.app.screens.reader.display as reader_mod
     import tui.app.widgets._text as text_mod
 
     monkeypatch.setattr(text_mod, "DEFER_CHECK_OVER", 100)

@@ -44,7 +44,7 @@ async def test_focus_change_as_review_ends_does_not_crash(seed_db):
 
 async def test_long_document_deferrals_as_review_ends(seed_db, monkeypatch):
     """A long document defers its panels, schema check and inspector; ending the review in that tick is safe."""
-    from tui.app.screens import reader as reader_mod
+    from tui.app.screens.reader import display as reader_mod
     from tui.app.widgets import _text as text_mod
     from tui.app.widgets import entity_panel as entity_mod
     from tui.app.widgets import event_panel as event_mod
@@ -94,7 +94,7 @@ def test_every_delayed_callback_of_the_reader_goes_through_lifetime():
     root = Path(lifetime.__file__).parent
     raw = re.compile(r"self\.(call_later|call_after_refresh|call_next|set_timer|set_interval)\(")
     offenders = []
-    for path in [root / "screens" / "reader.py", root / "screens" / "review.py", root / "reader_extras.py",
+    for path in [*sorted((root / "screens" / "reader").glob("*.py")), root / "screens" / "review.py",
                  *sorted((root / "widgets").glob("*.py"))]:
         for n, line in enumerate(path.read_text().splitlines(), 1):
             if raw.search(line):

@@ -13,7 +13,7 @@ import sys
 
 from tests.app.conftest import db_annotations, goto_text, reader_of
 from tui.app.app import make_app
-from tui.app.screens import reader as reader_mod
+from tui.app.screens.reader import writing as reader_mod
 from tui.core.model import Span
 from tui.core.store import Store
 

@@ -15,7 +15,7 @@ from textual import events
 from textual.app import App
 from textual.command import Provider
 
-from tui.app.messages import OpenDocument
+from tui.app.messages import AnnotationsChanged, OpenDocument, StartReview
 from tui.core.store import Store
 
 #: Database used when neither an argument nor ``TUI_DB`` names one.
@@ -109,11 +109,35 @@ class TuiApp(App[None]):
                             severity="warning", markup=False, timeout=10)
 
     def on_open_document(self, message: OpenDocument) -> None:
+        """A screen that is not a reader asked for a document: the readers on the stack open it."""
         from tui.app.screens.reader import ReaderScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen):
                 screen.open_document(message.name)
+
+    def on_annotations_changed(self, message: AnnotationsChanged) -> None:
+        """A screen committed annotations: hand a copy to every other reader on the stack."""
+        from tui.app.screens.reader import ReaderScreen
+
+        if message.forwarded:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen is not message.origin:
+                screen.post_message(AnnotationsChanged(message.doc_id, message.description, message.changes,
+                                                       forwarded=True))
+
+    def on_start_review(self, message: StartReview) -> None:
+        """Review the pending suggestions of some documents (asked by the reader or the library)."""
+        from tui.app.screens.review import ReviewScreen
+        from tui.core.review.queue import ReviewQueue
+
+        queue = ReviewQueue(self.store, message.names) if message.names else None
+        if queue is None or queue.total == 0:
+            what = "this document has" if len(message.names) == 1 else "these documents have"
+            self.notify(f"nothing to review: {what} no pending suggestions", markup=False)
+            return
+        self.push_screen(ReviewScreen(queue))
 
     def on_key(self, event: events.Key) -> None:
         # Type-ahead: `t` `p` typed fast. Both keys bubble through the reader; `t`

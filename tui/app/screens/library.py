@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from tui.app.messages import StartReview
 from tui.app.safe import safe, safe_text
 from tui.core.errors import TuiError
 from tui.core.model import DOC_STATUSES
@@ -117,6 +118,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
         self._store = store
         self._annotator = annotator
         self.infos: list[Any] = []
+        self._reviewing = False
         """Every document (``DocumentInfo``), as last read from the store."""
         self.shown: list[Any] = []
         """The documents the filter lets through, in table order."""
@@ -246,18 +248,20 @@ goes back to the list); `enter` opens the document, `s` cycles its status
 
     def action_review(self) -> None:
         """Review the pending suggestions of the listed documents, from the one under the cursor."""
-        from tui.app.screens.review import ReviewScreen
-        from tui.core.review.queue import ReviewQueue
-
         names = [i.name for i in self.shown]
         row = self.query_one("#library-table", DataTable).cursor_row
         if 0 < row < len(names):
             names = names[row:] + names[:row]
-        queue = ReviewQueue(self.store, names) if names else None
-        if queue is None or queue.total == 0:
+        if not names:
             self.notify("nothing to review: no pending suggestions in these documents", markup=False)
             return
-        self.app.push_screen(ReviewScreen(queue, store=self._store), lambda _: self.reload())
+        self._reviewing = True
+        self.post_message(StartReview(names))  # the app starts it; the list is re-read when shown again
+
+    def on_screen_resume(self) -> None:
+        if self._reviewing:
+            self._reviewing = False
+            self.reload()
 
     def action_close(self) -> None:
         """Back to the reader without opening anything."""

@@ -20,10 +20,10 @@ from textual.widgets import Static
 
 from tui.app import lifetime
 from tui.app.messages import AnnotationsChanged
-from tui.app.reader_extras import EXTRA_HELP, refresh_readers
 from tui.app.safe import safe
 from tui.app.screens.reader import HELP as READER_HELP
 from tui.app.screens.reader import ReaderScreen
+from tui.app.screens.reader.bindings import TEAM_HELP
 from tui.core.errors import TuiError
 from tui.core.review.queue import ReviewQueue
 
@@ -214,7 +214,7 @@ class ReviewScreen(ReaderScreen):
         self.last_decision = decision
         self._reload(f"{_VERBS[decision]} {safe(what, limit=60)}")
         if decision != "skip" and self.doc is not None:
-            self.post_message(AnnotationsChanged(item.doc_id, f"review: {decision} {item.label}"))
+            self.post_message(AnnotationsChanged(item.doc_id, f"review: {decision} {item.label}", origin=self))
         self.show_current()
         if self.queue.finished:
             c = self.queue.counts
@@ -244,14 +244,15 @@ class ReviewScreen(ReaderScreen):
 
     def action_close_review(self) -> None:
         """End the review (every decision is already committed)."""
-        refresh_readers(self.app, skip=self)
+        # The readers under it re-read their layer when they are shown again.
+        self.post_message(AnnotationsChanged(None, "review", origin=self))
         self.dismiss(None)
 
     def action_help(self) -> None:
         """Every key of the review screen and how to review."""
         from tui.app.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.help_bindings(), REVIEW_HELP + READER_HELP + EXTRA_HELP))
+        self.app.push_screen(HelpScreen(self.help_bindings(), REVIEW_HELP + READER_HELP + TEAM_HELP))
 
     # -- keep the bar current after the reader's own actions (fixes, undo) ----------------------
 

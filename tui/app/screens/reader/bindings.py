@@ -1,0 +1,141 @@
+"""The reader's keys and its help text (the actions live in the modules named by subject).
+
+Textual reads ``BINDINGS`` only from widget classes, so the mixins of the
+reader declare no bindings: every key is listed here and set on
+:class:`~tui.app.screens.reader.screen.ReaderScreen`.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+HELP = """\
+## Reading and annotating
+
+- **Move** with the arrows or `h j k l`, by word `w b e`, sentence `( )`,
+  paragraph `{ }`, page, and `g`/`G` to the start/end.
+- **Select** with `v` then motions (or shift+arrows); `escape` clears.
+  With no selection, a tagging key acts on the **word under the cursor**.
+- **Tag** with `1`-`9` (the schema's first nine span types) or `t` and the
+  type's hotkey (`t` `p` = PER). With an annotation selected (`]`/`[`), a tag
+  key **retypes** it; `=` re-spans it to the selection, `+` adds the selection
+  as another fragment.
+- **Events**: `E` on the trigger word, pick the event type, then fill each
+  role: `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a
+  tag key makes a new mention for the role, `s` skips, `escape` finishes.
+- `R` relation, `C` coreference, `A` attributes, `:` note, `@` normalisation,
+  all on the selected annotation. `d` deletes it (what depends on it is listed).
+- `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
+- `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
+  repeats the last tag on the next hit.
+"""
+
+TEAM_BINDINGS: list[BindingType] = [
+    Binding("r", "review_start", "Review", id="review",
+            tooltip="Walk the pending suggestions of this document: a accept, x reject, space skip, "
+                    "backspace back."),
+    Binding("P", "propagate", "Propagate", id="propagate", show=False,
+            tooltip="Suggest the selected span's type on every other whole-word occurrence of its text."),
+    Binding("ctrl+l", "layers", "Layers", id="layers", show=False,
+            tooltip="Choose whose layer to view, and another layer to overlay read-only."),
+    Binding("y", "copy_overlay", "Copy overlay", id="copy-overlay", show=False,
+            tooltip="Copy the overlay annotation under the cursor into your layer."),
+    Binding("Y", "copy_overlay_all", "Copy all overlay", id="copy-overlay-all", show=False,
+            tooltip="Copy every annotation of the overlay layer into your layer."),
+    Binding("ctrl+f", "corpus_search", "Corpus search", id="corpus-search", show=False,
+            tooltip="Search every document and annotation; enter opens a hit here."),
+    Binding("S", "stats", "Stats", id="stats", show=False,
+            tooltip="Agreement between the annotators of this document, and counts, with bar charts."),
+    Binding("J", "adjudicate", "Adjudicate", id="adjudicate", show=False,
+            tooltip="Walk the disagreements between annotators and build the gold layer."),
+]
+"""Keys added to the reader by issue 5 (review, suggestions, layers, search, agreement)."""
+
+"""Review, suggestions, layers, corpus search, agreement, adjudication."""
+
+TEAM_HELP = """\
+
+## Review and teamwork
+
+- `r` **reviews** the pending suggestions: `a` accept, `x` reject, `space`
+  skip, `backspace` back; tag keys and `=` fix an item before accepting;
+  `escape` ends the review.
+- `P` **propagates** the selected span to every other occurrence of its text
+  (as suggestions).
+- `ctrl+l` chooses whose **layer** to view and which to overlay (read-only);
+  `y` copies the overlay annotation under the cursor into your layer, `Y` all.
+- `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
+  **adjudicates** disagreements into the `gold` layer.
+"""
+READER_BINDINGS: list[BindingType] = [
+    *[
+        Binding(str(n), f"tag({n})", f"Tag type {n}", show=False, id=f"tag-{n}",
+                tooltip=f"Tag the selection (or the word under the cursor) with span type {n} "
+                        "of the schema; retypes a selected annotation.")
+        for n in range(1, 10)
+    ],
+    Binding("t", "tag_type", "Tag", id="tag-type",
+            tooltip="Pick a span type (its hotkey picks at once) and tag the selection or word."),
+    Binding("E", "event", "Event", id="event",
+            tooltip="Make the selection (or word) an event trigger, pick the type, fill its roles."),
+    Binding("R", "relation", "Relation", id="relation",
+            tooltip="A relation from the selected annotation: pick the type, then the target."),
+    Binding("C", "coreference", "Coref", id="coreference",
+            tooltip="Put the selected mention in a coreference set with another mention."),
+    Binding("A", "attributes", "Attrs", id="attributes",
+            tooltip="Edit the attributes of the selected annotation."),
+    Binding("colon", "note", "Note", id="note", tooltip="Write a note on the selected annotation."),
+    Binding("at", "normalization", "Norm", id="normalization", show=False,
+            tooltip="Link the selected annotation to a knowledge-base entry (resource:key)."),
+    Binding("equals_sign", "respan", "Re-span", id="respan", show=False,
+            tooltip="Move the selected annotation to the current selection (keeps id, attributes, arguments)."),
+    Binding("plus", "add_fragment", "Add fragment", id="add-fragment", show=False,
+            tooltip="Add the selection as another fragment of the selected span."),
+    Binding("full_stop", "repeat_tag", "Repeat", id="repeat-tag", show=False,
+            tooltip="Repeat the last tagging action on the next search hit."),
+    Binding("right_square_bracket", "next_annotation", "Next ann.", id="next-annotation",
+            show=False, tooltip="Select the next annotation."),
+    Binding("left_square_bracket", "previous_annotation", "Prev ann.", id="previous-annotation",
+            show=False, tooltip="Select the previous annotation."),
+    Binding("d,delete", "delete", "Delete", id="delete",
+            tooltip="Delete the selected annotation (what uses it is listed first)."),
+    Binding("u,ctrl+z", "undo", "Undo", id="undo", tooltip="Undo your last action on this document."),
+    Binding("ctrl+r,ctrl+y", "redo", "Redo", id="redo", show=False,
+            tooltip="Redo the last undone action."),
+    Binding("slash", "search", "Search", id="search",
+            tooltip="Search the article (plain text; alt+r regex, alt+c case)."),
+    Binding("n", "search_next", "Next hit", id="search-next", show=False,
+            tooltip="Select the next search hit."),
+    Binding("N", "search_previous", "Prev hit", id="search-previous", show=False,
+            tooltip="Select the previous search hit."),
+    Binding("o", "library", "Library", id="library", tooltip="Open the library of documents."),
+    Binding("question_mark,f1", "help", "Help", id="help", tooltip="Every key, and how to annotate."),
+    Binding("f2", "toggle_panel('entity-panel')", "Entities", id="toggle-entities", show=False,
+            tooltip="Show or hide the entities panel."),
+    Binding("f3", "toggle_panel('event-panel')", "Events", id="toggle-events", show=False,
+            tooltip="Show or hide the events panel."),
+    Binding("f4", "toggle_panel('inspector-panel')", "Inspector", id="toggle-inspector",
+            show=False, tooltip="Show or hide the inspector panel."),
+    Binding("L", "toggle_labels", "Labels", id="toggle-labels", show=False,
+            tooltip="Show or hide the short type labels inline (e.g. Basra[GPE])."),
+    Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)."),
+    *TEAM_BINDINGS,
+    # The role prompt's keys: priority so they win over the view's escape and the
+    # screen's focus keys, but only enabled while the prompt is open.
+    Binding("tab", "pick_cycle(1)", "Next candidate", id="role-next", show=False, priority=True,
+            tooltip="Next candidate mention for the role."),
+    Binding("shift+tab", "pick_cycle(-1)", "Previous candidate", id="role-previous", show=False,
+            priority=True, tooltip="Previous candidate mention for the role."),
+    Binding("enter", "pick_fill", "Fill role", id="role-fill", show=False, priority=True,
+            tooltip="Fill the role with the selected candidate."),
+    Binding("s", "pick_skip", "Skip role", id="role-skip", show=False, priority=True,
+            tooltip="Skip this role."),
+    Binding("escape", "pick_done", "Done", id="role-done", show=False, priority=True,
+            tooltip="Stop filling roles (the event stays; missing mandatory roles are flagged)."),
+    # Declaring tab here hides Screen's own tab binding, so focus moving is declared again.
+    Binding("tab", "app.focus_next", "Focus next", id="focus-next", show=False,
+            tooltip="Move the focus between the reader and the panels."),
+    Binding("shift+tab", "app.focus_previous", "Focus previous", id="focus-previous",
+            show=False, tooltip="Move the focus back between the panels and the reader."),
+]
+"""Tagging, editing and navigation keys of the reader (motions are on the article view)."""

@@ -1,0 +1,237 @@
+"""The role prompt: filling an event's roles, choosing a relation's target or a coreference partner.
+
+The prompt's state is a :class:`~tui.core.editing.Pick`; its candidates come
+from the session (:meth:`~tui.core.editing.AnnotationSession.candidates`).
+Tab cycles them, enter fills the role with the selected one, a tag key
+tags the selection as a new mention and fills the role with it (one action).
+"""
+
+from __future__ import annotations
+
+from tui.app.screens.reader.status import one_status
+from tui.core.editing import Edit, NewMention, Pick, Target
+from tui.core.model import Event, Span
+from tui.core.schema import Role
+
+
+def _cardinality(card: str) -> str:
+    return {"1": "exactly one", "?": "optional", "*": "any number", "+": "at least one"}.get(card, card)
+
+
+class PickingMixin:
+    """The reader's role prompt (event roles, relation targets, coreference)."""
+
+    def _anchor(self, pick: Pick) -> Span | None:
+        return self._display_span(self.by_id.get(pick.source_id))
+
+    def _start_pick(self, pick: Pick) -> None:
+        self.pick = pick
+        self._prepare_role()
+
+    def _prepare_role(self) -> None:
+        """Compute the candidates of the current role and select the first."""
+        pick = self.pick
+        assert pick is not None and self.session is not None
+        with self._one_status():
+            candidates = self.session.prepare(pick)
+            if candidates:
+                self._select(candidates[0])
+            else:
+                self.selected_id = None
+            self._show_pick()
+            self.refresh_bindings()
+
+    def _show_pick(self) -> None:
+        pick = self.pick
+        if pick is None or self.schema is None:
+            return
+        role = pick.role
+        current = self.by_id.get(self.selected_id) if self.selected_id else None
+        if pick.purpose == "role":
+            title = f"{pick.type_name} event · role {pick.role_index + 1}/{len(pick.roles)}"
+            keys = ("tab/shift+tab candidate · enter fill · select + 1-9/t new mention · "
+                    "s skip · esc done")
+        elif pick.purpose == "relation":
+            title = f"{pick.type_name} relation from {self.describe(self.by_id.get(pick.source_id))}"
+            keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
+        else:
+            title = f"Coreference with {self.describe(self.by_id.get(pick.source_id))}"
+            keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
+        detail = "|".join(role.types) or "any type"
+        if pick.purpose == "role":
+            detail += f", {_cardinality(role.cardinality)}"
+        position = (0, 0)
+        if isinstance(current, Span) and current.id in pick.candidates:
+            position = (pick.candidates.index(current.id), len(pick.candidates))
+        self.prompt.open(
+            title=title,
+            role=role.name,
+            detail=detail,
+            candidate_text=current.text if isinstance(current, Span) else None,
+            candidate_label=current.label if isinstance(current, Span) else None,
+            position=position,
+            keys=keys,
+        )
+        self._update_status()
+
+    @one_status
+    def action_pick_cycle(self, delta: int) -> None:
+        """Select the next (or previous) candidate mention."""
+        pick = self.pick
+        if pick is None:
+            return
+        found = pick.cycle(self.selected_id, delta)
+        if found is None:
+            self.app.bell()
+            return
+        with self._one_status():
+            self._select(found)
+            self._show_pick()
+
+    def _pick_target(self) -> Span | None:
+        pick = self.pick
+        assert pick is not None
+        current = self.by_id.get(self.selected_id) if self.selected_id else None
+        anchor = self._anchor(pick)
+        if isinstance(current, Span) and current.id not in self.event_of_trigger and (
+            anchor is None or current.id != anchor.id
+        ):
+            return current
+        under = self._span_at(self.view.cursor, prefer=pick.role.types)
+        if under is not None and (anchor is None or under.id != anchor.id):
+            return under
+        return None
+
+    @one_status
+    def action_pick_fill(self) -> None:
+        """Fill the role (or choose the relation/coreference target) with the selected candidate."""
+        if self.pick is None:
+            return
+        target = self._pick_target()
+        if target is None:
+            self.notify("no candidate: tab to one, or select text and press a tag key",
+                        severity="warning")
+            return
+        self._fill(target.id, target.text)
+
+    def _pick_new_mention(self, label: str) -> None:
+        """Tag the selection (or word) and fill the current role with the new mention, in one action."""
+        pick = self.pick
+        assert pick is not None and self.doc is not None
+        target = self.view.target_range()
+        if target is None:
+            self.notify("select the mention (or move onto its word) first", severity="warning")
+            return
+        existing = self.live.find_span(target[0], target[1], label) if self.live is not None else None
+        if existing is not None:
+            self._fill(existing.id, existing.text)
+        else:
+            self._fill(NewMention(target[0], target[1], label), self.doc.text[target[0]:target[1]])
+
+    def _fill(self, target: Target, what: str) -> None:
+        """Write one pick: fill a role, add a relation, or join a coreference set (one action)."""
+        pick = self.pick
+        assert pick is not None and self.doc is not None and self.schema is not None
+        source_id, type_name = pick.source_id, pick.type_name
+        edit: Edit[object] | None
+        if pick.purpose == "role":
+            role = pick.role.name
+            edit = self._perform(f"{type_name} {role} = {what}",
+                                 lambda: self.session.fill_role(source_id, role, target))
+            if edit is not None:
+                with self._one_status():
+                    self.view.clear_selection()
+                    self._advance_role()
+        elif pick.purpose == "relation":
+            edit = self._perform(f"relation {type_name} → {what}",
+                                 lambda: self.session.relate(source_id, type_name, target))
+            if edit is not None:
+                with self._one_status():
+                    self._end_pick(report=False)
+                    self.view.clear_selection()
+                    self.selected_id = edit.value.id  # type: ignore[attr-defined]
+        else:
+            edit = self._perform(f"coreference {what}",
+                                 lambda: self.session.corefer(source_id, type_name, target))
+            if edit is not None:
+                with self._one_status():
+                    self._end_pick(report=False)
+                    self.view.clear_selection()
+                    self.selected_id = source_id
+
+    @one_status
+    def action_pick_skip(self) -> None:
+        """Skip the current role."""
+        if self.pick is not None and self.pick.purpose == "role":
+            self._advance_role()
+
+    def _advance_role(self) -> None:
+        pick = self.pick
+        assert pick is not None
+        if not pick.advance():
+            self._end_pick(report=True)
+            return
+        self._prepare_role()
+
+    @one_status
+    def action_pick_done(self) -> None:
+        """Stop picking: the event stays (missing mandatory roles are flagged); a relation or
+        coreference not yet chosen is cancelled."""
+        self._end_pick(report=True)
+
+    def _end_pick(self, *, report: bool) -> None:
+        pick = self.pick
+        if pick is None:
+            return
+        self.pick = None
+        if self.is_mounted:
+            self.prompt.close()
+        if pick.purpose == "role" and report and self.session is not None:
+            event = self.by_id.get(pick.source_id)
+            if isinstance(event, Event):
+                self.selected_id = event.id
+                missing = self.session.missing_roles(event.id)
+                if missing:
+                    self.notify("; ".join(missing), title="Missing mandatory roles",
+                                severity="warning", markup=False)
+        elif report:
+            self.notify(f"{pick.purpose} cancelled", markup=False)
+        if self.is_mounted:
+            self._update_status()
+            self.refresh_bindings()
+
+    # -- starting a relation or a coreference -------------------------------------------
+
+    def action_relation(self) -> None:
+        """Start a relation from the selected mention: pick the type, then the target."""
+        from tui.app.dialogs.picker import PickerDialog, PickerItem
+
+        source = self.by_id.get(self.selected_id) if self.selected_id else None
+        if not isinstance(source, Span) or self.schema is None:
+            return
+        fits = [rt for rt in self.schema.relation_types
+                if not rt.args[0].types or source.label in rt.args[0].types]
+        rest = [rt for rt in self.schema.relation_types if rt not in fits]
+        items = [
+            PickerItem(rt.name, rt.name, rt.hotkey,
+                       detail=f"{'|'.join(rt.args[0].types) or 'any'} → {'|'.join(rt.args[1].types) or 'any'}",
+                       color=rt.color)
+            for rt in fits + rest
+        ]
+
+        def chosen(name: str | None) -> None:
+            if not name or self.schema is None:
+                return
+            rt = self.schema.relation_type(name)
+            role = rt.args[1] if rt is not None else Role("Arg-2")
+            self._start_pick(Pick("relation", source.id, name, [role]))
+
+        self.app.push_screen(PickerDialog(f"Relation from {self.describe(source)}", items), chosen)
+
+    def action_coreference(self) -> None:
+        """Pick another mention to share a coreference set with the selected one."""
+        source = self.by_id.get(self.selected_id) if self.selected_id else None
+        if not isinstance(source, Span) or self.schema is None:
+            return
+        type_name = self.schema.equivalence_types[0] if self.schema.equivalence_types else "Coref"
+        self._start_pick(Pick("coref", source.id, type_name, [Role(type_name, (source.label,), "*")]))
