@@ -1,0 +1,186 @@
+"""One action's transaction: its row writes and its entry in the operation log."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from tui.core.errors import NotFound
+from tui.core.model import kind_of
+from tui.core.store import ids
+from tui.core.store.rows import _PK, _key, _q, references, to_row
+
+if TYPE_CHECKING:
+    from tui.core.store.store import Store
+
+
+class _Transaction:
+    """Collects the row changes of one action and logs them on finish."""
+
+    def __init__(self, store: Store, description: str, doc_id: str | None) -> None:
+        self.store = store
+        self.description = description
+        self.doc_id = doc_id
+        self.changes: list[dict[str, Any]] = []
+        self.duplicates: list[str] = []
+        """Ids of spans an :meth:`add` found already there (same annotator, label and words): not added."""
+        self.stamp = ids.now()
+        self._text_cache: dict[str, str] = {}
+        self.bulk = False
+        """When set (imports), inserted rows are logged by key only; undo reads them back."""
+        self._bulk_keys: dict[str, list[Any]] = {}
+
+    # raw rows
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(rows[0])
+        self.store.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})",
+            [[r[c] for c in cols] for r in rows],
+        )
+        if self.bulk:
+            self._bulk_keys.setdefault(table, []).extend(_key(table, r) for r in rows)
+        else:
+            self.changes.extend({"table": table, "before": None, "after": r} for r in rows)
+
+    def insert_values(self, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
+        """:meth:`insert_rows` for rows given as tuples in ``cols`` order (imports)."""
+        if not rows:
+            return
+        self.store.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})", rows)
+        if self.bulk and _PK.get(table, ("id",)) == ("id",) and cols[0] == "id":
+            self._bulk_keys.setdefault(table, []).extend([r[0] for r in rows])
+        elif self.bulk:
+            self._bulk_keys.setdefault(table, []).extend(_key(table, dict(zip(cols, r, strict=True))) for r in rows)
+        else:
+            self.changes.extend({"table": table, "before": None, "after": dict(zip(cols, r, strict=True))}
+                                for r in rows)
+
+    def put_row(self, table: str, row: dict[str, Any]) -> None:
+        before = self.store._row(table, _key(table, row))
+        if before is None:
+            self.store._insert_row(table, row)
+        else:
+            self.store._update_row(table, row)
+        self.changes.append({"table": table, "before": before, "after": row})
+
+    def delete_row(self, table: str, key: Any) -> None:
+        before = self.store._row(table, key)
+        if before is None:
+            return
+        self.store._delete_row(table, key)
+        self.changes.append({"table": table, "before": before, "after": None})
+
+    def _text(self, doc_id: str) -> str:
+        if doc_id not in self._text_cache:
+            self._text_cache[doc_id] = self.store.document_text(doc_id)
+        return self._text_cache[doc_id]
+
+    # annotations
+
+    def add(self, ann: Any) -> Any:
+        """Insert an annotation; assigns id, annotator and times when missing."""
+        kind = kind_of(ann)
+        if not ann.doc_id:
+            ann.doc_id = self.doc_id or ""
+        ann.id = ann.id or ids.new_id()
+        ann.annotator = ann.annotator or self.store.annotator
+        ann.created = ann.created or self.stamp
+        ann.modified = self.stamp
+        if kind == "spans":
+            self.store._prepare_span(ann, self._text(ann.doc_id))
+        elif kind == "relations" and len(ann.arguments) != 2:
+            raise ValueError("a relation has exactly two arguments")
+        self._check_refs(kind, ann)
+        row = to_row(kind, ann)
+        if kind == "spans" and self.store.unique_spans and ann.status != "rejected" and not ann.source_id:
+            # Two instances of one annotator tagging the same words: the second
+            # finds the first's span here, inside the write lock (BEGIN IMMEDIATE
+            # serialises writers), and adds nothing. Spans with a source id come
+            # from a file, where two equal annotations are two annotations.
+            same = self.store.conn.execute(
+                "SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND label = ? AND fragments = ? "
+                "AND status != 'rejected' AND id != ? LIMIT 1",
+                (row["doc_id"], row["annotator"], row["label"], row["fragments"], row["id"]),
+            ).fetchone()
+            if same is not None:
+                self.duplicates.append(same[0])
+                ann.id = same[0]
+                return ann
+        self.store._insert_row(kind, row)
+        self.changes.append({"table": kind, "before": None, "after": row})
+        return ann
+
+    def update(self, ann: Any) -> Any:
+        """Replace an annotation's row; keeps id and created, sets modified."""
+        kind = kind_of(ann)
+        before = self.store._row(kind, ann.id)
+        if before is None:
+            raise NotFound(f"no {kind[:-1]} with id {ann.id}")
+        ann.created = before["created"]
+        ann.modified = self.stamp
+        if kind == "spans":
+            self.store._prepare_span(ann, self._text(ann.doc_id))
+        self._check_refs(kind, ann)
+        row = to_row(kind, ann)
+        self.store._update_row(kind, row)
+        self.changes.append({"table": kind, "before": before, "after": row})
+        return ann
+
+    def delete(self, ann_id: str) -> list[Any]:
+        """Delete an annotation and cascade (see :meth:`Store.delete`)."""
+        ann = self.store.get(ann_id)
+        kind = kind_of(ann)
+        affected = [ann]
+        for other_kind, other in self.store.referrers(ann.doc_id, ann_id):
+            if other_kind == "events" and other.trigger != ann_id:
+                other.arguments = [a for a in other.arguments if a.target != ann_id]
+                self.update(other)
+                affected.append(other)
+            elif other_kind == "equivalences" and len(other.members) > 2:
+                other.members = [m for m in other.members if m != ann_id]
+                self.update(other)
+                affected.append(other)
+            elif self.store.find(other.id) is not None:
+                affected.extend(self.delete(other.id))
+        if self.store.find(ann_id) is not None:
+            self.delete_row(kind, ann_id)
+        return affected
+
+    def _check_refs(self, kind: str, ann: Any) -> None:
+        for ref in references(kind, ann):
+            found = self.store.find(ref)
+            if found is None:
+                raise NotFound(f"{kind[:-1]} {ann.id} refers to missing annotation {ref}")
+            if found.doc_id != ann.doc_id:
+                raise ValueError(f"{kind[:-1]} {ann.id} refers to {ref} in another document")
+
+    def finish(self) -> None:
+        # Bulk inserts come first in the log: they happened before any edit
+        # of the same action could touch them (imports only insert).
+        bulk = [{"table": t, "bulk": keys} for t, keys in self._bulk_keys.items()]
+        self.changes = bulk + self.changes
+        if not self.changes:
+            return
+        conn = self.store.conn
+        # A new action discards what could have been redone (the redo stack).
+        who = self.store.annotator
+        if self.doc_id is None:
+            conn.execute(
+                "UPDATE oplog SET state = 'discarded' WHERE annotator = ? AND doc_id IS NULL AND state = 'undone'",
+                (who,),
+            )
+        else:
+            conn.execute(
+                "UPDATE oplog SET state = 'discarded' WHERE annotator = ? AND doc_id = ? AND state = 'undone'",
+                (who, self.doc_id),
+            )
+        conn.execute(
+            "INSERT INTO oplog (doc_id, annotator, time, action, state, changes) VALUES (?, ?, ?, ?, 'done', ?)",
+            (self.doc_id, who, self.stamp, self.description,
+             json.dumps(self.changes, ensure_ascii=False, separators=(",", ":"))),
+        )
