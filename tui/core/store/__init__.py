@@ -10,12 +10,19 @@ undo and redo work across restarts and every annotation has a history.
 
 The package is split by subject (``database``, ``documents``,
 ``annotations``, ``imports``, ``oplog``, ``checks``, ``transaction``,
-``rows``, ``ids``); this module only re-exports the public names.
+``rows``, ``ids``, and the queries of ``search``, ``counts`` and
+``merging``); this module only re-exports the public names.
 """
 
 from tui.core.model import KIND_CLASS
 from tui.core.store import migrations
-from tui.core.store.database import BUSY_TIMEOUT_S, StoreBusy, VersionMismatch, read_only_reason
+from tui.core.store.database import (
+    BUSY_TIMEOUT_S,
+    DatabaseError,
+    StoreBusy,
+    VersionMismatch,
+    read_only_reason,
+)
 from tui.core.store.ids import default_annotator, new_id, new_ids, now
 from tui.core.store.results import DocumentInfo, ImportResult, Operation
 from tui.core.store.rows import (
@@ -42,6 +49,7 @@ __all__ = [
     "COLUMNS",
     "COMMON_COLS",
     "DOC_COLUMNS",
+    "DatabaseError",
     "IMPORT_BATCH",
     "KIND_CLASS",
     "LOGGED_TABLES",

@@ -18,6 +18,9 @@ from tui.core.store.transaction import _Transaction
 
 BUSY_TIMEOUT_S = 30.0
 
+#: What SQLite raises; the command line reports one as a one-line database error.
+DatabaseError = sqlite3.Error
+
 
 class StoreBusy(StoreError):
     """Another process held the write lock longer than this store waits; nothing was written."""
@@ -380,6 +383,10 @@ class Database:
     def last_change_set(self) -> ChangeSet:
         """The last action's, undo's or redo's changes, typed (see :mod:`tui.core.store.changes`)."""
         return ChangeSet.from_log(self.last_changes)
+
+    def format_version(self) -> int:
+        """The database's schema version (``PRAGMA user_version``, see :mod:`tui.core.store.migrations`)."""
+        return migrations.user_version(self.conn)
 
     def data_version(self) -> int:
         """A number that changes whenever *another* connection commits (``PRAGMA data_version``).

@@ -24,6 +24,14 @@ class OperationLog(Database):
         ).fetchone()
         return _op(row) if row else None
 
+    def last_done_seq(self, doc_id: str, annotator: str | None = None) -> int | None:
+        """The log number of the annotator's latest action on the document not undone, or None."""
+        row = self.conn.execute(
+            "SELECT max(seq) FROM oplog WHERE annotator = ? AND doc_id = ? AND state = 'done'",
+            (annotator or self.annotator, doc_id),
+        ).fetchone()
+        return row[0] if row else None
+
     def can_undo(self, doc_id: str | None, annotator: str | None = None) -> bool:
         return self._last_op("done", annotator or self.annotator, doc_id, True) is not None
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from tui.core.store.checks import Checks
+from tui.core.store.counts import CorpusCounts
 from tui.core.store.imports import ImportStore
+from tui.core.store.merging import MergeStore
 from tui.core.store.oplog import OperationLog
+from tui.core.store.search import SearchQueries
 
 
-class Store(ImportStore, Checks, OperationLog):
+class Store(ImportStore, Checks, OperationLog, SearchQueries, CorpusCounts, MergeStore):
     """The project database: documents, schemas, annotations and their log.
 
     Opening never writes into a file that is not a tui database: a non-SQLite
