@@ -95,7 +95,7 @@ class ChangeSet:
         Rows of other documents, other layers and non-annotation tables are left out.
         Deletions come before creations in the list order of first appearance.
         """
-        from tui.core.store import from_row
+        from tui.core.store.rows import from_row
 
         def mine(row: Row | None) -> Row | None:
             if row is None or row.get("doc_id") != doc_id or row.get("annotator") != layer:

@@ -96,9 +96,9 @@ class Database:
         self.readonly = readonly
         self._tx: _Transaction | None = None
         self._texts: dict[str, tuple[int, str]] = {}
-        self.last_changes: list[dict[str, Any]] = []
+        self._last_change_set = ChangeSet()
+        self._last_changes: list[dict[str, Any]] = []
         self._prefetch: tuple[set[str], dict] | None = None
-        """Row changes of the last action, undo or redo: ``{"table", "before", "after"}``."""
         self._history_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
         """Decoded changes of large oplog entries, for :meth:`history`."""
         self.conn = self._connect()
@@ -371,18 +371,38 @@ class Database:
             self._tx = tx
             try:
                 yield tx
-                tx.finish()
+                logged = tx.finish()
             finally:
                 self._tx = None
         # What the action changed, for a reader that updates incrementally
         # instead of re-reading every annotation of a long document.
-        self.last_changes = tx.changes
+        self._remember(tx.change_set, logged)
         self.last_duplicates = tx.duplicates
 
     @property
     def last_change_set(self) -> ChangeSet:
         """The last action's, undo's or redo's changes, typed (see :mod:`tui.core.store.changes`)."""
-        return ChangeSet.from_log(self.last_changes)
+        return self._last_change_set
+
+    @property
+    def last_changes(self) -> list[dict[str, Any]]:
+        """:attr:`last_change_set` as operation-log entries (``{"table", "before", "after"}``).
+
+        The older, untyped form, kept while the reader reads it: the same list
+        object until the next action, undo or redo (a caller compares identity
+        to tell whether an action recorded anything). Bulk entries of an import
+        appear as ``{"table", "bulk": [keys]}``.
+        """
+        return self._last_changes
+
+    @last_changes.setter
+    def last_changes(self, entries: list[dict[str, Any]]) -> None:
+        self._remember(ChangeSet.from_log(entries), entries)
+
+    def _remember(self, change_set: ChangeSet, entries: list[dict[str, Any]]) -> None:
+        """Record what the last action, undo or redo changed, in both forms."""
+        self._last_change_set = change_set
+        self._last_changes = entries
 
     def format_version(self) -> int:
         """The database's schema version (``PRAGMA user_version``, see :mod:`tui.core.store.migrations`)."""

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from tui.core.errors import StoreError
+from tui.core.store.changes import ChangeSet, RowChange
 from tui.core.store.database import Database
 from tui.core.store.results import Operation
 from tui.core.store.rows import _key
@@ -59,8 +60,9 @@ class OperationLog(Database):
                              (json.dumps(op.changes, ensure_ascii=False, separators=(",", ":")), op.seq))
             self._apply(op.changes, reverse=True)
             conn.execute("UPDATE oplog SET state = 'undone' WHERE seq = ?", (op.seq,))
-            self.last_changes = [{"table": c["table"], "before": c["after"], "after": c["before"]}
-                                 for c in reversed(op.changes)]
+            undone = [RowChange(c["table"], c["after"], c["before"]) for c in reversed(op.changes)]
+            self._remember(ChangeSet(tuple(undone)),
+                           [{"table": r.table, "before": r.before, "after": r.after} for r in undone])
         self._schemas.clear()
         return op
 
@@ -73,7 +75,9 @@ class OperationLog(Database):
                 return None
             self._apply(op.changes, reverse=False)
             conn.execute("UPDATE oplog SET state = 'done' WHERE seq = ?", (op.seq,))
-            self.last_changes = list(op.changes)
+            redone = [RowChange(c["table"], c["before"], c["after"]) for c in op.changes if "bulk" not in c]
+            bulk = len(redone) < len(op.changes)
+            self._remember(ChangeSet(tuple(redone), bulk), list(op.changes))
         self._schemas.clear()
         return op
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.store.changes import ChangeSet
+
 
 @dataclass
 class DocumentInfo:
@@ -32,6 +34,11 @@ class Operation:
     action: str
     state: str
     changes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def change_set(self) -> ChangeSet:
+        """:attr:`changes` (the logged rows), typed; bulk entries of an import are only flagged."""
+        return ChangeSet.from_log(self.changes)
 
 
 @dataclass

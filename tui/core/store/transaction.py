@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tui.core.errors import NotFound
 from tui.core.model import kind_of
 from tui.core.store import ids
+from tui.core.store.changes import ChangeSet, RowChange
 from tui.core.store.rows import _PK, _key, _q, references, to_row
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ class _Transaction:
         self.store = store
         self.description = description
         self.doc_id = doc_id
-        self.changes: list[dict[str, Any]] = []
+        self.rows: list[RowChange] = []
+        """The rows written, in order (bulk inserts aside): the action's change set."""
         self.duplicates: list[str] = []
         """Ids of spans an :meth:`add` found already there (same annotator, label and words): not added."""
         self.stamp = ids.now()
@@ -44,7 +46,7 @@ class _Transaction:
         if self.bulk:
             self._bulk_keys.setdefault(table, []).extend(_key(table, r) for r in rows)
         else:
-            self.changes.extend({"table": table, "before": None, "after": r} for r in rows)
+            self.rows.extend(RowChange(table, None, r) for r in rows)
 
     def insert_values(self, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
         """:meth:`insert_rows` for rows given as tuples in ``cols`` order (imports)."""
@@ -57,8 +59,7 @@ class _Transaction:
         elif self.bulk:
             self._bulk_keys.setdefault(table, []).extend(_key(table, dict(zip(cols, r, strict=True))) for r in rows)
         else:
-            self.changes.extend({"table": table, "before": None, "after": dict(zip(cols, r, strict=True))}
-                                for r in rows)
+            self.rows.extend(RowChange(table, None, dict(zip(cols, r, strict=True))) for r in rows)
 
     def put_row(self, table: str, row: dict[str, Any]) -> None:
         before = self.store._row(table, _key(table, row))
@@ -66,14 +67,14 @@ class _Transaction:
             self.store._insert_row(table, row)
         else:
             self.store._update_row(table, row)
-        self.changes.append({"table": table, "before": before, "after": row})
+        self.rows.append(RowChange(table, before, row))
 
     def delete_row(self, table: str, key: Any) -> None:
         before = self.store._row(table, key)
         if before is None:
             return
         self.store._delete_row(table, key)
-        self.changes.append({"table": table, "before": before, "after": None})
+        self.rows.append(RowChange(table, before, None))
 
     def _text(self, doc_id: str) -> str:
         if doc_id not in self._text_cache:
@@ -112,7 +113,7 @@ class _Transaction:
                 ann.id = same[0]
                 return ann
         self.store._insert_row(kind, row)
-        self.changes.append({"table": kind, "before": None, "after": row})
+        self.rows.append(RowChange(kind, None, row))
         return ann
 
     def update(self, ann: Any) -> Any:
@@ -128,7 +129,7 @@ class _Transaction:
         self._check_refs(kind, ann)
         row = to_row(kind, ann)
         self.store._update_row(kind, row)
-        self.changes.append({"table": kind, "before": before, "after": row})
+        self.rows.append(RowChange(kind, before, row))
         return ann
 
     def delete(self, ann_id: str) -> list[Any]:
@@ -159,13 +160,30 @@ class _Transaction:
             if found.doc_id != ann.doc_id:
                 raise ValueError(f"{kind[:-1]} {ann.id} refers to {ref} in another document")
 
-    def finish(self) -> None:
-        # Bulk inserts come first in the log: they happened before any edit
-        # of the same action could touch them (imports only insert).
-        bulk = [{"table": t, "bulk": keys} for t, keys in self._bulk_keys.items()]
-        self.changes = bulk + self.changes
-        if not self.changes:
-            return
+    @property
+    def changes(self) -> list[dict[str, Any]]:
+        """The action's entries in the operation log: ``{"table", "before", "after"}`` per row.
+
+        Bulk inserts come first, as ``{"table", "bulk": [keys]}``: they happened
+        before any edit of the same action could touch them (imports only insert).
+        """
+        bulk: list[dict[str, Any]] = [{"table": t, "bulk": keys} for t, keys in self._bulk_keys.items()]
+        return bulk + [{"table": r.table, "before": r.before, "after": r.after} for r in self.rows]
+
+    @property
+    def change_set(self) -> ChangeSet:
+        """What the action changed, typed (bulk inserts only flagged: their rows are not kept)."""
+        return ChangeSet(tuple(self.rows), bulk=bool(self._bulk_keys))
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Write the action's entry in the operation log (none when it wrote nothing).
+
+        Returns:
+            The entry's changes (:attr:`changes`).
+        """
+        changes = self.changes
+        if not changes:
+            return changes
         conn = self.store.conn
         # A new action discards what could have been redone (the redo stack).
         who = self.store.annotator
@@ -182,5 +200,6 @@ class _Transaction:
         conn.execute(
             "INSERT INTO oplog (doc_id, annotator, time, action, state, changes) VALUES (?, ?, ?, ?, 'done', ?)",
             (self.doc_id, who, self.stamp, self.description,
-             json.dumps(self.changes, ensure_ascii=False, separators=(",", ":"))),
+             json.dumps(changes, ensure_ascii=False, separators=(",", ":"))),
         )
+        return changes
