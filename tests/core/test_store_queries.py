@@ -69,7 +69,7 @@ def test_annotation_counts_and_statuses(store):
     counts = store.annotation_counts()
     origin = store.get("s2").origin
     assert AnnotationCount("spans", a.id, "GPE", "bob", "accepted", origin, 1) in counts
-    assert sum(c.count for c in counts) == 4
+    assert sum(c.total for c in counts) == 4
     assert {c.doc_id for c in store.annotation_counts([b.id])} == {b.id}
     assert store.doc_statuses() == [DocStatus(a.id, "bob", "done")]
     assert store.document_names_by_id() == {a.id: "a", b.id: "b"}

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from tui.core.errors import InputError, NotFound
-from tui.core.model import KINDS, DocAnnotations, Document, Note, Span, kind_of
+from tui.core.model import KINDS, Annotation, DocAnnotations, Document, Note, Span, kind_of
 from tui.core.store import ids
 from tui.core.store.documents import DocumentStore
 from tui.core.store.rows import (
     COLUMNS,
+    A,
+    RowTuple,
     _decode_other,
     _decode_span,
     _describe,
@@ -25,6 +27,12 @@ from tui.core.store.rows import (
 )
 from tui.core.text.offsets import check_fragments, normalize_fragments, sha256_text, span_text
 
+if TYPE_CHECKING:
+    from tui.core.text.reanchor import ReanchorReport
+
+T = TypeVar("T")
+Filter = tuple[str, ...] | None
+
 
 class AnnotationStore(DocumentStore):
     """A document's annotations: read, add, edit, delete; re-anchor them on a new text."""
@@ -35,7 +43,7 @@ class AnnotationStore(DocumentStore):
         *,
         annotators: Iterable[str] | None = None,
         statuses: Iterable[str] | None = None,
-    ) -> dict[str, list[tuple]]:
+    ) -> dict[str, list[RowTuple]]:
         """A document's annotation rows as stored: ``{kind: [tuple in COLUMNS[kind] order]}``.
 
         The same selection and order as :meth:`annotations`, without building
@@ -48,10 +56,10 @@ class AnnotationStore(DocumentStore):
 
     def _annotation_rows_of(
         self, doc_ids: list[str], annotators: Iterable[str] | None, statuses: Iterable[str] | None
-    ) -> dict[str, dict[str, list[tuple]]]:
+    ) -> dict[str, dict[str, list[RowTuple]]]:
         """Rows of several documents' annotations, one query per kind, grouped by document."""
         where, params = _doc_filter(doc_ids, annotators, statuses)
-        out: dict[str, dict[str, list[tuple]]] = {}
+        out: dict[str, dict[str, list[RowTuple]]] = {}
         for kind in KINDS:
             order = 'start, "end", id' if kind == "spans" else "id"
             sql = (f"SELECT {', '.join(_q(c) for c in COLUMNS[kind])} FROM {kind} "
@@ -81,7 +89,8 @@ class AnnotationStore(DocumentStore):
         return found if found is not None else DocAnnotations()
 
     def _batched(self, doc_id: str, shape: str, annotators: Iterable[str] | None,
-                 statuses: Iterable[str] | None, load: Any) -> Any:
+                 statuses: Iterable[str] | None,
+                 load: Callable[[list[str], Filter, Filter], dict[str, T]]) -> T | None:
         """``load(doc_ids, annotators, statuses)[doc_id]``, from the batch when one is read.
 
         Inside :meth:`iter_documents` the whole batch is loaded with one query
@@ -96,7 +105,7 @@ class AnnotationStore(DocumentStore):
             if key not in cache:
                 cache.clear()
                 cache[key] = load(sorted(self._prefetch[0]), ann, st)
-            return cache[key].pop(doc_id, None)
+            return cast("T | None", cache[key].pop(doc_id, None))
         return load([doc_id], ann, st).get(doc_id)
 
     def _annotations_of(
@@ -108,14 +117,14 @@ class AnnotationStore(DocumentStore):
         # One object per distinct value of the columns that repeat from row to row
         # (document, label, annotator, origin, status, import times): 50k spans
         # would otherwise hold 50k copies of each, ~20 MB.
-        pool: dict[Any, Any] = {}
+        pool: dict[str, str] = {}
         with gc_paused():  # ~100k new objects, none of them garbage: no collections meanwhile
             for kind in KINDS:
                 self._decode_kind(kind, out, where, params, pool)
         return out
 
-    def _decode_kind(self, kind: str, out: dict[str, DocAnnotations], where: list[str], params: list[Any],
-                     pool: dict[Any, Any]) -> None:
+    def _decode_kind(self, kind: str, out: dict[str, DocAnnotations], where: list[str], params: list[str],
+                     pool: dict[str, str]) -> None:
         """Append one kind's rows (matching ``where``) to the documents' lists in ``out``."""
         cols = COLUMNS[kind]
         order = 'start, "end", id' if kind == "spans" else "id"
@@ -128,7 +137,7 @@ class AnnotationStore(DocumentStore):
         for r in self.conn.execute(sql, params):
             lists[r[1]].append(decode(kind, cols, r, pool))
 
-    def get(self, ann_id: str) -> Any:
+    def get(self, ann_id: str) -> Annotation:
         """An annotation of any kind by id.
 
         Raises:
@@ -139,26 +148,27 @@ class AnnotationStore(DocumentStore):
             raise NotFound(f"no annotation with id {ann_id}")
         return found
 
-    def find(self, ann_id: str) -> Any | None:
+    def find(self, ann_id: str) -> Annotation | None:
+        """An annotation of any kind by id, or None."""
         for kind in KINDS:
             row = self._row(kind, ann_id)
             if row is not None:
                 return from_row(kind, row)
         return None
 
-    def add(self, ann: Any, *, description: str | None = None) -> Any:
+    def add(self, ann: A, *, description: str | None = None) -> A:
         """Add one annotation as one logged action; returns it with id and times set."""
         kind = kind_of(ann)
         with self.action(description or f"add {_describe(kind, ann)}", ann.doc_id) as tx:
             return tx.add(ann)
 
-    def update(self, ann: Any, *, description: str | None = None) -> Any:
+    def update(self, ann: A, *, description: str | None = None) -> A:
         """Replace an annotation (same id) as one logged action."""
         kind = kind_of(ann)
         with self.action(description or f"edit {_describe(kind, ann)}", ann.doc_id) as tx:
             return tx.update(ann)
 
-    def delete(self, ann_id: str, *, description: str | None = None) -> list[Any]:
+    def delete(self, ann_id: str, *, description: str | None = None) -> list[Annotation]:
         """Delete an annotation and what depends on it, as one logged action.
 
         Events whose trigger it is, relations it is an argument of,
@@ -174,12 +184,12 @@ class AnnotationStore(DocumentStore):
         with self.action(description or f"delete {_describe(kind, ann)}", ann.doc_id) as tx:
             return tx.delete(ann_id)
 
-    def dependents(self, ann_id: str) -> list[Any]:
+    def dependents(self, ann_id: str) -> list[Annotation]:
         """Annotations that refer to ``ann_id`` (what a delete would touch)."""
         ann = self.get(ann_id)
         return [other for _kind, other in self.referrers(ann.doc_id, ann_id)]
 
-    def referrers(self, doc_id: str, ann_id: str) -> list[tuple[str, Any]]:
+    def referrers(self, doc_id: str, ann_id: str) -> list[tuple[str, Annotation]]:
         """``(kind, annotation)`` for every annotation of the document that refers to ``ann_id``.
 
         Indexed lookups and a substring pre-filter on the JSON columns, so a
@@ -194,7 +204,7 @@ class AnnotationStore(DocumentStore):
             "normalizations": ("target = ?", (ann_id,)),
             "notes": ("target = ?", (ann_id,)),
         }
-        out = []
+        out: list[tuple[str, Annotation]] = []
         for kind, (cond, params) in queries.items():
             cols = COLUMNS[kind]
             for r in self.conn.execute(
@@ -208,6 +218,11 @@ class AnnotationStore(DocumentStore):
 
     @staticmethod
     def _prepare_span(span: Span, text: str) -> None:
+        """Check a span's fragments against the text (normalising them) and set its text.
+
+        Raises:
+            InputError: a fragment outside the text, or malformed.
+        """
         frags = span.fragments
         if len(frags) == 1 and frags[0].__class__ is tuple and len(frags[0]) == 2:
             a, b = frags[0]
@@ -224,7 +239,9 @@ class AnnotationStore(DocumentStore):
             raise InputError(f"span {span.source_id or span.id}: {problem}")
         span.text = span_text(text, span.fragments)
 
-    def replace_document_text(self, name_or_id: str, new: Document, *, description: str | None = None) -> Any:
+    def replace_document_text(
+        self, name_or_id: str, new: Document, *, description: str | None = None
+    ) -> ReanchorReport:
         """Replace a document's text with a changed version, re-anchoring its spans.
 
         One logged (undoable) action. Spans are moved by their text and

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tui.core.model import KINDS
+from tui.core.model import KINDS, Annotation
 
 Row = Mapping[str, Any]
 
@@ -39,8 +39,8 @@ class AnnotationChange:
 
     kind: str
     id: str
-    old: Any
-    new: Any
+    old: Annotation | None
+    new: Annotation | None
     old_row: Row | None
 
 

@@ -30,7 +30,8 @@ class AnnotationCount(NamedTuple):
     annotator: str
     status: str
     origin: str
-    count: int
+    total: int
+    """How many."""
 
 
 class DocStatus(NamedTuple):

@@ -8,15 +8,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from tui.core.errors import StoreError
 from tui.core.store import ids, migrations
 from tui.core.store.changes import ChangeSet
-from tui.core.store.rows import _PK, COLUMNS, DOC_COLUMNS, _q
+from tui.core.store.rows import _PK, COLUMNS, DOC_COLUMNS, Key, LogEntry, RowDict, _q
 from tui.core.store.transaction import _Transaction
 
+if TYPE_CHECKING:
+    from tui.core.schema import Schema
+    from tui.core.store.store import Store
+
 BUSY_TIMEOUT_S = 30.0
+Filter = tuple[str, ...] | None
 
 #: What SQLite raises; the command line reports one as a one-line database error.
 DatabaseError = sqlite3.Error
@@ -97,12 +102,13 @@ class Database:
         self._tx: _Transaction | None = None
         self._texts: dict[str, tuple[int, str]] = {}
         self._last_change_set = ChangeSet()
-        self._last_changes: list[dict[str, Any]] = []
-        self._prefetch: tuple[set[str], dict] | None = None
-        self._history_cache: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self._last_changes: list[LogEntry] = []
+        self._prefetch: tuple[set[str], dict[tuple[str, Filter, Filter], dict[str, Any]]] | None = None
+        """Documents of the batch :meth:`iter_documents` is reading, and what was loaded for them."""
+        self._history_cache: dict[tuple[int, int], list[LogEntry]] = {}
         """Decoded changes of large oplog entries, for :meth:`history`."""
         self.conn = self._connect()
-        self._db: Any = None
+        self._db: Any = None  # a sqlite_utils.Database (untyped package), made on first use
         self.backup: Path | None = None
         try:
             version = self._version_or_fail()
@@ -122,7 +128,7 @@ class Database:
         except BaseException:
             self.conn.close()
             raise
-        self._schemas: dict[str, Any] = {}
+        self._schemas: dict[str, Schema] = {}
         self._known_schemas: set[str] | None = None
         """Schema names a new document may be bound to, during one import (see _check_document)."""
         if not autocheckpoint and not readonly:
@@ -367,7 +373,7 @@ class Database:
             yield self._tx  # nested: part of the enclosing action
             return
         with self.write():
-            tx = _Transaction(self, description, doc_id)
+            tx = _Transaction(cast("Store", self), description, doc_id)  # only a Store is made
             self._tx = tx
             try:
                 yield tx
@@ -385,7 +391,7 @@ class Database:
         return self._last_change_set
 
     @property
-    def last_changes(self) -> list[dict[str, Any]]:
+    def last_changes(self) -> list[LogEntry]:
         """:attr:`last_change_set` as operation-log entries (``{"table", "before", "after"}``).
 
         The older, untyped form, kept while the reader reads it: the same list
@@ -396,10 +402,10 @@ class Database:
         return self._last_changes
 
     @last_changes.setter
-    def last_changes(self, entries: list[dict[str, Any]]) -> None:
+    def last_changes(self, entries: list[LogEntry]) -> None:
         self._remember(ChangeSet.from_log(entries), entries)
 
-    def _remember(self, change_set: ChangeSet, entries: list[dict[str, Any]]) -> None:
+    def _remember(self, change_set: ChangeSet, entries: list[LogEntry]) -> None:
         """Record what the last action, undo or redo changed, in both forms."""
         self._last_change_set = change_set
         self._last_changes = entries
@@ -415,7 +421,7 @@ class Database:
         last and re-reads when it differs. This connection's own commits do
         not change it (the caller already knows about those).
         """
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     # -- settings -------------------------------------------------------------
 
@@ -436,7 +442,8 @@ class Database:
 
     # -- row primitives (inside a transaction) -------------------------------
 
-    def _row(self, table: str, key: Any) -> dict[str, Any] | None:
+    def _row(self, table: str, key: Key) -> RowDict | None:
+        """The row of ``table`` with this primary key, or None."""
         if table in COLUMNS:
             cols = COLUMNS[table]
         elif table == "documents":
@@ -456,7 +463,8 @@ class Database:
         ).fetchone()
         return dict(zip(cols, row, strict=True)) if row else None
 
-    def _insert_row(self, table: str, row: dict[str, Any]) -> None:
+    def _insert_row(self, table: str, row: RowDict) -> None:
+        """Insert a row (not logged: the transaction logs it)."""
         if table == "documents":
             self._texts.clear()
         cols = list(row)
@@ -466,7 +474,8 @@ class Database:
             [row[c] for c in cols],
         )
 
-    def _update_row(self, table: str, row: dict[str, Any]) -> None:
+    def _update_row(self, table: str, row: RowDict) -> None:
+        """Replace the row with this row's key (not logged: the transaction logs it)."""
         if table == "documents":
             self._texts.clear()
         pk = _PK.get(table, ("id",))
@@ -477,7 +486,8 @@ class Database:
             [row[c] for c in cols] + [row[c] for c in pk],
         )
 
-    def _delete_row(self, table: str, key: Any) -> None:
+    def _delete_row(self, table: str, key: Key) -> None:
+        """Delete the row with this key (not logged: the transaction logs it)."""
         if table == "documents":
             self._texts.clear()
         pk = _PK.get(table, ("id",))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.core.errors import NotFound
 from tui.core.model import DOC_STATUSES, KINDS, STATUSES, Document
@@ -13,13 +13,16 @@ from tui.core.store.results import DocumentInfo
 from tui.core.store.rows import DOC_COLUMNS, PREFETCH, doc_from_row
 from tui.core.store.transaction import _Transaction
 
+if TYPE_CHECKING:
+    from tui.core.schema import Schema
+
 
 class DocumentStore(Database):
     """Schemas and documents: read them, list them, set a status."""
 
     # -- schemas ---------------------------------------------------------------
 
-    def schema(self, name: str) -> Any:
+    def schema(self, name: str) -> Schema:
         """The named schema: stored in the database, else a packaged preset."""
         from tui.core.schema import parse_schema, preset
 
@@ -31,7 +34,7 @@ class DocumentStore(Database):
     def schema_names(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM schemas ORDER BY name")]
 
-    def save_schema(self, schema: Any, tx: _Transaction | None = None) -> None:
+    def save_schema(self, schema: Schema, tx: _Transaction | None = None) -> None:
         """Store a schema by name (replacing one of that name), as part of an action."""
         with self.action(f"schema {schema.name}") as t:
             t.put_row("schemas", {"name": schema.name, "source": schema.source or schema.to_toml(), "created": ids.now()})

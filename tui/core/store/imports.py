@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from tui.core.errors import InputError
-from tui.core.model import DOC_STATUSES, KINDS, STATUSES, DocAnnotations, Document
+from tui.core.model import DOC_STATUSES, KINDS, STATUSES, Annotation, DocAnnotations, Document, Span
 from tui.core.store import ids
 from tui.core.store.annotations import AnnotationStore
 from tui.core.store.results import ImportResult
 from tui.core.store.rows import (
     COLUMNS,
     IMPORT_BATCH,
+    RowDict,
+    RowTuple,
     _remap_refs,
     doc_to_row,
     gc_paused,
@@ -87,8 +88,8 @@ class ImportStore(AnnotationStore):
             found.update((r[0], (r[1], r[2])) for r in self.conn.execute(
                 f"SELECT name, id, sha256 FROM documents WHERE name IN ({', '.join('?' * len(chunk))})", chunk))
         taken = self._existing_ids("documents", [d.id for d, _ in batch if d.id])
-        doc_rows: list[dict[str, Any]] = []
-        status_rows: list[dict[str, Any]] = []
+        doc_rows: list[RowDict] = []
+        status_rows: list[RowDict] = []
         docs: list[tuple[str, str, DocAnnotations, bool]] = []
         for doc, anns in batch:
             sha = sha256_text(doc.text)
@@ -185,12 +186,12 @@ class ImportStore(AnnotationStore):
                 for r in references(kind, a)]
         owners = self._id_owners(given + refs) if given or refs else {}
         claimed: dict[str, tuple[str, str]] = {}  # id -> (kind, doc_id) taken earlier in this batch
-        rows: dict[str, list[tuple]] = {kind: [] for kind in KINDS}
+        rows: dict[str, list[RowTuple]] = {kind: [] for kind in KINDS}
         for n, (doc_id, text, anns, existed) in enumerate(docs):
             doc_name = names[n] if names else doc_id
             remap: dict[str, str] = {}
             local: set[str] = set()  # ids this document's imported annotations end up with
-            keep: list[tuple[str, Any]] = []
+            keep: list[tuple[str, Annotation]] = []
             for kind in KINDS:
                 items = getattr(anns, kind)
                 if not items:
@@ -246,7 +247,7 @@ class ImportStore(AnnotationStore):
                 ann.annotator = ann.annotator or self.annotator
                 ann.created = ann.created or stamp
                 ann.modified = ann.modified or ann.created
-                if kind == "spans":
+                if isinstance(ann, Span):
                     self._prepare_span(ann, text)
                 rows[kind].append(row_values(kind, ann))
         for kind in KINDS:

@@ -9,7 +9,7 @@ from tui.core.errors import StoreError
 from tui.core.store.changes import ChangeSet, RowChange
 from tui.core.store.database import Database
 from tui.core.store.results import Operation
-from tui.core.store.rows import _key
+from tui.core.store.rows import LogEntry, _key
 
 
 class OperationLog(Database):
@@ -81,9 +81,9 @@ class OperationLog(Database):
         self._schemas.clear()
         return op
 
-    def _materialise(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _materialise(self, changes: list[LogEntry]) -> list[LogEntry]:
         """Expand key-only bulk entries into full rows (read before they are undone)."""
-        out: list[dict[str, Any]] = []
+        out: list[LogEntry] = []
         for ch in changes:
             if "bulk" not in ch:
                 out.append(ch)
@@ -95,7 +95,8 @@ class OperationLog(Database):
                 out.append({"table": ch["table"], "before": None, "after": row})
         return out
 
-    def _apply(self, changes: list[dict[str, Any]], *, reverse: bool) -> None:
+    def _apply(self, changes: list[LogEntry], *, reverse: bool) -> None:
+        """Write an operation's rows back (undo) or again (redo), refusing rows changed since."""
         seq = reversed(changes) if reverse else changes
         for ch in seq:
             table = ch["table"]
@@ -143,8 +144,9 @@ class OperationLog(Database):
         return ops
 
     def operations(self, doc_id: str | None = None, limit: int = 100) -> list[Operation]:
+        """The latest logged actions (of one document, or all), newest first."""
         sql = "SELECT seq, doc_id, annotator, time, action, state, changes FROM oplog"
-        params: tuple = ()
+        params: tuple[str, ...] = ()
         if doc_id is not None:
             sql += " WHERE doc_id = ?"
             params = (doc_id,)
@@ -152,7 +154,8 @@ class OperationLog(Database):
         return [_op(r) for r in self.conn.execute(sql, (*params, limit))]
 
 
-def _op(row: tuple) -> Operation:
+def _op(row: tuple[Any, ...]) -> Operation:
+    """An operation from its oplog row (changes decoded)."""
     return Operation(
         seq=row[0], doc_id=row[1], annotator=row[2], time=row[3], action=row[4], state=row[5],
         changes=json.loads(row[6]),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from tui.core.store.changes import ChangeSet
+from tui.core.store.rows import LogEntry
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Operation:
     time: str
     action: str
     state: str
-    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[LogEntry] = field(default_factory=list)
 
     @property
     def change_set(self) -> ChangeSet:

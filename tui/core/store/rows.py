@@ -7,10 +7,11 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.core.model import (
     KINDS,
+    Annotation,
     Argument,
     Attribute,
     Document,
@@ -48,6 +49,18 @@ DOC_COLUMNS = (
 LOGGED_TABLES = (*KINDS, "documents", "doc_status", "schemas")
 _PK = {"doc_status": ("doc_id", "annotator"), "schemas": ("name",)}
 
+RowDict = dict[str, Any]
+"""A row as column -> value (SQLite values: str, int, float, None)."""
+RowTuple = tuple[Any, ...]
+"""A row as stored, its values in its table's column order (``COLUMNS[kind]``)."""
+Key = str | tuple[str, ...]
+"""A row's primary key: the id, or ``(doc_id, annotator)`` of a document status."""
+LogEntry = dict[str, Any]
+"""One entry of an operation's changes: ``{"table", "before", "after"}`` (rows or None),
+or ``{"table", "bulk": [keys]}`` for rows an import inserted."""
+A = TypeVar("A", Span, Event, Relation, Equivalence, Attribute, Normalization, Note)
+"""One annotation class: what an action is given it returns, of the same class."""
+
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
@@ -71,14 +84,14 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def to_row(kind: str, ann: Any) -> dict[str, Any]:
+def to_row(kind: str, ann: Annotation) -> RowDict:
     """Turn an annotation into the row of its table."""
-    row: dict[str, Any] = {
+    row: RowDict = {
         "id": ann.id,
         "doc_id": ann.doc_id,
         **{c: getattr(ann, c) for c in COMMON_COLS},
     }
-    if kind == "spans":
+    if isinstance(ann, Span):
         row.update(
             label=ann.label,
             start=ann.fragments[0][0],
@@ -86,7 +99,7 @@ def to_row(kind: str, ann: Any) -> dict[str, Any]:
             fragments=json.dumps([list(f) for f in ann.fragments]),
             text=ann.text,
         )
-    elif kind == "events":
+    elif isinstance(ann, Event):
         row.update(
             type=ann.type,
             trigger=ann.trigger,
@@ -94,16 +107,16 @@ def to_row(kind: str, ann: Any) -> dict[str, Any]:
                 [{"role": a.role, "target": a.target} for a in ann.arguments], ensure_ascii=False
             ),
         )
-    elif kind == "relations":
+    elif isinstance(ann, Relation):
         (a1, a2) = ann.arguments
         row.update(type=ann.type, arg1_role=a1.role, arg1=a1.target, arg2_role=a2.role, arg2=a2.target)
-    elif kind == "equivalences":
+    elif isinstance(ann, Equivalence):
         row.update(type=ann.type, members=json.dumps(ann.members))
-    elif kind == "attributes":
+    elif isinstance(ann, Attribute):
         row.update(target=ann.target, name=ann.name, value=ann.value)
-    elif kind == "normalizations":
+    elif isinstance(ann, Normalization):
         row.update(target=ann.target, resource=ann.resource, key=ann.key, label=ann.label)
-    elif kind == "notes":
+    elif isinstance(ann, Note):
         row.update(target=ann.target, type=ann.type, text=ann.text)
     return row
 
@@ -111,7 +124,7 @@ def to_row(kind: str, ann: Any) -> dict[str, Any]:
 _enc = json.encoder.encode_basestring  # json.dumps(ensure_ascii=False) of one str
 
 
-def row_values(kind: str, ann: Any) -> tuple:
+def row_values(kind: str, ann: Annotation) -> RowTuple:
     """:func:`to_row` as a tuple in ``COLUMNS[kind]`` order, with the same column values.
 
     Imports insert tens of thousands of these: the JSON of fragments (int
@@ -119,14 +132,14 @@ def row_values(kind: str, ann: Any) -> tuple:
     directly in the form json.dumps gives, not through a dict and json.dumps.
     """
     common = (ann.source_id, ann.annotator, ann.origin, ann.status, ann.created, ann.modified)
-    if kind == "spans":
+    if type(ann) is Span:
         f = ann.fragments
         if len(f) == 1 and f[0].__class__ is tuple and f[0][0].__class__ is int and f[0][1].__class__ is int:
             frags = f"[[{f[0][0]}, {f[0][1]}]]"
         else:
             frags = json.dumps([list(x) for x in f])
         return (ann.id, ann.doc_id, ann.label, f[0][0], f[-1][1], frags, ann.text, *common)
-    if kind == "events":
+    if type(ann) is Event:
         try:
             args = "[" + ", ".join([f'{{"role": {_enc(a.role)}, "target": {_enc(a.target)}}}'
                                     for a in ann.arguments]) + "]"
@@ -137,7 +150,7 @@ def row_values(kind: str, ann: Any) -> tuple:
     return tuple(row[c] for c in COLUMNS[kind])
 
 
-def from_row(kind: str, row: dict[str, Any]) -> Any:
+def from_row(kind: str, row: RowDict) -> Annotation:
     """Turn a row of an annotation table back into its dataclass."""
     common = {c: row[c] for c in ("id", "doc_id", *COMMON_COLS)}
     if kind == "spans":
@@ -177,7 +190,7 @@ def from_row(kind: str, row: dict[str, Any]) -> Any:
     raise ValueError(kind)
 
 
-def _decode_span(kind: str, cols: tuple[str, ...], r: tuple, pool: dict[Any, Any]) -> Span:
+def _decode_span(kind: str, cols: tuple[str, ...], r: RowTuple, pool: dict[str, str]) -> Span:
     """A span from a row in ``COLUMNS["spans"]`` order: what :func:`from_row` makes, faster.
 
     Opening a document decodes every span, so this skips the row dict and,
@@ -220,18 +233,19 @@ _SHARED = frozenset(("doc_id", "type", "annotator", "origin", "status", "created
                      "arg1_role", "arg2_role", "name", "resource"))
 
 
-def _decode_other(kind: str, cols: tuple[str, ...], r: tuple, pool: dict[Any, Any]) -> Any:
+def _decode_other(kind: str, cols: tuple[str, ...], r: RowTuple, pool: dict[str, str]) -> Annotation:
     """Any annotation from a row in ``COLUMNS[kind]`` order, sharing repeated strings via ``pool``."""
     g = pool.setdefault
     row = {c: g(v, v) if c in _SHARED else v for c, v in zip(cols, r, strict=True)}
     ann = from_row(kind, row)
-    if kind == "events":
+    if isinstance(ann, Event):
         for a in ann.arguments:
             a.role = g(a.role, a.role)
     return ann
 
 
-def doc_to_row(doc: Document) -> dict[str, Any]:
+def doc_to_row(doc: Document) -> RowDict:
+    """Turn a document into its row (meta and styles as JSON)."""
     return {
         "id": doc.id,
         "name": doc.name,
@@ -246,7 +260,8 @@ def doc_to_row(doc: Document) -> dict[str, Any]:
     }
 
 
-def doc_from_row(row: dict[str, Any], status: dict[str, str] | None = None) -> Document:
+def doc_from_row(row: RowDict, status: dict[str, str] | None = None) -> Document:
+    """Turn a row of ``documents`` (and its statuses per annotator) back into a document."""
     return Document(
         id=row["id"],
         name=row["name"],
@@ -262,60 +277,63 @@ def doc_from_row(row: dict[str, Any], status: dict[str, str] | None = None) -> D
     )
 
 
-def references(kind: str, ann: Any) -> list[str]:
+def references(kind: str, ann: Annotation) -> list[str]:
     """Ids an annotation points to."""
-    if kind == "events":
+    if isinstance(ann, Event):
         return [ann.trigger, *(a.target for a in ann.arguments)]
-    if kind == "relations":
+    if isinstance(ann, Relation):
         return [a.target for a in ann.arguments]
-    if kind == "equivalences":
+    if isinstance(ann, Equivalence):
         return list(ann.members)
-    if kind in ("attributes", "normalizations", "notes"):
+    if isinstance(ann, (Attribute, Normalization, Note)):
         return [ann.target]
     return []
 
 
 def _doc_filter(
     doc_ids: list[str], annotators: Iterable[str] | None, statuses: Iterable[str] | None
-) -> tuple[list[str], list[Any]]:
+) -> tuple[list[str], list[str]]:
     """WHERE clauses and parameters selecting the annotations of ``doc_ids`` (optionally filtered)."""
     where = [f"doc_id IN ({', '.join('?' * len(doc_ids))})"]
-    params: list[Any] = list(doc_ids)
+    params = list(doc_ids)
     for column, values in (("annotator", annotators), ("status", statuses)):
         if values is not None:
-            values = list(values)
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params += values
+            chosen = list(values)
+            where.append(f"{column} IN ({', '.join('?' * len(chosen))})")
+            params += chosen
     return where, params
 
 
 def _q(col: str) -> str:
+    """A column name as SQL (``end`` is a keyword)."""
     return '"end"' if col == "end" else col
 
 
-def _key(table: str, row: dict[str, Any]) -> Any:
+def _key(table: str, row: RowDict) -> Key:
+    """A row's primary key in ``table``."""
     pk = _PK.get(table, ("id",))
     return row[pk[0]] if len(pk) == 1 else tuple(row[c] for c in pk)
 
 
-def _describe(kind: str, ann: Any) -> str:
-    if kind == "spans":
+def _describe(kind: str, ann: Annotation) -> str:
+    """A few words on an annotation for the operation log (``PER Basra``, ``event Attack``)."""
+    if isinstance(ann, Span):
         return f"{ann.label} {ann.text or ann.fragments}"
-    if kind in ("events", "relations", "equivalences"):
+    if isinstance(ann, (Event, Relation, Equivalence)):
         return f"{kind[:-1]} {ann.type}"
-    if kind == "attributes":
+    if isinstance(ann, Attribute):
         return f"attribute {ann.name}={ann.value}"
     return kind[:-1]
 
 
-def _remap_refs(kind: str, ann: Any, remap: dict[str, str]) -> None:
+def _remap_refs(kind: str, ann: Annotation, remap: dict[str, str]) -> None:
     """Point an annotation's references at the ids its document's annotations were given."""
-    if kind == "events":
+    if isinstance(ann, Event):
         ann.trigger = remap.get(ann.trigger, ann.trigger)
-    if kind in ("events", "relations"):
+    if isinstance(ann, (Event, Relation)):
         for a in ann.arguments:
             a.target = remap.get(a.target, a.target)
-    elif kind == "equivalences":
+    elif isinstance(ann, Equivalence):
         ann.members = [remap.get(m, m) for m in ann.members]
-    elif kind in ("attributes", "normalizations", "notes"):
+    elif isinstance(ann, (Attribute, Normalization, Note)):
         ann.target = remap.get(ann.target, ann.target)

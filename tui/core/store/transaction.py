@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui.core.errors import NotFound
-from tui.core.model import kind_of
+from tui.core.model import Annotation, Equivalence, Event, Relation, Span, kind_of
 from tui.core.store import ids
 from tui.core.store.changes import ChangeSet, RowChange
-from tui.core.store.rows import _PK, _key, _q, references, to_row
+from tui.core.store.rows import (
+    _PK,
+    A,
+    Key,
+    LogEntry,
+    RowDict,
+    RowTuple,
+    _key,
+    _q,
+    references,
+    to_row,
+)
 
 if TYPE_CHECKING:
     from tui.core.store.store import Store
@@ -30,11 +41,12 @@ class _Transaction:
         self._text_cache: dict[str, str] = {}
         self.bulk = False
         """When set (imports), inserted rows are logged by key only; undo reads them back."""
-        self._bulk_keys: dict[str, list[Any]] = {}
+        self._bulk_keys: dict[str, list[Key]] = {}
 
     # raw rows
 
-    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def insert_rows(self, table: str, rows: list[RowDict]) -> None:
+        """Insert rows of ``table`` (each with the same columns), logged."""
         if not rows:
             return
         cols = list(rows[0])
@@ -48,7 +60,7 @@ class _Transaction:
         else:
             self.rows.extend(RowChange(table, None, r) for r in rows)
 
-    def insert_values(self, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
+    def insert_values(self, table: str, cols: tuple[str, ...], rows: list[RowTuple]) -> None:
         """:meth:`insert_rows` for rows given as tuples in ``cols`` order (imports)."""
         if not rows:
             return
@@ -61,7 +73,8 @@ class _Transaction:
         else:
             self.rows.extend(RowChange(table, None, dict(zip(cols, r, strict=True))) for r in rows)
 
-    def put_row(self, table: str, row: dict[str, Any]) -> None:
+    def put_row(self, table: str, row: RowDict) -> None:
+        """Insert a row, or replace the row with its key, logged."""
         before = self.store._row(table, _key(table, row))
         if before is None:
             self.store._insert_row(table, row)
@@ -69,7 +82,8 @@ class _Transaction:
             self.store._update_row(table, row)
         self.rows.append(RowChange(table, before, row))
 
-    def delete_row(self, table: str, key: Any) -> None:
+    def delete_row(self, table: str, key: Key) -> None:
+        """Delete the row with this key (nothing when there is none), logged."""
         before = self.store._row(table, key)
         if before is None:
             return
@@ -83,7 +97,7 @@ class _Transaction:
 
     # annotations
 
-    def add(self, ann: Any) -> Any:
+    def add(self, ann: A) -> A:
         """Insert an annotation; assigns id, annotator and times when missing."""
         kind = kind_of(ann)
         if not ann.doc_id:
@@ -92,13 +106,13 @@ class _Transaction:
         ann.annotator = ann.annotator or self.store.annotator
         ann.created = ann.created or self.stamp
         ann.modified = self.stamp
-        if kind == "spans":
+        if isinstance(ann, Span):
             self.store._prepare_span(ann, self._text(ann.doc_id))
-        elif kind == "relations" and len(ann.arguments) != 2:
+        elif isinstance(ann, Relation) and len(ann.arguments) != 2:
             raise ValueError("a relation has exactly two arguments")
         self._check_refs(kind, ann)
         row = to_row(kind, ann)
-        if kind == "spans" and self.store.unique_spans and ann.status != "rejected" and not ann.source_id:
+        if isinstance(ann, Span) and self.store.unique_spans and ann.status != "rejected" and not ann.source_id:
             # Two instances of one annotator tagging the same words: the second
             # finds the first's span here, inside the write lock (BEGIN IMMEDIATE
             # serialises writers), and adds nothing. Spans with a source id come
@@ -109,14 +123,14 @@ class _Transaction:
                 (row["doc_id"], row["annotator"], row["label"], row["fragments"], row["id"]),
             ).fetchone()
             if same is not None:
-                self.duplicates.append(same[0])
-                ann.id = same[0]
+                self.duplicates.append(str(same[0]))
+                ann.id = str(same[0])
                 return ann
         self.store._insert_row(kind, row)
         self.rows.append(RowChange(kind, None, row))
         return ann
 
-    def update(self, ann: Any) -> Any:
+    def update(self, ann: A) -> A:
         """Replace an annotation's row; keeps id and created, sets modified."""
         kind = kind_of(ann)
         before = self.store._row(kind, ann.id)
@@ -124,7 +138,7 @@ class _Transaction:
             raise NotFound(f"no {kind[:-1]} with id {ann.id}")
         ann.created = before["created"]
         ann.modified = self.stamp
-        if kind == "spans":
+        if isinstance(ann, Span):
             self.store._prepare_span(ann, self._text(ann.doc_id))
         self._check_refs(kind, ann)
         row = to_row(kind, ann)
@@ -132,17 +146,17 @@ class _Transaction:
         self.rows.append(RowChange(kind, before, row))
         return ann
 
-    def delete(self, ann_id: str) -> list[Any]:
+    def delete(self, ann_id: str) -> list[Annotation]:
         """Delete an annotation and cascade (see :meth:`Store.delete`)."""
         ann = self.store.get(ann_id)
         kind = kind_of(ann)
-        affected = [ann]
-        for other_kind, other in self.store.referrers(ann.doc_id, ann_id):
-            if other_kind == "events" and other.trigger != ann_id:
+        affected: list[Annotation] = [ann]
+        for _kind, other in self.store.referrers(ann.doc_id, ann_id):
+            if isinstance(other, Event) and other.trigger != ann_id:
                 other.arguments = [a for a in other.arguments if a.target != ann_id]
                 self.update(other)
                 affected.append(other)
-            elif other_kind == "equivalences" and len(other.members) > 2:
+            elif isinstance(other, Equivalence) and len(other.members) > 2:
                 other.members = [m for m in other.members if m != ann_id]
                 self.update(other)
                 affected.append(other)
@@ -152,7 +166,8 @@ class _Transaction:
             self.delete_row(kind, ann_id)
         return affected
 
-    def _check_refs(self, kind: str, ann: Any) -> None:
+    def _check_refs(self, kind: str, ann: Annotation) -> None:
+        """Refuse references to a missing annotation or one of another document."""
         for ref in references(kind, ann):
             found = self.store.find(ref)
             if found is None:
@@ -161,13 +176,13 @@ class _Transaction:
                 raise ValueError(f"{kind[:-1]} {ann.id} refers to {ref} in another document")
 
     @property
-    def changes(self) -> list[dict[str, Any]]:
+    def changes(self) -> list[LogEntry]:
         """The action's entries in the operation log: ``{"table", "before", "after"}`` per row.
 
         Bulk inserts come first, as ``{"table", "bulk": [keys]}``: they happened
         before any edit of the same action could touch them (imports only insert).
         """
-        bulk: list[dict[str, Any]] = [{"table": t, "bulk": keys} for t, keys in self._bulk_keys.items()]
+        bulk: list[LogEntry] = [{"table": t, "bulk": keys} for t, keys in self._bulk_keys.items()]
         return bulk + [{"table": r.table, "before": r.before, "after": r.after} for r in self.rows]
 
     @property
@@ -175,7 +190,7 @@ class _Transaction:
         """What the action changed, typed (bulk inserts only flagged: their rows are not kept)."""
         return ChangeSet(tuple(self.rows), bulk=bool(self._bulk_keys))
 
-    def finish(self) -> list[dict[str, Any]]:
+    def finish(self) -> list[LogEntry]:
         """Write the action's entry in the operation log (none when it wrote nothing).
 
         Returns:
