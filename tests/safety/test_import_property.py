@@ -30,7 +30,7 @@ from tui.cli.main import cli
 from tui.core.store import Store
 
 BRAT = DATA / "brat" / "news"
-PRESET = ROOT / "tui" / "core" / "presets" / "ace2005.toml"
+PRESET = ROOT / "tui" / "core" / "schema" / "presets" / "ace2005.toml"
 #: Inputs tried and tracebacks seen, per importer (printed by the summary test).
 TRIED: dict[str, int] = {}
 TRACEBACKS: dict[str, int] = {}
