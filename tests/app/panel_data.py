@@ -29,7 +29,7 @@ FIXED_TIME = "2025-03-24T09:30:00.000Z"
 
 def freeze_clock(monkeypatch) -> None:
     """Make every store timestamp :data:`FIXED_TIME` (the inspector shows history times)."""
-    import tui.core.store as store_module
+    import tui.core.store.ids as store_module
 
     monkeypatch.setattr(store_module, "now", lambda: FIXED_TIME)
 

@@ -7,7 +7,6 @@ nothing here imports Textual except the command that runs the app.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +80,9 @@ class TuiGroup(DefaultGroup):
     """A default group that turns our errors into one-line messages and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Imported here, not at the top: `tui --help` need not load the store.
+        from tui.core.store import DatabaseError
+
         try:
             return super().invoke(ctx)
         except InputErrors as exc:
@@ -93,7 +95,7 @@ class TuiGroup(DefaultGroup):
         except TuiError as exc:
             say(f"tui: error: {_line(exc)}", err=True)
             ctx.exit(1)
-        except sqlite3.Error as exc:
+        except DatabaseError as exc:
             say(f"tui: error: database: {_line(exc)}", err=True)
             ctx.exit(1)
         except OSError as exc:

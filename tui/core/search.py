@@ -14,11 +14,16 @@ hits follow the same tokenizer as the match itself.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InputError
+from tui.core.store.search import SpanRow, quote_words
+
+if TYPE_CHECKING:
+    from tui.core.store import Store
+
+__all__ = ["CONTEXT", "HIGHLIGHT_MAX", "Hit", "format_hit", "printable", "quote_words", "search", "term_offsets"]
 
 #: Characters of context either side of a hit, by default.
 CONTEXT = 40
@@ -55,7 +60,7 @@ class Hit:
 
 
 def search(
-    store: Any,
+    store: Store,
     query: str,
     *,
     annotations: bool = False,
@@ -98,53 +103,11 @@ def search(
     return _search_documents(store, query, doc_ids, context, limit)
 
 
-def _run(store: Any, sql: str, query: str, params: list[Any]) -> list[tuple]:
-    """Run an FTS query; on a syntax error retry with every word quoted."""
-    try:
-        return store.conn.execute(sql, [query, *params]).fetchall()
-    except sqlite3.OperationalError as exc:
-        # FTS5 reads "al-Sadr" as a column filter ("no such column: Sadr"),
-        # "Basra." as a syntax error, and so on: retry the words quoted.
-        quoted = quote_words(query)
-        if not quoted:
-            raise InputError(f"search query {query!r}: {exc}") from None
-        try:
-            return store.conn.execute(sql, [quoted, *params]).fetchall()
-        except sqlite3.OperationalError as exc2:
-            raise InputError(f"search query {query!r}: {exc2}") from None
-
-
-def quote_words(query: str) -> str:
-    """Turn free text into an FTS5 query: each word a quoted string, all required.
-
-    Args:
-        query: what the user typed.
-
-    Returns:
-        The FTS5 query (empty when there are no words).
-    """
-    return " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-
-
 def _search_documents(
-    store: Any, query: str, doc_ids: list[str] | None, context: int, limit: int | None
+    store: Store, query: str, doc_ids: list[str] | None, context: int, limit: int | None
 ) -> list[Hit]:
-    where = ""
-    params: list[Any] = []
-    if doc_ids is not None:
-        where = f" AND d.id IN ({', '.join('?' * len(doc_ids))})"
-        params = list(doc_ids)
-    rows = _run(
-        store,
-        "SELECT d.id, d.name, d.text FROM documents_fts f "
-        "JOIN fts_keys m ON m.k = f.rowid AND m.tbl = 'documents' "
-        "JOIN documents d ON d.id = m.id "
-        f"WHERE documents_fts MATCH ?{where} ORDER BY d.name",
-        query,
-        params,
-    )
     hits: list[Hit] = []
-    for doc_id, name, text in rows:
+    for doc_id, name, text in store.match_documents(query, doc_ids):
         for start, end in _highlights(store, doc_id, text, query):
             hits.append(_kwic(name, doc_id, text, start, end, context))
             if limit is not None and len(hits) >= limit:
@@ -152,7 +115,7 @@ def _search_documents(
     return hits
 
 
-def _highlights(store: Any, doc_id: str, text: str, query: str) -> list[tuple[int, int]]:
+def _highlights(store: Store, doc_id: str, text: str, query: str) -> list[tuple[int, int]]:
     """Offsets of the matched tokens (phrases merged) in one document's text."""
     free = [m for m in _MARKERS if m not in text]
     if len(text) > HIGHLIGHT_MAX or len(free) < 2:
@@ -161,18 +124,9 @@ def _highlights(store: Any, doc_id: str, text: str, query: str) -> list[tuple[in
         # located by the query's terms instead.
         return term_offsets(text, query)
     open_, close = free[0], free[1]
-    sql = (
-        "SELECT highlight(documents_fts, 1, ?, ?) FROM documents_fts "
-        "WHERE rowid = (SELECT k FROM fts_keys WHERE tbl = 'documents' AND id = ?) "
-        "AND documents_fts MATCH ?"
-    )
-    try:
-        row = store.conn.execute(sql, (open_, close, doc_id, query)).fetchone()
-    except sqlite3.OperationalError:
-        row = store.conn.execute(sql, (open_, close, doc_id, quote_words(query))).fetchone()
-    if row is None or row[0] is None:
+    marked = store.highlight(doc_id, query, open_, close)
+    if marked is None:
         return []
-    marked = row[0]
     out: list[tuple[int, int]] = []
     removed = 0  # marker characters seen so far: marked offset - removed = text offset
     i = marked.find(open_)
@@ -247,7 +201,7 @@ def _kwic(name: str, doc_id: str, text: str, start: int, end: int, context: int,
 
 
 def _search_spans(
-    store: Any,
+    store: Store,
     query: str,
     types: list[str] | None,
     annotators: list[str] | None,
@@ -256,59 +210,22 @@ def _search_spans(
     context: int,
     limit: int | None,
 ) -> list[Hit]:
-    where: list[str] = []
-    params: list[Any] = []
-    for column, values in (("s.label", types), ("s.annotator", annotators), ("s.status", statuses),
-                           ("s.doc_id", doc_ids)):
-        if values:
-            where.append(f"{column} IN ({', '.join('?' * len(values))})")
-            params += list(values)
-    base = (
-        "SELECT s.id, s.doc_id, d.name, s.label, s.start, s.\"end\", s.annotator, "
-        "s.status, s.text FROM spans s JOIN documents d ON d.id = s.doc_id"
-    )
-    order = ' ORDER BY d.name, s.start, s."end", s.id'
-    sql = base + (" WHERE " + " AND ".join(where) if where else "") + order
-    rows = store.conn.execute(sql, params).fetchall()
+    rows: list[SpanRow] = store.span_rows(labels=types, annotators=annotators, statuses=statuses, doc_ids=doc_ids)
     if query.strip():
-        matching = _match_span_texts(store, query, rows)
+        matching = store.match_texts(query, [r.text for r in rows])
         rows = [r for n, r in enumerate(rows) if n in matching]
     hits: list[Hit] = []
     texts: dict[str, str] = {}
-    for ann_id, doc_id, name, label, start, end, annotator, status, _text in rows:
-        if doc_id not in texts:
-            texts = {doc_id: store.conn.execute(
-                "SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]}
+    for r in rows:
+        if r.doc_id not in texts:
+            texts = {r.doc_id: store.text_of(r.doc_id)}
         hits.append(_kwic(
-            name, doc_id, texts[doc_id], start, end, context,
-            annotation_id=ann_id, label=label, annotator=annotator, status=status,
+            r.doc_name, r.doc_id, texts[r.doc_id], r.start, r.end, context,
+            annotation_id=r.id, label=r.label, annotator=r.annotator, status=r.status,
         ))
         if limit is not None and len(hits) >= limit:
             break
     return hits
-
-
-def _match_span_texts(store: Any, query: str, rows: list[tuple]) -> set[int]:
-    """Row numbers whose span text matches the FTS5 query.
-
-    Span texts are indexed per search, in a temporary FTS5 table holding only
-    the spans that passed the filters: the temp database is writable even on
-    a read-only connection, the index is never stale, and tagging pays nothing.
-    """
-    conn = store.conn
-    conn.execute("DROP TABLE IF EXISTS temp.span_search")
-    conn.execute("CREATE VIRTUAL TABLE temp.span_search USING fts5(text)")
-    try:
-        # One savepoint around the inserts: in autocommit mode each insert would
-        # be its own transaction, and FTS5 writes a segment per transaction.
-        conn.execute("SAVEPOINT span_search")
-        conn.executemany("INSERT INTO temp.span_search (rowid, text) VALUES (?, ?)",
-                         ((n, r[-1]) for n, r in enumerate(rows)))
-        conn.execute("RELEASE span_search")
-        found = _run(store, "SELECT rowid FROM temp.span_search WHERE span_search MATCH ?", query, [])
-        return {r[0] for r in found}
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.span_search")
 
 
 def printable(text: str) -> str:

@@ -42,10 +42,7 @@ def default_annotators(store: Any, doc_id: str, target: str = TARGET) -> list[st
     Returns:
         Sorted annotator names.
     """
-    rows = store.conn.execute(
-        "SELECT DISTINCT annotator FROM spans WHERE doc_id = ? AND status = 'accepted' AND annotator != ?",
-        (doc_id, target))
-    return sorted(r[0] for r in rows)
+    return store.span_annotators(doc_id, status="accepted", exclude=target)
 
 
 class AdjudicationScreen(Screen[None]):

@@ -37,12 +37,7 @@ def annotators_in(store: Any, doc_id: str | None) -> list[str]:
     Returns:
         Sorted annotator names.
     """
-    sql = "SELECT DISTINCT annotator FROM spans WHERE status = 'accepted'"
-    params: list[str] = []
-    if doc_id is not None:
-        sql += " AND doc_id = ?"
-        params.append(doc_id)
-    return sorted(r[0] for r in store.conn.execute(sql, params))
+    return store.span_annotators(doc_id, status="accepted")
 
 
 def agreement_text(report: AgreementReport) -> Text:

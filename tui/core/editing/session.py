@@ -275,7 +275,8 @@ class AnnotationSession:
 
         def work(tx: _Transaction) -> Event:
             old = trigger if isinstance(trigger, Span) else self.store.get(event.trigger)
-            tx.update(replace(old, label=type_name))
+            if isinstance(old, Span):  # a trigger always is; the check narrows the store's union
+                tx.update(replace(old, label=type_name))
             updated: Event = tx.update(new)
             return updated
 

@@ -406,9 +406,7 @@ def agreement(
     if docs:
         documents = [store.document(n) for n in docs]
     else:
-        marks = ", ".join("?" * len(names))
-        ids = {r[0] for r in store.conn.execute(
-            f"SELECT DISTINCT doc_id FROM spans WHERE annotator IN ({marks})", names)}
+        ids = store.documents_with_spans_of(names)
         documents = [d for d in store.iter_documents() if d.id in ids]
     token_spans = {d.id: tokenize(d.text) for d in documents}
     layers = {a: _layer(store, documents, a, statuses, token_spans) for a in names}

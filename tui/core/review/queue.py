@@ -256,8 +256,4 @@ class ReviewQueue:
         return self.current
 
     def _last_seq(self, doc_id: str) -> int | None:
-        row = self.store.conn.execute(
-            "SELECT max(seq) FROM oplog WHERE annotator = ? AND doc_id = ? AND state = 'done'",
-            (self.store.annotator, doc_id),
-        ).fetchone()
-        return row[0] if row else None
+        return self.store.last_done_seq(doc_id)

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.model import KINDS
 
-#: The column holding the "type" of each kind, for per-type counts.
-_TYPE_COLUMN = {
-    "spans": "label",
-    "events": "type",
-    "relations": "type",
-    "equivalences": "type",
-    "attributes": "name",
-    "normalizations": "resource",
-    "notes": "type",
-}
+if TYPE_CHECKING:
+    from tui.core.store import Store
 
 
-def stats(store: Any, *, docs: list[str] | None = None) -> dict[str, Any]:
+def stats(store: Store, *, docs: list[str] | None = None) -> dict[str, Any]:
     """Count annotations every way an analyst asks for.
 
     Args:
@@ -34,13 +26,10 @@ def stats(store: Any, *, docs: list[str] | None = None) -> dict[str, Any]:
         counted under ``per_status`` and ``per_document``'s ``rejected``
         only; every other count leaves them out, as the listing does.
     """
-    where = ""
-    params: list[str] = []
-    id_to_name = {r[0]: r[1] for r in store.conn.execute("SELECT id, name FROM documents ORDER BY name")}
+    id_to_name = store.document_names_by_id()
+    ids: list[str] | None = None
     if docs:
         ids = [store.document(n).id for n in docs]
-        where = f" WHERE doc_id IN ({', '.join('?' * len(ids))})"
-        params = ids
         id_to_name = {i: id_to_name[i] for i in ids}
     per_kind: Counter = Counter()
     per_type: dict[str, Counter] = {}
@@ -48,28 +37,23 @@ def stats(store: Any, *, docs: list[str] | None = None) -> dict[str, Any]:
     per_status: Counter = Counter()
     per_origin: Counter = Counter()
     per_doc: dict[str, Counter] = {name: Counter() for name in sorted(id_to_name.values())}
-    for kind in KINDS:
-        col = _TYPE_COLUMN[kind]
-        sql = (f"SELECT doc_id, {col}, annotator, status, origin, count(*) FROM {kind}{where} "
-               f"GROUP BY doc_id, {col}, annotator, status, origin")
-        for doc_id, typ, annotator, status, origin, n in store.conn.execute(sql, params):
-            per_status[status] += n
-            name = id_to_name.get(doc_id)
-            if name is None:
-                continue
-            if status == "rejected":
-                per_doc[name]["rejected"] += n
-                continue
-            per_kind[kind] += n
-            per_type.setdefault(kind, Counter())[typ] += n
-            per_annotator[annotator] += n
-            per_origin[origin] += n
-            per_doc[name][kind] += n
-            if status == "pending":
-                per_doc[name]["pending"] += n
+    for kind, doc_id, typ, annotator, status, origin, n in store.annotation_counts(ids):
+        per_status[status] += n
+        name = id_to_name.get(doc_id)
+        if name is None:
+            continue
+        if status == "rejected":
+            per_doc[name]["rejected"] += n
+            continue
+        per_kind[kind] += n
+        per_type.setdefault(kind, Counter())[typ] += n
+        per_annotator[annotator] += n
+        per_origin[origin] += n
+        per_doc[name][kind] += n
+        if status == "pending":
+            per_doc[name]["pending"] += n
     statuses: dict[str, dict[str, str]] = {}
-    for doc_id, annotator, status in store.conn.execute(
-            "SELECT doc_id, annotator, status FROM doc_status ORDER BY annotator"):
+    for doc_id, annotator, status in store.doc_statuses():
         if doc_id in id_to_name:
             statuses.setdefault(id_to_name[doc_id], {})[annotator] = status
     return {

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tui.core.model import KINDS
+from tui.core.model import KINDS, Annotation
 
 Row = Mapping[str, Any]
 
@@ -39,8 +39,8 @@ class AnnotationChange:
 
     kind: str
     id: str
-    old: Any
-    new: Any
+    old: Annotation | None
+    new: Annotation | None
     old_row: Row | None
 
 
@@ -95,7 +95,7 @@ class ChangeSet:
         Rows of other documents, other layers and non-annotation tables are left out.
         Deletions come before creations in the list order of first appearance.
         """
-        from tui.core.store import from_row
+        from tui.core.store.rows import from_row
 
         def mine(row: Row | None) -> Row | None:
             if row is None or row.get("doc_id") != doc_id or row.get("annotator") != layer:

@@ -260,7 +260,7 @@ MAX_PLAUSIBLE_VERSION = 1000
 
 def user_version(conn: sqlite3.Connection) -> int:
     """The schema version stored in the file (``PRAGMA user_version``)."""
-    return conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def check_version(version: int, path: Path | str | None, supported: int = VERSION) -> None:
@@ -357,7 +357,8 @@ def write_backup(path: Path, version: int, timeout: float) -> Path:
     return final
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None, *, steps: list | None = None,
+def migrate(conn: sqlite3.Connection, path: Path | None, *,
+            steps: list[Callable[[sqlite3.Connection], None]] | None = None,
             timeout: float = 30.0) -> Path | None:
     """Bring the database to the current version.
 

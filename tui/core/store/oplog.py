@@ -1,0 +1,162 @@
+"""The operation log: undo, redo and the history of an annotation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tui.core.errors import StoreError
+from tui.core.store.changes import ChangeSet, RowChange
+from tui.core.store.database import Database
+from tui.core.store.results import Operation
+from tui.core.store.rows import LogEntry, _key
+
+
+class OperationLog(Database):
+    """Undo and redo across restarts, and what was done to an annotation."""
+
+    def _last_op(self, state: str, annotator: str, doc_id: str | None, newest: bool) -> Operation | None:
+        doc_clause = "doc_id IS ?" if doc_id is None else "doc_id = ?"
+        row = self.conn.execute(
+            f"SELECT seq, doc_id, annotator, time, action, state, changes FROM oplog "
+            f"WHERE annotator = ? AND {doc_clause} AND state = ? "
+            f"ORDER BY seq {'DESC' if newest else 'ASC'} LIMIT 1",
+            (annotator, doc_id, state),
+        ).fetchone()
+        return _op(row) if row else None
+
+    def last_done_seq(self, doc_id: str, annotator: str | None = None) -> int | None:
+        """The log number of the annotator's latest action on the document not undone, or None."""
+        row = self.conn.execute(
+            "SELECT max(seq) FROM oplog WHERE annotator = ? AND doc_id = ? AND state = 'done'",
+            (annotator or self.annotator, doc_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def can_undo(self, doc_id: str | None, annotator: str | None = None) -> bool:
+        return self._last_op("done", annotator or self.annotator, doc_id, True) is not None
+
+    def can_redo(self, doc_id: str | None, annotator: str | None = None) -> bool:
+        return self._last_op("undone", annotator or self.annotator, doc_id, False) is not None
+
+    def undo(self, doc_id: str | None, annotator: str | None = None) -> Operation | None:
+        """Undo the annotator's latest action on the document (None: global actions).
+
+        Returns:
+            The undone operation, or None when there is nothing to undo.
+
+        Raises:
+            StoreError: a row the action wrote was changed since by another
+                action (of another annotator or process); nothing is undone.
+        """
+        who = annotator or self.annotator
+        with self.write() as conn:
+            op = self._last_op("done", who, doc_id, True)
+            if op is None:
+                return None
+            if any("bulk" in ch for ch in op.changes):
+                op.changes = self._materialise(op.changes)
+                conn.execute("UPDATE oplog SET changes = ? WHERE seq = ?",
+                             (json.dumps(op.changes, ensure_ascii=False, separators=(",", ":")), op.seq))
+            self._apply(op.changes, reverse=True)
+            conn.execute("UPDATE oplog SET state = 'undone' WHERE seq = ?", (op.seq,))
+            undone = [RowChange(c["table"], c["after"], c["before"]) for c in reversed(op.changes)]
+            self._remember(ChangeSet(tuple(undone)),
+                           [{"table": r.table, "before": r.before, "after": r.after} for r in undone])
+        self._schemas.clear()
+        return op
+
+    def redo(self, doc_id: str | None, annotator: str | None = None) -> Operation | None:
+        """Redo the annotator's most recently undone action on the document."""
+        who = annotator or self.annotator
+        with self.write() as conn:
+            op = self._last_op("undone", who, doc_id, False)
+            if op is None:
+                return None
+            self._apply(op.changes, reverse=False)
+            conn.execute("UPDATE oplog SET state = 'done' WHERE seq = ?", (op.seq,))
+            redone = [RowChange(c["table"], c["before"], c["after"]) for c in op.changes if "bulk" not in c]
+            bulk = len(redone) < len(op.changes)
+            self._remember(ChangeSet(tuple(redone), bulk), list(op.changes))
+        self._schemas.clear()
+        return op
+
+    def _materialise(self, changes: list[LogEntry]) -> list[LogEntry]:
+        """Expand key-only bulk entries into full rows (read before they are undone)."""
+        out: list[LogEntry] = []
+        for ch in changes:
+            if "bulk" not in ch:
+                out.append(ch)
+                continue
+            for key in ch["bulk"]:
+                row = self._row(ch["table"], key)
+                if row is None:
+                    raise StoreError(f"cannot undo: {ch['table']} {key} was deleted since")
+                out.append({"table": ch["table"], "before": None, "after": row})
+        return out
+
+    def _apply(self, changes: list[LogEntry], *, reverse: bool) -> None:
+        """Write an operation's rows back (undo) or again (redo), refusing rows changed since."""
+        seq = reversed(changes) if reverse else changes
+        for ch in seq:
+            table = ch["table"]
+            before, after = (ch["after"], ch["before"]) if reverse else (ch["before"], ch["after"])
+            key = _key(table, before or after)
+            current = self._row(table, key)
+            if current != before:
+                raise StoreError(
+                    f"cannot {'undo' if reverse else 'redo'}: {table} {key} was changed since"
+                )
+            if after is None:
+                self._delete_row(table, key)
+            elif before is None:
+                self._insert_row(table, after)
+            else:
+                self._update_row(table, after)
+
+    def history(self, ann_id: str) -> list[Operation]:
+        """Every logged action that touched the annotation, oldest first."""
+        # The reader asks on every selection change. instr() is an exact, case-sensitive
+        # substring test (LIKE would also treat % and _ in an id as wildcards), and the
+        # decoded changes of each matching entry are kept: an import's entry lists
+        # every id it inserted (megabytes on a long document), and decoding it again
+        # for each selected annotation costs more than the scan. The cache is keyed on
+        # (seq, length): an entry's changes are only ever rewritten when an undo
+        # expands its bulk keys into rows, which changes the length.
+        cache = self._history_cache
+        needle = f'"{ann_id}"'
+        ops = []
+        for seq, doc_id, annotator, when, action, state, size in self.conn.execute(
+            "SELECT seq, doc_id, annotator, time, action, state, length(changes) FROM oplog "
+            "WHERE instr(changes, ?) > 0 ORDER BY seq",
+            (needle,),
+        ):
+            changes = cache.get((seq, size))
+            if changes is None:
+                text = self.conn.execute("SELECT changes FROM oplog WHERE seq = ?", (seq,)).fetchone()[0]
+                changes = json.loads(text)
+                if len(text) > 4096:  # small entries decode faster than they are worth keeping
+                    cache[(seq, size)] = changes
+            if any(ann_id in c["bulk"] if "bulk" in c else _key(c["table"], c["before"] or c["after"]) == ann_id
+                   for c in changes):
+                ops.append(Operation(seq=seq, doc_id=doc_id, annotator=annotator, time=when,
+                                     action=action, state=state, changes=changes))
+        return ops
+
+    def operations(self, doc_id: str | None = None, limit: int = 100) -> list[Operation]:
+        """The latest logged actions (of one document, or all), newest first."""
+        sql = "SELECT seq, doc_id, annotator, time, action, state, changes FROM oplog"
+        params: tuple[str, ...] = ()
+        if doc_id is not None:
+            sql += " WHERE doc_id = ?"
+            params = (doc_id,)
+        sql += " ORDER BY seq DESC LIMIT ?"
+        return [_op(r) for r in self.conn.execute(sql, (*params, limit))]
+
+
+def _op(row: tuple[Any, ...]) -> Operation:
+    """An operation from its oplog row (changes decoded)."""
+    return Operation(
+        seq=row[0], doc_id=row[1], annotator=row[2], time=row[3], action=row[4], state=row[5],
+        changes=json.loads(row[6]),
+    )
