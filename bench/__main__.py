@@ -64,10 +64,13 @@ def keyframes(out: list, size: int, variant: str, spans: int, presses: int, budg
 
 
 def ordinary_tags(out: list, presses: int) -> None:
-    """A tag (and, for scale, a cursor move) on real news text of ordinary length."""
+    """A tag on real news text of ordinary length (the bare view's figure is a cursor move).
+
+    Only the tag: a short article has too few rows for 100 cursor moves down.
+    """
     for size, spans, label in ((3000, 40, "seed 2.9kB"), (20_000, 60, "seed x7 20kB"),
                                (20_000, 380, "seed x7 20kB")):
-        args = dict(size=size, variant="seed", spans=spans, presses=presses, keys=["cursor", "tag"])
+        args = dict(size=size, variant="seed", spans=spans, presses=presses, keys=["tag"])
         ours = measure("keyframe", impl="tui", **args)
         bare = measure("keyframe", impl="bare", **args)
         for key, s in ours["keys"].items():
@@ -76,10 +79,7 @@ def ordinary_tags(out: list, presses: int) -> None:
                 print(f"warning: {key} {label}: {s['no_frame']} of {presses} presses drew no frame",
                       file=sys.stderr)
             ratio = s["p99"] / b["p99"] if b["p99"] else None
-            if key == "tag":
-                budget, met = "median <= 8 ms and p99 <= 16 ms", s["median"] <= 8 and s["p99"] <= 16
-            else:
-                budget, met = "reported", True
+            budget, met = "median <= 8 ms and p99 <= 16 ms", s["median"] <= 8 and s["p99"] <= 16
             out.append(fig(f"key->frame {key} {label} {spans} spans", "ms", s["median"], s["p99"], b["p99"],
                            ratio, budget, met and not s.get("no_frame")))
 
