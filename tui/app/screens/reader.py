@@ -494,7 +494,10 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
             self.view.update_highlights(upsert, remove)
         if message is not None:
             self.message = message
-        self._push_panels()
+        if spans is None:
+            self._push_panels()
+        else:
+            self._apply_to_panels(changes or [])
         self._sync_selection()
         self._update_status()
         self.refresh_bindings()
@@ -553,6 +556,17 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         self.query_one("#event-panel", EventPanel).show(self.doc, self.anns, self.schema, lambda: self.problems)
         self._push_inspector()
 
+    def _apply_to_panels(self, changes: list[dict[str, Any]]) -> None:
+        """Show one action's changes in the panels: the rows it touched, nothing else."""
+        if self.doc is None or self.live is None:
+            return
+        from tui.core.store.changes import ChangeSet
+
+        diff = ChangeSet.from_log(changes).annotations(self.doc.id, self.layer_name())
+        self.query_one("#entity-panel", EntityPanel).apply_changes(diff, self.live)
+        self.query_one("#event-panel", EventPanel).apply_changes(diff, self.live)
+        self._push_inspector()
+
     def _inspector_visible(self) -> bool:
         panel = self.query_one("#inspector-panel", InspectorPanel)
         return bool(panel.display and self.query_one("#side-panels").display)
@@ -560,14 +574,8 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
     def _push_inspector(self) -> None:
         if self.doc is None or self.schema is None:
             return
-        if is_large(self.anns):
-            # Like the other panels of a long document: after a pause, once for a
-            # burst of keys. Its new content re-lays out the side panels (a full
-            # repaint), and the history query scans the operation log.
-            if self._inspector_timer is not None:
-                self._inspector_timer.stop()
-            self._inspector_timer = lifetime.timer(self, DEFER_SECONDS, self._push_inspector_now)
-            return
+        # At once, on any length: with the live index the inspector looks up what
+        # refers to the annotation, and a text that fits repaints without a layout.
         self._push_inspector_now()
 
     def _push_inspector_now(self) -> None:
@@ -591,7 +599,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         by_ann = self.live.problems_by_id if self.live is not None else {}
         problems = [p for i in ids for p in by_ann.get(i, ())]
         self.query_one("#inspector-panel", InspectorPanel).show(
-            ann, self.anns, self.schema, history, problems, by_id=self.by_id
+            ann, self.anns, self.schema, history, problems, by_id=self.by_id, index=self.live
         )
 
     def _display_span(self, ann: Any, depth: int = 0) -> Span | None:
