@@ -217,3 +217,20 @@ async def test_rows_that_moved_are_drawn_as_if_drawn_afresh(panels_doc):
             tree._moved_rows = None
             tree._clear_line_cache()
             assert reused == picture(), what
+
+
+async def test_a_tag_lays_out_the_screen_at_most_once(seed_db):
+    """Only the inspector's new height asks for a layout, and that layout does not ask for another."""
+    app = make_app(seed_db, annotator="alice", document=SEED_NAME)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.3)
+        screen = reader_of(app)
+        layouts: list[Any] = []
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
+        per_key = []
+        for key in ("w", "1", "u", "w", "1", "2", "u", "u"):
+            layouts.clear()
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            per_key.append(len(layouts))
+        assert max(per_key) <= 1, per_key

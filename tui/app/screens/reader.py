@@ -575,7 +575,7 @@ class ReaderScreen(ReaderExtrasMixin, Screen[None]):
         if self.doc is None or self.schema is None:
             return
         # At once, on any length: with the live index the inspector looks up what
-        # refers to the annotation, and a text that fits repaints without a layout.
+        # refers to the annotation, and re-lays out the screen only when its height changes.
         self._push_inspector_now()
 
     def _push_inspector_now(self) -> None:

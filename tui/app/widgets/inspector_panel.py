@@ -14,6 +14,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import Static
@@ -50,6 +51,12 @@ class InspectorBody(Static):
     with the height of the text shown (the same number of wrapped lines) only
     needs the body repainted.
     """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # A layout hands every widget its sizes; a plain widget stores its virtual
+        # size through a layout reactive, which asks for a second layout straight
+        # away. Nothing scrolls inside this body (its container does): store it quietly.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
     def show(self, content: Text) -> None:
         """Show ``content``; re-lay out only when the body's height changes."""

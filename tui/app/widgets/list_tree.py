@@ -36,8 +36,10 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app.widgets._scroll import SteadySizes
 
-class ListTree(Tree[Any]):
+
+class ListTree(SteadySizes, Tree[Any]):
     """A ``Tree`` with batched rebuilds, label widths that do not render the label, and no relayouts."""
 
     _batching = False

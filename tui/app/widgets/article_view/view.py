@@ -47,6 +47,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.app import lifetime
+from tui.app.widgets._scroll import SteadySizes
 from tui.app.widgets.article_view.highlights import Highlight, HighlightsMixin
 from tui.app.widgets.article_view.motions import MotionsMixin
 from tui.app.widgets.article_view.rendering import RenderingMixin
@@ -55,7 +56,7 @@ from tui.core.store import gc_paused
 from tui.core.text.layout import LabelIndex, RowMap, grapheme_bounds
 
 
-class ArticleView(HighlightsMixin, MotionsMixin, RenderingMixin, ScrollView, can_focus=True):
+class ArticleView(HighlightsMixin, MotionsMixin, RenderingMixin, SteadySizes, ScrollView, can_focus=True):
     """The reader: the article wrapped to the width, with cursor, selection and highlights."""
 
     DEFAULT_CSS = """
