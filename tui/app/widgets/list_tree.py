@@ -36,7 +36,13 @@ from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app.compositor import textual_tested
 from tui.app.widgets._scroll import SteadySizes
+
+#: The shortcuts below use Tree's private parts (its line cache, row drawing and
+#: node counters): on a Textual release they were not checked against, the tree
+#: behaves as Textual's own (slower, never wrong).
+SHORTCUTS = textual_tested()
 
 
 class ListTree(SteadySizes, Tree[Any]):
@@ -65,7 +71,7 @@ class ListTree(SteadySizes, Tree[Any]):
         if self._batching:
             self._dirty = True
             return
-        if self._sized_by_rows():
+        if self._sized_by_rows() or not SHORTCUTS:
             super()._invalidate()
             return
         # Tree._invalidate, with a repaint instead of a layout, of the rows that changed.
@@ -97,7 +103,7 @@ class ListTree(SteadySizes, Tree[Any]):
         # would reflow and repaint the screen. Updating the scroll bars is what a
         # layout would do for a fixed-size tree; when a bar appears or goes,
         # show_vertical_scrollbar (a layout reactive itself) still asks for one.
-        if self._sized_by_rows() or not self.is_mounted:
+        if self._sized_by_rows() or not self.is_mounted or not SHORTCUTS:
             Widget.virtual_size.__set__(self, size)
             return
         if size == self.virtual_size:
@@ -136,7 +142,7 @@ class ListTree(SteadySizes, Tree[Any]):
         mouse: that is restamped.
         """
         lines = self._tree_lines
-        if y >= len(lines) or y in (self.cursor_line, self.hover_line) or self.hover_line >= 0:
+        if not SHORTCUTS or y >= len(lines) or y in (self.cursor_line, self.hover_line) or self.hover_line >= 0:
             return super()._render_line(y, x1, x2, base_style)
         width = max(self.virtual_size.width, self.size.width)
         key = (_row_look(lines, y), tuple(n._selected for n in lines[y].path), self.has_focus, width,
