@@ -83,10 +83,17 @@ def add_argument(store, doc, event_id: str, role: str, target: str) -> Any:
     return store.update(event)
 
 
+def tag_many(store, doc, tags: list[tuple[str, str]]) -> None:
+    with store.action("tag several", doc.id) as tx:
+        for phrase, label in tags:
+            tx.add(span_at(doc, phrase, label))
+
+
 #: (what it is, the action on the store)
 STEPS: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("tag a new type", lambda s, d: s.add(span_at(d, "Iraqi", "LOC"))),
     ("tag into a listed type", lambda s, d: s.add(span_at(d, "civilians", "PER"))),
+    ("tag two of a type at once", lambda s, d: tag_many(s, d, [("officials", "ORG"), ("campaign", "ORG")])),
     ("retype", lambda s, d: edited(s, d, "s-troops", label="ORG")),
     ("respan", lambda s, d: edited(s, d, "s-monday", fragments=[(span_at(d, "Monday", "TIME").start,
                                                                   span_at(d, "Monday", "TIME").end - 2)])),

@@ -102,10 +102,8 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._built = False
         """Whether the model below reflects a :meth:`show` (else :meth:`apply_changes` waits for one)."""
         self._schema: Any = None
-        self._groups: dict[str, tuple[list[tuple[int, int, str]], list[Span]]] = {}
-        """Type -> its mentions (not triggers, not rejected) and their sort keys, in the layer's order."""
-        self._where: dict[str, tuple[str, tuple[int, int, str]]] = {}
-        """Mention id -> its type and sort key (where it is in ``_groups``)."""
+        self._groups: dict[str, list[Span]] = {}
+        """Type -> its mentions (not triggers, not rejected), in the layer's order (see :func:`_order`)."""
         self._triggers: dict[str, int] = {}
         """Span id -> how many events name it as their trigger (triggers are not mentions)."""
         self._set_of: dict[str, Any] = {}
@@ -164,10 +162,14 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             return
         by_id = index.by_id
         touched: set[str] = set()
+        listed_as: dict[str, Span] = {}
+        """Changed span -> its old state: where it was listed, if it was."""
         sets_changed = False
         for change in changes:
             if change.kind == "spans":
                 touched.add(change.id)
+                if change.old is not None:
+                    listed_as[change.id] = change.old
             elif change.kind == "events":
                 for ev in (change.old, change.new):
                     if ev is None:
@@ -181,18 +183,10 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
                 sets_changed = True
         dirty: set[str] = set()
         for span_id in touched:
-            where = self._where.pop(span_id, None)
-            if where is not None:
-                label, key = where
-                keys, spans = self._groups[label]
-                i = bisect_left(keys, key)
-                while i < len(keys) and spans[i].id != span_id:
-                    i += 1
-                if i < len(keys):
-                    del keys[i], spans[i]
-                if not keys:
-                    del self._groups[label]
-                dirty.add(label)
+            old = listed_as.get(span_id)
+            was = old if old is not None else by_id.get(span_id)  # a trigger's span did not change
+            if isinstance(was, Span) and self._remove(was, search=old is not None):
+                dirty.add(was.label)
             span = by_id.get(span_id)
             if isinstance(span, Span) and span.status != "rejected" and span_id not in self._triggers:
                 self._insert(span)
@@ -201,12 +195,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
                 sets_changed = True
         if sets_changed:
             dirty |= set(self._sets_by_type)
-            self._group_sets(index.anns)
-            dirty |= set(self._sets_by_type)
-        elif dirty & set(self._sets_by_type):
-            # a member's label moved it between groups: the sets' main types may change
-            dirty |= set(self._sets_by_type)
-            self._group_sets(index.anns)
+            self._group_sets(index.anns, by_id)
             dirty |= set(self._sets_by_type)
         if not dirty:
             return
@@ -232,14 +221,13 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._timer = None
         self._schema = schema
         self._groups = {}
-        self._where = {}
         self._triggers = {}
         for e in anns.events:
             self._triggers[e.trigger] = self._triggers.get(e.trigger, 0) + 1
         for span in anns.spans:
             if span.id not in self._triggers and span.status != "rejected":
                 self._insert(span, append=True)
-        self._group_sets(anns)
+        self._group_sets(anns, {s.id: s for s in anns.spans} if anns.equivalences else {})
         self._built = True
         tree = self.tree
         keep = tree.cursor_node.data if tree.cursor_node is not None else None
@@ -257,15 +245,32 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
 
     def _insert(self, span: Span, *, append: bool = False) -> None:
         """Add a mention to its type's list, in the layer's order (start, end, id)."""
-        key = (span.fragments[0][0], span.fragments[-1][1], span.id)
         group = self._groups.get(span.label)
         if group is None:
-            group = self._groups[span.label] = ([], [])
-        keys, spans = group
-        i = len(keys) if append else bisect_left(keys, key)
-        keys.insert(i, key)
-        spans.insert(i, span)
-        self._where[span.id] = (span.label, key)
+            group = self._groups[span.label] = []
+        group.insert(len(group) if append else bisect_left(group, _order(span), key=_order), span)
+
+    def _remove(self, span: Span, *, search: bool) -> bool:
+        """Take a mention (as it was listed: label and place) out of its type's list; False if not listed.
+
+        With ``search``, a mention not found where its place says is looked
+        for in the whole list: the listed object may have been edited in
+        place before its action committed, so its place no longer sorts.
+        """
+        group = self._groups.get(span.label)
+        if not group:
+            return False
+        i = bisect_left(group, _order(span), key=_order)
+        if not (i < len(group) and group[i].id == span.id):
+            if not search:
+                return False
+            i = next((n for n, s in enumerate(group) if s.id == span.id), -1)
+            if i < 0:
+                return False
+        del group[i]
+        if not group:
+            del self._groups[span.label]
+        return True
 
     def _untrigger(self, span_id: str) -> None:
         n = self._triggers.get(span_id, 0) - 1
@@ -274,21 +279,20 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         else:
             self._triggers.pop(span_id, None)
 
-    def _group_sets(self, anns: DocAnnotations) -> None:
+    def _group_sets(self, anns: DocAnnotations, by_id: dict[str, Any]) -> None:
         """Place each live coreference set under the type most of its listed members have."""
         set_of: dict[str, Any] = {}
         sets_by_type: dict[str, list[tuple[Any, list[Span]]]] = {}
-        groups = self._groups
         for eq in anns.equivalences:
             if eq.status == "rejected":
                 continue
             members = []
             for m in eq.members:
-                where = self._where.get(m)
-                if where is None or m in set_of:
+                span = by_id.get(m)
+                if (not isinstance(span, Span) or span.status == "rejected" or m in self._triggers
+                        or m in set_of):
                     continue
-                keys, spans = groups[where[0]]
-                members.append(spans[bisect_left(keys, where[1])])
+                members.append(span)
             if not members:
                 continue
             for m in members:
@@ -300,9 +304,9 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._sets_by_type = sets_by_type
         self._in_sets = {m for eq in anns.equivalences for m in eq.members}
         self._set_members_by_label = {}
-        for m_id in set_of:
-            label = self._where[m_id][0]
-            self._set_members_by_label[label] = self._set_members_by_label.get(label, 0) + 1
+        for _eq, members in (pair for pairs in sets_by_type.values() for pair in pairs):
+            for m in members:
+                self._set_members_by_label[m.label] = self._set_members_by_label.get(m.label, 0) + 1
 
     def _order(self) -> dict[str, int]:
         """The listed types and their places: the schema's order, then the others by name."""
@@ -323,7 +327,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             if node is not None:
                 node.remove()
             return None
-        keys, spans = self._groups.get(label, ((), ()))
+        spans = self._groups.get(label, [])
         sets = self._sets_by_type.get(label, [])
         key = GroupKey("type", label)
         title = self._type_label(schema, label, len(spans), len(sets))
@@ -335,6 +339,13 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             node = tree.root.add(title, data=key, before=before)
         else:
             set_label(node, title)
+            first = node.children[0] if node.children else None
+            if not sets and (first is None or not isinstance(first.data, GroupKey)):
+                # Only mentions: a tag or a delete changes a row or two of them.
+                self._group_nodes[label] = node
+                found = self._reconcile_mentions(node, label, spans, keep)
+                set_expanded(node, key not in self._collapsed)
+                return node if keep == key else found
             node.remove_children()
         self._group_nodes[label] = node
         target = node if keep == key else None
@@ -369,8 +380,48 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         set_expanded(node, key not in self._collapsed)
         return target
 
+    def _reconcile_mentions(self, node: TreeNode[Any], label: str, spans: Sequence[Span],
+                            keep: Any) -> TreeNode[Any] | None:
+        """Make the rows under a type group with no sets the ones a full draw makes, keeping the rows that stay.
+
+        Rows are compared from both ends (same mention, same label object:
+        labels are made once per look); only those in between are replaced.
+        Returns the new row whose data is ``keep``, if one was made.
+        """
+        schema, set_of = self._schema, self._set_of
+        wanted: list[tuple[Any, Text]] = []
+        for span in spans:
+            if span.id in set_of:
+                continue
+            if len(wanted) == MAX_MENTIONS_PER_GROUP:
+                break
+            wanted.append((span.id, self._label_of(span, schema, label)))
+        singles = len(spans) - self._set_members_by_label.get(label, 0)
+        if singles > MAX_MENTIONS_PER_GROUP:
+            more = singles - MAX_MENTIONS_PER_GROUP
+            wanted.append((None, Text(f"… {more} more (use ] and [ in the reader)", style="dim")))
+        have = list(node.children)
+
+        def same(row: TreeNode[Any], want: tuple[Any, Text]) -> bool:
+            return row.data == want[0] and (row._label is want[1] or (want[0] is None and row._label == want[1]))
+
+        lo = 0
+        while lo < len(have) and lo < len(wanted) and same(have[lo], wanted[lo]):
+            lo += 1
+        hi = 0
+        while hi < len(have) - lo and hi < len(wanted) - lo and same(have[-1 - hi], wanted[-1 - hi]):
+            hi += 1
+        for row in have[lo:len(have) - hi]:
+            row.remove()
+        found = None
+        for n, (data, text) in enumerate(wanted[lo:len(wanted) - hi]):
+            leaf = node.add_leaf(text, data=data, before=lo + n)
+            if data is not None and keep == data:
+                found = leaf
+        return found
+
     def _draw_header(self) -> None:
-        self.mention_count = sum(len(keys) for keys, _spans in self._groups.values())
+        self.mention_count = sum(len(group) for group in self._groups.values())
         n_types = len(set(self._groups) | set(self._sets_by_type))
         n_sets = sum(len(sets) for sets in self._sets_by_type.values())
         header = Text.assemble(
@@ -483,6 +534,11 @@ def move_cursor(tree: Tree[Any], node: TreeNode[Any]) -> None:
     # which Textual does lazily (on idle or when ``_tree_lines`` is read).
     tree._tree_lines  # noqa: B018
     tree.move_cursor(node, animate=False)
+
+
+def _order(span: Span) -> tuple[int, int, str]:
+    """Where a span sorts in its layer: start, end, id (as ``Store.annotations`` lists them)."""
+    return span.fragments[0][0], span.fragments[-1][1], span.id
 
 
 def _attached(node: TreeNode[Any]) -> bool:
