@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 
+from tui.app.widgets.article_view._parts import ViewParts
 from tui.core.model import StyleRun
 from tui.core.store import gc_paused
 from tui.core.text.layout import LabelIndex, sanitize
@@ -76,7 +77,7 @@ class Highlight(NamedTuple):
         return _label_text(self.label, self.pending, self.overlay)[1]
 
 
-class HighlightsMixin:
+class HighlightsMixin(ViewParts):
     """The highlight, search-hit and style-run indexes of :class:`~.view.ArticleView` (a mixin)."""
 
     def set_highlights(self, highlights: list[Highlight]) -> None:

@@ -6,11 +6,12 @@ from bisect import bisect_right
 
 from textual import events
 
+from tui.app.widgets.article_view._parts import ViewParts
 from tui.core.text import layout
 from tui.core.text.layout import Row, grapheme_bounds, grapheme_end
 
 
-class MotionsMixin:
+class MotionsMixin(ViewParts):
     """Where the cursor and selection are, the keys and clicks that move them, and what they redraw."""
 
     @property
@@ -149,7 +150,7 @@ class MotionsMixin:
     def _post_moved(self) -> None:
         if self.on_moved is not None:
             self.on_moved()
-        self.post_message(self.CursorMoved(self, self.cursor, self.selection))
+        self.post_message(self.CursorMoved(self, self.cursor, self.selection))  # type: ignore[attr-defined]  # nested in ArticleView
         self._schedule_prefetch()
 
     def _refresh_offsets(self, *offsets: int) -> None:
@@ -413,7 +414,7 @@ class MotionsMixin:
         if not self._dragged:
             under = self.highlights_at(self.cursor)
             if under:
-                self.post_message(self.HighlightClicked(self, under[0].id))
+                self.post_message(self.HighlightClicked(self, under[0].id))  # type: ignore[attr-defined]  # nested in ArticleView
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Drag selects; hovering an annotation emphasises all its fragments."""

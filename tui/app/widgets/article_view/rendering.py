@@ -14,12 +14,13 @@ from textual.color import Color
 from textual.strip import Strip
 
 from tui.app import lifetime
+from tui.app.widgets.article_view._parts import ViewParts
 from tui.app.widgets.article_view.highlights import _MD_COMPONENTS, INDEX_BLOCK, Highlight
 from tui.core.text import layout
 from tui.core.text.layout import Row, grapheme_end, sanitize
 
 
-class RenderingMixin:
+class RenderingMixin(ViewParts):
     """``render_line`` and the strip, style and label pieces it is made of."""
 
     # --- rendering -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -103,7 +104,7 @@ class ArticleView(HighlightsMixin, MotionsMixin, RenderingMixin, SteadySizes, Sc
     }
     """Markdown kinds, cursor, selection, search hits, selected annotation, inline labels."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,h", "cursor_left", "Left", show=False, id="cursor-left"),
         Binding("right,l", "cursor_right", "Right", show=False, id="cursor-right"),
         Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
