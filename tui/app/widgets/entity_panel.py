@@ -286,7 +286,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         for eq in anns.equivalences:
             if eq.status == "rejected":
                 continue
-            members = []
+            members: list[Span] = []
             for m in eq.members:
                 span = by_id.get(m)
                 if (not isinstance(span, Span) or span.status == "rejected" or m in self._triggers
@@ -295,9 +295,9 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
                 members.append(span)
             if not members:
                 continue
-            for m in members:
-                set_of[m.id] = eq
-            labels = [m.label for m in members]
+            for member in members:
+                set_of[member.id] = eq
+            labels = [member.label for member in members]
             main = max(labels, key=labels.count)
             sets_by_type.setdefault(main, []).append((eq, members))
         self._set_of = set_of
@@ -305,8 +305,8 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._in_sets = {m for eq in anns.equivalences for m in eq.members}
         self._set_members_by_label = {}
         for _eq, members in (pair for pairs in sets_by_type.values() for pair in pairs):
-            for m in members:
-                self._set_members_by_label[m.label] = self._set_members_by_label.get(m.label, 0) + 1
+            for member in members:
+                self._set_members_by_label[member.label] = self._set_members_by_label.get(member.label, 0) + 1
 
     def _order(self) -> dict[str, int]:
         """The listed types and their places: the schema's order, then the others by name."""

@@ -320,16 +320,16 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
                 expanded = event.id in self._expanded or (
                     index < EXPAND_EVENTS and event.id not in self._collapsed
                 )
-                node = self._event_nodes.get(event.id)
-                if node is None:
+                found = self._event_nodes.get(event.id)
+                if found is None:
                     et = self._schema.event_type(event.type) if self._schema is not None else None
                     label = self._event_label(event, self._by_id.get(event.trigger), self._schema, et,
                                               self._flags[event.id])
                     node = root.add(label, data=EventRow("event", event.id), before=index, allow_expand=True)
                     self._event_nodes[event.id] = node
                     self._set_rows(node, event, expanded)
-                elif node._expanded != expanded:
-                    self._set_rows(node, event, expanded)
+                elif found._expanded != expanded:
+                    self._set_rows(found, event, expanded)
             if len(self._events) > MAX_EVENTS:
                 more = len(self._events) - MAX_EVENTS
                 root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))

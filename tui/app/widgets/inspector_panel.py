@@ -65,8 +65,9 @@ class InspectorBody(Static):
         if not width or not self.is_mounted:
             self.update(content)
             return
-        old = self.visual.get_height(self.styles, width)
-        new = visualize(self, content, markup=False).get_height(self.styles, width)
+        # (Textual's own widgets pass their styles here too; its annotation is narrower.)
+        old = self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+        new = visualize(self, content, markup=False).get_height(self.styles, width)  # type: ignore[arg-type]
         self.clear_cached_dimensions()  # a later layout must measure the new text
         self.update(content, layout=old != new)
 
@@ -157,7 +158,7 @@ def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], p
         # What refers to ann, in id order: each kind's list is in id order too, so
         # filtering these gives what filtering the whole lists gives.
         referring = [by_id[r] for r in sorted(index.referrers.get(ann.id, ())) if r in by_id]
-        refs = _Refs(referring)
+        refs: _Refs | DocAnnotations = _Refs(referring)
     else:
         is_trigger = any(e.trigger == ann.id for e in anns.events)
         refs = anns
