@@ -121,22 +121,104 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
     return out
 
 
-def keyframe(size: int, variant: str, spans: int, impl: str, presses: int = 40) -> dict:
-    """Key -> last frame latency (ms) per key, for the reader or the bare baseline."""
-    keys = list(KEYS)
-    db = CACHE / f"kf-{variant}-{size}-{spans}.db"
-    name = ensure_db(db, size, variant, spans)
+def _app(db: Path, name: str, impl: str):
+    """The reader on ``db`` opened at ``name``, or the bare view on the same text."""
     if impl == "bare":
         from bench.baseline import BareApp
 
         # the same text, read the way the bare view would get it
         text = sqlite3.connect(db).execute("SELECT text FROM documents WHERE name = ?", (name,)).fetchone()[0]
-        app = BareApp(text)
-    else:
-        from tui.app.app import make_app
+        return BareApp(text)
+    from tui.app.app import make_app
 
-        app = make_app(db, annotator="bench", document=name)
+    return make_app(db, annotator="bench", document=name)
+
+
+def keyframe(size: int, variant: str, spans: int, impl: str, presses: int = 40,
+             keys: list[str] | None = None) -> dict:
+    """Key -> last frame latency (ms) per key, for the reader or the bare baseline."""
+    keys = list(KEYS) if keys is None else keys
+    db = CACHE / f"kf-{variant}-{size}-{spans}.db"
+    name = ensure_db(db, size, variant, spans)
+    app = _app(db, name, impl)
     res = asyncio.run(_keyframe(app, keys, presses, undo_tags=impl != "bare"))
+    return {"keys": res, "rss_mb": rss_mb()}
+
+
+# ---------------------------------------------------------------------------
+# the burst: keys arriving on a clock, whether or not the app has caught up
+
+
+async def _burst(app, seq: list[str], interval: float) -> list[float]:
+    """Feed ``seq`` at one key per ``interval`` seconds from a thread, as a terminal would.
+
+    Returns, per key, the time (s) from when it arrived to the last frame
+    drawn before the next key arrived; when the app was still busy and drew
+    nothing in that time, to the first frame after it arrived (NaN: none).
+    Timing from the arrival, not from when the app got round to reading the
+    key, counts the time the key waited behind earlier work.
+    """
+    import threading
+
+    from textual import events
+
+    from tui.app.frames import FrameRecorder
+
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause(0.3)
+        rec = FrameRecorder(keep_text=False).attach(app)
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < 60:  # let the opening's background work finish
+            await asyncio.sleep(0.05)
+            if not rec.times or time.perf_counter() - rec.times[-1] > 0.5:
+                break
+        rec.clear()
+        loop = asyncio.get_running_loop()
+        start = time.perf_counter() + 0.1
+        arrivals = [start + i * interval for i in range(len(seq))]
+
+        def feed() -> None:
+            for when, key in zip(arrivals, seq, strict=True):
+                delay = when - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                event = events.Key(key, key if len(key) == 1 else None)
+                event.set_sender(app)
+                loop.call_soon_threadsafe(app._driver.send_message, event)
+
+        thread = threading.Thread(target=feed, daemon=True)
+        thread.start()
+        while thread.is_alive():
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(max(1.0, interval * 2))  # the last key's frames
+        frames = list(rec.times)
+    out = []
+    for i, when in enumerate(arrivals):
+        until = arrivals[i + 1] if i + 1 < len(arrivals) else when + interval
+        inside = [f for f in frames if when <= f < until]
+        after = [f for f in frames if f >= when]
+        out.append((inside[-1] if inside else after[0] if after else float("nan")) - when)
+    return out
+
+
+def burst(size: int, variant: str, spans: int, impl: str, n_keys: int = 160, rate: float = 4.0) -> dict:
+    """Tag, move, tag, move... at ``rate`` keys a second: latency (ms) of each key.
+
+    Runs on a copy of the input database (the tags are kept, not undone).
+    """
+    src = CACHE / f"kf-{variant}-{size}-{spans}.db"
+    name = ensure_db(src, size, variant, spans)
+    db = Path(tempfile.mkdtemp()) / "burst.db"
+    with sqlite3.connect(src) as a, sqlite3.connect(db) as b:
+        a.backup(b)
+    seq = [KEYS["tag"] if i % 2 == 0 else KEYS["word"] for i in range(n_keys)]
+    app = _app(db, name, impl)
+    secs = asyncio.run(_burst(app, seq, 1.0 / rate))
+    ms = [s * 1000 for s in secs]
+    res = {}
+    for group, vals in (("all", ms), ("tag", ms[0::2]), ("move", ms[1::2])):
+        drawn = [v for v in vals if v == v]
+        res[group] = {**summary(drawn or [float("nan")]), "no_frame": len(vals) - len(drawn)}
     return {"keys": res, "rss_mb": rss_mb()}
 
 
@@ -392,6 +474,7 @@ def io_throughput(direction: str, fmt: str, impl: str, n_docs: int = 10_000) -> 
 
 FUNCS = {
     "keyframe": keyframe,
+    "burst": burst,
     "open": open_doc,
     "cold": cold_start,
     "tagwrite": tag_write,

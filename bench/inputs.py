@@ -23,8 +23,28 @@ INTL = ["中文", "北京", "東京都", "👩‍👩‍👧", "👍🏽", "🇮
 SPAN_LABELS = ["PER", "ORG", "GPE", "LOC", "FAC", "VEH", "WEA"]
 
 
+#: A real news article (about 2.8 kB): the ordinary case the reader is for.
+SEED_ARTICLE = Path(__file__).resolve().parent.parent / "seeds" / "basra-offensive.txt"
+
+
+def seed_article(size: int = 0) -> str:
+    """The seed article repeated as often as fits in ``size`` characters (at least once).
+
+    Real prose, so word lengths, punctuation and paragraphs are those of a
+    news article; repeating it keeps the input deterministic.
+    """
+    seed = SEED_ARTICLE.read_text(encoding="utf-8").strip("\n")
+    copies = max(1, size // (len(seed) + 1))
+    return "\n".join([seed] * copies) + "\n"
+
+
 def article(size: int, variant: str = "ascii", seed: int = 1) -> str:
-    """An article of about ``size`` characters in paragraphs of a few sentences."""
+    """An article of about ``size`` characters in paragraphs of a few sentences.
+
+    The ``seed`` variant is the real seed article repeated (see :func:`seed_article`).
+    """
+    if variant == "seed":
+        return seed_article(size)
     rng = random.Random(seed)
     parts: list[str] = []
     n = 0

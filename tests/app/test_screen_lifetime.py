@@ -95,7 +95,7 @@ def test_every_delayed_callback_of_the_reader_goes_through_lifetime():
     raw = re.compile(r"self\.(call_later|call_after_refresh|call_next|set_timer|set_interval)\(")
     offenders = []
     for path in [*sorted((root / "screens" / "reader").glob("*.py")), root / "screens" / "review.py",
-                 *sorted((root / "widgets").glob("*.py"))]:
+                 *sorted((root / "widgets").rglob("*.py"))]:
         for n, line in enumerate(path.read_text().splitlines(), 1):
             if raw.search(line):
                 offenders.append(f"{path.name}:{n}: {line.strip()}")

@@ -54,9 +54,23 @@ def row_bands(regions: set[Region]) -> list[list[Region]]:
 
 
 #: Textual releases whose private compositor this class was checked against
-#: (tests/app/test_compositor.py compares its bytes with Textual's own).
+#: (tests/app/test_compositor.py compares its bytes with Textual's own), and the
+#: private Tree and ScrollView parts the panels use (tests/app/test_panel_changes.py).
 TESTED_TEXTUAL = ("8.2",)
 _OVERRIDDEN = ("render_partial_update", "_get_renders", "_render_chops", "_regions_to_spans")
+
+
+def textual_tested(version: str | None = None) -> bool:
+    """Whether this Textual is a release the private-API shortcuts of the app were checked against.
+
+    Args:
+        version: a Textual version (default: the installed one).
+    """
+    if version is None:
+        import textual
+
+        version = textual.__version__
+    return any(version == v or version.startswith(v + ".") for v in TESTED_TEXTUAL)
 
 
 def banded_supported(version: str | None = None) -> bool:

@@ -1,12 +1,55 @@
-"""Shared pieces of the panels: type swatches and when large documents defer rebuilds.
+"""Shared pieces of the panels: type swatches, headers, the index they read, when opening defers.
 
 Data shown in a panel goes through :func:`tui.app.safe.safe_text`.
 """
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
+
+from tui.core.model import DocAnnotations, Event
+
+
+class AnnotationIndex(Protocol):
+    """The live annotations of the shown layer, as the panels read them after an action.
+
+    Kept in step with the store by the editing side (the reader's
+    ``LiveAnnotations``, the session's index): the panels only read it.
+    """
+
+    anns: DocAnnotations
+    """Every annotation of the layer, each kind's list in the store's order."""
+    by_id: dict[str, Any]
+    """Every annotation by id."""
+    event_of_trigger: dict[str, Event]
+    """Span id -> the event it triggers."""
+    referrers: dict[str, set[str]]
+    """Annotation id -> ids of the annotations that refer to it."""
+    problems_by_id: dict[str, list[Any]]
+    """Annotation id -> its schema problems."""
+
+
+class PanelHeader(Widget, can_focus=False):
+    """A panel's one-line title; a new title repaints the line (``Static.update`` re-lays out the screen)."""
+
+    def __init__(self, text: Text, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+        """The title shown (tests read its ``plain``)."""
+
+    def update(self, text: Text) -> None:
+        """Show ``text`` (nothing happens when it is what is shown)."""
+        if text == self.text:
+            return
+        self.text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self.text
 
 
 def swatch(color: str) -> Text:
@@ -17,10 +60,10 @@ def swatch(color: str) -> Text:
         return Text("■ ")
 
 
-#: Documents with more annotations than this rebuild their panels after a short
-#: pause instead of on every action. A rebuild costs ~0.08 ms a row (tree nodes,
-#: labels, a relayout): at 1,000 annotations a tag waited ~80 ms for panels that
-#: can follow a quarter of a second later; up to here it stays under ~30 ms.
+#: Documents with more annotations than this build their panels after a short
+#: pause when they are opened (or reloaded), so the article's first frame comes
+#: first. After an action the panels apply its changes at once
+#: (``apply_changes``): that costs what changed, not the document's size.
 DEFER_OVER = 400
 #: Documents with more annotations than this are checked against their schema
 #: after the article's first frame rather than before it (~8 us an annotation).
@@ -30,7 +73,7 @@ DEFER_SECONDS = 0.25
 
 
 def is_large(anns, over: int | None = None) -> bool:
-    """Whether a document has so many annotations that panel rebuilds are deferred.
+    """Whether a document has so many annotations that a full panel build is deferred.
 
     Args:
         anns: the document's annotations.

@@ -4,12 +4,15 @@ Missing mandatory roles and every schema problem of an event (from
 ``tui.core.schema.validate``, computed by the reader) are flagged on its
 rows. Choosing a trigger or a filler posts :class:`EventPanel.AnnotationChosen`;
 ``e`` on an event or a role posts :class:`EventPanel.ArgumentEditRequested`
-so the reader can (re)fill that role. The panel never touches the store.
+so the reader can (re)fill that role. :meth:`EventPanel.show` builds the
+panel, :meth:`EventPanel.apply_changes` updates the rows an action touched.
+The panel never touches the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -19,15 +22,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Static, Tree
+from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.app import lifetime
 from tui.app.safe import safe_text
-from tui.app.widgets._text import DEFER_SECONDS, is_large, swatch
-from tui.app.widgets.entity_panel import move_cursor
-from tui.app.widgets.list_tree import ListTree
+from tui.app.widgets._text import DEFER_SECONDS, AnnotationIndex, PanelHeader, is_large, swatch
+from tui.app.widgets.entity_panel import _attached, move_cursor
+from tui.app.widgets.list_tree import ListTree, set_expanded
 from tui.core.model import DocAnnotations, Document, Event, Span
+from tui.core.store.changes import AnnotationChange
 
 #: At most this many events are listed (the count in the header stays exact).
 MAX_EVENTS = 200
@@ -131,11 +135,27 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         self._by_id: dict[str, Any] = {}
         self._schema: Any = None
         self._per_ann: dict[str, list[Any]] = {}
+        self._built = False
+        """Whether the model below reflects a :meth:`show` (else :meth:`apply_changes` waits for one)."""
+        self._events: list[Event] = []
+        """The listed events (not rejected), by trigger position then id."""
+        self._keys: list[tuple[int, str]] = []
+        """The sort key of each of ``_events``."""
+        self._key_of: dict[str, tuple[int, str]] = {}
+        self._refs: dict[str, set[str]] = {}
+        """Annotation id -> the listed events naming it (trigger or filler): their rows show it."""
+        self._refs_of: dict[str, tuple[str, ...]] = {}
+        self._flags: dict[str, int] = {}
+        """Event id -> how many problems its row flags."""
+        self._flagged = 0
+        """How many listed events are flagged (the header's count)."""
+        self._event_nodes: dict[str, TreeNode[Any]] = {}
+        """Event id -> its row, for the events shown."""
         self.event_count = 0
         """How many events the last :meth:`show` listed."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Events"), id="event-panel-header")
+        yield PanelHeader(Text("Events"), id="event-panel-header")
         tree: ListTree = ListTree(Text("Events"), id="event-panel-tree")
         tree.show_root = False
         # enter chooses the row; folding stays on space (the tree's own key).
@@ -152,7 +172,9 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         self, doc: Document | None, anns: DocAnnotations, schema: Any,
         problems: list[Any] | Callable[[], list[Any]],
     ) -> None:
-        """Rebuild the panel.
+        """Rebuild the panel (opening a document, or a reload).
+
+        After an action, :meth:`apply_changes` updates only the rows it changed.
 
         Args:
             doc: the open document (None: nothing open).
@@ -163,7 +185,7 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
                 returning it, called only when the panel rebuilds.
         """
         if is_large(anns):
-            # Coalesce a burst of actions into one rebuild after a pause.
+            # Opening a long document: the article's first frame comes first.
             if self._timer is not None:
                 self._timer.stop()
             self._timer = lifetime.timer(
@@ -172,6 +194,36 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
             return
         self._rebuild(doc, anns, schema, problems)
 
+    def apply_changes(self, changes: Sequence[AnnotationChange], index: AnnotationIndex) -> None:
+        """Show what one action, undo or redo changed: only the events it touched are redrawn.
+
+        An event is touched when it changed or something it names (its trigger,
+        a filler) changed. The cost depends on that and on the at most
+        :data:`MAX_EVENTS` rows listed, not on the document's length.
+
+        Args:
+            changes: ``ChangeSet.annotations(doc_id, layer)`` of the action.
+            index: the live annotations after the action (``by_id``, ``problems_by_id``).
+        """
+        if self._timer is not None or not self._built or not changes:
+            return  # a pending rebuild reads the live annotations: it shows this too
+        self._by_id = index.by_id
+        self._per_ann = index.problems_by_id
+        touched: set[str] = set()
+        for change in changes:
+            if change.kind == "events":
+                touched.add(change.id)
+            touched |= self._refs.get(change.id, set())
+        for event_id in touched:
+            self._untrack(event_id)
+            event = self._by_id.get(event_id)
+            if isinstance(event, Event) and event.status != "rejected":
+                self._track(event)
+        if touched:
+            self._draw(touched)
+
+    # -- the model: listed events in order, what each names, their flags ----------------
+
     def _rebuild(
         self, doc: Document | None, anns: DocAnnotations, schema: Any,
         problems: list[Any] | Callable[[], list[Any]],
@@ -179,62 +231,135 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
         self._timer = None
         if callable(problems):
             problems = problems()
+        per_ann: dict[str, list[Any]] = {}
+        for p in problems:
+            per_ann.setdefault(p.annotation_id, []).append(p)
+        self._by_id, self._schema, self._per_ann = anns.by_id(), schema, per_ann
+        self._events, self._keys, self._key_of = [], [], {}
+        self._refs, self._refs_of, self._flags, self._flagged = {}, {}, {}, 0
+        for event in anns.events:
+            if event.status != "rejected":
+                self._track(event, append=True)
+        order = sorted(range(len(self._events)), key=self._keys.__getitem__)
+        self._events = [self._events[i] for i in order]
+        self._keys = [self._keys[i] for i in order]
+        self._built = True
         tree = self.tree
-        keep = tree.cursor_node.data if tree.cursor_node is not None else None
         with tree.batch():  # one invalidation for the whole rebuild
             tree.clear()
-            by_id = anns.by_id()
-            per_ann: dict[str, list[Any]] = {}
-            for p in problems:
-                per_ann.setdefault(p.annotation_id, []).append(p)
-
-            def start(event: Event) -> int:
-                trig = by_id.get(event.trigger)
-                return trig.start if isinstance(trig, Span) else 1 << 62
-
-            events = sorted(
-                (e for e in anns.events if e.status != "rejected"), key=lambda e: (start(e), e.id)
-            )
-            self._by_id, self._schema, self._per_ann = by_id, schema, per_ann
+            self._event_nodes = {}
             self._lazy = {}
-            cursor_target: TreeNode[Any] | None = None
-            flagged = 0
-            for index, event in enumerate(events):
-                et = schema.event_type(event.type) if schema is not None else None
-                own = per_ann.get(event.id, []) + per_ann.get(event.trigger, [])
-                missing = _missing_roles(event, et)
-                # validate() already reports missing roles; count rows, not duplicates.
-                n_flags = len(own) or len(missing)
-                flagged += bool(n_flags)
-                if index >= MAX_EVENTS:
-                    continue
-                data = EventRow("event", event.id)
-                label = self._event_label(event, by_id.get(event.trigger), schema, et, n_flags)
-                node = tree.root.add(label, data=data, allow_expand=True)
-                if keep == data:
-                    cursor_target = node
+        self._draw(set())
+
+    def _track(self, event: Event, *, append: bool = False) -> None:
+        """List ``event``: its place, what it names, its flags."""
+        trig = self._by_id.get(event.trigger)
+        key = (trig.start if isinstance(trig, Span) else 1 << 62, event.id)
+        if append:
+            self._events.append(event)
+            self._keys.append(key)
+        else:
+            i = bisect_left(self._keys, key)
+            self._keys.insert(i, key)
+            self._events.insert(i, event)
+        self._key_of[event.id] = key
+        names = (event.trigger, *(a.target for a in event.arguments))
+        self._refs_of[event.id] = names
+        for name in names:
+            self._refs.setdefault(name, set()).add(event.id)
+        flags = self._count_flags(event)
+        self._flags[event.id] = flags
+        self._flagged += bool(flags)
+
+    def _untrack(self, event_id: str) -> None:
+        key = self._key_of.pop(event_id, None)
+        if key is None:
+            return
+        i = bisect_left(self._keys, key)
+        if i < len(self._keys) and self._keys[i] == key:
+            del self._keys[i], self._events[i]
+        for name in self._refs_of.pop(event_id, ()):
+            refs = self._refs.get(name)
+            if refs is not None:
+                refs.discard(event_id)
+                if not refs:
+                    del self._refs[name]
+        self._flagged -= bool(self._flags.pop(event_id, 0))
+
+    def _count_flags(self, event: Event) -> int:
+        et = self._schema.event_type(event.type) if self._schema is not None else None
+        own = self._per_ann.get(event.id, []) + self._per_ann.get(event.trigger, [])
+        # validate() already reports missing roles; count rows, not duplicates.
+        return len(own) or len(_missing_roles(event, et))
+
+    # -- the rows ----------------------------------------------------------------------
+
+    def _draw(self, touched: set[str]) -> None:
+        """Bring the rows in line with the model: the first :data:`MAX_EVENTS` events, in order.
+
+        Rows of ``touched`` events are made again; the others are kept (or
+        folded and unfolded where their place moved them across
+        :data:`EXPAND_EVENTS`).
+        """
+        tree = self.tree
+        root = tree.root
+        cursor = tree.cursor_node
+        keep = cursor.data if cursor is not None else None
+        shown = self._events[:MAX_EVENTS]
+        wanted = {e.id for e in shown}
+        with tree.batch():
+            for event_id, node in list(self._event_nodes.items()):
+                if event_id not in wanted or event_id in touched:
+                    node.remove()
+                    del self._event_nodes[event_id]
+                    self._lazy.pop(event_id, None)
+            for child in list(root.children):
+                if not isinstance(child.data, EventRow):
+                    child.remove()  # the "… more events" row
+            for index, event in enumerate(shown):
                 expanded = event.id in self._expanded or (
                     index < EXPAND_EVENTS and event.id not in self._collapsed
                 )
-                if expanded:
-                    for leaf in self._fill(node, event):
-                        if keep == leaf.data:
-                            cursor_target = leaf
-                    node.expand()
-                else:
-                    # Rows are built when the event is unfolded: a long document's
-                    # thousands of events must not cost a tree node per role each time.
-                    self._lazy[event.id] = event
-            if len(events) > MAX_EVENTS:
-                more = len(events) - MAX_EVENTS
-                tree.root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))
-            self.event_count = len(events)
-            header = Text.assemble(("Events ", "bold"), (f"{len(events)}", "dim"))
-            if flagged:
-                header.append(f" · {WARN}{flagged} flagged", style="bold red")
-            self.query_one("#event-panel-header", Static).update(header)
-        if cursor_target is not None:
-            move_cursor(tree, cursor_target)
+                found = self._event_nodes.get(event.id)
+                if found is None:
+                    et = self._schema.event_type(event.type) if self._schema is not None else None
+                    label = self._event_label(event, self._by_id.get(event.trigger), self._schema, et,
+                                              self._flags[event.id])
+                    node = root.add(label, data=EventRow("event", event.id), before=index, allow_expand=True)
+                    self._event_nodes[event.id] = node
+                    self._set_rows(node, event, expanded)
+                elif found._expanded != expanded:
+                    self._set_rows(found, event, expanded)
+            if len(self._events) > MAX_EVENTS:
+                more = len(self._events) - MAX_EVENTS
+                root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))
+            self.event_count = len(self._events)
+            header = Text.assemble(("Events ", "bold"), (f"{len(self._events)}", "dim"))
+            if self._flagged:
+                header.append(f" · {WARN}{self._flagged} flagged", style="bold red")
+            self.query_one("#event-panel-header", PanelHeader).update(header)
+        if cursor is None or (_attached(cursor) and not touched):
+            return
+        if _attached(cursor):
+            move_cursor(tree, cursor)  # rows above it may have come or gone
+            return
+        if isinstance(keep, EventRow) and keep.event_id in self._event_nodes:
+            node = self._event_nodes[keep.event_id]
+            target = node if keep == node.data else next((c for c in node.children if c.data == keep), None)
+            if target is not None:
+                move_cursor(tree, target)
+
+    def _set_rows(self, node: TreeNode[Any], event: Event, expanded: bool) -> None:
+        """Unfolded: the event's rows under ``node``; folded: none, built when the user unfolds it."""
+        if node.children:
+            node.remove_children()
+        if expanded:
+            self._lazy.pop(event.id, None)
+            self._fill(node, event)
+        else:
+            # A long document's thousands of events must not cost a tree node per role each time.
+            self._lazy[event.id] = event
+        set_expanded(node, expanded)
 
     def _fill(self, node: TreeNode[Any], event: Event) -> list[TreeNode[Any]]:
         """Add the trigger, role and problem rows of ``event`` under ``node``."""

@@ -14,11 +14,14 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.app.compositor import textual_tested
 from tui.app.safe import safe_text
-from tui.app.widgets._text import swatch
+from tui.app.widgets._text import AnnotationIndex, swatch
 from tui.core.model import (
     Attribute,
     DocAnnotations,
@@ -39,6 +42,34 @@ SHORT_LIMIT = 60
 HISTORY_LIMIT = 20
 
 EMPTY_HINT = "Nothing selected. ] and [ select the next and previous annotation; enter in a panel chooses one."
+
+
+class InspectorBody(Static):
+    """The inspector's text, re-laid out only when its height changes.
+
+    ``Static.update`` asks for a layout (a reflow and repaint of the whole
+    screen) on every new text, because a new text may have a new height. One
+    with the height of the text shown (the same number of wrapped lines) only
+    needs the body repainted.
+    """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # A layout hands every widget its sizes; a plain widget stores its virtual
+        # size through a layout reactive, which asks for a second layout straight
+        # away. Nothing scrolls inside this body (its container does): store it quietly.
+        return super()._size_updated(size, virtual_size, container_size, layout=layout and not textual_tested())
+
+    def show(self, content: Text) -> None:
+        """Show ``content``; re-lay out only when the body's height changes."""
+        width = self.content_region.width
+        if not width or not self.is_mounted:
+            self.update(content)
+            return
+        # (Textual's own widgets pass their styles here too; its annotation is narrower.)
+        old = self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+        new = visualize(self, content, markup=False).get_height(self.styles, width)  # type: ignore[arg-type]
+        self.clear_cached_dimensions()  # a later layout must measure the new text
+        self.update(content, layout=old != new)
 
 
 class InspectorPanel(Widget, can_focus=False):
@@ -77,7 +108,7 @@ arguments, attributes, notes, normalisation, what uses it, and its history
     def compose(self) -> ComposeResult:
         yield Static(Text("Inspector", style="bold"), id="inspector-panel-header")
         with VerticalScroll(id="inspector-panel-scroll", can_focus=False):
-            yield Static(self.content, id="inspector-panel-body")
+            yield InspectorBody(self.content, id="inspector-panel-body")
 
     def show(
         self,
@@ -88,6 +119,7 @@ arguments, attributes, notes, normalisation, what uses it, and its history
         problems: list[Any],
         *,
         by_id: dict[str, Any] | None = None,
+        index: AnnotationIndex | None = None,
     ) -> None:
         """Show an annotation (or the hint when ``ann`` is None).
 
@@ -99,13 +131,18 @@ arguments, attributes, notes, normalisation, what uses it, and its history
             problems: schema problems; those naming ``ann`` are listed.
             by_id: ``anns`` indexed by id, when the caller keeps one (building
                 it costs milliseconds on a long document).
+            index: the live annotations, when the caller keeps them: what refers
+                to ``ann`` is then looked up, not searched for (the cost no
+                longer grows with the document).
         """
+        if index is not None:
+            by_id = index.by_id
         self.content = (
             Text(EMPTY_HINT, style="dim")
             if ann is None
-            else _describe(ann, anns, schema, history, problems, by_id)
+            else _describe(ann, anns, schema, history, problems, by_id, index)
         )
-        self.query_one("#inspector-panel-body", Static).update(self.content)
+        self.query_one("#inspector-panel-body", InspectorBody).show(self.content)
         self.query_one("#inspector-panel-scroll", VerticalScroll).scroll_home(animate=False)
 
 
@@ -113,10 +150,18 @@ arguments, attributes, notes, normalisation, what uses it, and its history
 
 
 def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], problems: list[Any],
-              by_id: dict[str, Any] | None = None) -> Text:
+              by_id: dict[str, Any] | None = None, index: AnnotationIndex | None = None) -> Text:
     if by_id is None:
         by_id = anns.by_id()
-    triggers = {e.trigger for e in anns.events}
+    if index is not None:
+        is_trigger = ann.id in index.event_of_trigger
+        # What refers to ann, in id order: each kind's list is in id order too, so
+        # filtering these gives what filtering the whole lists gives.
+        referring = [by_id[r] for r in sorted(index.referrers.get(ann.id, ())) if r in by_id]
+        refs: _Refs | DocAnnotations = _Refs(referring)
+    else:
+        is_trigger = any(e.trigger == ann.id for e in anns.events)
+        refs = anns
     out = Text()
 
     def line(*parts: Text | str | tuple[str, str]) -> None:
@@ -136,7 +181,7 @@ def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], p
     kind = kind_of(ann)[:-1]
     type_name = _type_name(ann)
     type_kind = {"span": "span", "event": "event", "relation": "relation"}.get(kind)
-    if isinstance(ann, Span) and ann.id in triggers:
+    if isinstance(ann, Span) and is_trigger:
         kind, type_kind = "trigger", "event"
     if type_name:
         color = schema.color(type_name, type_kind) if schema is not None and type_kind else "#888888"
@@ -202,24 +247,24 @@ def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], p
         else:
             line("  ", _attr(ann))
 
-    attrs = [a for a in anns.attributes if a.target == ann.id and a.status != "rejected"]
+    attrs = [a for a in refs.attributes if a.target == ann.id and a.status != "rejected"]
     if attrs:
         section("Attributes")
         for attr in attrs:
             line("  ", _attr(attr))
-    notes = [n for n in anns.notes if n.target == ann.id and n.status != "rejected"]
+    notes = [n for n in refs.notes if n.target == ann.id and n.status != "rejected"]
     if notes:
         section("Notes")
         for note in notes:
             kind = Text() if note.type == "AnnotatorNotes" else safe_text(note.type + " ", style="dim")
             line("  ", kind, safe_text(note.text, limit=TEXT_LIMIT))
-    norms = [n for n in anns.normalizations if n.target == ann.id and n.status != "rejected"]
+    norms = [n for n in refs.normalizations if n.target == ann.id and n.status != "rejected"]
     if norms:
         section("Normalisation")
         for norm in norms:
             line("  ", _norm(norm))
 
-    used = _used_by(ann, anns)
+    used = _used_by(ann, refs)
     if used:
         section("Used by")
         for text in used:
@@ -297,7 +342,19 @@ def _status_parts(ann: Any) -> list[Text | tuple[str, str]]:
     ]
 
 
-def _used_by(ann: Any, anns: DocAnnotations) -> list[Text]:
+class _Refs:
+    """The annotations referring to one annotation, split by kind like ``DocAnnotations``."""
+
+    def __init__(self, referring: list[Any]) -> None:
+        self.events = [a for a in referring if isinstance(a, Event)]
+        self.relations = [a for a in referring if isinstance(a, Relation)]
+        self.equivalences = [a for a in referring if isinstance(a, Equivalence)]
+        self.attributes = [a for a in referring if isinstance(a, Attribute)]
+        self.normalizations = [a for a in referring if isinstance(a, Normalization)]
+        self.notes = [a for a in referring if isinstance(a, Note)]
+
+
+def _used_by(ann: Any, anns: DocAnnotations | _Refs) -> list[Text]:
     out: list[Text] = []
     for event in anns.events:
         if event.status == "rejected":

@@ -1,4 +1,4 @@
-"""A ``Tree`` for the side panels that rebuilds in one pass.
+"""A ``Tree`` for the side panels that rebuilds in one pass and never re-lays out the screen.
 
 Textual's ``Tree`` invalidates itself on every node it adds (clearing its
 line cache, resetting every node and scheduling a layout), and measures a
@@ -10,6 +10,14 @@ from its label's cell length without rendering it, and takes a one-line
 ``Text`` label as it is instead of splitting it into lines (a panel's labels
 are sanitised to one line already). A ``str`` label is plain text, never
 markup: panel labels carry document text.
+
+A layout is a reflow of the whole screen followed by a repaint of every
+widget on it (tens of milliseconds in the reader). A panel's tree has a
+fixed height (``1fr``), so a new row changes only what it scrolls over:
+``ListTree`` repaints the visible rows that now draw something else and
+updates its scroll bars instead, and asks for a layout only when its size
+depends on its rows (``height: auto``) or a scroll bar appears or
+disappears (Textual's own reactive does that).
 """
 
 from __future__ import annotations
@@ -19,13 +27,26 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from tui.app.compositor import textual_tested
+from tui.app.widgets._scroll import SteadySizes
 
-class ListTree(Tree[Any]):
-    """A ``Tree`` with batched rebuilds and label widths that do not render the label."""
+#: The shortcuts below use Tree's private parts (its line cache, row drawing and
+#: node counters): on a Textual release they were not checked against, the tree
+#: behaves as Textual's own (slower, never wrong).
+SHORTCUTS = textual_tested()
+
+
+class ListTree(SteadySizes, Tree[Any]):
+    """A ``Tree`` with batched rebuilds, label widths that do not render the label, and no relayouts."""
 
     _batching = False
     _dirty = False
@@ -41,11 +62,105 @@ class ListTree(Tree[Any]):
             if self._dirty:
                 self._invalidate()
 
+    def _sized_by_rows(self) -> bool:
+        """Whether the tree's own height follows its rows (then a new row needs a layout)."""
+        height = self.styles.height
+        return height is None or height.is_auto
+
     def _invalidate(self) -> None:
         if self._batching:
             self._dirty = True
             return
-        super()._invalidate()
+        if self._sized_by_rows() or not SHORTCUTS:
+            super()._invalidate()
+            return
+        # Tree._invalidate, with a repaint instead of a layout, of the rows that changed.
+        before = self._tree_lines_cached
+        width = self.virtual_size.width
+        self._clear_line_cache()
+        self._updates += 1
+        self.root._reset()
+        if before is None or not self.is_mounted or not self.size:
+            self.refresh()
+            return
+        after = self._tree_lines  # lays the rows out now (what the next frame would do)
+        if self.virtual_size.width != width and max(width, self.virtual_size.width) > self.size.width:
+            self.refresh()  # every row is padded to the widest one, which changed
+            return
+        top = self.scroll_offset.y
+        for y in range(top, top + self.size.height):
+            if _row_look(before, y) != _row_look(after, y):
+                self._refresh_line(y)
+
+    @property  # type: ignore[override]
+    def virtual_size(self) -> Size:
+        """The scrollable size (rows by widest row), as on any widget."""
+        return Widget.virtual_size.__get__(self, Widget)  # type: ignore[return-value]
+
+    @virtual_size.setter
+    def virtual_size(self, size: Size) -> None:
+        # Widget.virtual_size is a layout reactive: every row added or removed
+        # would reflow and repaint the screen. Updating the scroll bars is what a
+        # layout would do for a fixed-size tree; when a bar appears or goes,
+        # show_vertical_scrollbar (a layout reactive itself) still asks for one.
+        if self._sized_by_rows() or not self.is_mounted or not SHORTCUTS:
+            Widget.virtual_size.__set__(self, size)
+            return
+        if size == self.virtual_size:
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)  # the scroll bars; the rows that changed are repainted by _invalidate
+
+    _base_style: Style | None = None
+    _moved_rows: dict[tuple[Any, ...], tuple[Strip, int]] | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._moved_rows = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Tree.render_line resolves the widget's style through the DOM for every
+        # row (a quarter of a row's cost): once per frame is enough.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        style = self._base_style if self._base_style is not None else self.rich_style
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """A row as Tree draws it; a row that only moved up or down is not drawn again.
+
+        A new mention near the top of a panel moves every row under it one
+        line down, and Tree forgets every row it drew whenever a node changes.
+        A row's picture depends on what it shows (see :func:`_row_look`), not
+        on its line number, except for the line number it carries for the
+        mouse: that is restamped.
+        """
+        lines = self._tree_lines
+        if not SHORTCUTS or y >= len(lines) or y in (self.cursor_line, self.hover_line) or self.hover_line >= 0:
+            return super()._render_line(y, x1, x2, base_style)
+        width = max(self.virtual_size.width, self.size.width)
+        key = (_row_look(lines, y), tuple(n._selected for n in lines[y].path), self.has_focus, width,
+               base_style, self._pseudo_class_state)
+        cache = self._moved_rows
+        if cache is None or len(cache) > 4096:
+            cache = self._moved_rows = {}
+        drawn = cache.get(key)
+        if drawn is None:
+            strip = super()._render_line(y, 0, width, base_style)
+            cache[key] = (strip, y)
+        else:
+            strip, at = drawn
+            if at != y:
+                line_meta = Style(meta={"line": y})
+                strip = Strip([Segment(text, style + line_meta if style is not None else style, control)
+                               for text, style, control in strip], strip.cell_length)
+        return strip.crop(x1, x2)
 
     def process_label(self, label: str | Text) -> Text:
         text = Text(label) if isinstance(label, str) else label
@@ -59,3 +174,36 @@ class ListTree(Tree[Any]):
         if node._allow_expand:
             width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
         return width
+
+
+def _row_look(lines: list[Any], y: int) -> tuple[Any, ...] | None:
+    """What row ``y`` draws, for telling whether it must be drawn again (None: no row).
+
+    A row shows its node's label and icon (the node's ``_updates`` count
+    every change to them) after the guides of its path (each ancestor's place
+    among its siblings).
+    """
+    if y >= len(lines):
+        return None
+    line = lines[y]
+    return line.last, tuple((id(n), n._updates, n._expanded, n.is_last) for n in line.path)
+
+
+def set_expanded(node: TreeNode[Any], expanded: bool) -> None:
+    """Fold or unfold ``node`` as a rebuild does: without posting ``NodeExpanded``/``NodeCollapsed``.
+
+    Those messages tell a panel what the *user* folded; a rebuild setting the
+    default state must not be mistaken for that (nor pay a message per row).
+    The tree is invalidated (batched inside :meth:`ListTree.batch`).
+    """
+    if node._expanded != expanded:
+        node._expanded = expanded
+        node._updates += 1
+        node._tree._invalidate()
+
+
+def set_label(node: TreeNode[Any], label: Text) -> None:
+    """Give ``node`` a new label now (``TreeNode.set_label`` repaints it in a later callback)."""
+    node._label = node._tree.process_label(label)
+    node._updates += 1
+    node._tree._invalidate()

@@ -35,6 +35,7 @@ class StatusLine(Widget, can_focus=False):
         super().__init__(name=name, id=id, classes=classes)
         self.text = Text()
         """The rendered line (tests read its ``plain``)."""
+        self._shown: tuple[object, ...] | None = None
 
     def show(
         self,
@@ -60,6 +61,10 @@ class StatusLine(Widget, can_focus=False):
             annotator: who is annotating.
             message: a short note (last action, error), may quote document text.
         """
+        shown = (document, cursor, line, column, selection_text, mode, annotator, message)
+        if shown == self._shown:
+            return  # asked again for the same line within one key: nothing to build or paint
+        self._shown = shown
         text = safe_text(document, style="bold", limit=40)
         text.append(SEP, style="dim")
         text.append(f"{line}:{column}")

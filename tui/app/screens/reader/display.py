@@ -20,6 +20,7 @@ from tui.app.widgets.inspector_panel import InspectorPanel
 from tui.core.editing import AnnotationIndex, AnnotationSession, Edit, contains
 from tui.core.model import DocAnnotations, Span
 from tui.core.schema import Schema
+from tui.core.store.changes import ChangeSet
 
 __all__ = ["DEFER_SECONDS", "DisplayMixin", "overlay_highlights"]
 
@@ -163,6 +164,15 @@ class DisplayMixin:
         self.query_one("#event-panel", EventPanel).show(self.doc, self.anns, self.schema, lambda: self.problems)
         self._push_inspector()
 
+    def _apply_to_panels(self, changes: ChangeSet) -> None:
+        """Show one action's changes in the panels: the rows it touched, nothing else."""
+        if self.doc is None or self.live is None:
+            return
+        diff = changes.annotations(self.doc.id, self.layer_name())
+        self.query_one("#entity-panel", EntityPanel).apply_changes(diff, self.live)
+        self.query_one("#event-panel", EventPanel).apply_changes(diff, self.live)
+        self._push_inspector()
+
     def _inspector_visible(self) -> bool:
         panel = self.query_one("#inspector-panel", InspectorPanel)
         return bool(panel.display and self.query_one("#side-panels").display)
@@ -170,14 +180,8 @@ class DisplayMixin:
     def _push_inspector(self) -> None:
         if self.doc is None or self.schema is None:
             return
-        if is_large(self.anns):
-            # Like the other panels of a long document: after a pause, once for a
-            # burst of keys. Its new content re-lays out the side panels (a full
-            # repaint), and the history query scans the operation log.
-            if self._inspector_timer is not None:
-                self._inspector_timer.stop()
-            self._inspector_timer = lifetime.timer(self, DEFER_SECONDS, self._push_inspector_now)
-            return
+        # At once, on any length: with the live index the inspector looks up what
+        # refers to the annotation, and re-lays out the screen only when its height changes.
         self._push_inspector_now()
 
     def _push_inspector_now(self) -> None:
@@ -199,7 +203,8 @@ class DisplayMixin:
             if ann.id in self.event_of_trigger:
                 ids.append(self.event_of_trigger[ann.id].id)
         self.query_one("#inspector-panel", InspectorPanel).show(
-            ann, self.anns, self.schema, history, self.live.problems_of(ids), by_id=self.by_id
+            ann, self.anns, self.schema, history, self.live.problems_of(ids), by_id=self.by_id,
+            index=self.live,
         )
 
     # -- the selected annotation ---------------------------------------------------------

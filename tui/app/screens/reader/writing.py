@@ -112,7 +112,10 @@ class WritingMixin:
                 self.selected_id = None
             if message is not None:
                 self.message = message
-            self._push_panels()
+            if edit.spans is None:
+                self._push_panels()
+            else:
+                self._apply_to_panels(edit.changes)
             self._sync_selection()
             self._update_status()
             self.refresh_bindings()
