@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from textual.strip import Strip
     from textual.timer import Timer
 
-    from tui.app.widgets.article_view.highlights import Highlight
+    from tui.app.widgets.article_view.highlight import Highlight
     from tui.core.model import StyleRun
     from tui.core.text.wrapping import LabelIndex, Row, RowMap
 
