@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, TypeVar, cast
 
+import tui.core.store.ids as ids
 from tui.core.errors import InputError, NotFound
 from tui.core.model import KINDS, Annotation, DocAnnotations, Document, Note, Span, kind_of
-from tui.core.store import ids
 from tui.core.store.documents import DocumentStore
 from tui.core.store.rows import (
     COLUMNS,

@@ -10,15 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self, cast
 
+import tui.core.store.ids as ids
+import tui.core.store.migrations as migrations
 from tui.core.errors import StoreError
-from tui.core.store import ids, migrations
 from tui.core.store.changes import ChangeSet
 from tui.core.store.rows import _PK, COLUMNS, DOC_COLUMNS, Key, LogEntry, RowDict, _q
-from tui.core.store.transaction import _Transaction
+from tui.core.store.transaction import TransactionHost, _Transaction
 
 if TYPE_CHECKING:
     from tui.core.schema import Schema
-    from tui.core.store.store import Store
 
 BUSY_TIMEOUT_S = 30.0
 Filter = tuple[str, ...] | None
@@ -373,7 +373,7 @@ class Database:
             yield self._tx  # nested: part of the enclosing action
             return
         with self.write():
-            tx = _Transaction(cast("Store", self), description, doc_id)  # only a Store is made
+            tx = _Transaction(cast(TransactionHost, self), description, doc_id)  # only a Store is made
             self._tx = tx
             try:
                 yield tx

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+import tui.core.store.ids as ids
 from tui.core.errors import NotFound
 from tui.core.model import DOC_STATUSES, KINDS, STATUSES, Document
-from tui.core.store import ids
 from tui.core.store.database import Database
 from tui.core.store.results import DocumentInfo
 from tui.core.store.rows import DOC_COLUMNS, PREFETCH, doc_from_row

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import tui.core.store.ids as ids
 from tui.core.errors import InputError
 from tui.core.model import DOC_STATUSES, KINDS, STATUSES, Annotation, DocAnnotations, Document, Span
-from tui.core.store import ids
 from tui.core.store.annotations import AnnotationStore
 from tui.core.store.results import ImportResult
 from tui.core.store.rows import (

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import tui.core.store.ids as ids
 from tui.core.model import KINDS
-from tui.core.store import ids
 from tui.core.store.database import Database
 from tui.core.store.rows import COLUMNS, DOC_COLUMNS, _q
 from tui.core.store.transaction import _Transaction

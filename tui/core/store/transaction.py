@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import sqlite3
+from typing import Protocol
 
+import tui.core.store.ids as ids
 from tui.core.errors import NotFound
 from tui.core.model import Annotation, Equivalence, Event, Relation, Span, kind_of
-from tui.core.store import ids
 from tui.core.store.changes import ChangeSet, RowChange
 from tui.core.store.rows import (
     _PK,
@@ -22,14 +23,33 @@ from tui.core.store.rows import (
     to_row,
 )
 
-if TYPE_CHECKING:
-    from tui.core.store.store import Store
+
+class TransactionHost(Protocol):
+    """What a transaction asks of the store that runs it (:class:`tui.core.store.Store`).
+
+    A protocol, not the class: the store's parts build on the transaction, so naming
+    the class here would make the store package import itself.
+    """
+
+    conn: sqlite3.Connection
+    annotator: str
+    unique_spans: bool
+
+    def _row(self, table: str, key: Key) -> RowDict | None: ...
+    def _insert_row(self, table: str, row: RowDict) -> None: ...
+    def _update_row(self, table: str, row: RowDict) -> None: ...
+    def _delete_row(self, table: str, key: Key) -> None: ...
+    def _prepare_span(self, span: Span, text: str) -> None: ...
+    def document_text(self, doc_id: str) -> str: ...
+    def find(self, ann_id: str) -> Annotation | None: ...
+    def get(self, ann_id: str) -> Annotation: ...
+    def referrers(self, doc_id: str, ann_id: str) -> list[tuple[str, Annotation]]: ...
 
 
 class _Transaction:
     """Collects the row changes of one action and logs them on finish."""
 
-    def __init__(self, store: Store, description: str, doc_id: str | None) -> None:
+    def __init__(self, store: TransactionHost, description: str, doc_id: str | None) -> None:
         self.store = store
         self.description = description
         self.doc_id = doc_id
