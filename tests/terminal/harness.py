@@ -42,6 +42,15 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 Check = Callable[[str], bool]
 
 
+def covers(*binding_ids: str) -> Callable[[Any], Any]:
+    """Mark a test as the real-terminal proof of these binding ids (README's key table).
+
+    ``tests/terminal/test_key_table.py`` reads these marks (statically) and fails
+    while a key of the README's table has no test here that presses it.
+    """
+    return pytest.mark.covers(*binding_ids)
+
+
 class Terminal:
     """One tmux session running one ``tui`` command line."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from tests.app.conftest import SEED_NAME, db_annotations
-from tests.terminal.harness import needs_tmux, wait_db
+from tests.terminal.harness import covers, needs_tmux, wait_db
 
 pytestmark = needs_tmux
 
 
+@covers("word-next", "tag-3", "quit")
 def test_tag_a_word_and_quit(term, seed_db):
     """``w`` x6 reaches Basra, ``3`` tags it GPE (entities panel + database), ``q`` exits 0."""
     term.start("--db", seed_db)
@@ -24,6 +25,7 @@ def test_tag_a_word_and_quit(term, seed_db):
     assert [(s.text, s.label, s.annotator) for s in spans] == [("Basra", "GPE", "alice")]
 
 
+@covers("toggle-visual", "clear-selection")
 def test_a_lone_escape_arrives(term, seed_db):
     """``v`` starts a selection, ``w`` extends it, a lone ESC (after tmux's escape-time) clears it."""
     term.start("--db", seed_db)
