@@ -62,6 +62,11 @@ class ListTree(SteadySizes, Tree[Any]):
             if self._dirty:
                 self._invalidate()
 
+    def on_focus(self) -> None:
+        """Focus lands on the first row, so ``enter`` acts at once (a Tree starts on no row)."""
+        if self.cursor_line < 0 and self.last_line >= 0:
+            self.cursor_line = 0
+
     def _sized_by_rows(self) -> bool:
         """Whether the tree's own height follows its rows (then a new row needs a layout)."""
         height = self.styles.height
