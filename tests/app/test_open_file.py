@@ -8,14 +8,6 @@ line (CliRunner: no terminal, so it prints the listing) to the reader (Pilot).
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
-import sys
-import time
-import uuid
-
 import pytest
 from click.testing import CliRunner
 
@@ -90,34 +82,3 @@ def test_tui_file_ann_bad_line_is_one_line_and_writes_nothing(tmp_path):
     assert f"tui: error: {ann}:2: T2: " in r.output and "NoSuchType" in r.output
     assert "Traceback" not in r.output
     assert db_snapshot(db) == before
-
-
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_tui_file_ann_in_a_real_terminal(tmp_path):
-    """`tui --db X meeting.ann` in tmux: imports, shows the article and its Person spans; q exits 0."""
-    from tests.app.test_tmux import DEADLINE_S, ROOT, tmux, wait_for
-
-    ann = _brat(tmp_path, conf=True)
-    db = tmp_path / "x.db"
-    session = f"tui-open-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-           "TUI_ANNOTATOR": "alice", "XDG_CONFIG_HOME": str(tmp_path / "config"), "TERM": "xterm-256color"}
-    assigns = " ".join(f"{k}={shlex.quote(env[k])}" for k in
-                       ("PYTHONPATH", "TUI_ANNOTATOR", "XDG_CONFIG_HOME", "TERM", "PATH") if k in env)
-    done = tmp_path / "exited"
-    command = f"env {assigns} {sys.executable} -m tui --db {db} {ann}; echo $? > {done}; sleep 30"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50", command],
-                   check=True, env=env, cwd=tmp_path)
-    try:
-        wait_for(session, lambda s: "Alice met Bob in Paris." in s, "the article")
-        wait_for(session, lambda s: "Person" in s, "its Person spans")
-        tmux("send-keys", "-t", session, "q")
-        deadline = time.monotonic() + DEADLINE_S
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert done.exists(), "tui did not exit after q"
-        assert done.read_text().strip() == "0"
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    with Store(db, annotator="alice") as store:
-        assert store.schema(store.document("meeting").schema).span_type("City") is not None
