@@ -184,3 +184,16 @@ async def test_broken_keymap_file_is_reported_and_the_app_runs(db_path):
         await pilot.press("1")
         await pilot.pause()
         assert _spans(db_path, "zz-empty-notes") == [("PER", "Nothing")]
+
+
+async def test_a_key_terminals_cannot_send_is_a_warning(tmp_path):
+    """Mapping ctrl+shift+b (a terminal sends ctrl+b) warns why; the mapping still applies."""
+    path = write(tmp_path, '[keys]\ntest-bump = "ctrl+shift+b,f8"\n')
+    app = RemapApp()
+    async with app.run_test() as pilot:
+        apply_keymap(app, path)
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert len(notes) == 1 and "ctrl+shift+b: terminals send ctrl+shift+b as ctrl+b" in notes[0]
+        await pilot.press("f8")
+        assert app.bumps == 1

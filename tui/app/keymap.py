@@ -29,6 +29,42 @@ _KEY_RE = re.compile(r"^(?:[a-z]+\+)*(?:[A-Za-z0-9_]+|[^\sA-Za-z0-9,])$")
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
+#: Keys the Linux console sends the same with or without a modifier (and
+#: where ``alt`` with an arrow switches virtual consoles).
+_MODIFIED_IN_CONSOLE = frozenset(
+    {"up", "down", "left", "right", "home", "end", "pageup", "pagedown", "insert", "delete"})
+#: ``ctrl`` + these is another key in every terminal (the same control byte).
+_CTRL_ALIASES = {"i": "tab", "m": "enter", "j": "enter", "h": "backspace",
+                 "left_square_bracket": "escape"}
+
+
+def terminal_problem(key: str) -> str | None:
+    """Why ``key`` (a Textual key name) does not arrive distinctly from xterm, tmux and the Linux console.
+
+    A terminal sends bytes, not key events: ``ctrl+shift+a`` is the same
+    byte as ``ctrl+a``, ``ctrl+i`` is tab, the Linux console sends
+    ``shift+up`` as ``up``. Returns ``None`` for a key that arrives as itself.
+    """
+    *mods, name = key.split("+") if key != "+" else ["plus"]
+    for mod in mods:
+        if mod in ("super", "hyper", "meta"):
+            return f"{key}: terminals do not send the {mod} modifier"
+    if re.fullmatch(r"f\d+", name) and (int(name[1:]) > 12 or mods):
+        return f"{key}: the Linux console sends modified or high function keys as other F keys"
+    if name in _MODIFIED_IN_CONSOLE and mods:
+        return f"{key}: the Linux console sends it as {name}"
+    if "ctrl" in mods:
+        if name in _CTRL_ALIASES:
+            return f"{key}: terminals send it as {_CTRL_ALIASES[name]}"
+        if "shift" in mods:
+            return f"{key}: terminals send ctrl+shift+{name} as ctrl+{name}"
+        if not (len(name) == 1 and name.isalpha()) and name not in ("space", "backslash"):
+            return f"{key}: most terminals send nothing, or another control key, for it"
+    if name == "tab" and "shift" in mods:
+        return f"{key}: the Linux console sends it as tab"
+    return None
+
+
 class KeymapError(InputError):
     """A keymap file that cannot be used; ``str()`` is ``FILE:LINE: reason``."""
 
@@ -209,6 +245,15 @@ def apply_keymap(app: Any, path: str | Path | None = None) -> dict[str, str]:
         where = str(path or keymap_path())
         app.notify(
             f"{where}: no key binding has the id {', '.join(unknown)}",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
+    problems = [p for keys in keymap.values() for k in keys.split(",")
+                if (p := terminal_problem(k.strip()))]
+    if problems:
+        app.notify(
+            f"{keymap_path() if path is None else path}: " + "; ".join(problems),
             severity="warning",
             markup=False,
             timeout=10,
