@@ -49,7 +49,7 @@ def test_relations_panel_choose_note_delete(term, tmp_path):
     term.wait_gone("Events 0", "f3 hiding the events panel")
     term.press("Tab", "Down", "Enter")
     term.wait(lambda s: "PHYS relation" in term.status(), "the relation selected from the panel")
-    term.wait("PHYS", "the inspector showing the relation")
+    term.wait(lambda s: "Arguments" in s and "Arg1" in s, "the inspector showing the relation's arguments")
     term.press(":")
     term.wait("Note on PHYS relation", "the note dialog on the relation")
     term.type("checked twice")

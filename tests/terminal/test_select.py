@@ -156,3 +156,55 @@ def test_keys_on_an_annotation_say_why_off_one(term, seed_db, key):
     term.press({"colon": ":", "at": "@"}.get(key, key))
     term.wait("select an annotation first: enter", f"why {key} did nothing")
     assert term.quit() == 0
+
+
+@covers("select-here", "toggle-visual", "word-next", "word-end", "respan")
+def test_a_held_span_is_respanned_to_a_selection_elsewhere(term, tmp_path):
+    """enter on Basra, `v` `v` holds it, `w` `v` `e` selects "following", `=` moves the span there."""
+    db = _db(tmp_path, [(BASRA, BASRA + 5, "GPE")])
+    term.start("--db", db)
+    term.wait_ready("Heavy fighting")
+    _to_basra(term)
+    term.press("Enter")
+    term.wait(lambda s: "GPE “Basra”" in term.status(), "Basra selected")
+    term.press("v")
+    term.wait(lambda s: "holding GPE “Basra”" in term.status(), "v holding Basra")
+    term.press("v", "w")
+    term.wait("1:41", "the cursor on 'following'")
+    term.press("v", "e")
+    term.wait("“following”", "'following' selected")
+    term.press("=")
+    following = TEXT.index("following")
+    rows = wait_db(db, "SELECT start, end, text FROM spans", lambda r: r and r[0][2] == "following",
+                   "the span moved to 'following'")
+    assert rows == [(following, following + 9, "following")]
+    assert term.quit() == 0
+
+
+@covers("toggle-entities", "focus-next", "role-fill", "role-done")
+def test_enter_still_fills_a_role_while_the_prompt_is_open(term, tmp_path):
+    """The role prompt (opened with `e` in the events panel) keeps enter: it fills the role with the
+    candidate shown, not "select here"."""
+    path = tmp_path / "role.db"
+    fighting = TEXT.index("fighting")
+    troops = TEXT.index("troops")
+    with Store(path, annotator="alice") as store:
+        doc, _ = store.add_document(read_document(SEED, SEED_NAME))
+        with store.action("set up", doc.id) as tx:
+            trigger = tx.add(Span(label="Attack", fragments=[(fighting, fighting + 8)], doc_id=doc.id))
+            from tui.core.model import Event
+            tx.add(Event(type="Attack", trigger=trigger.id, doc_id=doc.id))
+            tx.add(Span(label="PER", fragments=[(troops, troops + 6)], doc_id=doc.id))
+    term.start("--db", path)
+    term.wait_ready("Heavy fighting")
+    term.press("F2")
+    term.wait_gone("Entities", "f2 hiding the entities panel")
+    term.press("Tab", "Down", "e")
+    term.wait(lambda s: "ROLE Attacker" in term.status(), "the role prompt on Attacker")
+    term.press("Enter")
+    rows = wait_db(path, "SELECT arguments FROM events", lambda r: r and "Attacker" in r[0][0],
+                   "the Attacker role filled")
+    assert troops and "Attacker" in rows[0][0]
+    term.press("Escape")
+    term.wait(lambda s: "ROLE" not in term.status(), "the prompt closed")
+    assert term.quit() == 0
