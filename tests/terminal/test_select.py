@@ -208,3 +208,15 @@ def test_enter_still_fills_a_role_while_the_prompt_is_open(term, tmp_path):
     term.press("Escape")
     term.wait(lambda s: "ROLE" not in term.status(), "the prompt closed")
     assert term.quit() == 0
+
+
+@covers("word-next", "delete")
+def test_why_survives_keys_typed_in_one_burst(term, tmp_path):
+    """`w` x6 and `d` in one burst (as a fast typist sends them): the move's late message handling
+    must not wipe the reason `d` gives."""
+    db = _db(tmp_path, [(BASRA, BASRA + 5, "GPE"), (IN_BASRA, BASRA + 5, "LOC")])
+    term.start("--db", db)
+    term.wait_ready("Heavy fighting")
+    term.press(*["w"] * 6, "d")
+    term.wait("2 annotations here: select one first", "why d did nothing")
+    assert term.quit() == 0

@@ -15,7 +15,7 @@ SELECTED_LIMIT = 70
 
 
 class StatusLine(Widget, can_focus=False):
-    """One row: ``name │ 12:5 @340 │ sel 5 “Basra” │ VISUAL │ GPE “Basra” │ alice │ message``.
+    """One row: ``name │ 12:5 @340 │ sel 5 “Basra” │ VISUAL │ message │ GPE “Basra” │ alice``.
 
     Every part that comes from a document (its name, the selected text, a
     message quoting it) is sanitized and rendered as ``Text``, never markup.
@@ -81,14 +81,15 @@ class StatusLine(Widget, can_focus=False):
             text.append("”", style="dim")
         text.append(SEP, style="dim")
         text.append_text(safe_text(mode, style="bold reverse"))
+        # The message first (it says why a key did nothing): a narrow terminal cuts the end.
+        if message:
+            text.append(SEP, style="dim")
+            text.append_text(safe_text(message, style="italic", limit=120))
         if selected:
             text.append(SEP, style="dim")
             text.append_text(safe_text(selected, style="bold", limit=SELECTED_LIMIT))
         text.append(SEP, style="dim")
         text.append_text(safe_text(annotator))
-        if message:
-            text.append(SEP, style="dim")
-            text.append_text(safe_text(message, style="italic", limit=120))
         text.no_wrap = True
         text.overflow = "ellipsis"
         if text == self.text:

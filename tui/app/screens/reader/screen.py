@@ -269,7 +269,6 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         # Type-ahead: mark keys that bubbled through the reader, so the app can hand
         # one to a dialog that opened while it was on its way (see TuiApp.on_key).
         event._tui_via_reader = True  # type: ignore[attr-defined]
-        self.explain_key(event.key)  # a dimmed key says why in the status line
 
     # -- bindings state ---------------------------------------------------------
 
@@ -373,7 +372,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                 self._show_pick()
             elif selection is None and not self._keeps_selection(cursor):
                 self.selected_id = None
-            self.message = ""
+            # The message was cleared by the move itself (_moved_now): a key typed since
+            # (queued before this message) may have set a new one, which stays.
             self._update_status()
         state = self._availability()
         if state != self._binding_state:

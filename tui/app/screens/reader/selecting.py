@@ -145,7 +145,7 @@ class SelectingMixin:
             return ""
         text = self.describe(ann)
         if self.held_id == ann.id:
-            return f"holding {text} (+ add fragment, = re-span, esc esc release)"
+            return f"holding {text}"
         return text
 
     # -- why a key does nothing ------------------------------------------------------
