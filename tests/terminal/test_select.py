@@ -220,3 +220,18 @@ def test_why_survives_keys_typed_in_one_burst(term, tmp_path):
     term.press(*["w"] * 6, "d")
     term.wait("2 annotations here: select one first", "why d did nothing")
     assert term.quit() == 0
+
+
+@pytest.mark.parametrize("key", ["+", "="])
+@covers("add-fragment", "respan")
+def test_fragment_keys_say_how_to_reach_them(term, tmp_path, key):
+    """`+` and `=` with no span held say how: select the span, then v and motions."""
+    db = _db(tmp_path, [(BASRA, BASRA + 5, "GPE")])
+    term.start("--db", db)
+    term.wait_ready("Heavy fighting")
+    term.press(key)
+    term.wait("select the span first (enter), then v and motions", f"why {key} did nothing")
+    _to_basra(term)
+    term.press("Enter", key)
+    term.wait("v and motions select the text (the span stays held)", f"what {key} needs next")
+    assert term.quit() == 0
