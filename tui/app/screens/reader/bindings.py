@@ -34,6 +34,9 @@ HELP = """\
 - `R` relation, `C` coreference, `A` attributes, `:` note, `@` normalisation,
   all on the selected annotation. `d` deletes it (what depends on it is listed).
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
+- `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
+  **relations** panels; `tab` goes into them, `enter` on a row selects it
+  (a relation: then `d` deletes it, `:` notes it).
 - `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
   repeats the last tag on the next hit.
 """

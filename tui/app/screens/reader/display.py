@@ -18,7 +18,7 @@ from tui.app.widgets.event_panel import EventPanel
 from tui.app.widgets.inspector_panel import InspectorPanel
 from tui.app.widgets.relation_panel import RelationPanel
 from tui.core.editing import AnnotationIndex, AnnotationSession, Edit, contains
-from tui.core.model import DocAnnotations, Span
+from tui.core.model import DocAnnotations, Relation, Span
 from tui.core.schema import Schema
 from tui.core.store.changes import ChangeSet
 
@@ -227,6 +227,8 @@ class DisplayMixin:
         new = span.id if span is not None else None
         if view.selected_id != new:
             view.selected_id = new
+        if isinstance(self.by_id.get(self.selected_id), Relation):
+            self.query_one("#relation-panel", RelationPanel).highlight(self.selected_id)
         self._push_inspector()
         self._update_status()
 
