@@ -353,12 +353,15 @@ async def test_status_line_sanitizes_and_truncates():
         await pilot.pause()
         plain = line.text.plain
         assert plain.startswith("[b]doc[/b]␛[2J │ 12:5 @340 │ sel 110 “Basra⏎was␇xxx")
-        assert "…” │ VISUAL │ alice │ tagged PER" in plain
+        assert "…” │ VISUAL │ tagged PER │ alice" in plain  # the message before the name: cut last
         assert "\x1b" not in plain and "\n" not in plain
         rendered = "".join(s.text for s in line.render_line(0))
         assert rendered.startswith("[b]doc[/b]␛[2J")
         line.show(document="d", cursor=0, line=1, column=1, selection_text=None, mode="NORMAL", annotator="bob")
         assert line.text.plain == "d │ 1:1 @0 │ NORMAL │ bob"
+        line.show(document="d", cursor=0, line=1, column=1, selection_text=None, mode="NORMAL", annotator="bob",
+                  selected="GPE “Basra\x1b[2J”")
+        assert line.text.plain == "d │ 1:1 @0 │ NORMAL │ GPE “Basra␛[2J” │ bob"
 
 
 # -- long documents -------------------------------------------------------------

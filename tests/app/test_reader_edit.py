@@ -399,14 +399,15 @@ async def test_help_lists_live_keys_with_type_names(seed_db):
 
 
 async def test_panel_and_label_toggles(seed_db):
-    """f2/f3/f4 hide and show the panels; L toggles inline labels."""
+    """f2/f3/f4/f5 hide and show the panels; L toggles inline labels."""
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         screen = reader_of(pilot.app)
-        panels = [screen.query_one(f"#{p}") for p in ("entity-panel", "event-panel", "inspector-panel")]
+        panels = [screen.query_one(f"#{p}")
+                  for p in ("entity-panel", "event-panel", "inspector-panel", "relation-panel")]
         await pilot.press("f2")
-        assert [p.display for p in panels] == [False, True, True]
-        await pilot.press("f3", "f4")
-        assert [p.display for p in panels] == [False, False, False]
+        assert [p.display for p in panels] == [False, True, True, True]
+        await pilot.press("f3", "f4", "f5")
+        assert [p.display for p in panels] == [False, False, False, False]
         assert not screen.query_one("#side-panels").display
         await pilot.press("f2")
         assert panels[0].display and screen.query_one("#side-panels").display

@@ -148,7 +148,12 @@ class TuiApp(App[None]):
         from tui.app.screens.reader import ReaderScreen
 
         top = self.screen
-        if getattr(event, "_tui_via_reader", False) and not isinstance(top, ReaderScreen):
+        if getattr(event, "_tui_via_reader", False) and isinstance(top, ReaderScreen):
+            # A dimmed key says why in the status line. Here, not in the reader's own
+            # on_key: the app handles keys in order (the keys before this one have
+            # moved the cursor already) and runs this before App._on_key runs the binding.
+            top.explain_key(event.key)
+        elif getattr(event, "_tui_via_reader", False):
             event.stop()
             event.prevent_default()  # App._on_key must not also check it against the dialog
             # Replayed from the top, once the dialog has mounted and focused its input.

@@ -62,6 +62,10 @@ class Meta:
     """The kind: the table name in :data:`KINDS` (``spans``, ``events``...)."""
     NOUN: ClassVar[str] = ""
     """The kind as one word in messages: ``span``, ``event``..."""
+    STEP_RANK: ClassVar[int | None] = None
+    """Where ``]``/``[`` visit this kind among the annotations shown at one place (lower first);
+    None: not visited on its own (an event is visited as its trigger, an attribute or a note
+    is shown with what it sits on)."""
 
     @property
     def type_name(self) -> str:
@@ -108,6 +112,7 @@ class Span(Meta):
 
     KIND: ClassVar[str] = "spans"
     NOUN: ClassVar[str] = "span"
+    STEP_RANK: ClassVar[int | None] = 0
 
     label: str
     fragments: list[Fragment]
@@ -175,6 +180,7 @@ class Relation(Meta):
 
     KIND: ClassVar[str] = "relations"
     NOUN: ClassVar[str] = "relation"
+    STEP_RANK: ClassVar[int | None] = 1
 
     type: str
     arguments: list[Argument]
@@ -195,6 +201,7 @@ class Equivalence(Meta):
 
     KIND: ClassVar[str] = "equivalences"
     NOUN: ClassVar[str] = "equivalence"
+    STEP_RANK: ClassVar[int | None] = 2
 
     type: str
     members: list[str]

@@ -10,10 +10,12 @@ from tui.app.safe import safe_text
 #: The selected text is cut to this many characters.
 SELECTION_LIMIT = 40
 SEP = " │ "
+#: The selected annotation's description is cut to this many characters.
+SELECTED_LIMIT = 70
 
 
 class StatusLine(Widget, can_focus=False):
-    """One row: ``name │ 12:5 @340 │ sel 5 “Basra” │ VISUAL │ alice │ message``.
+    """One row: ``name │ 12:5 @340 │ sel 5 “Basra” │ VISUAL │ message │ GPE “Basra” │ alice``.
 
     Every part that comes from a document (its name, the selected text, a
     message quoting it) is sanitized and rendered as ``Text``, never markup.
@@ -48,6 +50,7 @@ class StatusLine(Widget, can_focus=False):
         mode: str,
         annotator: str,
         message: str = "",
+        selected: str = "",
     ) -> None:
         """Update the line.
 
@@ -60,8 +63,9 @@ class StatusLine(Widget, can_focus=False):
             mode: e.g. ``NORMAL``, ``VISUAL``, ``ROLE Attacker``.
             annotator: who is annotating.
             message: a short note (last action, error), may quote document text.
+            selected: the selected annotation described (``GPE “Basra”``), or "".
         """
-        shown = (document, cursor, line, column, selection_text, mode, annotator, message)
+        shown = (document, cursor, line, column, selection_text, mode, annotator, message, selected)
         if shown == self._shown:
             return  # asked again for the same line within one key: nothing to build or paint
         self._shown = shown
@@ -77,11 +81,15 @@ class StatusLine(Widget, can_focus=False):
             text.append("”", style="dim")
         text.append(SEP, style="dim")
         text.append_text(safe_text(mode, style="bold reverse"))
-        text.append(SEP, style="dim")
-        text.append_text(safe_text(annotator))
+        # The message first (it says why a key did nothing): a narrow terminal cuts the end.
         if message:
             text.append(SEP, style="dim")
             text.append_text(safe_text(message, style="italic", limit=120))
+        if selected:
+            text.append(SEP, style="dim")
+            text.append_text(safe_text(selected, style="bold", limit=SELECTED_LIMIT))
+        text.append(SEP, style="dim")
+        text.append_text(safe_text(annotator))
         text.no_wrap = True
         text.overflow = "ellipsis"
         if text == self.text:

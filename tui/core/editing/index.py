@@ -75,6 +75,9 @@ class AnnotationIndex:
         self.anns = anns
         self.schema = schema
         self.by_id: dict[str, Any] = anns.by_id()
+        self.max_extent = max((s.fragments[-1][1] - s.fragments[0][0] for s in anns.spans), default=0)
+        """No span reaches further than this from its start (never lowered: spans under an offset
+        are looked for this far back, see :func:`tui.core.editing.navigation.spans_at`)."""
         self.event_of_trigger: dict[str, Event] = {e.trigger: e for e in anns.events}
         self.referrers: dict[str, set[str]] = {}
         """Annotation id -> ids of the annotations that refer to it."""
@@ -247,6 +250,8 @@ class AnnotationIndex:
         if new.id in self.by_id:  # already here (should not happen): never list it twice
             self._remove(kind, self.by_id[new.id], None)
         insort(getattr(self.anns, kind), new, key=order_key(kind))
+        if kind == "spans":
+            self.max_extent = max(self.max_extent, new.fragments[-1][1] - new.fragments[0][0])
         self.by_id[new.id] = new
         for ref in references(kind, new):
             self.referrers.setdefault(ref, set()).add(new.id)

@@ -17,15 +17,26 @@ HELP = """\
 - **Select** with `v` then motions (or shift+arrows); `escape` clears.
   With no selection, a tagging key acts on the **word under the cursor**.
 - **Tag** with `1`-`9` (the schema's first nine span types) or `t` and the
-  type's hotkey (`t` `p` = PER). With an annotation selected (`]`/`[`), a tag
-  key **retypes** it; `=` re-spans it to the selection, `+` adds the selection
-  as another fragment.
+  type's hotkey (`t` `p` = PER). With an annotation selected, a tag
+  key **retypes** it.
+- **Select an annotation**: `enter` (or `space`) selects the one under the
+  cursor (again: the next one out, for nested spans); `]`/`[` step to the
+  next/previous one, relations and coreference sets included. The status line
+  names it. With none selected, `R C A : @ d` act on the only span under the
+  cursor, or say what to do.
+- **Hold it**: `v` on the selected span holds it; the cursor and `v`
+  selections may then go anywhere: `+` adds the selection as another
+  fragment, `=` re-spans it to the selection. `escape` clears the selection,
+  then releases it.
 - **Events**: `E` on the trigger word, pick the event type, then fill each
   role: `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a
   tag key makes a new mention for the role, `s` skips, `escape` finishes.
 - `R` relation, `C` coreference, `A` attributes, `:` note, `@` normalisation,
   all on the selected annotation. `d` deletes it (what depends on it is listed).
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
+- `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
+  **relations** panels; `tab` goes into them, `enter` on a row selects it
+  (a relation: then `d` deletes it, `:` notes it).
 - `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
   repeats the last tag on the next hit.
 """
@@ -93,10 +104,14 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Add the selection as another fragment of the selected span."),
     Binding("full_stop", "repeat_tag", "Repeat", id="repeat-tag", show=False,
             tooltip="Repeat the last tagging action on the next search hit."),
+    Binding("enter,space", "select_here", "Select here", id="select-here", show=False,
+            tooltip="Select the annotation under the cursor; again: the next one out (nested, overlapping)."),
     Binding("right_square_bracket", "next_annotation", "Next ann.", id="next-annotation",
-            show=False, tooltip="Select the next annotation."),
+            show=False, tooltip="Select the next annotation (spans, relations, coreference sets)."),
     Binding("left_square_bracket", "previous_annotation", "Prev ann.", id="previous-annotation",
-            show=False, tooltip="Select the previous annotation."),
+            show=False, tooltip="Select the previous annotation (spans, relations, coreference sets)."),
+    Binding("escape", "release", "Deselect", id="release-annotation", show=False,
+            tooltip="Deselect the annotation (and release it when held); a selection is cleared first."),
     Binding("d,delete", "delete", "Delete", id="delete",
             tooltip="Delete the selected annotation (what uses it is listed first)."),
     Binding("u,ctrl+z", "undo", "Undo", id="undo", tooltip="Undo your last action on this document."),
@@ -116,6 +131,8 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Show or hide the events panel."),
     Binding("f4", "toggle_panel('inspector-panel')", "Inspector", id="toggle-inspector",
             show=False, tooltip="Show or hide the inspector panel."),
+    Binding("f5", "toggle_panel('relation-panel')", "Relations", id="toggle-relations", show=False,
+            tooltip="Show or hide the relations panel."),
     Binding("L", "toggle_labels", "Labels", id="toggle-labels", show=False,
             tooltip="Show or hide the short type labels inline (e.g. Basra[GPE])."),
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)."),

@@ -19,9 +19,10 @@ class DialogActionsMixin:
     """The reader's attribute, note, normalisation and delete keys."""
 
     def _attribute_target(self) -> Any:
-        if self.session is None or not self.selected_id:
+        here = self._target_here()
+        if self.session is None or here is None:
             return None
-        return self.session.attribute_target(self.selected_id)
+        return self.session.attribute_target(here.id)
 
     def applicable_attributes(self, ann: Any) -> list[AttributeDef]:
         """The schema's attributes that may sit on ``ann``, in schema order."""
@@ -54,7 +55,7 @@ class DialogActionsMixin:
         """Write or edit the note on the selected annotation."""
         from tui.app.dialogs.note import NoteDialog
 
-        ann = self.by_id.get(self.selected_id) if self.selected_id else None
+        ann = self._target_here()
         if ann is None or self.session is None:
             return
         current = self.session.note_of(ann.id)
@@ -76,7 +77,7 @@ class DialogActionsMixin:
         """Link the selected annotation to a knowledge-base entry."""
         from tui.app.dialogs.normalization import NormalizationDialog
 
-        ann = self.by_id.get(self.selected_id) if self.selected_id else None
+        ann = self._target_here()
         if ann is None or self.session is None:
             return
         current = self.session.normalization_of(ann.id)
@@ -112,9 +113,10 @@ class DialogActionsMixin:
         """Delete the selected annotation; when others use it, say what happens and ask first."""
         from tui.app.dialogs.confirm_delete import ConfirmDeleteDialog
 
-        if self.session is None or not self.selected_id:
+        here = self._target_here()
+        if self.session is None or here is None:
             return
-        ann = self.session.delete_target(self.selected_id)
+        ann = self.session.delete_target(here.id)
         if ann is None:
             return
         description = f"delete {self.describe(ann)}"

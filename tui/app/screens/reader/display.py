@@ -10,15 +10,15 @@ from functools import partial
 from typing import Any
 
 from tui.app import lifetime
-from tui.app.screens.reader.status import one_status
 from tui.app.widgets import _text
 from tui.app.widgets._text import DEFER_SECONDS, is_large
 from tui.app.widgets.article_view import Highlight
 from tui.app.widgets.entity_panel import EntityPanel
 from tui.app.widgets.event_panel import EventPanel
 from tui.app.widgets.inspector_panel import InspectorPanel
+from tui.app.widgets.relation_panel import RelationPanel
 from tui.core.editing import AnnotationIndex, AnnotationSession, Edit, contains
-from tui.core.model import DocAnnotations, Span
+from tui.core.model import DocAnnotations, Relation, Span
 from tui.core.schema import Schema
 from tui.core.store.changes import ChangeSet
 
@@ -162,6 +162,7 @@ class DisplayMixin:
         self.query_one("#entity-panel", EntityPanel).show(self.doc, self.anns, self.schema)
         # Listing every problem takes ~0.5 ms at 50k annotations: the panel asks when it rebuilds.
         self.query_one("#event-panel", EventPanel).show(self.doc, self.anns, self.schema, lambda: self.problems)
+        self.query_one("#relation-panel", RelationPanel).show(self.doc, self.anns, self.schema)
         self._push_inspector()
 
     def _apply_to_panels(self, changes: ChangeSet) -> None:
@@ -171,6 +172,7 @@ class DisplayMixin:
         diff = changes.annotations(self.doc.id, self.layer_name())
         self.query_one("#entity-panel", EntityPanel).apply_changes(diff, self.live)
         self.query_one("#event-panel", EventPanel).apply_changes(diff, self.live)
+        self.query_one("#relation-panel", RelationPanel).apply_changes(diff, self.live)
         self._push_inspector()
 
     def _inspector_visible(self) -> bool:
@@ -214,6 +216,7 @@ class DisplayMixin:
         return self.live.display_span(ann) if self.live is not None else None
 
     def watch_selected_id(self, _old: str | None, _new: str | None) -> None:
+        self._release_hold()
         if self.is_mounted:
             self._sync_selection()
 
@@ -224,6 +227,8 @@ class DisplayMixin:
         new = span.id if span is not None else None
         if view.selected_id != new:
             view.selected_id = new
+        if isinstance(self.by_id.get(self.selected_id), Relation):
+            self.query_one("#relation-panel", RelationPanel).highlight(self.selected_id)
         self._push_inspector()
         self._update_status()
 
@@ -247,36 +252,3 @@ class DisplayMixin:
     def _span_at(self, offset: int, prefer: tuple[str, ...] = ()) -> Span | None:
         """The entity span under ``offset`` (not a trigger), preferring the given types, then the shortest."""
         return self.live.span_at(offset, prefer) if self.live is not None else None
-
-    def _ordered_spans(self) -> list[Span]:
-        return sorted(self._visible_spans(), key=lambda s: (s.start, s.end, s.id))
-
-    def action_next_annotation(self) -> None:
-        """Select the next annotation in the text."""
-        self._step_annotation(1)
-
-    def action_previous_annotation(self) -> None:
-        """Select the previous annotation in the text."""
-        self._step_annotation(-1)
-
-    @one_status
-    def _step_annotation(self, direction: int) -> None:
-        spans = self._ordered_spans()
-        if not spans:
-            return
-        current = self._display_span(self.by_id.get(self.selected_id)) if self.selected_id else None
-        cursor = self.view.cursor
-        if direction > 0:
-            if current is not None:
-                key = (current.start, current.end, current.id)
-                found = next((s for s in spans if (s.start, s.end, s.id) > key), spans[0])
-            else:
-                found = next((s for s in spans if s.start >= cursor), spans[0])
-        elif current is not None:
-            key = (current.start, current.end, current.id)
-            found = next((s for s in reversed(spans) if (s.start, s.end, s.id) < key), spans[-1])
-        else:
-            found = next((s for s in reversed(spans) if s.start < cursor), spans[-1])
-        self._select(found.id)
-        if self.pick is not None:
-            self._show_pick()

@@ -206,7 +206,7 @@ class PickingMixin:
         """Start a relation from the selected mention: pick the type, then the target."""
         from tui.app.dialogs.picker import PickerDialog, PickerItem
 
-        source = self.by_id.get(self.selected_id) if self.selected_id else None
+        source = self._target_here()
         if not isinstance(source, Span) or self.schema is None:
             return
         fits = [rt for rt in self.schema.relation_types
@@ -230,7 +230,7 @@ class PickingMixin:
 
     def action_coreference(self) -> None:
         """Pick another mention to share a coreference set with the selected one."""
-        source = self.by_id.get(self.selected_id) if self.selected_id else None
+        source = self._target_here()
         if not isinstance(source, Span) or self.schema is None:
             return
         type_name = self.schema.equivalence_types[0] if self.schema.equivalence_types else "Coref"

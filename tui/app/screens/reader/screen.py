@@ -37,6 +37,7 @@ from tui.app.screens.reader.display import DisplayMixin
 from tui.app.screens.reader.layers import LayersMixin
 from tui.app.screens.reader.picking import PickingMixin
 from tui.app.screens.reader.search import SearchMixin
+from tui.app.screens.reader.selecting import FROM_MENTION, ON_ANNOTATION, SelectingMixin
 from tui.app.screens.reader.status import StatusMixin
 from tui.app.screens.reader.tagging import TaggingMixin
 from tui.app.screens.reader.writing import POLL_SECONDS, Verb, WritingMixin
@@ -46,6 +47,7 @@ from tui.app.widgets.entity_panel import EntityPanel
 from tui.app.widgets.event_panel import EventPanel
 from tui.app.widgets.footer import QuickFooter
 from tui.app.widgets.inspector_panel import InspectorPanel
+from tui.app.widgets.relation_panel import RelationPanel
 from tui.app.widgets.status_line import StatusLine
 from tui.core.editing import AnnotationIndex, AnnotationSession, Pick
 from tui.core.errors import TuiError
@@ -59,8 +61,8 @@ if TYPE_CHECKING:
 __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
-class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, DisplayMixin,
-                   WritingMixin, StatusMixin, Screen[None]):
+class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, SelectingMixin,
+                   DisplayMixin, WritingMixin, StatusMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
@@ -170,6 +172,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             with Vertical(id="side-panels"):
                 yield EntityPanel(id="entity-panel")
                 yield EventPanel(id="event-panel")
+                yield RelationPanel(id="relation-panel")
                 yield InspectorPanel(id="inspector-panel")
         yield RolePrompt(id="role-prompt")
         yield StatusLine(id="status-line")
@@ -291,12 +294,14 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
 
     def _availability(self) -> tuple[Any, ...]:
         view = self.view
+        only = self._only_here() if self.selected_id is None else None
         return (
             view.selection is not None,
             view.target_range() is not None,
             self.selected_id,
             bool(self.hits),
             self.pick is not None,
+            only.id if only is not None else None,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -329,10 +334,14 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             return False
         if action == "event":
             return isinstance(selected, Event | Span) or view.target_range() is not None
-        if action in ("relation", "coreference"):
-            return isinstance(selected, Span) and selected.id not in self.event_of_trigger
-        if action in ("attributes", "note", "normalization", "delete"):
-            return selected is not None
+        if action in FROM_MENTION or action in ON_ANNOTATION:
+            # With none selected, the only span under the cursor (see selecting.py).
+            target = selected if selected is not None else self._only_here()
+            if action in ON_ANNOTATION:
+                return target is not None
+            return isinstance(target, Span) and target.id not in self.event_of_trigger
+        if action == "release":
+            return self.selected_id is not None or self.held_id is not None
         if action in ("respan", "add_fragment"):
             return isinstance(selected, Span) and view.selection is not None
         if action == "repeat_tag":
@@ -361,11 +370,10 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                     under = self._span_at(cursor, prefer=self.pick.role.types)
                     self.selected_id = under.id if under is not None else None
                 self._show_pick()
-            elif self.selected_id is not None and selection is None:
-                span = self._display_span(self.by_id.get(self.selected_id))
-                if span is None or not self._contains(span, cursor):
-                    self.selected_id = None
-            self.message = ""
+            elif selection is None and not self._keeps_selection(cursor):
+                self.selected_id = None
+            # The message was cleared by the move itself (_moved_now): a key typed since
+            # (queued before this message) may have set a new one, which stays.
             self._update_status()
         state = self._availability()
         if state != self._binding_state:
@@ -385,6 +393,10 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
 
     @on(EventPanel.AnnotationChosen)
     def _annotation_chosen(self, event: EventPanel.AnnotationChosen) -> None:
+        self._select(event.id)
+
+    @on(RelationPanel.RelationChosen)
+    def _relation_chosen(self, event: RelationPanel.RelationChosen) -> None:
         self._select(event.id)
 
     @on(EventPanel.ArgumentEditRequested)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -13,6 +14,9 @@ T = TypeVar("T")
 
 #: The status line while an action waits for another process's write lock.
 WAITING_MESSAGE = "waiting for the database: another process is writing…"
+#: A message (the last action, why a key did nothing) leaves the status line after
+#: this long (s), or as soon as the cursor moves; the screen's one-second poll clears it.
+MESSAGE_SECONDS = 4.0
 
 
 class StatusMixin:
@@ -21,7 +25,31 @@ class StatusMixin:
     A key that runs an edit asks for it several times (the edit, the new
     selection, the cleared selection): inside :meth:`_one_status` those asks
     are held and the line is drawn once, as the key leaves it.
+
+    The line names the selected annotation (``GPE “Basra”``, sanitised), and
+    says when it is held (see :mod:`.selecting`). A message does not stick:
+    it goes after :data:`MESSAGE_SECONDS` (:meth:`_expire_message`, run by
+    the screen's poll, a timer that dies with the screen) or when the cursor moves.
     """
+
+    _message = ""
+    _message_at = 0.0
+
+    @property
+    def message(self) -> str:
+        """The status line's message (the last action, an error, why a key did nothing)."""
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._message = text
+        self._message_at = time.monotonic()
+
+    def _expire_message(self) -> None:
+        """Clear a message shown for :data:`MESSAGE_SECONDS` (called by the screen's poll)."""
+        if self._message and time.monotonic() - self._message_at >= MESSAGE_SECONDS:
+            self.message = ""
+            self._update_status()
 
     def _mode(self) -> str:
         if self.pick is not None:
@@ -56,8 +84,9 @@ class StatusMixin:
         sel = view.selection
         mode, who = self._mode(), self.layer_status()
         message = self.message or (WAITING_MESSAGE if self._waiting_writes else "")
+        selected = self._selected_status()
         # What the line shows is a function of these: the same key draws the same line.
-        key = (id(self.doc), cursor, sel, mode, who, message)
+        key = (id(self.doc), cursor, sel, mode, who, message, selected)
         if key == self._status_key:
             return
         self._status_key = key
@@ -75,6 +104,7 @@ class StatusMixin:
             mode=mode,
             annotator=who,
             message=message,
+            selected=selected,
         )
 
     def _moved_now(self) -> None:
@@ -85,6 +115,7 @@ class StatusMixin:
         moves the cursor (tagging clears the selection) from drawing its
         message in one frame and the cleared line in a second frame.
         """
+        self._track_hold()
         self.message = ""
         self._update_status()
 

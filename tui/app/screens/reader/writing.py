@@ -213,7 +213,9 @@ class WritingMixin:
 
         Runs every :data:`POLL_SECONDS`. ``PRAGMA data_version`` changes only
         when another connection commits, so this costs one tiny query a tick.
+        The status line's message expires here too (:meth:`StatusMixin._expire_message`).
         """
+        self._expire_message()
         try:
             version = self.store.data_version()
         except (sqlite3.Error, AttributeError):
