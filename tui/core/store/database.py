@@ -107,6 +107,9 @@ class Database:
         """Documents of the batch :meth:`iter_documents` is reading, and what was loaded for them."""
         self._history_cache: dict[tuple[int, int], list[LogEntry]] = {}
         """Decoded changes of large oplog entries, for :meth:`history`."""
+        self._history_seen: dict[str, tuple[int, tuple[int, ...]]] = {}
+        """Per annotation id: the last oplog entry :meth:`history` scanned, and the entries
+        up to it that mention the id (the next call scans only the newer ones)."""
         self.conn = self._connect()
         self._db: Any = None  # a sqlite_utils.Database (untyped package), made on first use
         self.backup: Path | None = None
