@@ -428,3 +428,31 @@ def test_history_asked_again_reads_only_the_newer_entries(store, doc):
         store.conn.set_trace_callback(None)
     scans = [s for s in statements if "instr(changes" in s]
     assert scans and all(f"seq > {last - 1}" in s for s in scans)
+
+
+def test_history_reads_an_imports_long_entry_once_and_again_after_its_undo(store):
+    """An import's log entry (every id it inserted) is read by the first history() only;
+    later calls search the kept text; its undo, which rewrites the entry, is seen."""
+    from tui.core.model import DocAnnotations
+
+    text = "Basra is calm. Iraqi troops left."
+    store.import_documents([(Document(name="d", text=text), DocAnnotations(spans=[
+        Span(label="GPE", fragments=[(0, 5)]) for _ in range(300)]))])
+    doc = store.document("d")
+    first, second = store.annotations(doc.id).spans[:2]
+    (seq,) = store.conn.execute("SELECT max(seq) FROM oplog").fetchone()
+    (op,) = store.history(first.id)
+    assert op.seq == seq
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert [op.seq for op in store.history(second.id)] == [seq]
+    finally:
+        store.conn.set_trace_callback(None)
+    reads = [s for s in statements if "changes" in s and "CASE WHEN" not in s]
+    assert all(f"NOT IN ({seq})" in s for s in reads if "instr(" in s)
+    assert not [s for s in reads if "instr(" not in s and f"seq = {seq}" in s]
+    assert store.undo(op.doc_id) is not None
+    undone = store.history(second.id)
+    assert [op.state for op in undone] == ["undone"]
+    assert not any("bulk" in change for change in undone[0].changes)  # the rewritten entry
