@@ -371,3 +371,88 @@ def test_text_read_inside_a_rolled_back_action_is_not_served_afterwards(store, d
         assert store.document_text(d.id) == "uncommitted"
         raise RuntimeError("roll back")
     assert store.document_text(d.id) == committed
+
+
+def test_duplicate_check_of_a_tag_reads_the_spans_at_its_offset_only(store, doc):
+    """The check for an identical span (two instances tagging the same words) is an index
+    look-up on (doc_id, start), not a scan of every span of the document."""
+    store.unique_spans = True
+    store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        again = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    finally:
+        store.conn.set_trace_callback(None)
+    assert store.last_duplicates == [again.id]
+    check = next(s for s in statements if s.startswith("SELECT id FROM spans"))
+    plan = " ".join(str(r[-1]) for r in store.conn.execute(f"EXPLAIN QUERY PLAN {check}"))
+    assert "spans_doc (doc_id=? AND start=?)" in plan
+
+
+def test_history_follows_later_actions_undo_and_other_processes(store, doc, db_path):
+    """history() asked again for one annotation shows what was done to it since: new
+    actions, an undo's state, another process's action; never the actions of others."""
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    other = store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    assert [h.action.split()[0] for h in store.history(a.id)] == ["add"]
+    a.label = "ORG"
+    store.update(a)
+    assert [(h.action.split()[0], h.state) for h in store.history(a.id)] == [("add", "done"), ("edit", "done")]
+    store.undo(doc.id)
+    assert [(h.action.split()[0], h.state) for h in store.history(a.id)] == [("add", "done"), ("edit", "undone")]
+    with Store(db_path, annotator="bob") as bob:
+        note = bob.add(Note(doc_id=doc.id, target=a.id, text="check"))
+        bob.delete(note.id)
+    assert [h.annotator for h in store.history(a.id)] == ["alice", "alice"]  # a note is not the span
+    bob_span = store.get(a.id)
+    with Store(db_path, annotator="bob") as bob:
+        bob_span.label = "GPE"
+        bob.update(bob_span)
+    assert [(h.annotator, h.state) for h in store.history(a.id)] == [
+        ("alice", "done"), ("alice", "undone"), ("bob", "done")]
+    assert [h.action.split()[0] for h in store.history(other.id)] == ["add"]
+
+
+def test_history_asked_again_reads_only_the_newer_entries(store, doc):
+    """A second history() of one annotation scans only the log entries added since the first."""
+    a = store.add(Span(doc_id=doc.id, label="PER", fragments=[_pos("Al-Sadr")]))
+    store.history(a.id)
+    store.add(Span(doc_id=doc.id, label="GPE", fragments=[_pos("Basra")]))
+    (last,) = store.conn.execute("SELECT max(seq) FROM oplog").fetchone()
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert [h.action.split()[0] for h in store.history(a.id)] == ["add"]
+    finally:
+        store.conn.set_trace_callback(None)
+    scans = [s for s in statements if "instr(changes" in s]
+    assert scans and all(f"seq > {last - 1}" in s for s in scans)
+
+
+def test_history_reads_an_imports_long_entry_once_and_again_after_its_undo(store):
+    """An import's log entry (every id it inserted) is read by the first history() only;
+    later calls search the kept text; its undo, which rewrites the entry, is seen."""
+    from tui.core.model import DocAnnotations
+
+    text = "Basra is calm. Iraqi troops left."
+    store.import_documents([(Document(name="d", text=text), DocAnnotations(spans=[
+        Span(label="GPE", fragments=[(0, 5)]) for _ in range(300)]))])
+    doc = store.document("d")
+    first, second = store.annotations(doc.id).spans[:2]
+    (seq,) = store.conn.execute("SELECT max(seq) FROM oplog").fetchone()
+    (op,) = store.history(first.id)
+    assert op.seq == seq
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert [op.seq for op in store.history(second.id)] == [seq]
+    finally:
+        store.conn.set_trace_callback(None)
+    reads = [s for s in statements if "changes" in s and "CASE WHEN" not in s]
+    assert all(f"NOT IN ({seq})" in s for s in reads if "instr(" in s)
+    assert not [s for s in reads if "instr(" not in s and f"seq = {seq}" in s]
+    assert store.undo(op.doc_id) is not None
+    undone = store.history(second.id)
+    assert [op.state for op in undone] == ["undone"]
+    assert not any("bulk" in change for change in undone[0].changes)  # the rewritten entry

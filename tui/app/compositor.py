@@ -29,6 +29,7 @@ from collections.abc import Iterable
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.strip import Strip
 
 
@@ -90,6 +91,10 @@ def banded_supported(version: str | None = None) -> bool:
     return tested and all(hasattr(Compositor, name) for name in _OVERRIDDEN)
 
 
+#: Whether the installed Textual is one of :data:`TESTED_TEXTUAL` (private API used below).
+_TESTED = textual_tested()
+
+
 class BandedCompositor(Compositor):
     """Textual's compositor, rendering each band of changed rows with its own crop."""
 
@@ -140,3 +145,26 @@ class BandedCompositor(Compositor):
             x, y, width, height = visible = intersection(region, clip)
             if width and height and overlaps(visible):
                 yield region, clip, widget.render_lines(Region(x - region.x, y - region.y, width, height))
+
+
+def send_refreshes(screen: Screen) -> None:
+    """Tell ``screen`` now about every widget of it that asked to be repainted.
+
+    A widget's ``refresh()`` only marks it; the widget tells its screen from its
+    own message loop once idle, and the screen draws a frame once its queue is
+    empty. One key that changes several widgets (the article, a panel, the
+    status line) then shows in two or three frames, in whatever order their
+    loops got round to it, each frame a full compose of what changed. Telling
+    the screen at the end of the key's handler puts every change in the
+    screen's queue before it goes idle: one frame. Widgets tell it the same way
+    (``_check_refresh``, private to Textual): on a release this was not
+    checked against, nothing is done here (more frames, never a wrong one).
+
+    Args:
+        screen: the screen whose widgets changed.
+    """
+    if not _TESTED or not screen.is_attached:
+        return
+    for widget in screen._compositor.visible_widgets:
+        if widget._repaint_required:
+            widget._check_refresh()

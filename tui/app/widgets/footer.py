@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+from tui.app import lifetime
 
 
 class QuickFooterKey(FooterKey):
@@ -97,6 +100,15 @@ class QuickFooter(Footer):
                     widget.set_class(self.compact, "-compact", update=False)
             yield widget
 
+    def on_mount(self, event: events.Mount) -> None:
+        # Footer.on_mount subscribes to the screen's bindings signal for a call on the
+        # footer's own loop, after the screen has drawn the key that changed them: a
+        # second frame. The reader publishes once per key, after its handler, so the
+        # keys can be restyled then, in the key's frame (the stock path, a recompose,
+        # runs on the footer's loop, as before).
+        event.prevent_default()
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed, immediate=True)
+
     def bindings_changed(self, screen: Any) -> None:
         if (
             self._bindings_ready
@@ -124,4 +136,6 @@ class QuickFooter(Footer):
                         # handler does) puts both in one frame.
                         key._check_refresh()
                 return
-        super().bindings_changed(screen)
+        # The stock way (a recompose), from the footer's own loop as Textual does it: a
+        # recompose run from the screen's would bind its keys to the screen.
+        lifetime.next_tick(self, super().bindings_changed, screen)

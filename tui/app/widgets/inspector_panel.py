@@ -48,9 +48,17 @@ class InspectorBody(Static):
     """The inspector's text, re-laid out only when its height changes.
 
     ``Static.update`` asks for a layout (a reflow and repaint of the whole
-    screen) on every new text, because a new text may have a new height. One
-    with the height of the text shown (the same number of wrapped lines) only
-    needs the body repainted.
+    screen) on every new text, because a new text may have a new height. The
+    body is at least as tall as the panel's visible area (``min-height:
+    100%``), so its height only changes when a text is taller than that area
+    or was: a text that fits replacing one that fit (the hint, a span, most
+    annotations) only needs the body repainted.
+    """
+
+    DEFAULT_CSS = """
+    InspectorBody {
+        min-height: 100%;
+    }
     """
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
@@ -59,17 +67,26 @@ class InspectorBody(Static):
         # away. Nothing scrolls inside this body (its container does): store it quietly.
         return super()._size_updated(size, virtual_size, container_size, layout=layout and not textual_tested())
 
+    _shown_height: tuple[int, int] | None = None
+    """(width, lines) of the text :meth:`show` showed last: its height need not be measured again."""
+
     def show(self, content: Text) -> None:
         """Show ``content``; re-lay out only when the body's height changes."""
         width = self.content_region.width
         if not width or not self.is_mounted:
+            self._shown_height = None
             self.update(content)
             return
         # (Textual's own widgets pass their styles here too; its annotation is narrower.)
-        old = self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
+        shown = self._shown_height
+        old = shown[1] if shown is not None and shown[0] == width else \
+            self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
         new = visualize(self, content, markup=False).get_height(self.styles, width)  # type: ignore[arg-type]
+        self._shown_height = (width, new)
+        # The body's height is that of its text, or of the visible area when the text is shorter.
+        visible = self.container_size.height
         self.clear_cached_dimensions()  # a later layout must measure the new text
-        self.update(content, layout=old != new)
+        self.update(content, layout=max(old, visible) != max(new, visible))
 
 
 class InspectorPanel(Widget, can_focus=False):

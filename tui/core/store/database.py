@@ -107,6 +107,13 @@ class Database:
         """Documents of the batch :meth:`iter_documents` is reading, and what was loaded for them."""
         self._history_cache: dict[tuple[int, int], list[LogEntry]] = {}
         """Decoded changes of large oplog entries, for :meth:`history`."""
+        self._history_seen: dict[str, tuple[int, tuple[int, ...]]] = {}
+        """Per annotation id: the last oplog entry :meth:`history` scanned, and the short
+        entries up to it that mention the id (the next call scans only the newer ones)."""
+        self._long_entries: dict[int, tuple[str, str]] = {}
+        """The long oplog entries read so far (``seq -> (state, changes)``), for :meth:`history`."""
+        self._log_scanned = 0
+        """Every oplog entry up to this one has been read by :meth:`history`."""
         self.conn = self._connect()
         self._db: Any = None  # a sqlite_utils.Database (untyped package), made on first use
         self.backup: Path | None = None

@@ -11,6 +11,10 @@ from tui.core.store.database import Database
 from tui.core.store.results import Operation
 from tui.core.store.rows import LogEntry, _key
 
+#: Log entries longer than this (characters of their changes) are kept in memory by
+#: :meth:`OperationLog.history` once read: an import's entry, which lists every id it inserted.
+LONG_ENTRY = 4096
+
 
 class OperationLog(Database):
     """Undo and redo across restarts, and what was done to an annotation."""
@@ -117,26 +121,70 @@ class OperationLog(Database):
     def history(self, ann_id: str) -> list[Operation]:
         """Every logged action that touched the annotation, oldest first."""
         # The reader asks on every selection change. instr() is an exact, case-sensitive
-        # substring test (LIKE would also treat % and _ in an id as wildcards), and the
-        # decoded changes of each matching entry are kept: an import's entry lists
-        # every id it inserted (megabytes on a long document), and decoding it again
-        # for each selected annotation costs more than the scan. The cache is keyed on
-        # (seq, length): an entry's changes are only ever rewritten when an undo
-        # expands its bulk keys into rows, which changes the length.
-        cache = self._history_cache
+        # substring test (LIKE would also treat % and _ in an id as wildcards).
+        #
+        # Scanning the whole log for every call reads every entry, and an import's
+        # entry lists every id it inserted: megabytes on a long document, 3-6 ms per
+        # selection. So, outside a transaction (where nothing read can be rolled back):
+        # - the entries are read once as they appear (_log_entries_since): the long
+        #   ones are kept in memory, their text searched in Python, never read again;
+        # - the short entries mentioning an id are remembered with the last entry
+        #   scanned for it, and the next call for that id scans only newer ones.
+        # Entries are never deleted; the only rewrite (an undo expanding an import's
+        # bulk keys into rows) keeps every id the entry had and changes its state, so
+        # a kept text whose state changed is read again.
         needle = f'"{ann_id}"'
-        ops = []
-        for seq, doc_id, annotator, when, action, state, size in self.conn.execute(
-            "SELECT seq, doc_id, annotator, time, action, state, length(changes) FROM oplog "
-            "WHERE instr(changes, ?) > 0 ORDER BY seq",
-            (needle,),
+        conn = self.conn
+        if conn.in_transaction:
+            seqs = [r[0] for r in conn.execute(
+                "SELECT seq FROM oplog WHERE instr(changes, ?) > 0 ORDER BY seq", (needle,))]
+            return self._operations_of(ann_id, seqs)
+        long = self._log_entries_since()
+        upto = self._log_scanned
+        scanned, short = self._history_seen.get(ann_id, (0, ()))
+        skip = [seq for seq in long if seq > scanned]
+        found = tuple(r[0] for r in conn.execute(
+            "SELECT seq FROM oplog WHERE seq > ? AND seq <= ? "
+            f"AND seq NOT IN ({', '.join('?' * len(skip))}) AND instr(changes, ?) > 0",
+            (scanned, upto, *skip, needle)))
+        short += found
+        self._history_seen[ann_id] = (upto, short)
+        return self._operations_of(ann_id, sorted({*short, *(seq for seq, (_, text) in long.items() if needle in text)}))
+
+    def _log_entries_since(self) -> dict[int, tuple[str, str]]:
+        """The long log entries (``seq -> (state, changes)``), after reading the entries added since last time."""
+        long = self._long_entries
+        for seq, state, text in self.conn.execute(
+            "SELECT seq, state, CASE WHEN length(changes) > ? THEN changes END FROM oplog WHERE seq > ? ORDER BY seq",
+            (LONG_ENTRY, self._log_scanned),
         ):
-            changes = cache.get((seq, size))
+            if text is not None:
+                long[seq] = (state, text)
+            self._log_scanned = seq
+        return long
+
+    def _operations_of(self, ann_id: str, seqs: list[int]) -> list[Operation]:
+        """The operations among the log entries ``seqs`` whose changes touch ``ann_id``, in order."""
+        if not seqs:
+            return []
+        conn, long, cache = self.conn, self._long_entries, self._history_cache
+        ops = []
+        for seq, doc_id, annotator, when, action, state in conn.execute(
+            "SELECT seq, doc_id, annotator, time, action, state FROM oplog "
+            f"WHERE seq IN ({', '.join('?' * len(seqs))}) ORDER BY seq", seqs,
+        ):
+            kept = long.get(seq)
+            if kept is not None and kept[0] != state:  # undone or redone: maybe rewritten
+                text = conn.execute("SELECT changes FROM oplog WHERE seq = ?", (seq,)).fetchone()[0]
+                long[seq] = kept = (state, text)
+            text = kept[1] if kept is not None else \
+                conn.execute("SELECT changes FROM oplog WHERE seq = ?", (seq,)).fetchone()[0]
+            # Decoding an import's entry costs more than finding it: kept, by (seq, length).
+            changes = cache.get((seq, len(text)))
             if changes is None:
-                text = self.conn.execute("SELECT changes FROM oplog WHERE seq = ?", (seq,)).fetchone()[0]
                 changes = json.loads(text)
-                if len(text) > 4096:  # small entries decode faster than they are worth keeping
-                    cache[(seq, size)] = changes
+                if len(text) > LONG_ENTRY:
+                    cache[(seq, len(text))] = changes
             if any(ann_id in c["bulk"] if "bulk" in c else _key(c["table"], c["before"] or c["after"]) == ann_id
                    for c in changes):
                 ops.append(Operation(seq=seq, doc_id=doc_id, annotator=annotator, time=when,

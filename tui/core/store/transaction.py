@@ -137,10 +137,13 @@ class _Transaction:
             # finds the first's span here, inside the write lock (BEGIN IMMEDIATE
             # serialises writers), and adds nothing. Spans with a source id come
             # from a file, where two equal annotations are two annotations.
+            # Equal fragments start at the same offset: ``start`` puts the look-up on the
+            # spans_doc index (doc_id, start), a few rows, where doc_id alone would read
+            # every span of the document (~20 ms at 50,000 spans, on every tag).
             same = self.store.conn.execute(
-                "SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND label = ? AND fragments = ? "
-                "AND status != 'rejected' AND id != ? LIMIT 1",
-                (row["doc_id"], row["annotator"], row["label"], row["fragments"], row["id"]),
+                "SELECT id FROM spans WHERE doc_id = ? AND start = ? AND annotator = ? AND label = ? "
+                "AND fragments = ? AND status != 'rejected' AND id != ? LIMIT 1",
+                (row["doc_id"], row["start"], row["annotator"], row["label"], row["fragments"], row["id"]),
             ).fetchone()
             if same is not None:
                 self.duplicates.append(str(same[0]))

@@ -182,12 +182,17 @@ class DisplayMixin:
     def _push_inspector(self) -> None:
         if self.doc is None or self.schema is None:
             return
+        if self._status_hold:
+            # Inside a key's handler: shown once, as the key leaves (StatusMixin._one_status).
+            # A tag asks twice (the edit, then the new selection), each a new text to lay out.
+            self._inspector_dirty = True
+            return
         # At once, on any length: with the live index the inspector looks up what
         # refers to the annotation, and re-lays out the screen only when its height changes.
         self._push_inspector_now()
 
     def _push_inspector_now(self) -> None:
-        self._inspector_timer = None
+        self._inspector_dirty = False
         if self.doc is None or self.schema is None or self.live is None or not self.is_attached:
             return
         if not self._inspector_visible():

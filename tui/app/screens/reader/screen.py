@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 
 from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
@@ -112,7 +111,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         self._styles: dict[tuple[str, str], tuple[str, str]] = {}
         self._styles_schema: Schema | None = None
         self._inspector_key: tuple[Any, ...] | None = None
-        self._inspector_timer: Timer | None = None
+        self._inspector_dirty = False
+        """Asked for inside a key's handler: the inspector is shown as the key leaves."""
         self._data_version: int | None = None
         self._last_key = time.monotonic()
         self._last_write = 0.0

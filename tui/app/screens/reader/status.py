@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
 
+from tui.app.compositor import send_refreshes
 from tui.app.widgets.status_line import StatusLine
 
 T = TypeVar("T")
@@ -24,7 +25,10 @@ class StatusMixin:
 
     A key that runs an edit asks for it several times (the edit, the new
     selection, the cleared selection): inside :meth:`_one_status` those asks
-    are held and the line is drawn once, as the key leaves it.
+    are held and the line is drawn once, as the key leaves it (the inspector
+    too, which a tag asks for twice: the edit, the new selection); then every
+    widget the key changed is sent to the screen's next frame at once
+    (:func:`~tui.app.compositor.send_refreshes`).
 
     The line names the selected annotation (``GPE “Basra”``, sanitised), and
     says when it is held (see :mod:`.selecting`). A message does not stick:
@@ -60,14 +64,19 @@ class StatusMixin:
 
     @contextmanager
     def _one_status(self) -> Iterator[None]:
-        """Draw the status line once, on leaving, however often it is asked for inside."""
+        """Draw the status line and the inspector once, on leaving, however often asked for inside."""
         self._status_hold += 1
         try:
             yield
         finally:
             self._status_hold -= 1
-            if self._status_hold == 0 and self._status_dirty:
-                self._update_status()
+            if self._status_hold == 0:
+                if self._inspector_dirty:
+                    self._push_inspector_now()
+                if self._status_dirty:
+                    self._update_status()
+                # Everything the key changed, in the screen's next frame together.
+                send_refreshes(self)
 
     def _update_status(self) -> None:
         if self._status_hold:

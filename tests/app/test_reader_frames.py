@@ -1,0 +1,104 @@
+"""One key, one frame: what a tag changes reaches the screen together, without a layout.
+
+A tag changes the article, the entities panel, the inspector, the status line
+and the footer. Each widget tells the screen from its own message loop, and the
+footer used to restyle its keys from its loop too, after the screen had drawn
+the rest: two frames per tag. The inspector asked for a layout of the whole
+screen whenever its text changed height. These tests check each mechanism.
+"""
+
+from __future__ import annotations
+
+from tests.app.conftest import goto_text, reader_of
+from tui.app.app import make_app
+from tui.app.widgets.footer import QuickFooter
+from tui.app.widgets.inspector_panel import InspectorBody, InspectorPanel
+from tui.app.widgets.status_line import StatusLine
+
+SIZE = (160, 50)
+
+
+def record_layouts(widget) -> list[bool]:
+    """The ``layout`` argument of every ``refresh`` the widget makes from now on."""
+    asked: list[bool] = []
+    refresh = widget.refresh
+
+    def spy(*regions, layout: bool = False, **kwargs):
+        asked.append(layout)
+        return refresh(*regions, layout=layout, **kwargs)
+
+    widget.refresh = spy
+    return asked
+
+
+async def test_a_tag_and_its_undo_lay_nothing_out_when_the_inspector_text_fits(seed_db):
+    """The inspector's text changing from the hint to a short span and back repaints its body, no layout."""
+    async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        body = screen.query_one(InspectorBody)
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        asked = record_layouts(body)
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.selected_id is not None and "Basra" in screen.query_one(InspectorPanel).content.plain
+        await pilot.press("u")
+        await pilot.pause()
+        assert asked and not any(asked)
+        assert body.size.height == body.parent.scrollable_content_region.height  # it fills the visible area
+
+
+async def test_an_inspector_text_taller_than_its_area_is_laid_out_and_scrolls(seed_db):
+    """On a short terminal the span's text does not fit the inspector: a layout, and the body grows to scroll."""
+    async with make_app(seed_db, annotator="alice").run_test(size=(160, 24)) as pilot:
+        screen = reader_of(pilot.app)
+        body = screen.query_one(InspectorBody)
+        scroll = body.parent
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        visible = scroll.scrollable_content_region.height
+        asked = record_layouts(body)
+        await pilot.press("3")
+        await pilot.pause()
+        lines = len(screen.query_one(InspectorPanel).content.wrap(pilot.app.console, body.content_region.width))
+        assert lines > visible
+        assert any(asked)
+        assert body.size.height == lines and scroll.max_scroll_y == lines - visible
+
+
+async def test_the_footer_is_restyled_as_the_bindings_are_published(seed_db):
+    """When the reader publishes its bindings after a tag, the footer's keys already show them:
+    restyled in the same turn, not later from the footer's own loop (a second frame)."""
+    async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        footer = screen.query_one(QuickFooter)
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        delete = next(k for k in footer.query("FooterKey") if k.action == "delete")
+        seen: list[bool] = []
+        # Subscribed after the footer: called after it, in the same publish.
+        screen.bindings_updated_signal.subscribe(screen, lambda _s: seen.append(delete._disabled), immediate=True)
+        assert delete._disabled
+        await pilot.press("3")
+        await pilot.pause()
+        assert seen == [False]
+
+
+async def test_a_key_tells_the_screen_of_every_repaint_as_it_leaves(seed_db):
+    """Widgets a key repainted have told the screen when its handler ends, and the inspector was drawn once."""
+    async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        status = screen.query_one(StatusLine)
+        with screen._one_status():
+            status.refresh()
+            screen.view.refresh()
+        assert not status._repaint_required and not screen.view._repaint_required
+        shown: list[object] = []
+        panel = screen.query_one(InspectorPanel)
+        show = panel.show
+        panel.show = lambda ann, *args, **kwargs: (shown.append(ann), show(ann, *args, **kwargs))
+        await pilot.press("3")
+        await pilot.pause()
+        assert [getattr(a, "id", None) for a in shown] == [screen.selected_id]
