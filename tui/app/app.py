@@ -16,6 +16,7 @@ from textual.app import App
 from textual.command import Provider
 
 from tui.app.messages import AnnotationsChanged, OpenDocument, StartReview
+from tui.app.settings import Settings, load_settings, save_settings
 from tui.core.store import Store
 
 #: Database used when neither an argument nor ``TUI_DB`` names one.
@@ -70,6 +71,8 @@ class TuiApp(App[None]):
         self.store.unique_spans = True
         self.annotator: str = self.store.annotator
         self.start_document = document
+        self.settings: Settings = load_settings()
+        """The user's preferences (theme, panel width, measure), saved when they change."""
 
     def initial_document(self) -> str | None:
         """The document to open: the one asked for, the last opened, or the first by name."""
@@ -84,9 +87,23 @@ class TuiApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
+        self._restore_theme()
         from tui.app.screens.reader import ReaderScreen
 
         self.push_screen(ReaderScreen(self.initial_document()))
+
+    def _restore_theme(self) -> None:
+        """Use the theme chosen in an earlier run, and remember every theme chosen from now on."""
+        theme = self.settings.theme
+        if theme and theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str) and name != self.settings.theme:
+            self.settings.theme = name
+            save_settings(self.settings)
 
     def _apply_keymap(self) -> None:
         """Remap keys by binding id from ``$XDG_CONFIG_HOME/tui/keymap.toml``; a bad file is reported."""

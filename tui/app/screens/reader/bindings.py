@@ -28,6 +28,8 @@ HELP = """\
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
 - `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
   repeats the last tag on the next hit.
+- `\\` shows or hides the side panels (folded under 100 columns), `|` changes
+  their width, `ctrl+l` redraws the screen.
 """
 
 TEAM_BINDINGS: list[BindingType] = [
@@ -36,7 +38,7 @@ TEAM_BINDINGS: list[BindingType] = [
                     "backspace back."),
     Binding("P", "propagate", "Propagate", id="propagate", show=False,
             tooltip="Suggest the selected span's type on every other whole-word occurrence of its text."),
-    Binding("ctrl+l", "layers", "Layers", id="layers", show=False,
+    Binding("ctrl+w", "layers", "Layers", id="layers", show=False,
             tooltip="Choose whose layer to view, and another layer to overlay read-only."),
     Binding("y", "copy_overlay", "Copy overlay", id="copy-overlay", show=False,
             tooltip="Copy the overlay annotation under the cursor into your layer."),
@@ -62,7 +64,7 @@ TEAM_HELP = """\
   `escape` ends the review.
 - `P` **propagates** the selected span to every other occurrence of its text
   (as suggestions).
-- `ctrl+l` chooses whose **layer** to view and which to overlay (read-only);
+- `ctrl+w` chooses whose **layer** to view and which to overlay (read-only);
   `y` copies the overlay annotation under the cursor into your layer, `Y` all.
 - `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
   **adjudicates** disagreements into the `gold` layer.
@@ -116,6 +118,12 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Show or hide the events panel."),
     Binding("f4", "toggle_panel('inspector-panel')", "Inspector", id="toggle-inspector",
             show=False, tooltip="Show or hide the inspector panel."),
+    Binding("backslash", "toggle_panels", "Panels", id="toggle-panels", show=False,
+            tooltip="Show or hide the side panels (folded in terminals under 100 columns)."),
+    Binding("vertical_line", "panel_width", "Panel width", id="panel-width", show=False,
+            tooltip="Make the side panels the next width (32, 40, 48, 60, 72 columns; remembered)."),
+    Binding("ctrl+l", "redraw", "Redraw", id="redraw", show=False,
+            tooltip="Draw the whole screen again (after another program wrote over it)."),
     Binding("L", "toggle_labels", "Labels", id="toggle-labels", show=False,
             tooltip="Show or hide the short type labels inline (e.g. Basra[GPE])."),
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)."),

@@ -35,6 +35,7 @@ from tui.app.screens.reader.describe import describe
 from tui.app.screens.reader.dialogs import DialogActionsMixin
 from tui.app.screens.reader.display import DisplayMixin
 from tui.app.screens.reader.layers import LayersMixin
+from tui.app.screens.reader.layout import LayoutMixin
 from tui.app.screens.reader.picking import PickingMixin
 from tui.app.screens.reader.search import SearchMixin
 from tui.app.screens.reader.status import StatusMixin
@@ -59,8 +60,8 @@ if TYPE_CHECKING:
 __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
-class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, DisplayMixin,
-                   WritingMixin, StatusMixin, Screen[None]):
+class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, LayoutMixin,
+                   DisplayMixin, WritingMixin, StatusMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
@@ -166,7 +167,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reader-body"):
-            yield ArticleView(id="article")
+            with Horizontal(id="article-column"):  # centres the article when it is capped
+                yield ArticleView(id="article")
             with Vertical(id="side-panels"):
                 yield EntityPanel(id="entity-panel")
                 yield EventPanel(id="event-panel")
@@ -186,6 +188,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         return self.query_one("#role-prompt", RolePrompt)
 
     def on_mount(self) -> None:
+        self._apply_layout()
         self.view.focus()
         # The position in the status line is drawn in the same frame as the cursor.
         self.view.on_moved = self._moved_now
@@ -306,8 +309,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             if action == "pick_skip":
                 return self.pick.purpose == "role"
             return True
-        if self.doc is None and action not in ("quit", "library", "help", "toggle_panel",
-                                               "toggle_labels"):
+        if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
+                                               "panel_width", "redraw", "toggle_labels"):
             return None
         return True if self._can(action, parameters) else None
 
@@ -438,8 +441,12 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         """Show or hide one of the side panels."""
         panel = self.query_one(f"#{panel_id}")
         panel.display = not panel.display
-        side = self.query_one("#side-panels")
-        side.display = any(child.display for child in side.children)
+        if panel.display:
+            self._panels_choice = True  # asked for a panel: show it, whatever the width
+        self._apply_layout()
+        self._after_panels_change()
+
+    def _after_panels_change(self) -> None:
         self._push_inspector()  # not drawn while hidden
 
     def action_toggle_labels(self) -> None:

@@ -67,6 +67,9 @@ class ArticleView(HighlightsMixin, MotionsMixin, RenderingMixin, SteadySizes, Sc
         color: $foreground;
         overflow-x: hidden;
         overflow-y: auto;
+        /* The wrap width leaves the scrollbar's cells out from the first frame
+           (the bar appears only once the rows are known, and no resize follows). */
+        scrollbar-gutter: stable;
         padding: 0 1;
     }
     ArticleView > .article-view--heading { color: $accent; text-style: bold; }
