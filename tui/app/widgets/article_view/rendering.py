@@ -17,7 +17,7 @@ from tui.app import lifetime
 from tui.app.widgets.article_view._parts import ViewParts
 from tui.app.widgets.article_view.highlights import _MD_COMPONENTS, INDEX_BLOCK, Highlight
 from tui.core.text import graphemes
-from tui.core.text.graphemes import grapheme_end, sanitize
+from tui.core.text.graphemes import grapheme_end, sanitize, unjoin_emoji
 from tui.core.text.wrapping import Row
 
 
@@ -206,10 +206,14 @@ class RenderingMixin(ViewParts):
                         d = graphemes.display_char(ch)
                         parts.append(d)
                         col += self._cell_width(d)
-                shown = "".join(parts)
+                shown = unjoin_emoji("".join(parts))
             else:
                 shown = sanitize(chunk)
-                col += len(shown) if shown.isascii() else cell_len(shown)
+                if shown.isascii():
+                    col += len(shown)
+                else:
+                    shown = unjoin_emoji(shown)  # drawn the width every terminal agrees on
+                    col += cell_len(shown)
             segments.append(Segment(shown, style))
             if b in label_texts and b < hi:
                 col += self._append_labels(segments, label_texts[b], base)
