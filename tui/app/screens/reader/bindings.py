@@ -69,6 +69,10 @@ TEAM_HELP = """\
 - `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
   **adjudicates** disagreements into the `gold` layer.
 """
+FOOTER_PRIORITY = ("help", "tag_type", "toggle_visual", "event", "undo", "search", "delete", "library",
+                   "attributes", "relation", "coreference", "note", "review_start", "quit")
+"""The footer's actions, most useful first: a narrow terminal shows the first ones that fit."""
+
 READER_BINDINGS: list[BindingType] = [
     *[
         Binding(str(n), f"tag({n})", f"Tag type {n}", show=False, id=f"tag-{n}",

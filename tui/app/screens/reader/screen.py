@@ -30,7 +30,7 @@ from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
-from tui.app.screens.reader.bindings import HELP, READER_BINDINGS, TEAM_HELP
+from tui.app.screens.reader.bindings import FOOTER_PRIORITY, HELP, READER_BINDINGS, TEAM_HELP
 from tui.app.screens.reader.describe import describe
 from tui.app.screens.reader.dialogs import DialogActionsMixin
 from tui.app.screens.reader.display import DisplayMixin
@@ -66,6 +66,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
 
     HELP = HELP
     BINDINGS = READER_BINDINGS
+    FOOTER_PRIORITY = FOOTER_PRIORITY
 
     selected_id: reactive[str | None] = reactive(None, bindings=True, repaint=False)
     """The selected annotation (span, event, relation, ...), or None."""
