@@ -50,6 +50,11 @@ class RenderingMixin(ViewParts):
         base = self._base_style
         if base is None:
             base = self._base_style = self.rich_style
+        if rowmap is not None and max(4, width - 1) != self._map_width and self.is_mounted:
+            # The width changed in this frame's layout (panels shown or hidden): the
+            # Resize event comes after the frame, so wrap for the new width now.
+            self._rebuild_map(keep_view=True)
+            rowmap = self._map
         if rowmap is None:
             if self._text and self.is_mounted:
                 self._rebuild_map()
