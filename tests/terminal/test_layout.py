@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.app.conftest import SEED
+from tests.app.conftest import SEED, SEED_NAME
 from tests.terminal.harness import Terminal, covers, needs_tmux, terminal
-from tui.core.model import Document
+from tui.core.model import Document, Span
 from tui.core.store import Store
 
 pytestmark = needs_tmux
@@ -304,3 +304,37 @@ def test_settings_survive_a_broken_file(tmp_path, seed_db):
         screen = ready(term, seed_db)
         assert border_column(screen) == 160 - 48, screen
         assert os.path.exists(config / "settings.toml")
+
+
+@pytest.fixture
+def nested_db(seed_db: Path) -> Path:
+    """The seed with "Iraqi troops" ORG around "Iraqi" GPE (nested), and "Basra" GPE alone."""
+    with Store(seed_db, annotator="alice") as store:
+        doc = store.document(SEED_NAME)
+        iraqi = doc.text.index("Iraqi troops")
+        basra = doc.text.index("Basra")
+        for label, start, end in (("ORG", iraqi, iraqi + 12), ("GPE", iraqi, iraqi + 5), ("GPE", basra, basra + 5)):
+            store.add(Span(label=label, fragments=[(start, end)], doc_id=doc.id))
+    return seed_db
+
+
+@covers("toggle-labels", "word-next")
+def test_inline_labels_mark_where_a_nested_span_starts(tmp_path, nested_db):
+    """Under NO_COLOR, ``L`` shows ``<ORG>Iraqi[GPE] troops[ORG]``: the outer span's start is marked
+    (a lone span is not), and the marks are not text: ``w`` still lands on each word's own offset."""
+    text = SEED_TEXT
+    with terminal(tmp_path, width=160, height=40, env={"NO_COLOR": "1"}) as term:
+        term.start("--db", nested_db)
+        term.wait_ready("Heavy fighting")
+        screen = term.wait_settled()
+        if "[GPE]" not in screen:  # labels are on by default under NO_COLOR; else turn them on
+            term.press("L")
+        screen = term.wait("<ORG>Iraqi[GPE] troops[ORG]", "the nested span's start mark")
+        assert "Basra[GPE]" in screen and "<GPE>" not in screen, screen
+        words = text.split(" ")
+        offset = 0
+        for n in range(1, 16):  # across the marks: every word starts where the text says
+            offset += len(words[n - 1]) + 1
+            term.press("w")
+            term.wait(f"@{offset} ", f"the cursor on word {n + 1} {words[n]!r} at @{offset}")
+        assert term.quit() == 0

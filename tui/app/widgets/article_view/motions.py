@@ -341,11 +341,14 @@ class MotionsMixin(ViewParts):
         """
         text = self._text
         labels = self._label_points(row) if self.show_labels else {}
+        leads = self._lead_points(row) if self.show_labels and self._start_marks else {}
         out = []
         col = 0
         for s, e in graphemes.iter_graphemes(text, row.start, row.end):
             if s in labels and s > row.start:
                 col += labels[s]
+            if s in leads:  # start marks of nested spans, before their first character
+                col += sum(h.start_cells for h in leads[s])
             c0 = text[s]
             if c0 == "\t":
                 w = graphemes.TAB_SIZE - col % graphemes.TAB_SIZE

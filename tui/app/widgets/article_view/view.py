@@ -228,6 +228,8 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         self._width_cache: dict[str, int] = {}
         self._prewrap_scheduled = False
         self._label_index: LabelIndex | None = None
+        self._start_marks: dict[Highlight, int] = {}
+        """Highlights drawn with a start mark (``<ORG>``: nested spans, labels on) -> their start."""
         self._prefetch_timer: Timer | None = None
         self._selection_memo: tuple = (None, None, None, None)
         self._base_style: Style | None = None
