@@ -107,10 +107,10 @@ TEXTUAL_ACTIONS_KEPT = frozenset({"command_palette"})
 
 
 def _declared_actions(cls: type) -> frozenset[str]:
-    """The actions bound by this app's own classes in ``cls``'s ancestry (not Textual's)."""
+    """The actions bound by the classes in ``cls``'s ancestry that are not Textual's own."""
     actions: set[str] = set()
     for klass in cls.__mro__:
-        if not klass.__module__.startswith("tui."):
+        if klass.__module__.split(".")[0] in ("textual", "builtins"):
             continue
         for binding in klass.__dict__.get("BINDINGS", ()):
             if isinstance(binding, Binding):
