@@ -24,8 +24,10 @@ How annotations look (each type's colour comes from the schema):
   colour, overlined; its inline label ends in ``^``;
 - the selected (or hovered) annotation: all its fragments emphasised
   (``article-view--selected-annotation``), so a discontinuous span reads as one;
-- ``show_labels``: ``Basra[GPE]`` after each span's end (cells that are not
-  text: the cursor and offsets skip them). On by default under ``NO_COLOR``.
+- ``show_labels``: ``Basra[GPE]`` after each span's end, and ``<ORG>`` before
+  the first character of a span that another starts or ends inside (whose
+  start its fill cannot show); cells that are not text: the cursor and
+  offsets skip them. On by default under ``NO_COLOR``.
 """
 
 from __future__ import annotations
