@@ -376,8 +376,11 @@ class MotionsMixin(ViewParts):
         if not cells:
             return row.start
         prev = cells[0][0]
+        leads = self._lead_points(row) if self.show_labels and self._start_marks else {}
         for s, c0, c1 in cells:
             if col < c0:
+                if s in leads and col >= c0 - sum(h.start_cells for h in leads[s]):
+                    return s  # on a start mark: the span's first character
                 return prev  # on an inline label: the annotation's last character
             if col < c1:
                 return s
