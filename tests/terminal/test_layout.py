@@ -207,9 +207,9 @@ def test_the_theme_is_remembered(tmp_path, seed_db):
         term.type("theme")
         term.wait("Change the current theme", "the theme command")
         term.press("Enter")
+        term.wait("Search for themes", "the list of themes")
         term.type("nord")
-        term.wait(lambda s: "nord" in s.split("\n")[8] if len(s.split("\n")) > 8 else False,
-                  "nord in the theme list")
+        term.wait(lambda s: "nord" in s and "ansi-dark" not in s, "the list filtered to nord")
         term.press("Enter")
         term.wait_gone("🔎")
         term.wait_settled()
