@@ -114,10 +114,13 @@ def test_resizing_lays_out_again(term, seed_db):
     term.resize(80, 24)
     screen = term.wait(lambda s: "Entities" not in s and "NORMAL" in s and max(text_widths(s)) >= 70,
                        "the panels folded and the article 70+ columns wide")
-    assert_no_word_cut(term.wait_settled())
+    screen = term.wait_settled()
+    assert_no_word_cut(screen)
+    assert "? Help" in footer_items(screen) and set(footer_items(screen)) < FOOTER_ITEMS, screen
     term.resize(240, 60)
     screen = term.wait(lambda s: "Entities" in s and "NORMAL" in s and len(s.split("\n")) >= 60,
                        "the panels back at 240x60")
+    screen = term.wait(lambda s: set(footer_items(s)) == FOOTER_ITEMS, "every footer key back at 240 columns")
     screen = term.wait_settled()
     assert max(text_widths(screen)) <= MEASURE, screen
     assert_no_word_cut(screen)

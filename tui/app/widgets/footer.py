@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from tui.app import lifetime
+
 
 class QuickFooterKey(FooterKey):
     """A footer key that keeps what it drew for each look it has had.
@@ -143,7 +145,7 @@ class QuickFooter(Footer):
         width = event.size.width
         if self._needed and width != self._fitted_width and min(width, self._fitted_width) < self._needed:
             self._fitted_width = width
-            self.call_later(self.recompose)
+            lifetime.later(self, self.recompose)
 
     def bindings_changed(self, screen: Any) -> None:
         if (
