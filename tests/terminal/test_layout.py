@@ -120,7 +120,8 @@ def test_resizing_lays_out_again(term, seed_db):
     term.resize(240, 60)
     screen = term.wait(lambda s: "Entities" in s and "NORMAL" in s and len(s.split("\n")) >= 60,
                        "the panels back at 240x60")
-    screen = term.wait(lambda s: set(footer_items(s)) == FOOTER_ITEMS, "every footer key back at 240 columns")
+    screen = term.wait(lambda s: s.rstrip().endswith("^p palette") and set(footer_items(s)) == FOOTER_ITEMS,
+                       "every footer key back at 240 columns")
     screen = term.wait_settled()
     assert max(text_widths(screen)) <= MEASURE, screen
     assert_no_word_cut(screen)
