@@ -163,6 +163,7 @@ def test_panel_width_cycles_and_is_remembered(tmp_path, seed_db):
                            "the panels 60 columns wide")
         assert_no_word_cut(term.wait_settled())
         assert "panel_width = 60" in settings.read_text(encoding="utf-8")
+        term.wait("panels 60 columns", "the new width in the status line")
         assert term.quit() == 0
     with terminal(tmp_path, width=160, height=40) as term:
         screen = ready(term, seed_db)

@@ -115,10 +115,16 @@ class LayoutMixin:
             self._panels_choice = True
         self._apply_layout()
         self._after_panels_change()
+        shown = self.query_one("#side-panels").styles.width
+        fits = "" if shown is None or shown.value >= settings.panel_width else f" ({int(shown.value)} fit)"
+        self._say(f"panels {settings.panel_width} columns{fits}")
 
     def action_redraw(self) -> None:
         """Draw the whole screen again (after another program wrote over it)."""
         self.refresh(repaint=True, layout=True)
+
+    def _say(self, message: str) -> None:
+        """Hook: show a short message in the status line (the reader's)."""
 
     def _after_panels_change(self) -> None:
         """Hook: the panels appeared, went or changed width (the reader redraws the inspector)."""

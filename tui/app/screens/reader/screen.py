@@ -450,6 +450,10 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
     def _after_panels_change(self) -> None:
         self._push_inspector()  # not drawn while hidden
 
+    def _say(self, message: str) -> None:
+        self.message = message
+        self._update_status()
+
     def action_toggle_labels(self) -> None:
         """Show or hide inline short type labels."""
         view = self.view
