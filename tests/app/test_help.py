@@ -217,3 +217,20 @@ async def test_reader_palette_reaches_a_reader_action(db_path):
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_the_palettes_keys_command_opens_the_apps_help(db_path):
+    """The palette's "Keys" opens this app's help (its own keys), not Textual's key panel."""
+    from tests.app.panel_data import make_db
+    from tui.app.app import make_app
+
+    make_db(db_path)
+    app = make_app(db_path, annotator="alice", document="panels")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
+        assert len(keys) == 1
+        keys[0].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert not app.screen.query("HelpPanel")

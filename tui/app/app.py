@@ -9,11 +9,13 @@ first by name.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import Provider
+from textual.screen import Screen
 
 from tui.app.messages import AnnotationsChanged, OpenDocument, StartReview
 from tui.app.settings import Settings, load_settings, save_settings
@@ -73,6 +75,15 @@ class TuiApp(App[None]):
         self.start_document = document
         self.settings: Settings = load_settings()
         """The user's preferences (theme, panel width, measure), saved when they change."""
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands; "Keys" opens the screen's own help (its keys only, none of Textual's)."""
+        for command in super().get_system_commands(screen):
+            help_action = getattr(screen, "action_help", None)
+            if command.title == "Keys" and help_action is not None:
+                yield SystemCommand("Keys", "Every key of this screen, and how to annotate", help_action)
+            else:
+                yield command
 
     def initial_document(self) -> str | None:
         """The document to open: the one asked for, the last opened, or the first by name."""
