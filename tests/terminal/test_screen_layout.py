@@ -182,6 +182,15 @@ def test_ctrl_l_redraws_the_screen(tmp_path, seed_db):
         term.press("C-l")
         term.wait(lambda s: s == before, "the reader exactly as before the garbage")
         assert "Layers" not in term.wait_settled()
+        # Every screen: the library too (ctrl+l is the app's key, not the reader's).
+        term.press("o")
+        term.wait("1 of 1 documents", "the library")
+        library = term.wait_settled()
+        with open(tty, "w", encoding="utf-8") as out:
+            out.write("\x1b[2;2HLIBRARY GARBAGE")
+        term.wait("LIBRARY GARBAGE", "the garbage over the library")
+        term.press("C-l")
+        term.wait(lambda s: s == library, "the library exactly as before the garbage")
 
 
 @covers("layers")

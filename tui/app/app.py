@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import Screen
 
@@ -48,6 +49,11 @@ class TuiApp(App[None]):
     COMMANDS = App.COMMANDS | {_command_provider}
     """The system commands plus one command per reader action."""
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+l", "redraw", "Redraw", id="redraw", show=False,
+                tooltip="Draw the whole screen again (after another program wrote over it)."),
+    ]
+    """Keys of every screen (``ctrl+l`` is every terminal program's redraw)."""
 
     def __init__(
         self,
@@ -75,6 +81,10 @@ class TuiApp(App[None]):
         self.start_document = document
         self.settings: Settings = load_settings()
         """The user's preferences (theme, panel width, measure), saved when they change."""
+
+    def action_redraw(self) -> None:
+        """Draw the whole screen again, every cell (after another program wrote over it)."""
+        self.screen.refresh(repaint=True, layout=True)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's system commands; "Keys" opens the screen's own help (its keys only, none of Textual's)."""

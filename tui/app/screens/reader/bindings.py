@@ -126,8 +126,6 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Show or hide the side panels (folded in terminals under 100 columns)."),
     Binding("vertical_line", "panel_width", "Panel width", id="panel-width", show=False,
             tooltip="Make the side panels the next width (32, 40, 48, 60, 72 columns; remembered)."),
-    Binding("ctrl+l", "redraw", "Redraw", id="redraw", show=False,
-            tooltip="Draw the whole screen again (after another program wrote over it)."),
     Binding("L", "toggle_labels", "Labels", id="toggle-labels", show=False,
             tooltip="Show or hide the short type labels inline (e.g. Basra[GPE])."),
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)."),

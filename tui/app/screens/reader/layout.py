@@ -8,7 +8,6 @@
   cells) and the column is centred in the room the panels leave.
 - ``|`` cycles the panels' width through :data:`PANEL_PRESETS`; the width and
   the measure are preferences (:mod:`tui.app.settings`), kept between runs.
-- ``ctrl+l`` redraws the whole screen, as in any terminal program.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ ARTICLE_CHROME = 5
 
 
 class LayoutMixin:
-    """Panels folded or shown by width and by key, a capped and centred reading column, redraw."""
+    """Panels folded or shown by width and by key, a capped and centred reading column."""
 
     if TYPE_CHECKING:
         app: Any
@@ -118,10 +117,6 @@ class LayoutMixin:
         shown = self.query_one("#side-panels").styles.width
         fits = "" if shown is None or shown.value >= settings.panel_width else f" ({int(shown.value)} fit)"
         self._say(f"panels {settings.panel_width} columns{fits}")
-
-    def action_redraw(self) -> None:
-        """Draw the whole screen again (after another program wrote over it)."""
-        self.refresh(repaint=True, layout=True)
 
     def _say(self, message: str) -> None:
         """Hook: show a short message in the status line (the reader's)."""

@@ -311,7 +311,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                 return self.pick.purpose == "role"
             return True
         if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
-                                               "panel_width", "redraw", "toggle_labels"):
+                                               "panel_width", "toggle_labels"):
             return None
         return True if self._can(action, parameters) else None
 
