@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 
 from tui.app.palette import ActionsProvider
-from tui.app.screens.help import HOW_TO, KEYS_NOTE, HelpScreen, key_groups
+from tui.app.screens.help import HOW_TO, KEYS_NOTE, HelpScreen, is_own_binding, key_groups
 
 
 class Pane(Widget, can_focus=True):
@@ -88,9 +88,13 @@ async def test_help_lists_every_live_binding_grouped():
         assert rows["Down"] == ("j ↓", True, "pane-down")
         assert rows["Tag"] == ("x", True, "main-tag")
         assert rows["Never"][1] is False  # disabled now: listed, dimmed
-        # Every live key appears in some row.
+        # Every live key of the app's own appears in some row; Textual's own keys
+        # (ctrl+c "help quit", a scroll view's Page Left) mean nothing here.
         shown = {k for g in help_screen.groups for r in g.rows for k in r.keys}
-        assert {app.get_key_display(a.binding) for a in live.values()} <= shown
+        assert {app.get_key_display(a.binding) for a in live.values() if is_own_binding(a.node, a.binding)} <= shown
+        assert "help_quit" not in {a.binding.action for a in live.values() if is_own_binding(a.node, a.binding)}
+        assert {"down", "tag", "never", "help", "command_palette"} <= {
+            a.binding.action for a in live.values() if is_own_binding(a.node, a.binding)}
         md = help_screen.query_one(Markdown)
         assert "Our how-to" in help_screen.help_markdown and KEYS_NOTE in help_screen.help_markdown
         assert md is not None
@@ -178,7 +182,13 @@ async def test_reader_help_shows_every_reader_key(db_path):
         shown = {(a.binding.action, app.get_key_display(a.binding)) for a in help_screen._live_bindings}
         assert live == shown
         keys = {k for g in help_screen.groups for r in g.rows for k in r.keys}
-        assert {k for _, k in live} <= keys
+        own = {(a.binding.action, app.get_key_display(a.binding)) for a in reader.active_bindings.values()
+               if is_own_binding(a.node, a.binding)}
+        assert {k for _, k in own} <= keys
+        assert {"w", "v", "t", "?", "^l", "\\", "|"} <= keys
+        # Textual's own keys that mean nothing here are left out (issue 13: "^pgup Page Left").
+        assert not {"^pgup", "^pgdn"} & keys
+        assert not {"page_left", "page_right"} & {a for a, _ in own}
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is reader
@@ -207,3 +217,20 @@ async def test_reader_palette_reaches_a_reader_action(db_path):
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_the_palettes_keys_command_opens_the_apps_help(db_path):
+    """The palette's "Keys" opens this app's help (its own keys), not Textual's key panel."""
+    from tests.app.panel_data import make_db
+    from tui.app.app import make_app
+
+    make_db(db_path)
+    app = make_app(db_path, annotator="alice", document="panels")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        keys = [c for c in app.get_system_commands(app.screen) if c.title == "Keys"]
+        assert len(keys) == 1
+        keys[0].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert not app.screen.query("HelpPanel")

@@ -40,8 +40,8 @@ async def type_text(pilot, text: str) -> None:
 
 
 async def choose_layer(pilot, what: str) -> None:
-    """ctrl+l, type the entry's words, enter."""
-    await pilot.press("ctrl+l")
+    """ctrl+w, type the entry's words, enter."""
+    await pilot.press("ctrl+w")
     assert isinstance(pilot.app.screen, PickerDialog)
     await type_text(pilot, what)
     await pilot.press("enter")
@@ -49,7 +49,7 @@ async def choose_layer(pilot, what: str) -> None:
 
 
 async def test_default_layer_is_mine_and_overlay_shows_another(seed_db):
-    """By default only my layer is drawn; ctrl+l 'overlay bob' draws bob's spans as a read-only overlay."""
+    """By default only my layer is drawn; ctrl+w 'overlay bob' draws bob's spans as a read-only overlay."""
     ids = bob_layer(seed_db)
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         reader = reader_of(pilot.app)
@@ -66,7 +66,7 @@ async def test_default_layer_is_mine_and_overlay_shows_another(seed_db):
 
 
 async def test_view_another_layer(seed_db):
-    """ctrl+l 'view bob' shows bob's layer as the main one (not as an overlay)."""
+    """ctrl+w 'view bob' shows bob's layer as the main one (not as an overlay)."""
     ids = bob_layer(seed_db)
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         reader = reader_of(pilot.app)

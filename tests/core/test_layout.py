@@ -324,9 +324,14 @@ def test_wrap_at_word_boundaries() -> None:
 
 
 def test_wrap_cjk_and_emoji() -> None:
-    """CJK breaks between characters by cell width; clusters are never split."""
+    """CJK breaks between characters by cell width; clusters are never split.
+
+    A ZWJ family is drawn as its three people (6 cells, what every terminal
+    agrees on; see ``unjoin_emoji``): wider than the row, it takes a row alone.
+    """
     text = "中文文本测试" + FAMILY + "x"
-    assert rows_of(text, 4) == ["中文", "文本", "测试", FAMILY + "x"]
+    assert rows_of(text, 4) == ["中文", "文本", "测试", FAMILY, "x"]
+    assert rows_of(text, 7) == ["中文文", "本测试", FAMILY + "x"]
 
 
 def test_wrap_reserves_label_cells() -> None:

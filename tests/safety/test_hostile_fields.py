@@ -247,7 +247,7 @@ WALK: list[list[str]] = [
     *[k for keys in _DIALOGS for k in (keys, ["escape"])],
     *[["right_square_bracket"], ["A"], ["escape"]] * 6,
     ["1"], ["slash"], *[[c] for c in "Basra"], ["enter"], ["n"],
-    ["o"], ["escape"], ["question_mark"], ["escape"], ["r"], ["escape"], ["ctrl+l"], ["escape"],
+    ["o"], ["escape"], ["question_mark"], ["escape"], ["r"], ["escape"], ["ctrl+w"], ["escape"],
     ["ctrl+f"], *[[c] for c in "Basra"], ["enter"], ["escape"], ["escape"],
     ["S"], ["c"], ["escape"], ["J"], ["escape"], ["u"], ["ctrl+r"], ["u"],
 ]

@@ -9,13 +9,17 @@ first by name.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import Provider
+from textual.screen import Screen
 
 from tui.app.messages import AnnotationsChanged, OpenDocument, StartReview
+from tui.app.settings import Settings, load_settings, save_settings
 from tui.core.store import Store
 
 #: Database used when neither an argument nor ``TUI_DB`` names one.
@@ -45,6 +49,11 @@ class TuiApp(App[None]):
     COMMANDS = App.COMMANDS | {_command_provider}
     """The system commands plus one command per reader action."""
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+l", "redraw", "Redraw", id="redraw", show=False,
+                tooltip="Draw the whole screen again (after another program wrote over it)."),
+    ]
+    """Keys of every screen (``ctrl+l`` is every terminal program's redraw)."""
 
     def __init__(
         self,
@@ -70,6 +79,21 @@ class TuiApp(App[None]):
         self.store.unique_spans = True
         self.annotator: str = self.store.annotator
         self.start_document = document
+        self.settings: Settings = load_settings()
+        """The user's preferences (theme, panel width, measure), saved when they change."""
+
+    def action_redraw(self) -> None:
+        """Draw the whole screen again, every cell (after another program wrote over it)."""
+        self.screen.refresh(repaint=True, layout=True)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands; "Keys" opens the screen's own help (its keys only, none of Textual's)."""
+        for command in super().get_system_commands(screen):
+            help_action = getattr(screen, "action_help", None)
+            if command.title == "Keys" and help_action is not None:
+                yield SystemCommand("Keys", "Every key of this screen, and how to annotate", help_action)
+            else:
+                yield command
 
     def initial_document(self) -> str | None:
         """The document to open: the one asked for, the last opened, or the first by name."""
@@ -84,9 +108,23 @@ class TuiApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
+        self._restore_theme()
         from tui.app.screens.reader import ReaderScreen
 
         self.push_screen(ReaderScreen(self.initial_document()))
+
+    def _restore_theme(self) -> None:
+        """Use the theme chosen in an earlier run, and remember every theme chosen from now on."""
+        theme = self.settings.theme
+        if theme and theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str) and name != self.settings.theme:
+            self.settings.theme = name
+            save_settings(self.settings)
 
     def _apply_keymap(self) -> None:
         """Remap keys by binding id from ``$XDG_CONFIG_HOME/tui/keymap.toml``; a bad file is reported."""

@@ -101,6 +101,32 @@ def _describe(binding: Binding) -> str:
     return binding.action.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
+#: Textual's own actions that mean something in this app (the rest, such as
+#: ``ctrl+pageup`` "Page Left" of every scroll view, do not: the help leaves them out).
+TEXTUAL_ACTIONS_KEPT = frozenset({"command_palette"})
+
+
+def _declared_actions(cls: type) -> frozenset[str]:
+    """The actions bound by the classes in ``cls``'s ancestry that are not Textual's own."""
+    actions: set[str] = set()
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] in ("textual", "builtins"):
+            continue
+        for binding in klass.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding):
+                actions.add(binding.action)
+            elif isinstance(binding, tuple) and len(binding) >= 2:
+                actions.add(str(binding[1]))
+    return frozenset(actions)
+
+
+def is_own_binding(node: Any, binding: Binding) -> bool:
+    """Whether a live binding is one of this app's keys (one that Textual adds to every widget is not)."""
+    if node is None or binding.action in TEXTUAL_ACTIONS_KEPT:
+        return True
+    return binding.action in _declared_actions(type(node))
+
+
 def key_groups(bindings: Mapping[str, Any] | Iterable[Any], key_display: Any = None) -> list[KeyGroup]:
     """Group live bindings by the node that defines them, one row per action.
 
@@ -122,6 +148,8 @@ def key_groups(bindings: Mapping[str, Any] | Iterable[Any], key_display: Any = N
             node, binding, enabled = None, item, True
         else:
             node, binding, enabled = item[0], item[1], bool(item[2])
+            if not is_own_binding(node, binding):
+                continue
         group = groups.setdefault(id(node), KeyGroup(group_title(node)))
         shown = key_display(binding) if key_display is not None else (binding.key_display or binding.key)
         key = (id(node), binding.action)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
@@ -60,6 +61,9 @@ class QuickFooter(Footer):
 
     _signature: tuple | None = None
     _enabled: dict[str, bool] | None = None
+    _needed = 0
+    """Cells every key and the palette key would take (0: not composed yet)."""
+    _fitted_width = 0
 
     def _state(self) -> tuple[tuple, dict[str, bool]]:
         """What the footer shows (keys, actions, labels) and which actions are enabled."""
@@ -84,7 +88,7 @@ class QuickFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._signature, self._enabled = self._state() if self._bindings_ready else (None, None)
-        for widget in super().compose():
+        for widget in self._fitted(list(super().compose())):
             if type(widget) is FooterKey:
                 # Footer.compose builds plain FooterKeys; the subclass only adds a cache.
                 widget.__class__ = QuickFooterKey
@@ -108,6 +112,49 @@ class QuickFooter(Footer):
         # runs on the footer's loop, as before).
         event.prevent_default()
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed, immediate=True)
+
+    @staticmethod
+    def _cells(widget: Any) -> int:
+        """Cells a (non-compact) key takes: `` k Description ``; the palette key adds its border."""
+        if not isinstance(widget, FooterKey):
+            return 0
+        cells = cell_len(widget.key_display) + 2 + (cell_len(widget.description) + 1 if widget.description else 0)
+        return cells + (2 if widget.has_class("-command-palette") else 0)
+
+    def _fitted(self, widgets: list[Any]) -> list[Any]:
+        """The keys that fit the footer's width: when they do not all fit, the most useful.
+
+        The screen may rank its footer actions, most useful first, in
+        ``FOOTER_PRIORITY``; unranked keys come after the ranked ones. The keys
+        kept stay in their usual order, and the palette key always stays.
+        """
+        width = self.size.width
+        self._fitted_width = width
+        self._needed = sum(self._cells(w) for w in widgets)
+        if not width or self._needed <= width:
+            return widgets
+        ranking = list(getattr(self.screen, "FOOTER_PRIORITY", ()))
+        room = width - sum(self._cells(w) for w in widgets if w.has_class("-command-palette"))
+        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+
+        def rank(widget: FooterKey) -> int:
+            return ranking.index(widget.action) if widget.action in ranking else len(ranking)
+
+        kept: set[int] = set()
+        for widget in sorted(keys, key=rank):
+            cells = self._cells(widget)
+            if cells <= room:
+                kept.add(id(widget))
+                room -= cells
+        return [w for w in widgets if not isinstance(w, FooterKey) or w.has_class("-command-palette")
+                or id(w) in kept]
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Narrower or wider: keep the keys that fit (only when not all of them did, or do)."""
+        width = event.size.width
+        if self._needed and width != self._fitted_width and min(width, self._fitted_width) < self._needed:
+            self._fitted_width = width
+            lifetime.later(self, self.recompose)
 
     def bindings_changed(self, screen: Any) -> None:
         if (

@@ -48,6 +48,7 @@ __all__ = [
     "prev_grapheme",
     "sanitize",
     "snap_to_grapheme",
+    "unjoin_emoji",
 ]
 
 TAB_SIZE = 4
@@ -204,6 +205,39 @@ def cluster_width(cluster: str) -> int:
     return width
 
 
+def _emoji_like(ch: str) -> bool:
+    cp = ord(ch)
+    return cp >= 0x1F000 or 0x2600 <= cp < 0x2800 or 0x2B00 <= cp < 0x2C00
+
+
+def unjoin_emoji(shown: str) -> str:
+    """Drop each ZWJ that joins two emoji, so a ZWJ sequence is drawn as its parts.
+
+    Terminals disagree on ZWJ sequences: one draws 👩‍👩‍👧 as one 2-cell
+    glyph, another (tmux 3.3, the Linux console, many fonts) as three 2-cell
+    people. A width the terminal does not share shifts the rest of the row,
+    and the panel border beside it. Without the joiners every terminal, and
+    Rich's measure, agree: the parts side by side. Drawing only: offsets and
+    clusters (the cursor steps over the whole sequence) are unchanged. A ZWJ
+    used for shaping (Arabic, Indic scripts) takes no cell anywhere and stays.
+
+    Args:
+        shown: text to draw (already sanitized).
+
+    Returns:
+        ``shown`` without the joiners between emoji.
+    """
+    if _ZWJ not in shown:
+        return shown
+    out = []
+    n = len(shown)
+    for i, ch in enumerate(shown):
+        if ch == _ZWJ and 0 < i < n - 1 and _emoji_like(shown[i + 1]) and shown[i - 1] != _ZWJ:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def display_cluster(cluster: str) -> str:
     """Return what to draw for a cluster (before tab expansion).
 
@@ -211,12 +245,13 @@ def display_cluster(cluster: str) -> str:
         cluster: the code points of one cluster.
 
     Returns:
-        The cluster with every unsafe character replaced; a CRLF or a lone
+        The cluster with every unsafe character replaced and the joiners of an
+        emoji ZWJ sequence left out (:func:`unjoin_emoji`); a CRLF or a lone
         ``\\n`` gives ``""`` (a line break takes no cell).
     """
     if cluster in ("\n", "\r\n"):
         return ""
-    return sanitize(cluster)
+    return unjoin_emoji(sanitize(cluster))
 
 
 # --- grapheme clusters ---------------------------------------------------------

@@ -39,6 +39,8 @@ HELP = """\
   (a relation: then `d` deletes it, `:` notes it).
 - `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
   repeats the last tag on the next hit.
+- `\\` shows or hides the side panels (folded under 100 columns), `|` changes
+  their width, `ctrl+l` redraws the screen.
 """
 
 TEAM_BINDINGS: list[BindingType] = [
@@ -47,7 +49,7 @@ TEAM_BINDINGS: list[BindingType] = [
                     "backspace back."),
     Binding("P", "propagate", "Propagate", id="propagate", show=False,
             tooltip="Suggest the selected span's type on every other whole-word occurrence of its text."),
-    Binding("ctrl+l", "layers", "Layers", id="layers", show=False,
+    Binding("ctrl+w", "layers", "Layers", id="layers", show=False,
             tooltip="Choose whose layer to view, and another layer to overlay read-only."),
     Binding("y", "copy_overlay", "Copy overlay", id="copy-overlay", show=False,
             tooltip="Copy the overlay annotation under the cursor into your layer."),
@@ -73,11 +75,15 @@ TEAM_HELP = """\
   `escape` ends the review.
 - `P` **propagates** the selected span to every other occurrence of its text
   (as suggestions).
-- `ctrl+l` chooses whose **layer** to view and which to overlay (read-only);
+- `ctrl+w` chooses whose **layer** to view and which to overlay (read-only);
   `y` copies the overlay annotation under the cursor into your layer, `Y` all.
 - `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
   **adjudicates** disagreements into the `gold` layer.
 """
+FOOTER_PRIORITY = ("help", "tag_type", "toggle_visual", "event", "undo", "search", "delete", "library",
+                   "attributes", "relation", "coreference", "note", "review_start", "quit")
+"""The footer's actions, most useful first: a narrow terminal shows the first ones that fit."""
+
 READER_BINDINGS: list[BindingType] = [
     *[
         Binding(str(n), f"tag({n})", f"Tag type {n}", show=False, id=f"tag-{n}",
@@ -133,6 +139,10 @@ READER_BINDINGS: list[BindingType] = [
             show=False, tooltip="Show or hide the inspector panel."),
     Binding("f5", "toggle_panel('relation-panel')", "Relations", id="toggle-relations", show=False,
             tooltip="Show or hide the relations panel."),
+    Binding("backslash", "toggle_panels", "Panels", id="toggle-panels", show=False,
+            tooltip="Show or hide the side panels (folded in terminals under 100 columns)."),
+    Binding("vertical_line", "panel_width", "Panel width", id="panel-width", show=False,
+            tooltip="Make the side panels the next width (32, 40, 48, 60, 72 columns; remembered)."),
     Binding("L", "toggle_labels", "Labels", id="toggle-labels", show=False,
             tooltip="Show or hide the short type labels inline (e.g. Basra[GPE])."),
     Binding("q", "quit", "Quit", id="quit", tooltip="Quit (everything is already saved)."),

@@ -120,7 +120,7 @@ class LayersMixin:
         """Copy the overlay annotation(s) under the cursor into your layer (one action)."""
         ids = self.overlay_ids_at()
         if not ids:
-            self.notify("no overlay annotation here (ctrl+l chooses an overlay)", markup=False)
+            self.notify("no overlay annotation here (ctrl+w chooses an overlay)", markup=False)
             return
         self._copy(ids, "copy")
 
@@ -128,14 +128,14 @@ class LayersMixin:
         """Copy every annotation of the overlay layer into your layer (one action)."""
         ids = [a.id for a in self.overlay_anns.all()]
         if not ids:
-            self.notify("no overlay layer (ctrl+l chooses one)", markup=False)
+            self.notify("no overlay layer (ctrl+w chooses one)", markup=False)
             return
         self._copy(ids, "copy all")
 
     def _copy(self, ids: list[str], verb: str) -> None:
         who = self.overlay_layer or ""
         if self.layer_name() != self.annotator:
-            self.notify("copies go into your own layer: view it first (ctrl+l)", severity="warning",
+            self.notify("copies go into your own layer: view it first (ctrl+w)", severity="warning",
                         markup=False)
             return
         source = self.overlay_anns

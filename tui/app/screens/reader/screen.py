@@ -29,11 +29,12 @@ from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
-from tui.app.screens.reader.bindings import HELP, READER_BINDINGS, TEAM_HELP
+from tui.app.screens.reader.bindings import FOOTER_PRIORITY, HELP, READER_BINDINGS, TEAM_HELP
 from tui.app.screens.reader.describe import describe
 from tui.app.screens.reader.dialogs import DialogActionsMixin
 from tui.app.screens.reader.display import DisplayMixin
 from tui.app.screens.reader.layers import LayersMixin
+from tui.app.screens.reader.layout import LayoutMixin
 from tui.app.screens.reader.picking import PickingMixin
 from tui.app.screens.reader.search import SearchMixin
 from tui.app.screens.reader.selecting import FROM_MENTION, ON_ANNOTATION, SelectingMixin
@@ -61,11 +62,12 @@ __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
 class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, SelectingMixin,
-                   DisplayMixin, WritingMixin, StatusMixin, Screen[None]):
+                   LayoutMixin, DisplayMixin, WritingMixin, StatusMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
     BINDINGS = READER_BINDINGS
+    FOOTER_PRIORITY = FOOTER_PRIORITY
 
     selected_id: reactive[str | None] = reactive(None, bindings=True, repaint=False)
     """The selected annotation (span, event, relation, ...), or None."""
@@ -168,7 +170,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reader-body"):
-            yield ArticleView(id="article")
+            with Horizontal(id="article-column"):  # centres the article when it is capped
+                yield ArticleView(id="article")
             with Vertical(id="side-panels"):
                 yield EntityPanel(id="entity-panel")
                 yield EventPanel(id="event-panel")
@@ -189,6 +192,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         return self.query_one("#role-prompt", RolePrompt)
 
     def on_mount(self) -> None:
+        self._apply_layout()
         self.view.focus()
         # The position in the status line is drawn in the same frame as the cursor.
         self.view.on_moved = self._moved_now
@@ -311,8 +315,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             if action == "pick_skip":
                 return self.pick.purpose == "role"
             return True
-        if self.doc is None and action not in ("quit", "library", "help", "toggle_panel",
-                                               "toggle_labels"):
+        if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
+                                               "panel_width", "toggle_labels"):
             return None
         return True if self._can(action, parameters) else None
 
@@ -450,9 +454,17 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         """Show or hide one of the side panels."""
         panel = self.query_one(f"#{panel_id}")
         panel.display = not panel.display
-        side = self.query_one("#side-panels")
-        side.display = any(child.display for child in side.children)
+        if panel.display:
+            self._panels_choice = True  # asked for a panel: show it, whatever the width
+        self._apply_layout()
+        self._after_panels_change()
+
+    def _after_panels_change(self) -> None:
         self._push_inspector()  # not drawn while hidden
+
+    def _say(self, message: str) -> None:
+        self.message = message
+        self._update_status()
 
     def action_toggle_labels(self) -> None:
         """Show or hide inline short type labels."""

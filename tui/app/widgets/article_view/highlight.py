@@ -46,6 +46,26 @@ class Highlight(NamedTuple):
         return max(e for _, e in fragments) if fragments else 0
 
     @property
+    def extent(self) -> tuple[int, int]:
+        """``(first start, last end)`` of the fragments."""
+        fragments = self.fragments
+        if len(fragments) == 1:
+            return fragments[0]
+        if not fragments:
+            return (0, 0)
+        return (min(s for s, _ in fragments), max(e for _, e in fragments))
+
+    @property
+    def start_text(self) -> str:
+        """The inline mark where a nested span starts, e.g. ``<ORG>`` (``<ORG?>`` pending, ``<ORG^>`` overlay)."""
+        return _start_text(self.label, self.pending, self.overlay)[0]
+
+    @property
+    def start_cells(self) -> int:
+        """Cells the start mark takes."""
+        return _start_text(self.label, self.pending, self.overlay)[1]
+
+    @property
     def label_text(self) -> str:
         """The inline label, with a mark for pending and overlay annotations."""
         return _label_text(self.label, self.pending, self.overlay)[0]
@@ -61,4 +81,12 @@ def _label_text(label: str, pending: bool, overlay: bool) -> tuple[str, int]:
     """The inline label drawn for a type (sanitized) and its width in cells."""
     mark = "?" if pending else "^" if overlay else ""
     text = f"[{sanitize(label, single_line=True)}{mark}]"
+    return text, cell_len(text)
+
+
+@lru_cache(maxsize=1024)
+def _start_text(label: str, pending: bool, overlay: bool) -> tuple[str, int]:
+    """The mark drawn where a nested span starts (sanitized) and its width in cells."""
+    mark = "?" if pending else "^" if overlay else ""
+    text = f"<{sanitize(label, single_line=True)}{mark}>"
     return text, cell_len(text)

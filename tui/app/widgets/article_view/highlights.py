@@ -7,12 +7,14 @@ document size, the number of annotations or the longest span.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from tui.app.widgets.article_view._parts import ViewParts
 from tui.app.widgets.article_view.highlight import Highlight, _label_text
 from tui.core.model import StyleRun
 from tui.core.store import gc_paused
+from tui.core.text.graphemes import grapheme_end
 from tui.core.text.wrapping import LabelIndex
 
 INDEX_BLOCK = 256
@@ -88,6 +90,10 @@ class HighlightsMixin(ViewParts):
                 if h.fragments:
                     index.add(h.end, h.label_cells)
             points = {h.end for h in removed} | {h.end for _, h in added}
+            marked = self._update_start_marks(index, removed, [h for _, h in added])
+            if marked:
+                self._epoch += 1  # a mark may appear in a block whose highlights did not change
+            points |= marked
             top = self._map.anchor(int(self.scroll_y))
             self._map.relabel(index, points)
             self._sync_virtual_size()
@@ -223,6 +229,7 @@ class HighlightsMixin(ViewParts):
         """A fresh label index (offset -> label cells), or None when labels are off."""
         if not self.show_labels or not self._hl_keys:
             self._label_index = None
+            self._start_marks = {}
             return None
         labels: dict[int, int] = {}
         get = labels.get
@@ -231,8 +238,61 @@ class HighlightsMixin(ViewParts):
             if fragments:
                 end = fragments[0][1] if len(fragments) == 1 else h.end
                 labels[end] = get(end, 0) + _label_text(h.label, h.pending, h.overlay)[1]
+        self._start_marks = _nested(self._hl_keys.values())
+        for h, start in self._start_marks.items():
+            key = self._lead_key(start)
+            labels[key] = get(key, 0) + h.start_cells
         self._label_index = LabelIndex(labels)
         return self._label_index
+
+    def _needs_start(self, h: Highlight) -> bool:
+        """Whether another highlight starts or ends strictly inside ``h`` (so ``h``'s start needs a mark)."""
+        if not h.fragments:
+            return False
+        s, e = h.extent
+        for k in self._highlights_near(s, e):
+            if k is h or not k.fragments:
+                continue
+            ks, ke = k.extent
+            if s < ks < e or s < ke < e:
+                return True
+        return False
+
+    def _update_start_marks(self, index: LabelIndex, removed: list[Highlight], added: list[Highlight]) -> set[int]:
+        """Mark or unmark the starts of the changed highlights and their neighbours; returns the offsets changed."""
+        marks = self._start_marks
+        changed: set[int] = set()
+        for h in removed:
+            start = marks.pop(h, None)
+            if start is not None:
+                index.remove(self._lead_key(start), h.start_cells)
+                changed.add(self._lead_key(start))
+        affected: dict[int, Highlight] = {id(h): h for h in added}
+        for h in (*removed, *added):
+            if h.fragments:
+                s, e = h.extent
+                for k in self._highlights_near(s, e):
+                    affected[id(k)] = k
+        live = self._hl_keys
+        for h in affected.values():
+            if live.get(h) is not h:
+                continue  # removed
+            want = self._needs_start(h)
+            start = marks.get(h)
+            if want and start is None:
+                start = marks[h] = h.extent[0]
+                index.add(self._lead_key(start), h.start_cells)
+                changed.add(self._lead_key(start))
+            elif not want and start is not None:
+                del marks[h]
+                index.remove(self._lead_key(start), h.start_cells)
+                changed.add(self._lead_key(start))
+        return changed
+
+    def _lead_key(self, start: int) -> int:
+        """Where the wrap counts a start mark: with the first character (the label index
+        keeps cells *after* a character; the mark is drawn before it, on the same row)."""
+        return grapheme_end(self._text, start) if start < len(self._text) else start
 
     def _highlights_near(self, lo: int, hi: int) -> list[Highlight]:
         """Highlights with a fragment touching ``[lo, hi]`` (each once)."""
@@ -243,6 +303,24 @@ class HighlightsMixin(ViewParts):
                 if s <= hi and e >= lo:
                     seen[id(h)] = h
         return list(seen.values())
+
+
+def _nested(highlights: Iterable[Highlight]) -> dict[Highlight, int]:
+    """Each highlight that another one starts or ends strictly inside, with its start (O(n log n)).
+
+    Those are the spans whose start colour cannot show (the inner span's fill
+    covers it) and, without colour, nothing else would: they get a start mark.
+    """
+    spans = [(h, h.extent) for h in highlights if h.fragments]
+    starts = sorted(s for _, (s, _e) in spans)
+    ends = sorted(e for _, (_s, e) in spans)
+    out: dict[Highlight, int] = {}
+    for h, (s, e) in spans:
+        if e - s < 2:
+            continue
+        if bisect_left(starts, e) > bisect_right(starts, s) or bisect_left(ends, e) > bisect_right(ends, s):
+            out[h] = s
+    return out
 
 
 def _hl_key(h: Highlight) -> Highlight:

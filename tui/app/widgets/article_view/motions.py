@@ -341,11 +341,14 @@ class MotionsMixin(ViewParts):
         """
         text = self._text
         labels = self._label_points(row) if self.show_labels else {}
+        leads = self._lead_points(row) if self.show_labels and self._start_marks else {}
         out = []
         col = 0
         for s, e in graphemes.iter_graphemes(text, row.start, row.end):
             if s in labels and s > row.start:
                 col += labels[s]
+            if s in leads:  # start marks of nested spans, before their first character
+                col += sum(h.start_cells for h in leads[s])
             c0 = text[s]
             if c0 == "\t":
                 w = graphemes.TAB_SIZE - col % graphemes.TAB_SIZE
@@ -373,8 +376,11 @@ class MotionsMixin(ViewParts):
         if not cells:
             return row.start
         prev = cells[0][0]
+        leads = self._lead_points(row) if self.show_labels and self._start_marks else {}
         for s, c0, c1 in cells:
             if col < c0:
+                if s in leads and col >= c0 - sum(h.start_cells for h in leads[s]):
+                    return s  # on a start mark: the span's first character
                 return prev  # on an inline label: the annotation's last character
             if col < c1:
                 return s

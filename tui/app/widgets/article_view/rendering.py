@@ -17,7 +17,7 @@ from tui.app import lifetime
 from tui.app.widgets.article_view._parts import ViewParts
 from tui.app.widgets.article_view.highlights import _MD_COMPONENTS, INDEX_BLOCK, Highlight
 from tui.core.text import graphemes
-from tui.core.text.graphemes import grapheme_end, sanitize
+from tui.core.text.graphemes import grapheme_end, sanitize, unjoin_emoji
 from tui.core.text.wrapping import Row
 
 
@@ -43,6 +43,18 @@ class RenderingMixin(ViewParts):
                 points[end] = points.get(end, 0) + h.label_cells
         return points
 
+    def _lead_points(self, row: Row) -> dict[int, list[Highlight]]:
+        """Offset -> highlights whose start mark (``<ORG>``) is drawn before that character of this row."""
+        marks = self._start_marks
+        if not marks:
+            return {}
+        points: dict[int, list[Highlight]] = {}
+        for h in self._highlights_near(row.start, row.end):
+            start = marks.get(h)
+            if start is not None and row.start <= start < row.end:
+                points.setdefault(start, []).append(h)
+        return points
+
     def render_line(self, y: int) -> Strip:
         """Render one visible row (``y`` is relative to the top of the view)."""
         rowmap = self._map
@@ -50,6 +62,11 @@ class RenderingMixin(ViewParts):
         base = self._base_style
         if base is None:
             base = self._base_style = self.rich_style
+        if rowmap is not None and max(4, width - 1) != self._map_width and self.is_mounted:
+            # The width changed in this frame's layout (panels shown or hidden): the
+            # Resize event comes after the frame, so wrap for the new width now.
+            self._rebuild_map(keep_view=True)
+            rowmap = self._map
         if rowmap is None:
             if self._text and self.is_mounted:
                 self._rebuild_map()
@@ -170,12 +187,19 @@ class RenderingMixin(ViewParts):
         labels = self._label_points(row) if self.show_labels else {}
         label_texts: dict[int, list[tuple[str, bool]]] = {}
         if labels:
-            for h in self._highlights_near(lo, span_hi):
+            near = self._highlights_near(lo, span_hi)
+            for h in near:
                 end = h.end
                 if end in labels:
                     label_texts.setdefault(end, []).append((h.label_text, h.id == self.selected_id))
                     if lo < end < hi:
                         cuts.add(end)
+        leads: dict[int, list[tuple[str, bool]]] = {}
+        if self.show_labels and self._start_marks:
+            # Where a nested span starts: drawn before its first character, after any label ending there.
+            for p, hs in self._lead_points(row).items():
+                leads[p] = [(h.start_text, h.id == self.selected_id) for h in hs]
+                cuts.add(p)
         segment_text = text[lo:hi]
         ascii_row = segment_text.isascii()
         if not ascii_row:
@@ -191,6 +215,8 @@ class RenderingMixin(ViewParts):
         for a, b in zip(ordered, ordered[1:], strict=False):
             if a >= b:
                 continue
+            if a in leads:
+                col += self._append_labels(segments, leads[a], base)
             style = base + self._style_at(a, runs, hls, hits, sel, selected_id, hover_id)
             if a <= cursor < b:
                 style = style + self._component("article-view--cursor")
@@ -206,10 +232,14 @@ class RenderingMixin(ViewParts):
                         d = graphemes.display_char(ch)
                         parts.append(d)
                         col += self._cell_width(d)
-                shown = "".join(parts)
+                shown = unjoin_emoji("".join(parts))
             else:
                 shown = sanitize(chunk)
-                col += len(shown) if shown.isascii() else cell_len(shown)
+                if shown.isascii():
+                    col += len(shown)
+                else:
+                    shown = unjoin_emoji(shown)  # drawn the width every terminal agrees on
+                    col += cell_len(shown)
             segments.append(Segment(shown, style))
             if b in label_texts and b < hi:
                 col += self._append_labels(segments, label_texts[b], base)

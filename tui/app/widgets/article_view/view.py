@@ -24,8 +24,10 @@ How annotations look (each type's colour comes from the schema):
   colour, overlined; its inline label ends in ``^``;
 - the selected (or hovered) annotation: all its fragments emphasised
   (``article-view--selected-annotation``), so a discontinuous span reads as one;
-- ``show_labels``: ``Basra[GPE]`` after each span's end (cells that are not
-  text: the cursor and offsets skip them). On by default under ``NO_COLOR``.
+- ``show_labels``: ``Basra[GPE]`` after each span's end, and ``<ORG>`` before
+  the first character of a span that another starts or ends inside (whose
+  start its fill cannot show); cells that are not text: the cursor and
+  offsets skip them. On by default under ``NO_COLOR``.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class ArticleView(HighlightsMixin, MotionsMixin, RenderingMixin, SteadySizes, Sc
         color: $foreground;
         overflow-x: hidden;
         overflow-y: auto;
+        /* The wrap width leaves the scrollbar's cells out from the first frame
+           (the bar appears only once the rows are known, and no resize follows). */
+        scrollbar-gutter: stable;
         padding: 0 1;
     }
     ArticleView > .article-view--heading { color: $accent; text-style: bold; }
@@ -225,6 +230,8 @@ extend too; `escape` clears it. Click moves the cursor, drag selects.
         self._width_cache: dict[str, int] = {}
         self._prewrap_scheduled = False
         self._label_index: LabelIndex | None = None
+        self._start_marks: dict[Highlight, int] = {}
+        """Highlights drawn with a start mark (``<ORG>``: nested spans, labels on) -> their start."""
         self._prefetch_timer: Timer | None = None
         self._selection_memo: tuple = (None, None, None, None)
         self._base_style: Style | None = None
