@@ -163,3 +163,4 @@ async def test_library_names_are_text_not_markup(db_path):
         await pilot.press("tab", "enter")
         await pilot.pause()
         assert app.results == ["[b]x[/b]\x1b[2J\u202e"]
+
