@@ -34,6 +34,7 @@ from tui.app.screens.reader.bindings import HELP, READER_BINDINGS, TEAM_HELP
 from tui.app.screens.reader.describe import describe
 from tui.app.screens.reader.dialogs import DialogActionsMixin
 from tui.app.screens.reader.display import DisplayMixin
+from tui.app.screens.reader.documents import DocumentsMixin
 from tui.app.screens.reader.layers import LayersMixin
 from tui.app.screens.reader.picking import PickingMixin
 from tui.app.screens.reader.search import SearchMixin
@@ -60,7 +61,7 @@ __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
 class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, DisplayMixin,
-                   WritingMixin, StatusMixin, Screen[None]):
+                   DocumentsMixin, WritingMixin, StatusMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
@@ -307,7 +308,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                 return self.pick.purpose == "role"
             return True
         if self.doc is None and action not in ("quit", "library", "help", "toggle_panel",
-                                               "toggle_labels"):
+                                               "toggle_labels", "import_document"):
             return None
         return True if self._can(action, parameters) else None
 
@@ -325,7 +326,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             return picking or isinstance(selected, Span) or view.target_range() is not None
         if picking and action in ("event", "relation", "coreference", "attributes", "note",
                                   "normalization", "respan", "add_fragment", "repeat_tag",
-                                  "delete", "library"):
+                                  "delete", "library", "next_document", "previous_document",
+                                  "done_next", "import_document"):
             return False
         if action == "event":
             return isinstance(selected, Event | Span) or view.target_range() is not None
@@ -365,7 +367,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                 span = self._display_span(self.by_id.get(self.selected_id))
                 if span is None or not self._contains(span, cursor):
                     self.selected_id = None
-            self.message = ""
+            self.message = self._message_after_move()
             self._update_status()
         state = self._availability()
         if state != self._binding_state:

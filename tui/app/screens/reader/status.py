@@ -85,7 +85,7 @@ class StatusMixin:
         moves the cursor (tagging clears the selection) from drawing its
         message in one frame and the cleared line in a second frame.
         """
-        self.message = ""
+        self.message = self._message_after_move()
         self._update_status()
 
 
