@@ -32,11 +32,12 @@ WIRE_TEXT = ("Iraqi troops launched a dawn offensive against militias in Basra o
              "Officials said fighting spread to Baghdad and Kut, and curfews were imposed.\n")
 SESSIONS = 100
 SEED = 13
-SIZE = (120, 36)
+SIZE = (100, 30)
 ENTRIES = ("reader", "library")
 EXITS = ("escape", "q", "finish", "library-key", "help", "undo-after", "other-writer")
 KEYS = ("a", "x", "space", "backspace", "u", "ctrl+r", "1", "3", "j", "w", "right_square_bracket",
-        "left_square_bracket", "d", "dialog", "other-decides", "other-deletes", "other-adds")
+        "left_square_bracket", "d", "dialog", "other-decides", "other-deletes", "other-adds",
+        "greater_than_sign", "less_than_sign", "D", "I")  # the document keys are refused while reviewing
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -117,7 +118,7 @@ async def leave(pilot, how: str, rng: random.Random, db) -> None:
             if not isinstance(screen, ReviewScreen) or screen.queue.finished:
                 break
             await pilot.press("a")
-    elif how == "library-key":
+    elif how == "library-key" and isinstance(app.screen, ReviewScreen):
         await pilot.press("o")  # refused while reviewing: review stays
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
