@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LOCK := constraints.txt
 DB ?= annotations.db
 
-.PHONY: run test dev lint snapshots bench soak lock clean
+.PHONY: run test dev lint snapshots screenshots bench soak lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(VENV)/.dev-stamp
 
 snapshots: $(VENV)/.dev-stamp
 	$(BIN)/python -m pytest tests/app --snapshot-update
+
+# The README's pictures: the real app, headless, on a database built from seeds/.
+screenshots: $(VENV)/.run-stamp
+	$(BIN)/python tools/screenshots.py docs/screenshots
 
 bench: $(VENV)/.dev-stamp
 	$(BIN)/python -m bench

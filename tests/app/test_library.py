@@ -73,27 +73,46 @@ async def test_library_lists_documents_with_status_and_counts(db_path):
 
 
 async def test_library_filters_as_you_type_and_opens(db_path):
-    """Typing in the filter narrows the list at each key; enter goes to the list, enter again opens."""
+    """The filter has the focus at once: typing narrows the list at each key, s r q are text, enter opens."""
     make_db(db_path)
     app = LibApp(db_path)
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.press("slash")
         assert isinstance(screen.focused, Input)
         await pilot.press("z")
         assert [r[0] for r in rows(screen)] == ["zz-empty-notes"]
         await pilot.press("backspace", "h", "o")
         assert [r[0] for r in rows(screen)] == ["hostile"]
-        await pilot.press("s")  # typed into the filter, not a status change
-        assert [r[0] for r in rows(screen)] == ["hostile"]
+        await pilot.press("s", "r", "q")  # typed into the filter: no status change, no review, still open
+        assert screen.query_one(Input).value == "hosrq"
         assert status_rows(db_path) == []
-        await pilot.press("enter")
-        assert isinstance(screen.focused, DataTable)
+        assert app.screen is screen
+        await pilot.press("backspace", "backspace", "backspace", "s", "t")
+        assert [r[0] for r in rows(screen)] == ["hostile"]
         await pilot.press("enter")
         await pilot.pause()
         assert app.results == ["hostile"]
         assert not isinstance(app.screen, LibraryScreen)
+
+
+async def test_library_arrows_in_the_filter_move_the_list(db_path):
+    """up/down in the filter move the list's cursor (the filter keeps the focus); tab goes to the list, / back."""
+    make_db(db_path)
+    app = LibApp(db_path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.cursor_row == 1
+        await pilot.press("down")
+        assert table.cursor_row == 2 and isinstance(screen.focused, Input)
+        await pilot.press("up", "up")
+        assert table.cursor_row == 0
+        await pilot.press("tab")
+        assert screen.focused is table
+        await pilot.press("slash")
+        assert isinstance(screen.focused, Input) and screen.query_one(Input).value == ""
 
 
 async def test_library_status_key_cycles_and_writes_one_action_each(db_path):
@@ -107,7 +126,7 @@ async def test_library_status_key_cycles_and_writes_one_action_each(db_path):
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.press("s")
+        await pilot.press("tab", "s")
         assert ("panels", "alice", "in-progress") in status_rows(db_path)
         assert rows(screen)[1][1] == "in progress"
         await pilot.press("s")
@@ -141,6 +160,7 @@ async def test_library_names_are_text_not_markup(db_path):
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         assert rows(app.screen)[0][0] == "[b]x[/b]␛[2J�"
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")
         await pilot.pause()
         assert app.results == ["[b]x[/b]\x1b[2J\u202e"]
+

@@ -169,7 +169,7 @@ async def test_library_r_reviews_across_documents(tricky_db):
         assert isinstance(library, LibraryScreen)
         library.query_one("#library-table").move_cursor(row=0)  # the first document by name
         await pilot.pause()
-        await pilot.press("r")
+        await pilot.press("tab", "r")
         screen = review_screen(pilot.app)
         await pilot.pause()
         assert screen.queue.total == 3

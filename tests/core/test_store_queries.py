@@ -121,3 +121,23 @@ def test_merge_from_an_open_database(tmp_path, store):
     assert report.per_annotator == {"dan": 1} and report.conflicts == []
     assert store.find("s7") is not None
     assert store.operations(limit=1)[0].action == "merge other.db"
+
+
+def test_next_document_follows_the_library_order_and_skips_done(tmp_path):
+    """next_document walks names in the library's order, stops at the ends, and can skip this annotator's done ones."""
+    from tui.core.model import Document
+    from tui.core.store import Store
+
+    with Store(tmp_path / "n.db", annotator="alice") as store:
+        for name in ("b", "a", "d", "c"):
+            store.add_document(Document(name=name, text=f"{name}\n"))
+        assert [store.next_document(n) for n in ("a", "b", "c", "d")] == ["b", "c", "d", None]
+        assert [store.next_document(n, backwards=True) for n in ("a", "b", "d")] == [None, "a", "c"]
+        assert store.next_document("") == "a"
+        store.set_doc_status(store.document("b").id, "done")
+        store.set_doc_status(store.document("c").id, "in-progress")
+        store.set_doc_status(store.document("d").id, "done", annotator="bob")
+        assert store.next_document("a", unless_status="done") == "c"
+        assert store.next_document("c", unless_status="done") == "d"  # bob's done is not alice's
+        assert store.next_document("c", unless_status="done", annotator="bob") is None
+        assert store.next_document("", unless_status="done") == "a"

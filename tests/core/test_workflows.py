@@ -224,3 +224,34 @@ def test_doc_status_filter_and_progress(tmp_path, filled):
     outcome = export_documents(filled, ExportRequest(fmt="jsonl", doc_status="done"), io.StringIO(),
                                progress=progress)
     assert outcome.documents == ["meeting"] and seen == [2]
+
+
+def test_user_path_takes_home_and_relative_paths_and_refuses_what_is_not_there(tmp_path, monkeypatch):
+    """A typed path: ~ is home, relative is from cwd, spaces kept; empty, NUL and missing are one-line errors."""
+    from tui.core.errors import InputError
+    from tui.core.workflows.importing import user_path
+
+    (tmp_path / "my story.txt").write_text("x\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert user_path("~/my story.txt") == tmp_path / "my story.txt"
+    assert user_path("  my story.txt ", tmp_path) == tmp_path / "my story.txt"
+    for typed, reason in (("", "type the path"), ("a\x00b", "NUL"), ("nope.txt", "nope.txt: no such file or folder")):
+        with pytest.raises(InputError, match=reason):
+            user_path(typed, tmp_path)
+
+
+def test_complete_path_offers_the_first_match_and_skips_names_not_shown(tmp_path):
+    """Completion extends the last part to the first entry by name (folders with /), hidden files only when asked."""
+    from tui.core.workflows.importing import complete_path
+
+    (tmp_path / "brat").mkdir()
+    (tmp_path / "brat" / "raid.ann").write_text("", encoding="utf-8")
+    (tmp_path / "bravo.txt").write_text("", encoding="utf-8")
+    (tmp_path / ".hidden").write_text("", encoding="utf-8")
+    assert complete_path("br", tmp_path) == "brat/"
+    assert complete_path("brat/r", tmp_path) == "brat/raid.ann"
+    assert complete_path("brav", tmp_path) == "bravo.txt"
+    assert complete_path("br", tmp_path, shown=lambda n: n != "brat/") == "bravo.txt"
+    assert complete_path("h", tmp_path) is None and complete_path(".h", tmp_path) == ".hidden"
+    assert complete_path("zz", tmp_path) is None and complete_path("", tmp_path) is None
+    assert complete_path(str(tmp_path / "brat") + "/", None) == str(tmp_path / "brat" / "raid.ann")

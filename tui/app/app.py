@@ -9,6 +9,7 @@ first by name.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -176,6 +177,44 @@ class TuiApp(App[None]):
             self.notify(f"nothing to review: {what} no pending suggestions", markup=False)
             return
         self.push_screen(ReviewScreen(queue))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's system commands, with a Screenshot that says where the file went (or why not)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                # Textual's delivers to ~/Downloads from a thread and fails silently
+                # when that folder is missing (issue 13).
+                command = SystemCommand(
+                    "Screenshot", "Save an SVG picture of the screen in the current folder",
+                    lambda: self.call_after_refresh(self.action_screenshot))
+            yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen (default: ``tui-screenshot-TIME.svg`` in the current folder) and say where.
+
+        The file is written whole or not at all through the export path policy
+        (:func:`tui.core.outpath.write_file`); a failure is one line naming the reason.
+        """
+        from tui.app.safe import safe
+        from tui.core.errors import TuiError
+        from tui.core.outpath import split_relative, write_file
+
+        folder = Path(path or os.getcwd())
+        try:
+            name = filename or f"tui-screenshot-{time.strftime('%Y%m%d-%H%M%S')}.svg"
+            split_relative(name, "screenshot file name")
+            target = folder / name
+            for n in range(2, 100):
+                if not target.exists():
+                    break
+                target = folder / f"{Path(name).stem}-{n}.svg"
+            svg = self.export_screenshot()
+            write_file(target, lambda fh: fh.write(svg))
+        except (TuiError, OSError) as exc:
+            self.notify(f"screenshot not saved: {safe(str(exc), limit=200)}", severity="error", markup=False,
+                        timeout=10)
+            return
+        self.notify(f"screenshot saved to {safe(str(target.resolve()), limit=200)}", markup=False, timeout=10)
 
     def on_key(self, event: events.Key) -> None:
         # Type-ahead: `t` `p` typed fast. Both keys bubble through the reader; `t`

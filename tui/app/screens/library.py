@@ -2,9 +2,13 @@
 
 Pushed from the reader with ``o``; ``enter`` dismisses with the chosen
 document's name (the reader opens it in the callback), ``escape`` with
-None. ``s`` cycles the document's status (new, in progress, done): one
-logged store action per press. The filter ``Input`` narrows the list as
-you type.
+None. The filter ``Input`` has the focus when the library opens and narrows
+the list as you type; ``up``/``down`` move the list's cursor from there and
+``enter`` opens. The list's single-letter keys (``s`` cycles the document's
+status, one logged store action per press; ``r`` reviews; ``q`` goes back)
+act only once the list has the focus (``tab``): a key the filter would take
+as text never does anything else while it has the focus (issue 13: typing
+"basra" changed a status on the ``s``).
 """
 
 from __future__ import annotations
@@ -91,9 +95,10 @@ class LibraryScreen(Screen[str | None]):
     HELP = """\
 ### Library
 Every document with its status for you and its annotation counts.
-Type in the filter to narrow the list (`/` jumps there, `down` or `enter`
-goes back to the list); `enter` opens the document, `s` cycles its status
-(new → in progress → done), `escape` goes back.
+Type to narrow the list (the filter has the focus when the library opens;
+`up`/`down` move through the list, `enter` opens the document). `tab` moves
+to the list, where `s` cycles the status (new → in progress → done), `r`
+reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
 """
 
     def __init__(
@@ -146,7 +151,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
 
     def on_mount(self) -> None:
         self.reload(keep=self.current)
-        self.query_one("#library-table", DataTable).focus()
+        self.query_one("#library-filter", Input).focus()
 
     # -- data -------------------------------------------------------------------
 
@@ -207,13 +212,23 @@ goes back to the list); `enter` opens the document, `s` cycles its status
     @on(Input.Submitted, "#library-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#library-table", DataTable).focus()
+        self.action_open_document()
 
     def on_key(self, event: Any) -> None:
-        # down from the filter goes to the list, as in a browser's search box.
-        if event.key == "down" and isinstance(self.focused, Input):
+        # up and down in the filter move the list's cursor, as in a picker.
+        if event.key in ("up", "down") and isinstance(self.focused, Input):
             event.stop()
-            self.query_one("#library-table", DataTable).focus()
+            table = self.query_one("#library-table", DataTable)
+            table.move_cursor(row=table.cursor_row + (1 if event.key == "down" else -1), animate=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The list's letter keys are off (hidden) while the filter, which takes them as text, has the focus."""
+        if action in ("cycle_status", "review", "focus_filter") and isinstance(self.focused, Input):
+            return False
+        return True
+
+    def on_descendant_focus(self, _event: Any) -> None:
+        self.refresh_bindings()  # the footer shows the list's keys only while the list has the focus
 
     @on(DataTable.RowSelected, "#library-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

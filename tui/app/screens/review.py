@@ -192,7 +192,8 @@ class ReviewScreen(ReaderScreen):
             return True if self.queue.done > 0 else None
         if action in ("review_escape", "close_review", "help"):
             return True
-        if action in ("library", "review_start", "layers", "corpus_search", "adjudicate"):
+        if action in ("library", "review_start", "layers", "corpus_search", "adjudicate", "next_document",
+                      "previous_document", "done_next", "import_document"):
             return None  # one thing at a time: end the review first
         return super().check_action(action, parameters)
 

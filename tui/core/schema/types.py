@@ -281,6 +281,54 @@ def fallback_color(name: str) -> str:
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
+#: Channel levels of the inferred-type palette: xterm-256 cube levels (0, 135, 255),
+#: so each colour is its own 256-colour quantisation, and far enough apart that
+#: the app's soft fill (the colour blended about half-way into a dark or light
+#: background) still lands on distinct cube levels (0 -> 0, 135 -> 95, 255 -> 135
+#: on a dark background).
+_PALETTE_LEVELS = (0, 135, 255)
+
+
+def _palette_order() -> tuple[str, ...]:
+    """The palette's colours, each as far as possible (RGB) from those before it."""
+    colours = [
+        (r, g, b)
+        for r in _PALETTE_LEVELS for g in _PALETTE_LEVELS for b in _PALETTE_LEVELS
+        if not r == g == b  # greys: xterm and Rich quantise them to the grey ramp
+    ]
+    order = [(255, 0, 0)]
+    colours.remove(order[0])
+    while colours:
+        def distance(c: tuple[int, int, int]) -> int:
+            return min(sum((a - b) ** 2 for a, b in zip(c, o, strict=True)) for o in order)
+
+        best = max(colours, key=lambda c: (distance(c), c))
+        order.append(best)
+        colours.remove(best)
+    return tuple(f"#{r:02x}{g:02x}{b:02x}" for r, g, b in order)
+
+
+TYPE_PALETTE: tuple[str, ...] = _palette_order()
+"""Colours for types no configuration colours (24, most distinct first): xterm-256 cube
+colours, so they stay distinct in a 256-colour terminal."""
+
+
+def distinct_colors(count: int) -> list[str]:
+    """``count`` colours for types without a configured colour, pairwise distinct up to 24.
+
+    A type's colour from :func:`fallback_color` depends on its name alone, so
+    several types easily share one 256-colour cell; colours for a whole schema
+    are taken from :data:`TYPE_PALETTE` in order instead (past 24 they repeat).
+
+    Args:
+        count: how many types need a colour.
+
+    Returns:
+        ``#rrggbb`` colours, the most distinct first.
+    """
+    return [TYPE_PALETTE[i % len(TYPE_PALETTE)] for i in range(count)]
+
+
 # --------------------------------------------------------------------------
 # Writing TOML
 

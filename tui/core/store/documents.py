@@ -111,6 +111,28 @@ class DocumentStore(Database):
     def document_names(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT name FROM documents ORDER BY name")]
 
+    def next_document(self, name: str, *, backwards: bool = False, unless_status: str | None = None,
+                      annotator: str | None = None) -> str | None:
+        """The document after (or before) ``name`` in the library's order (by name), or None at the end.
+
+        Args:
+            name: the current document's name (need not exist: "" starts from the top).
+            backwards: the one before instead.
+            unless_status: skip documents with this status for ``annotator`` (``"done"``: the next
+                one still to do; a document without a status is ``new``).
+            annotator: whose status counts; default the store's annotator.
+
+        Returns:
+            The document's name, or None when there is none that way.
+        """
+        op, order = ("<", "DESC") if backwards else (">", "ASC")
+        row = self.conn.execute(
+            "SELECT d.name FROM documents d LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator = ? "
+            f"WHERE d.name {op} ? AND (? IS NULL OR coalesce(s.status, 'new') != ?) ORDER BY d.name {order} LIMIT 1",
+            (annotator or self.annotator, name, unless_status, unless_status),
+        ).fetchone()
+        return row[0] if row is not None else None
+
     def iter_documents(self, names: Iterable[str] | None = None) -> Iterator[Document]:
         """Documents by name order, one at a time (memory does not grow with the corpus)."""
         wanted = list(names) if names else None

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +162,71 @@ def read_files(store: Store, request: ImportRequest) -> ReadBatch:
             schemas.append(given)
     schemas.extend(options.found_schemas)
     return ReadBatch(items=items, schemas=schemas, notes=list(options.notes), skipped=list(options.skipped))
+
+
+def user_path(text: str, cwd: Path | None = None) -> Path:
+    """A file or folder typed by a user (the app's import prompt), checked before anything is read.
+
+    ``~`` is the home folder; a relative path is taken from ``cwd`` (default:
+    the current folder), as ``tui FILE`` takes it. Spaces are part of the name.
+
+    Args:
+        text: what was typed.
+        cwd: the folder relative paths start from.
+
+    Returns:
+        The path (absolute).
+
+    Raises:
+        InputError: nothing typed, a NUL in it, or no such file or folder.
+    """
+    from tui.core.errors import InputError
+
+    typed = text.strip()
+    if not typed:
+        raise InputError("type the path of a file or folder to import")
+    if "\x00" in typed:
+        raise InputError("a path cannot hold a NUL character")
+    path = Path(os.path.expanduser(typed))
+    if not path.is_absolute():
+        path = (cwd or Path.cwd()) / path
+    try:
+        exists = path.exists()
+    except OSError as exc:  # too long, permission denied on a parent
+        raise InputError(exc.strerror or "cannot be read", path=typed) from None
+    if not exists:
+        raise InputError("no such file or folder", path=typed)
+    return path
+
+
+def complete_path(text: str, cwd: Path | None = None, *, shown: Callable[[str], bool] = lambda _n: True) -> str | None:
+    """The first completion of a partly typed path (for a prompt's suggestion), or None.
+
+    Args:
+        text: what was typed so far (``~`` and relative paths as :func:`user_path`).
+        cwd: the folder relative paths start from.
+        shown: whether a file name may be offered (the app refuses names it cannot show safely).
+
+    Returns:
+        ``text`` extended to the first matching entry, by name (folders end with ``/``),
+        or None when nothing matches or the folder cannot be read.
+    """
+    if not text or "\x00" in text:
+        return None
+    head, _, prefix = text.rpartition("/")
+    folder_text = head + "/" if _ else ""
+    folder = Path(os.path.expanduser(folder_text or "."))
+    if not folder.is_absolute():
+        folder = (cwd or Path.cwd()) / folder
+    try:
+        names = sorted(e.name + ("/" if e.is_dir() else "") for e in os.scandir(folder)
+                       if e.name.startswith(prefix) and (prefix.startswith(".") or not e.name.startswith(".")))
+    except OSError:
+        return None
+    for name in names:
+        if name != prefix and shown(name):
+            return folder_text + name
+    return None
 
 
 def import_files(store: Store, request: ImportRequest, *, progress: Progress[Item] | None = None) -> ImportOutcome:

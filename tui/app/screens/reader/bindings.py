@@ -41,6 +41,8 @@ HELP = """\
   repeats the last tag on the next hit.
 - `\\` shows or hides the side panels (folded under 100 columns), `|` changes
   their width, `ctrl+l` redraws the screen.
+- `>`/`<` open the next/previous document of the library, `D` marks this one
+  done and opens the next not done, `I` imports a file or folder and opens it.
 """
 
 TEAM_BINDINGS: list[BindingType] = [
@@ -130,6 +132,14 @@ READER_BINDINGS: list[BindingType] = [
     Binding("N", "search_previous", "Prev hit", id="search-previous", show=False,
             tooltip="Select the previous search hit."),
     Binding("o", "library", "Library", id="library", tooltip="Open the library of documents."),
+    Binding("greater_than_sign", "next_document", "Next doc", id="next-document", show=False,
+            tooltip="Open the next document, in the order o lists them."),
+    Binding("less_than_sign", "previous_document", "Prev doc", id="previous-document", show=False,
+            tooltip="Open the previous document, in the order o lists them."),
+    Binding("D", "done_next", "Done, next", id="done-next", show=False,
+            tooltip="Mark this document done (your status) and open the next one not done."),
+    Binding("I", "import_document", "Import", id="import-document", show=False,
+            tooltip="Import a file or folder (text, Markdown, brat, JSONL...) and open it."),
     Binding("question_mark,f1", "help", "Help", id="help", tooltip="Every key, and how to annotate."),
     Binding("f2", "toggle_panel('entity-panel')", "Entities", id="toggle-entities", show=False,
             tooltip="Show or hide the entities panel."),

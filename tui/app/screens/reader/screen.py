@@ -33,6 +33,7 @@ from tui.app.screens.reader.bindings import FOOTER_PRIORITY, HELP, READER_BINDIN
 from tui.app.screens.reader.describe import describe
 from tui.app.screens.reader.dialogs import DialogActionsMixin
 from tui.app.screens.reader.display import DisplayMixin
+from tui.app.screens.reader.documents import DocumentsMixin
 from tui.app.screens.reader.layers import LayersMixin
 from tui.app.screens.reader.layout import LayoutMixin
 from tui.app.screens.reader.picking import PickingMixin
@@ -62,7 +63,7 @@ __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
 class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, SelectingMixin,
-                   LayoutMixin, DisplayMixin, WritingMixin, StatusMixin, Screen[None]):
+                   LayoutMixin, DisplayMixin, DocumentsMixin, WritingMixin, StatusMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
@@ -316,7 +317,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                 return self.pick.purpose == "role"
             return True
         if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
-                                               "panel_width", "toggle_labels"):
+                                               "panel_width", "toggle_labels", "import_document"):
             return None
         return True if self._can(action, parameters) else None
 
@@ -334,7 +335,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             return picking or isinstance(selected, Span) or view.target_range() is not None
         if picking and action in ("event", "relation", "coreference", "attributes", "note",
                                   "normalization", "respan", "add_fragment", "repeat_tag",
-                                  "delete", "library"):
+                                  "delete", "library", "next_document", "previous_document",
+                                  "done_next", "import_document"):
             return False
         if action == "event":
             return isinstance(selected, Event | Span) or view.target_range() is not None

@@ -125,7 +125,7 @@ class StatusMixin:
         message in one frame and the cleared line in a second frame.
         """
         self._track_hold()
-        self.message = ""
+        self.message = self._message_after_move()
         self._update_status()
 
 

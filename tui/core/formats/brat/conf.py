@@ -35,6 +35,7 @@ from tui.core.schema import (
     Schema,
     SchemaError,
     SpanType,
+    distinct_colors,
     fallback_color,
     parse_schema,
 )
@@ -397,11 +398,21 @@ def schema_from_confs(
 def _restyle(schema: Schema, visual: Visual) -> Schema:
     """Apply visual.conf labels/colours and shortcuts to a schema's types."""
     used: set[str] = set()
+    # Types visual.conf does not colour share one palette, so no two of them look
+    # alike in a 256-colour terminal (issue 13: colours by name collided).
+    uncoloured = [
+        (t.name, key)
+        for types, key in ((schema.span_types, "bgColor"), (schema.event_types, "bgColor"),
+                           (schema.relation_types, "color"))
+        for t in types
+        if css_color(visual.drawing.get(t.name, {}).get(key)) is None
+    ]
+    spread = dict(zip(uncoloured, distinct_colors(len(uncoloured)), strict=True))
 
     def style(tname: str, color_key: str) -> tuple[str, str, str | None]:
         forms = visual.labels.get(tname, [])
         label = forms[-1] if forms else tname
-        color = css_color(visual.drawing.get(tname, {}).get(color_key)) or fallback_color(tname)
+        color = css_color(visual.drawing.get(tname, {}).get(color_key)) or spread[(tname, color_key)]
         key = visual.keys.get(tname.lower())
         if key is not None and (key in used or (len(key) == 1 and key in "123456789") or any(c.isspace() for c in key)):
             key = None
@@ -688,10 +699,14 @@ def infer_schema(name: str, docs: Iterable[DocAnnotations]) -> Schema:
         AttributeDef(n, tuple(t) or ("span", "event", "relation"), tuple(v))
         for n, (t, v) in attributes.items()
     ]
+    colours = iter(distinct_colors(len(span_labels) + len(events) + len(rels)))
+    spans = [SpanType(s, s, next(colours)) for s in span_labels]
+    events = [EventType(e.name, e.label, next(colours), e.hotkey, e.group, e.roles) for e in events]
+    rels = [RelationType(r.name, r.label, next(colours), r.hotkey, r.subtypes, r.args) for r in rels]
     return Schema(
         name=name,
         description="inferred from brat annotations (no annotation.conf found)",
-        span_types=[SpanType(s, s, fallback_color(s)) for s in span_labels],
+        span_types=spans,
         event_types=events,
         relation_types=rels,
         equivalence_types=list(equivalences),
