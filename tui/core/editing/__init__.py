@@ -14,7 +14,7 @@ from tui.core.editing.candidates import MAX_FAR_CANDIDATES, role_candidates
 from tui.core.editing.copying import annotator_counts, copy_annotations, load_layers
 from tui.core.editing.index import AnnotationIndex, LiveAnnotations, contains
 from tui.core.editing.picking import Pick
-from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose
+from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose, ReadOnlyLayer
 from tui.core.editing.session import AnnotationSession, NewMention, Target
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "NoChange",
     "Pick",
     "PickPurpose",
+    "ReadOnlyLayer",
     "Target",
     "annotator_counts",
     "contains",

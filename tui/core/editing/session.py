@@ -26,7 +26,7 @@ from tui.core.editing.copying import copy_annotations, load_layers
 from tui.core.editing.deleting import consequences, delete_target
 from tui.core.editing.index import AnnotationIndex
 from tui.core.editing.picking import Pick
-from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose
+from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose, ReadOnlyLayer
 from tui.core.model import (
     Argument,
     DocAnnotations,
@@ -72,11 +72,16 @@ class AnnotationSession:
         document: the document, when the caller has read it already.
         overlay: another annotator's layer, read beside it (read-only).
         validate: False leaves the schema check to :meth:`AnnotationIndex.validate_all`.
+        edits_other_layers: allow the verbs to edit another annotator's shown layer (review
+            fixes them); by default another annotator's layer is read-only.
     """
 
     def __init__(self, store: Store, doc_id: str, annotator: str, schema: Schema, *,
-                 document: Document | None = None, overlay: str | None = None, validate: bool = True) -> None:
+                 document: Document | None = None, overlay: str | None = None, validate: bool = True,
+                 edits_other_layers: bool = False) -> None:
         self.store = store
+        self.edits_other_layers = edits_other_layers
+        """Whether the verbs may edit another annotator's shown layer (the review screen's fixes)."""
         self.doc = document if document is not None else store.document(doc_id)
         self.annotator = annotator
         self.schema = schema
@@ -97,6 +102,21 @@ class AnnotationSession:
     def text(self) -> str:
         """The document text."""
         return self.doc.text
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the shown layer is another annotator's and may not be edited here.
+
+        Every verb then raises :class:`ReadOnlyLayer` and writes nothing, undo
+        and redo included (they would change the store annotator's own,
+        unshown layer); :meth:`copy_from` still copies into the store
+        annotator's own layer.
+        """
+        return self.annotator != self.store.annotator and not self.edits_other_layers
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyLayer(self.annotator)
 
     def reload(self, *, validate: bool = True) -> None:
         """Re-read the layer (and the overlay) from the store and index it afresh."""
@@ -172,7 +192,14 @@ class AnnotationSession:
 
         Returns:
             The edit: ``work``'s value and the action's change set.
+
+        Raises:
+            ReadOnlyLayer: the shown layer is another annotator's (see :attr:`read_only`).
         """
+        self._check_writable()
+        return self._run(description, work)
+
+    def _run(self, description: str, work: Callable[[_Transaction], T]) -> Edit[T]:
         store = self.store
         previous = store.last_changes
         with store.action(description, self.doc.id) as tx:
@@ -194,6 +221,7 @@ class AnnotationSession:
 
     def undo(self) -> Edit[Operation | None]:
         """Undo the annotator's last action on this document (value None: nothing to undo)."""
+        self._check_writable()
         op = self.store.undo(self.doc.id)
         if op is None:
             return Edit("nothing to undo", None)
@@ -201,6 +229,7 @@ class AnnotationSession:
 
     def redo(self) -> Edit[Operation | None]:
         """Redo the last undone action on this document (value None: nothing to redo)."""
+        self._check_writable()
         op = self.store.redo(self.doc.id)
         if op is None:
             return Edit("nothing to redo", None)
@@ -226,6 +255,7 @@ class AnnotationSession:
 
     def tag(self, start: int, end: int, label: str) -> Edit[Span]:
         """Tag ``text[start:end]`` with a span type; an identical live span is reused, not doubled."""
+        self._check_writable()
         existing = self.index.find_span(start, end, label)
         if existing is not None:
             return Edit(f"already tagged {label}", existing, reused=True)
@@ -477,6 +507,13 @@ class AnnotationSession:
             The edit; its value lists the new annotations' ids (reused spans are not listed).
         """
         wanted = list(ids)
-        target = self.anns
-        return self.run(f"{verb} from {who} ({len(wanted)})",
-                        lambda tx: copy_annotations(tx, source, wanted, target, f"copy:{who}"))
+        mine = self.store.annotator
+
+        def work(tx: _Transaction) -> list[str]:
+            # What the copies are compared with: the store annotator's own layer, read
+            # inside the action (it is not the shown one when another layer is viewed).
+            target = self.anns if self.annotator == mine else self.store.annotations(self.doc.id, annotators=[mine])
+            return copy_annotations(tx, source, wanted, target, f"copy:{who}")
+
+        # Copies go into the store annotator's own layer: allowed while another is viewed.
+        return self._run(f"{verb} from {who} ({len(wanted)})", work)
