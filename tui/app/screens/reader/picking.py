@@ -8,6 +8,7 @@ tags the selection as a new mention and fills the role with it (one action).
 
 from __future__ import annotations
 
+from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
 from tui.core.editing import Edit, NewMention, Pick, Target
 from tui.core.model import Event, Span
@@ -202,6 +203,7 @@ class PickingMixin:
 
     # -- starting a relation or a coreference -------------------------------------------
 
+    @editing
     def action_relation(self) -> None:
         """Start a relation from the selected mention: pick the type, then the target."""
         from tui.app.dialogs.picker import PickerDialog, PickerItem
@@ -228,6 +230,7 @@ class PickingMixin:
 
         self.app.push_screen(PickerDialog(f"Relation from {self.describe(source)}", items), chosen)
 
+    @editing
     def action_coreference(self) -> None:
         """Pick another mention to share a coreference set with the selected one."""
         source = self.by_id.get(self.selected_id) if self.selected_id else None

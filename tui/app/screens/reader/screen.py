@@ -36,6 +36,7 @@ from tui.app.screens.reader.dialogs import DialogActionsMixin
 from tui.app.screens.reader.display import DisplayMixin
 from tui.app.screens.reader.layers import LayersMixin
 from tui.app.screens.reader.picking import PickingMixin
+from tui.app.screens.reader.readonly import EDITING_ACTIONS
 from tui.app.screens.reader.search import SearchMixin
 from tui.app.screens.reader.status import StatusMixin
 from tui.app.screens.reader.tagging import TaggingMixin
@@ -65,6 +66,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
 
     HELP = HELP
     BINDINGS = READER_BINDINGS
+    EDITS_OTHER_LAYERS = False
+    """Whether another annotator's shown layer may be edited here (the review screen's fixes); else read-only."""
 
     selected_id: reactive[str | None] = reactive(None, bindings=True, repaint=False)
     """The selected annotation (span, event, relation, ...), or None."""
@@ -309,6 +312,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         if self.doc is None and action not in ("quit", "library", "help", "toggle_panel",
                                                "toggle_labels"):
             return None
+        if action in EDITING_ACTIONS and self.session is not None and self.session.read_only:
+            return True  # the key says why it does nothing (readonly.editing)
         return True if self._can(action, parameters) else None
 
     def _can(self, action: str, parameters: tuple[object, ...]) -> bool:
