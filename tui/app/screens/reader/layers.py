@@ -20,7 +20,7 @@ from tui.app.safe import safe
 from tui.app.screens.reader.readonly import editing, key_of
 from tui.core.editing import annotator_counts
 from tui.core.errors import TuiError
-from tui.core.model import DocAnnotations, Span
+from tui.core.model import DocAnnotations, Event, Span
 
 
 class LayersMixin:
@@ -49,12 +49,19 @@ class LayersMixin:
 
     @editing
     def action_propagate(self) -> None:
-        """Suggest the selected span on every other whole-word occurrence of its text."""
+        """Suggest the selected span (or event) on every other whole-word occurrence of its text.
+
+        A trigger (or its event) is suggested as pending events of its type, with no
+        arguments (brat refuses a bare span with an event type); never inside a
+        longer annotated span.
+        """
         from tui.core.review.suggest import propagate_span
 
         selected = self.by_id.get(self.selected_id) if self.selected_id else None
-        if not isinstance(selected, Span) or selected.id in self.event_of_trigger:
-            self.notify("select an entity span first (] / [ or click)", severity="warning",
+        if isinstance(selected, Event):
+            selected = self.by_id.get(selected.trigger)
+        if not isinstance(selected, Span):
+            self.notify("select a span or an event first (] / [ or click)", severity="warning",
                         markup=False)
             return
         try:
@@ -62,9 +69,12 @@ class LayersMixin:
         except TuiError as exc:
             self.notify(f"not propagated: {exc}", severity="error", markup=False)
             return
-        message = (f"propagated {selected.label} “{safe(selected.text, limit=40)}”: {result.added} suggestion(s)"
+        kind = "event(s)" if result.events else "suggestion(s)"
+        message = (f"propagated {safe(selected.label, limit=30)} “{safe(selected.text, limit=40)}”: "
+                   f"{result.added} pending {kind}"
                    + (f", {result.existing} already there" if result.existing else "")
-                   + (f", {result.rejected} rejected before" if result.rejected else ""))
+                   + (f", {result.rejected} rejected before" if result.rejected else "")
+                   + (f", {result.inside} inside longer annotations" if result.inside else ""))
         self._reload(message)
         self.notify(message, markup=False)
 
