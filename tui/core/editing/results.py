@@ -60,6 +60,10 @@ class ReadOnlyLayer(NoChange):
         self.layer = layer
 
 
+class IncompatibleFiller(NoChange):
+    """The mention's type is not one the role (or relation argument) allows; nothing was written."""
+
+
 Effect = Literal["trigger-deleted", "loses-argument", "deleted", "leaves-set", "set-deleted"]
 
 

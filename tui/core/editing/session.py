@@ -21,12 +21,19 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.editing import attributes as attrs
-from tui.core.editing.candidates import role_candidates
+from tui.core.editing.candidates import filler_problem, role_candidates
 from tui.core.editing.copying import copy_annotations, load_layers
 from tui.core.editing.deleting import consequences, delete_target
 from tui.core.editing.index import AnnotationIndex
 from tui.core.editing.picking import Pick
-from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose, ReadOnlyLayer
+from tui.core.editing.results import (
+    Consequence,
+    Edit,
+    IncompatibleFiller,
+    NoChange,
+    PickPurpose,
+    ReadOnlyLayer,
+)
 from tui.core.model import (
     Argument,
     DocAnnotations,
@@ -317,6 +324,24 @@ class AnnotationSession:
             return self._new_span(tx, target.start, target.end, target.label).id
         return target
 
+    def _target_label(self, target: Target) -> str | None:
+        if isinstance(target, NewMention):
+            return target.label
+        found = self.index.get(target)
+        return found.label if isinstance(found, Span) else found.type if isinstance(found, Event) else None
+
+    def filler_problem(self, role: Role, target: Target) -> str | None:
+        """Why ``target`` cannot fill ``role`` (its type is not allowed), or None (see :func:`filler_problem`)."""
+        label = self._target_label(target)
+        if label is None:
+            return None
+        return filler_problem(role, label, self._target_text(target))
+
+    def _check_filler(self, role: Role | None, target: Target) -> None:
+        problem = self.filler_problem(role, target) if role is not None else None
+        if problem is not None:
+            raise IncompatibleFiller(problem)
+
     def _target_text(self, target: Target) -> str:
         if isinstance(target, NewMention):
             return self.text[target.start:target.end]
@@ -328,8 +353,13 @@ class AnnotationSession:
 
         Returns:
             The edit; its value is the filler's id.
+
+        Raises:
+            IncompatibleFiller: the filler's type is not one the role allows (nothing written).
         """
         event = self._event(event_id)
+        et = self.schema.event_type(event.type)
+        self._check_filler(et.role(role) if et is not None else None, target)
 
         def work(tx: _Transaction) -> str:
             tid = self._target_id(tx, target)
@@ -360,6 +390,7 @@ class AnnotationSession:
         """A relation of ``type_name`` from a mention to another (existing or new)."""
         rt = self.schema.relation_type(type_name)
         roles = (rt.args[0].name, rt.args[1].name) if rt else ("Arg-1", "Arg-2")
+        self._check_filler(rt.args[1] if rt is not None else None, target)
 
         def work(tx: _Transaction) -> Relation:
             tid = self._target_id(tx, target)

@@ -8,9 +8,10 @@ tags the selection as a new mention and fills the role with it (one action).
 
 from __future__ import annotations
 
+from tui.app.safe import safe
 from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
-from tui.core.editing import Edit, NewMention, Pick, Target
+from tui.core.editing import Edit, NewMention, Pick, Target, filler_problem
 from tui.core.model import Event, Span
 from tui.core.schema import Role
 
@@ -48,22 +49,33 @@ class PickingMixin:
             return
         role = pick.role
         current = self.by_id.get(self.selected_id) if self.selected_id else None
+        types = "|".join(role.types) or "mention"
         if pick.purpose == "role":
             title = f"{pick.type_name} event · role {pick.role_index + 1}/{len(pick.roles)}"
             keys = ("tab/shift+tab candidate · enter fill · select + 1-9/t new mention · "
                     "s skip · esc done")
+            empty = f"no {types} in these paragraphs: select it and press a tag key, or s skips"
         elif pick.purpose == "relation":
             title = f"{pick.type_name} relation from {self.describe(self.by_id.get(pick.source_id))}"
             keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
+            empty = f"no {types}: select it and press a tag key"
         else:
-            title = f"Coreference with {self.describe(self.by_id.get(pick.source_id))}"
-            keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
+            members = self._chain_size(pick)
+            title = (f"Coreference chain of {self.describe(self.by_id.get(pick.source_id))}"
+                     + (f" · {members} in the set" if members else ""))
+            keys = "tab/shift+tab candidate · enter adds it to the chain · select + 1-9/t new mention · esc done"
+            empty = f"no other {types} in the document: select one and press a tag key, or esc"
+        if pick.candidates:
+            empty = f"none here: tab to one of {len(pick.candidates)}"
         detail = "|".join(role.types) or "any type"
         if pick.purpose == "role":
             detail += f", {_cardinality(role.cardinality)}"
         position = (0, 0)
+        note = ""
         if isinstance(current, Span) and current.id in pick.candidates:
             position = (pick.candidates.index(current.id), len(pick.candidates))
+        elif isinstance(current, Span) and self.session is not None:
+            note = self.session.filler_problem(role, current.id) or ""
         self.prompt.open(
             title=title,
             role=role.name,
@@ -72,8 +84,15 @@ class PickingMixin:
             candidate_label=current.label if isinstance(current, Span) else None,
             position=position,
             keys=keys,
+            empty=empty,
+            note=note,
         )
         self._update_status()
+
+    def _chain_size(self, pick: Pick) -> int:
+        """How many mentions the coreference source's set holds (0: none yet)."""
+        return next((len(eq.members) for eq in self.anns.equivalences
+                     if eq.type == pick.type_name and pick.source_id in eq.members), 0)
 
     @one_status
     def action_pick_cycle(self, delta: int) -> None:
@@ -113,6 +132,13 @@ class PickingMixin:
             self.notify("no candidate: tab to one, or select text and press a tag key",
                         severity="warning")
             return
+        problem = self.session.filler_problem(self.pick.role, target.id) if self.session is not None else None
+        if problem is not None:
+            self.message = problem
+            self._update_status()
+            self.notify(f"{problem} (tab to a candidate, or select text and press a tag key)",
+                        severity="warning", markup=False)
+            return
         self._fill(target.id, target.text)
 
     def _pick_new_mention(self, label: str) -> None:
@@ -122,6 +148,12 @@ class PickingMixin:
         target = self.view.target_range()
         if target is None:
             self.notify("select the mention (or move onto its word) first", severity="warning")
+            return
+        problem = filler_problem(pick.role, label, self.doc.text[target[0]:target[1]])
+        if problem is not None:
+            self.message = problem
+            self._update_status()
+            self.notify(problem, severity="warning", markup=False)
             return
         existing = self.live.find_span(target[0], target[1], label) if self.live is not None else None
         if existing is not None:
@@ -155,10 +187,13 @@ class PickingMixin:
             edit = self._perform(f"coreference {what}",
                                  lambda: self.session.corefer(source_id, type_name, target))
             if edit is not None:
+                # Chain mode: the prompt stays open on the next nearest mention (each link is
+                # one action, so one undo step); escape ends the chain.
                 with self._one_status():
-                    self._end_pick(report=False)
                     self.view.clear_selection()
-                    self.selected_id = source_id
+                    pick.links += 1
+                    self._prepare_role()
+                    self.message = f"coreference: {self._chain_size(pick)} mentions in the chain"
 
     @one_status
     def action_pick_skip(self) -> None:
@@ -193,8 +228,12 @@ class PickingMixin:
                 self.selected_id = event.id
                 missing = self.session.missing_roles(event.id)
                 if missing:
-                    self.notify("; ".join(missing), title="Missing mandatory roles",
+                    self.notify(safe("; ".join(missing), limit=300), title="Missing mandatory roles",
                                 severity="warning", markup=False)
+        elif pick.purpose == "coref" and pick.links:
+            self.selected_id = pick.source_id if pick.source_id in self.by_id else None
+            if report:
+                self.notify(f"coreference chain: {self._chain_size(pick)} mentions", markup=False)
         elif report:
             self.notify(f"{pick.purpose} cancelled", markup=False)
         if self.is_mounted:
@@ -232,7 +271,11 @@ class PickingMixin:
 
     @editing
     def action_coreference(self) -> None:
-        """Pick another mention to share a coreference set with the selected one."""
+        """Build a coreference chain from the selected mention: enter adds each candidate, escape ends.
+
+        Candidates are the mentions of its type in the whole document, nearest first;
+        each link is one action (one undo step).
+        """
         source = self.by_id.get(self.selected_id) if self.selected_id else None
         if not isinstance(source, Span) or self.schema is None:
             return
