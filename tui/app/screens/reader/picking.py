@@ -38,6 +38,8 @@ class PickingMixin:
             candidates = self.session.prepare(pick)
             if candidates:
                 self._select(candidates[0])
+            elif pick.purpose != "role" and pick.source_id in self.by_id:
+                self._select(pick.source_id)  # nothing to offer: the mention it starts from stays selected
             else:
                 self.selected_id = None
             self._show_pick()
@@ -235,6 +237,8 @@ class PickingMixin:
             if report:
                 self.notify(f"coreference chain: {self._chain_size(pick)} mentions", markup=False)
         elif report:
+            if pick.source_id in self.by_id:
+                self.selected_id = pick.source_id  # back where it started
             self.notify(f"{pick.purpose} cancelled", markup=False)
         if self.is_mounted:
             self._update_status()
