@@ -36,7 +36,7 @@ def _view_bob(term) -> None:
     term.type("view bob")
     term.wait_settled()
     term.press("Enter")
-    term.wait("alice viewing bob", "bob's layer shown (status line)")
+    term.wait("alice viewing bob (read-only)", "bob's layer shown, read-only (status line)")
 
 
 @covers("layers", "next-annotation", "delete", "tag-3", "note", "undo", "copy-overlay")

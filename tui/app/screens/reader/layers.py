@@ -34,6 +34,8 @@ class LayersMixin:
         """Who is working, and which layers are shown, for the status line."""
         who = self.annotator
         text = who if self.layer_name() == who else f"{who} viewing {self.layer_name()}"
+        if self.session is not None and self.session.read_only:
+            text += " (read-only)"
         if self.overlay_layer:
             text += f" +{self.overlay_layer}"
         return text
