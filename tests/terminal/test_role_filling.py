@@ -67,11 +67,12 @@ def test_roles_offer_only_compatible_candidates_nearest_first(term, seed_db):
     term.wait("Target", "the prompt on Target")
     term.press("s")
     term.wait("Instrument", "the prompt on Instrument")
-    term.wait("no WEA|VEH in these paragraphs", "no compatible candidate, said so")
+    term.wait("no WEA|VEH near the trigger", "no compatible candidate, said so")
     term.press(*["b"] * 10)  # from troops (the Target candidate) back onto the first Basra
     term.wait(f"@{where['basra1']}", "the cursor on Basra")
+    term.wait("“Basra” (GPE) cannot fill Instrument", "the prompt says Basra cannot fill it")
     term.press("Enter")
-    term.wait("cannot fill Instrument", "the incompatible filler refused")
+    term.wait("tab to a candidate", "enter on the incompatible filler refused, saying why")
     assert [r for r, _, _ in _arguments(seed_db)] == ["Attacker"]
     term.press("s")
     term.wait("Place", "the prompt on Place")

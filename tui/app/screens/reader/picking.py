@@ -56,17 +56,17 @@ class PickingMixin:
             title = f"{pick.type_name} event · role {pick.role_index + 1}/{len(pick.roles)}"
             keys = ("tab/shift+tab candidate · enter fill · select + 1-9/t new mention · "
                     "s skip · esc done")
-            empty = f"no {types} in these paragraphs: select it and press a tag key, or s skips"
+            empty = f"no {types} near the trigger"
         elif pick.purpose == "relation":
             title = f"{pick.type_name} relation from {self.describe(self.by_id.get(pick.source_id))}"
             keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
-            empty = f"no {types}: select it and press a tag key"
+            empty = f"no {types} nearby"
         else:
             members = self._chain_size(pick)
             title = (f"Coreference chain of {self.describe(self.by_id.get(pick.source_id))}"
                      + (f" · {members} in the set" if members else ""))
             keys = "tab/shift+tab candidate · enter adds it to the chain · select + 1-9/t new mention · esc done"
-            empty = f"no other {types} in the document: select one and press a tag key, or esc"
+            empty = f"no other {types} in the document"
         if pick.candidates:
             empty = f"none here: tab to one of {len(pick.candidates)}"
         detail = "|".join(role.types) or "any type"
@@ -74,16 +74,20 @@ class PickingMixin:
             detail += f", {_cardinality(role.cardinality)}"
         position = (0, 0)
         note = ""
-        if isinstance(current, Span) and current.id in pick.candidates:
-            position = (pick.candidates.index(current.id), len(pick.candidates))
-        elif isinstance(current, Span) and self.session is not None:
-            note = self.session.filler_problem(role, current.id) or ""
+        shown = current if isinstance(current, Span) else None
+        if shown is not None and shown.id in pick.candidates:
+            position = (pick.candidates.index(shown.id), len(pick.candidates))
+        elif shown is not None and self.session is not None:
+            # The cursor is on a mention the role cannot take: say so beside "no candidate".
+            note = self.session.filler_problem(role, shown.id) or ""
+            if note:
+                shown = None
         self.prompt.open(
             title=title,
             role=role.name,
             detail=detail,
-            candidate_text=current.text if isinstance(current, Span) else None,
-            candidate_label=current.label if isinstance(current, Span) else None,
+            candidate_text=shown.text if shown is not None else None,
+            candidate_label=shown.label if shown is not None else None,
             position=position,
             keys=keys,
             empty=empty,
