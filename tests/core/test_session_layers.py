@@ -124,3 +124,24 @@ def _counts(session):
     anns = session.store.annotations(session.doc.id, annotators=[session.store.annotator])
     return {kind: len(getattr(anns, kind)) for kind in
             ("spans", "events", "relations", "equivalences", "attributes", "normalizations", "notes")}
+
+
+def test_document_counts_of_one_layer_leave_pending_apart(tmp_path):
+    """documents(annotator): only that layer's accepted annotations are counted; pending ones in by_status."""
+    from tui.core.model import Span
+    from tui.core.store import Store
+
+    _bobs_world(tmp_path / "n.db")
+    alice = open_session(tmp_path / "n.db", "alice")
+    alice.store.set_doc_status(alice.doc.id, "in-progress")  # a status row of hers, then bob's
+    with Store(tmp_path / "n.db", annotator="bob") as bob:
+        bob.set_doc_status(alice.doc.id, "done")
+    alice.tag(*pos("Monday"), "TIME")
+    with alice.store.action("suggest", alice.doc.id) as tx:
+        tx.add(Span(label="GPE", fragments=[pos("Basra", 1)], doc_id=alice.doc.id, status="pending"))
+    [mine] = alice.store.documents("alice")
+    assert mine.counts["spans"] == 1 and mine.counts["events"] == 0
+    assert mine.by_status["pending"] == 1 and mine.by_status["accepted"] == 1
+    [everyone] = alice.store.documents()
+    assert everyone.counts["spans"] == 4 + 1 + 1  # bob's four (trigger included), alice's two
+    alice.store.close()

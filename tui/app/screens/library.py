@@ -156,7 +156,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
         Args:
             keep: a document name to put the cursor on (default: the one under it).
         """
-        self.infos = self.store.documents()
+        self.infos = self.store.documents(self.annotator)  # counts of your layer, like the status
         self._fill(keep if keep is not None else self._cursor_name())
 
     def _cursor_name(self) -> str | None:
@@ -188,7 +188,7 @@ goes back to the list); `enter` opens the document, `s` cycles its status
         title = Text.assemble(
             ("Library ", "bold"),
             (f"{len(self.shown)} of {len(self.infos)} documents", ""),
-            (" · status for ", "dim"),
+            (" · status and counts (accepted; pending apart) for ", "dim"),
         )
         title.append_text(safe_text(self.annotator, style="bold"))
         self.query_one("#library-title", Static).update(title)
