@@ -65,9 +65,10 @@ async def test_library_lists_documents_with_status_and_counts(db_path):
         # bob's "done" is not alice's status.
         assert [r[1] for r in got] == ["new", "new", "new"]
         panels = got[1]
-        # spans, events, rels, coref, attrs, norms, notes, pending, chars
+        # spans, events, rels, coref, attrs, norms, notes, pending, chars: alice's layer,
+        # accepted ones counted; her 2 pending suggestions only under Pending (issue 13)
         text_len = len(app.store.document("panels").text)
-        assert panels[2:] == ["14", "3", "1", "2", "1", "1", "1", "2", str(text_len)]
+        assert panels[2:] == ["12", "3", "1", "2", "1", "1", "1", "2", str(text_len)]
         assert screen.query_one(DataTable).cursor_row == 1
         assert "3 of 3 documents" in screen.query_one("#library-title").render().plain
 

@@ -88,8 +88,9 @@ async def test_entity_panel_groups_by_type_and_set_with_counts(data):
         top = [n for n in tree.root.children]
         assert [n.data for n in top] == [GroupKey("type", t) for t in ("PER", "ORG", "GPE", "TIME")]
         per = top[0]
-        # 6 PER mentions (pmfull, maliki, pmdisc, pm, troops, sadr), one set of two.
-        assert per.label.plain.startswith("■ PER 6 · 1 set")
+        # 6 PER mentions (pmfull, maliki, pmdisc, pm, troops, sadr), one of them a pending
+        # suggestion (counted apart: it is not a mention yet), one set of two.
+        assert per.label.plain.startswith("■ PER 5 +1? · 1 set")
         sets = [n for n in per.children if isinstance(n.data, GroupKey)]
         assert [n.data.key for n in sets] == ["q-pm"]
         assert {c.data for c in sets[0].children} == {"s-pmfull", "s-pm"}

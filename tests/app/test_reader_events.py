@@ -41,13 +41,13 @@ async def test_event_with_roles_tab_enter_skip_new_mention_escape(seed_db):
         assert [(e.type, e.arguments) for e in committed.events] == [("Attack", [])]
         prompt = screen.query_one(RolePrompt)
         assert prompt.is_open and screen.pick.role.name == "Attacker"
-        # candidates: compatible types first, in text order -> Basra, Iraqi troops, militias
-        assert screen.pick.candidates[:3] == [basra, troops, militias]
-        assert screen.selected_id == basra  # the candidate is shown selected
-        assert screen.view.selected_id == basra
+        # candidates: only compatible types, nearest the trigger first -> Iraqi troops, Basra, militias
+        assert screen.pick.candidates[:3] == [troops, basra, militias]
+        assert screen.selected_id == troops  # the candidate is shown selected
+        assert screen.view.selected_id == troops
         await pilot.press("tab")
-        assert screen.selected_id == troops
-        await pilot.press("shift+tab", "tab")
+        assert screen.selected_id == basra
+        await pilot.press("tab", "shift+tab", "shift+tab")
         assert screen.selected_id == troops
         await pilot.press("enter")  # Attacker = Iraqi troops
         await pilot.pause()
@@ -156,7 +156,7 @@ async def test_relation_escape_writes_nothing(seed_db):
 
 
 async def test_coreference_creates_grows_and_merges_sets(seed_db):
-    """C puts two mentions in a set, adds a third to it, and merges two sets into one."""
+    """C puts two mentions in a set, adds a third to it, and merges two sets into one (escape ends each chain)."""
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         screen = reader_of(pilot.app)
         s1 = await tag(pilot, "Moqtada al-Sadr", "1")
@@ -171,6 +171,9 @@ async def test_coreference_creates_grows_and_merges_sets(seed_db):
         await goto_text(pilot, "Moqtada Al-Sadr")
         await pilot.press("enter")
         await pilot.pause()
+        assert screen.pick is not None  # the chain stays open for the next mention
+        await pilot.press("escape")
+        await pilot.pause()
         sets = db_annotations(seed_db).equivalences
         assert [(e.type, sorted(e.members)) for e in sets] == [("Coref", sorted([s1, s2]))]
         # a second set {c1, c2}, then C from s3 to c1 merges... first grow the first set with s3
@@ -180,10 +183,14 @@ async def test_coreference_creates_grows_and_merges_sets(seed_db):
         await goto_text(pilot, "Moqtada Al-Sadr")
         await pilot.press("enter")
         await pilot.pause()
+        assert screen.pick is not None  # the chain stays open for the next mention
+        await pilot.press("escape")
+        await pilot.pause()
         sets = db_annotations(seed_db).equivalences
         assert [sorted(e.members) for e in sets] == [sorted([s1, s2, s3])]
-        c1 = await tag(pilot, "Sadr organization", "2")
-        c2 = await tag(pilot, "Sadr organization", "2", nth=1)
+        # (a set holds one type: coreference only offers, and only takes, mentions of the source's type)
+        c1 = await tag(pilot, "Sadr organization", "1")
+        c2 = await tag(pilot, "Sadr organization", "1", nth=1)
         with Store(seed_db, annotator="alice") as other:
             other.add(Equivalence(type="Coref", members=[c1, c2], doc_id=screen.doc.id))
         screen._reload()
@@ -192,6 +199,9 @@ async def test_coreference_creates_grows_and_merges_sets(seed_db):
         await pilot.press("C")
         await goto_text(pilot, "Moqtada Al-Sadr")
         await pilot.press("enter")
+        await pilot.pause()
+        assert screen.pick is not None  # the chain stays open for the next mention
+        await pilot.press("escape")
         await pilot.pause()
     sets = db_annotations(seed_db).equivalences
     assert len(sets) == 1

@@ -211,7 +211,7 @@ def test_unknown_type_with_conf_is_an_error_and_lenient_skips(tmp_path):
     assert sorted(a.source_id for a in anns.all()) == ["E1", "T1", "T3"]
     assert options.skipped == [
         f"{ann}:2: T2: unknown span type 'Robot'",
-        f"{ann}:5: E2: Who: span " + options.skipped[1].split("span ", 1)[1],
+        f"{ann}:5: E2: Who: “" + options.skipped[1].split("“", 1)[1],
         f"{ann}:6: A1: " + options.skipped[2].split("A1: ", 1)[1],
         f"{ann}:7: #1: its target was skipped",
     ]

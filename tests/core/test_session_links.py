@@ -75,8 +75,9 @@ def test_pick_skips_and_advances_through_the_roles(session):
     assert session.store.operations(session.doc.id)[0].action == "event Attack attacked"  # nothing written
 
 
-def test_candidates_sentence_first_compatible_types_first(session):
-    militias = session.tag(*pos("militias"), "ORG").value  # another sentence
+def test_candidates_only_compatible_types_nearest_first(session):
+    """Only the role's types are offered (not the WEA tanks, not the TIME Monday), nearest the trigger first."""
+    militias = session.tag(*pos("militias"), "ORG").value  # another sentence, same paragraph
     basra = session.tag(*pos("Basra"), "GPE").value
     tanks = session.tag(*pos("tanks"), "WEA").value
     troops = session.tag(*pos("troops"), "PER").value
@@ -84,27 +85,27 @@ def test_candidates_sentence_first_compatible_types_first(session):
     event = session.create_event(*pos("attacked"), "Attack").value
     attacker = Role("Attacker", ("PER", "ORG", "GPE"))
     ids = session.candidates("role", event.id, attacker)
-    # In the sentence: the compatible types in text order, then the others; not the trigger,
-    # not the militias of the next sentence.
-    assert ids == [troops.id, basra.id, monday.id, tanks.id]
+    assert ids == [troops.id, basra.id, militias.id]
+    assert tanks.id not in ids and monday.id not in ids
     session.fill_role(event.id, "Attacker", troops.id)
     assert troops.id not in session.candidates("role", event.id, attacker)  # already fills it
-    assert militias.id not in ids
 
 
-def test_candidates_outside_the_sentence_are_the_nearest_fifty(tmp_path):
+def test_relation_targets_outside_the_paragraphs_are_the_nearest_fifty(tmp_path):
+    """A relation with no target around its paragraph offers the 50 nearest; a coreference the whole document."""
     from tui.core.editing import MAX_FAR_CANDIDATES, AnnotationSession
     from tui.core.model import Document
 
-    text = "Basra fell. " + " ".join(f"W{i:03d}." for i in range(120))
+    text = "Basra fell.\n\nNothing.\n\nStill nothing.\n\n" + "\n\n".join(f"W{i:03d}." for i in range(120))
     store = Store(tmp_path / "far.db", annotator="alice")
     doc, _ = store.add_document(Document(name="far", text=text))
     session = AnnotationSession(store, doc.id, "alice", store.schema(doc.schema))
     basra = session.tag(0, 5, "GPE").value
     words = [session.tag(text.index(f"W{i:03d}"), text.index(f"W{i:03d}") + 4, "PER").value for i in range(120)]
-    ids = session.candidates("coref", basra.id, Role("Coref", ("PER",)))
-    assert len(ids) == MAX_FAR_CANDIDATES
+    ids = session.candidates("relation", basra.id, Role("Arg-2", ("PER",)))
     assert ids == [w.id for w in words[:MAX_FAR_CANDIDATES]]  # nearest first
+    assert session.candidates("coref", basra.id, Role("Coref", ("PER",))) == [w.id for w in words]
+    assert session.candidates("role", basra.id, Role("Victim", ("PER",))) == []  # basra is no event
     store.close()
 
 

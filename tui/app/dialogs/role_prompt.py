@@ -36,6 +36,8 @@ class RolePrompt(Static):
         candidate_label: str | None,
         position: tuple[int, int],
         keys: str,
+        empty: str = "none nearby",
+        note: str = "",
     ) -> None:
         """Show the prompt (or update it).
 
@@ -47,6 +49,8 @@ class RolePrompt(Static):
             candidate_label: the candidate's type.
             position: (index, count) of the candidate among the candidates; count 0 = none.
             keys: the key hints.
+            empty: what to say when there is no candidate (plain text).
+            note: said after the candidate, e.g. why it cannot fill the role (plain text).
         """
         text = Text()
         # titles, roles, details and labels name schema types: data, sanitised here
@@ -57,13 +61,15 @@ class RolePrompt(Static):
         text.append("   candidate: ")
         index, count = position
         if candidate_text is None:
-            text.append("none in this sentence", style="italic")
+            text.append(safe(empty), style="italic")
         else:
             text.append(f"“{safe(candidate_text, limit=40)}”", style="bold")
             if candidate_label:
                 text.append(f" {safe(candidate_label, limit=30)}")
             if count:
                 text.append(f"  {index + 1}/{count}", style="dim")
+        if note:
+            text.append(f"  {safe(note, limit=100)}", style="bold")
         text.append("\n")
         text.append(safe(keys), style="dim")
         self.update(text)

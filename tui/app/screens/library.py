@@ -161,7 +161,7 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
         Args:
             keep: a document name to put the cursor on (default: the one under it).
         """
-        self.infos = self.store.documents()
+        self.infos = self.store.documents(self.annotator)  # counts of your layer, like the status
         self._fill(keep if keep is not None else self._cursor_name())
 
     def _cursor_name(self) -> str | None:
@@ -193,7 +193,7 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
         title = Text.assemble(
             ("Library ", "bold"),
             (f"{len(self.shown)} of {len(self.infos)} documents", ""),
-            (" · status for ", "dim"),
+            (" · status and counts (accepted; pending apart) for ", "dim"),
         )
         title.append_text(safe_text(self.annotator, style="bold"))
         self.query_one("#library-title", Static).update(title)

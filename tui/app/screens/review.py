@@ -102,6 +102,8 @@ class ReviewScreen(ReaderScreen):
     """The reader in review mode: one key per decision on each pending item, in document order."""
 
     HELP = REVIEW_HELP + READER_HELP
+    EDITS_OTHER_LAYERS = True
+    """Fixing an item (tag keys, ``=``) edits the reviewed annotator's layer on purpose."""
 
     BINDINGS = [
         Binding("a", "review('accept')", "Accept", id="review-accept", priority=True,

@@ -114,6 +114,10 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._group_nodes: dict[str, TreeNode[Any]] = {}
         self.mention_count = 0
         """How many mentions the last :meth:`show` listed (for tests and the header)."""
+        self._pending: dict[str, int] = {}
+        """Type -> how many of its listed mentions are pending suggestions (counted apart)."""
+        self.pending_count = 0
+        """How many of the listed mentions are pending suggestions (not counted as mentions)."""
 
     def compose(self) -> ComposeResult:
         yield PanelHeader(Text("Entities"), id="entity-panel-header")
@@ -221,6 +225,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         self._timer = None
         self._schema = schema
         self._groups = {}
+        self._pending = {}
         self._triggers = {}
         for e in anns.events:
             self._triggers[e.trigger] = self._triggers.get(e.trigger, 0) + 1
@@ -249,6 +254,8 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         if group is None:
             group = self._groups[span.label] = []
         group.insert(len(group) if append else bisect_left(group, _order(span), key=_order), span)
+        if span.status == "pending":
+            self._pending[span.label] = self._pending.get(span.label, 0) + 1
 
     def _remove(self, span: Span, *, search: bool) -> bool:
         """Take a mention (as it was listed: label and place) out of its type's list; False if not listed.
@@ -267,6 +274,8 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             i = next((n for n, s in enumerate(group) if s.id == span.id), -1)
             if i < 0:
                 return False
+        if group[i].status == "pending":
+            self._pending[span.label] = self._pending.get(span.label, 1) - 1
         del group[i]
         if not group:
             del self._groups[span.label]
@@ -330,7 +339,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         spans = self._groups.get(label, [])
         sets = self._sets_by_type.get(label, [])
         key = GroupKey("type", label)
-        title = self._type_label(schema, label, len(spans), len(sets))
+        title = self._type_label(schema, label, len(spans), len(sets), self._pending.get(label, 0))
         if node is None:
             # Groups are in ``order``: the new one goes before the first group after it.
             place = order[label]
@@ -422,11 +431,14 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
 
     def _draw_header(self) -> None:
         self.mention_count = sum(len(group) for group in self._groups.values())
+        self.pending_count = sum(self._pending.values())
         n_types = len(set(self._groups) | set(self._sets_by_type))
         n_sets = sum(len(sets) for sets in self._sets_by_type.values())
+        pending = f" · {self.pending_count} pending" if self.pending_count else ""
         header = Text.assemble(
             ("Entities ", "bold"),
-            (f"{_n(self.mention_count, 'mention')} · {_n(n_types, 'type')} · {_n(n_sets, 'set')}", "dim"),
+            (f"{_n(self.mention_count - self.pending_count, 'mention')}{pending} · {_n(n_types, 'type')} · "
+             f"{_n(n_sets, 'set')}", "dim"),
         )
         self.query_one("#entity-panel-header", PanelHeader).update(header)
 
@@ -454,12 +466,14 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
     # -- labels ---------------------------------------------------------------
 
     @staticmethod
-    def _type_label(schema: Any, label: str, count: int, sets: int) -> Text:
+    def _type_label(schema: Any, label: str, count: int, sets: int, pending: int = 0) -> Text:
         known = schema.span_type(label) if schema is not None else None
         color = schema.color(label, "span") if schema is not None else "#888888"
         text = swatch(color)
         text.append_text(safe_text(label, style="bold"))
-        counts = f" {count}" + (f" · {sets} set{'s' if sets != 1 else ''}" if sets else "")
+        # Pending suggestions are not mentions yet: counted apart (``+2?``).
+        counts = (f" {count - pending}" + (f" +{pending}?" if pending else "")
+                  + (f" · {sets} set{'s' if sets != 1 else ''}" if sets else ""))
         text.append(counts, style="dim")
         if known is None:
             text.append(" (not in schema)", style="bold red")

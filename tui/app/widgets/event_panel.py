@@ -334,7 +334,11 @@ reader to a trigger or filler, `e` (re)fills the role under the cursor,
                 more = len(self._events) - MAX_EVENTS
                 root.add_leaf(Text(f"… {more} more events (use ] and [ in the reader)", style="dim"))
             self.event_count = len(self._events)
-            header = Text.assemble(("Events ", "bold"), (f"{len(self._events)}", "dim"))
+            # Pending suggestions are not events yet: counted apart.
+            pending = sum(1 for e in self._events if e.status == "pending")
+            header = Text.assemble(("Events ", "bold"), (f"{len(self._events) - pending}", "dim"))
+            if pending:
+                header.append(f" · {pending} pending", style="dim")
             if self._flagged:
                 header.append(f" · {WARN}{self._flagged} flagged", style="bold red")
             self.query_one("#event-panel-header", PanelHeader).update(header)

@@ -10,11 +10,18 @@ along), ``attributes.py``, ``copying.py`` (layers, copy from another layer),
 ``results.py`` (what a verb returns). No Textual, no Rich.
 """
 
-from tui.core.editing.candidates import MAX_FAR_CANDIDATES, role_candidates
+from tui.core.editing.candidates import MAX_FAR_CANDIDATES, filler_problem, role_candidates
 from tui.core.editing.copying import annotator_counts, copy_annotations, load_layers
 from tui.core.editing.index import AnnotationIndex, LiveAnnotations, contains
 from tui.core.editing.picking import Pick
-from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose
+from tui.core.editing.results import (
+    Consequence,
+    Edit,
+    IncompatibleFiller,
+    NoChange,
+    PickPurpose,
+    ReadOnlyLayer,
+)
 from tui.core.editing.session import AnnotationSession, NewMention, Target
 
 __all__ = [
@@ -23,15 +30,18 @@ __all__ = [
     "AnnotationSession",
     "Consequence",
     "Edit",
+    "IncompatibleFiller",
     "LiveAnnotations",
     "NewMention",
     "NoChange",
     "Pick",
     "PickPurpose",
+    "ReadOnlyLayer",
     "Target",
     "annotator_counts",
     "contains",
     "copy_annotations",
+    "filler_problem",
     "load_layers",
     "role_candidates",
 ]

@@ -27,6 +27,8 @@ class Pick:
     role_index: int = 0
     candidates: list[str] = field(default_factory=list)
     cand_index: int = 0
+    links: int = 0
+    """Coreference links made so far (the chain mode stays open after each)."""
 
     @property
     def role(self) -> Role:

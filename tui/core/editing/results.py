@@ -48,6 +48,22 @@ class NoChange(ValueError):  # noqa: N818 - a refusal, not a failure
     """The verb would change nothing (same label, same attributes...); nothing was written."""
 
 
+class ReadOnlyLayer(NoChange):
+    """The shown layer is another annotator's: it is read, never edited (nothing was written).
+
+    Args:
+        layer: whose layer is shown.
+    """
+
+    def __init__(self, layer: str) -> None:
+        super().__init__(f"{layer}'s layer is read-only")
+        self.layer = layer
+
+
+class IncompatibleFiller(NoChange):
+    """The mention's type is not one the role (or relation argument) allows; nothing was written."""
+
+
 Effect = Literal["trigger-deleted", "loses-argument", "deleted", "leaves-set", "set-deleted"]
 
 

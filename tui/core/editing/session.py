@@ -21,12 +21,19 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.editing import attributes as attrs
-from tui.core.editing.candidates import role_candidates
+from tui.core.editing.candidates import filler_problem, role_candidates
 from tui.core.editing.copying import copy_annotations, load_layers
 from tui.core.editing.deleting import consequences, delete_target
 from tui.core.editing.index import AnnotationIndex
 from tui.core.editing.picking import Pick
-from tui.core.editing.results import Consequence, Edit, NoChange, PickPurpose
+from tui.core.editing.results import (
+    Consequence,
+    Edit,
+    IncompatibleFiller,
+    NoChange,
+    PickPurpose,
+    ReadOnlyLayer,
+)
 from tui.core.model import (
     Argument,
     DocAnnotations,
@@ -72,11 +79,16 @@ class AnnotationSession:
         document: the document, when the caller has read it already.
         overlay: another annotator's layer, read beside it (read-only).
         validate: False leaves the schema check to :meth:`AnnotationIndex.validate_all`.
+        edits_other_layers: allow the verbs to edit another annotator's shown layer (review
+            fixes them); by default another annotator's layer is read-only.
     """
 
     def __init__(self, store: Store, doc_id: str, annotator: str, schema: Schema, *,
-                 document: Document | None = None, overlay: str | None = None, validate: bool = True) -> None:
+                 document: Document | None = None, overlay: str | None = None, validate: bool = True,
+                 edits_other_layers: bool = False) -> None:
         self.store = store
+        self.edits_other_layers = edits_other_layers
+        """Whether the verbs may edit another annotator's shown layer (the review screen's fixes)."""
         self.doc = document if document is not None else store.document(doc_id)
         self.annotator = annotator
         self.schema = schema
@@ -97,6 +109,21 @@ class AnnotationSession:
     def text(self) -> str:
         """The document text."""
         return self.doc.text
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the shown layer is another annotator's and may not be edited here.
+
+        Every verb then raises :class:`ReadOnlyLayer` and writes nothing, undo
+        and redo included (they would change the store annotator's own,
+        unshown layer); :meth:`copy_from` still copies into the store
+        annotator's own layer.
+        """
+        return self.annotator != self.store.annotator and not self.edits_other_layers
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyLayer(self.annotator)
 
     def reload(self, *, validate: bool = True) -> None:
         """Re-read the layer (and the overlay) from the store and index it afresh."""
@@ -172,7 +199,14 @@ class AnnotationSession:
 
         Returns:
             The edit: ``work``'s value and the action's change set.
+
+        Raises:
+            ReadOnlyLayer: the shown layer is another annotator's (see :attr:`read_only`).
         """
+        self._check_writable()
+        return self._run(description, work)
+
+    def _run(self, description: str, work: Callable[[_Transaction], T]) -> Edit[T]:
         store = self.store
         previous = store.last_changes
         with store.action(description, self.doc.id) as tx:
@@ -194,6 +228,7 @@ class AnnotationSession:
 
     def undo(self) -> Edit[Operation | None]:
         """Undo the annotator's last action on this document (value None: nothing to undo)."""
+        self._check_writable()
         op = self.store.undo(self.doc.id)
         if op is None:
             return Edit("nothing to undo", None)
@@ -201,6 +236,7 @@ class AnnotationSession:
 
     def redo(self) -> Edit[Operation | None]:
         """Redo the last undone action on this document (value None: nothing to redo)."""
+        self._check_writable()
         op = self.store.redo(self.doc.id)
         if op is None:
             return Edit("nothing to redo", None)
@@ -226,6 +262,7 @@ class AnnotationSession:
 
     def tag(self, start: int, end: int, label: str) -> Edit[Span]:
         """Tag ``text[start:end]`` with a span type; an identical live span is reused, not doubled."""
+        self._check_writable()
         existing = self.index.find_span(start, end, label)
         if existing is not None:
             return Edit(f"already tagged {label}", existing, reused=True)
@@ -287,6 +324,24 @@ class AnnotationSession:
             return self._new_span(tx, target.start, target.end, target.label).id
         return target
 
+    def _target_label(self, target: Target) -> str | None:
+        if isinstance(target, NewMention):
+            return target.label
+        found = self.index.get(target)
+        return found.label if isinstance(found, Span) else found.type if isinstance(found, Event) else None
+
+    def filler_problem(self, role: Role, target: Target) -> str | None:
+        """Why ``target`` cannot fill ``role`` (its type is not allowed), or None (see :func:`filler_problem`)."""
+        label = self._target_label(target)
+        if label is None:
+            return None
+        return filler_problem(role, label, self._target_text(target))
+
+    def _check_filler(self, role: Role | None, target: Target) -> None:
+        problem = self.filler_problem(role, target) if role is not None else None
+        if problem is not None:
+            raise IncompatibleFiller(problem)
+
     def _target_text(self, target: Target) -> str:
         if isinstance(target, NewMention):
             return self.text[target.start:target.end]
@@ -298,8 +353,13 @@ class AnnotationSession:
 
         Returns:
             The edit; its value is the filler's id.
+
+        Raises:
+            IncompatibleFiller: the filler's type is not one the role allows (nothing written).
         """
         event = self._event(event_id)
+        et = self.schema.event_type(event.type)
+        self._check_filler(et.role(role) if et is not None else None, target)
 
         def work(tx: _Transaction) -> str:
             tid = self._target_id(tx, target)
@@ -330,6 +390,7 @@ class AnnotationSession:
         """A relation of ``type_name`` from a mention to another (existing or new)."""
         rt = self.schema.relation_type(type_name)
         roles = (rt.args[0].name, rt.args[1].name) if rt else ("Arg-1", "Arg-2")
+        self._check_filler(rt.args[1] if rt is not None else None, target)
 
         def work(tx: _Transaction) -> Relation:
             tid = self._target_id(tx, target)
@@ -477,6 +538,13 @@ class AnnotationSession:
             The edit; its value lists the new annotations' ids (reused spans are not listed).
         """
         wanted = list(ids)
-        target = self.anns
-        return self.run(f"{verb} from {who} ({len(wanted)})",
-                        lambda tx: copy_annotations(tx, source, wanted, target, f"copy:{who}"))
+        mine = self.store.annotator
+
+        def work(tx: _Transaction) -> list[str]:
+            # What the copies are compared with: the store annotator's own layer, read
+            # inside the action (it is not the shown one when another layer is viewed).
+            target = self.anns if self.annotator == mine else self.store.annotations(self.doc.id, annotators=[mine])
+            return copy_annotations(tx, source, wanted, target, f"copy:{who}")
+
+        # Copies go into the store annotator's own layer: allowed while another is viewed.
+        return self._run(f"{verb} from {who} ({len(wanted)})", work)

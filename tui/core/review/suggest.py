@@ -12,13 +12,19 @@ A suggestion is a span with ``status = "pending"`` and ``origin =
 A run is one logged action (undo takes the whole run back). A candidate is
 not added when the layer already has a span with the same fragments and
 label, whatever its status: a rejected suggestion is never proposed again
-and a re-run adds no duplicates.
+and a re-run adds no duplicates; nor inside a longer annotated span ("Sadr"
+inside "Moqtada al-Sadr"). A candidate whose label is one of the schema's
+event types (propagating an event trigger) becomes a pending event of that
+type with no arguments, its trigger pending with it: never a bare span with
+an event type, which brat refuses; review accepts or rejects the two as one
+item.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.errors import InputError, InputErrors, TuiError
-from tui.core.model import Span
+from tui.core.model import Event, Span
 from tui.core.text.offsets import decode_utf8
 
 SOURCES = ("propagate", "gazetteer", "spacy")
@@ -45,6 +51,10 @@ class SuggestResult:
     """Candidates already in the layer (accepted or pending): not duplicated."""
     rejected: int = 0
     """Candidates the analyst rejected before: not proposed again."""
+    inside: int = 0
+    """Candidates inside a longer annotated span of the layer (part of a name): left out."""
+    events: int = 0
+    """Of the added suggestions, how many are pending events (a propagated trigger)."""
     documents: int = 0
     ids: list[str] = field(default_factory=list)
     per_label: Counter = field(default_factory=Counter)
@@ -55,7 +65,9 @@ class SuggestResult:
         return (
             f"{self.source}: {self.added} suggestion(s) added in {self.documents} document(s)"
             + (f" ({labels})" if labels else "")
+            + (f", {self.events} of them event(s)" if self.events else "")
             + f"; {self.existing} already present, {self.rejected} previously rejected"
+            + (f", {self.inside} inside longer annotations" if self.inside else "")
         )
 
 
@@ -360,14 +372,16 @@ def propagate_span(store: Any, span_id: str, *, scope: str = "document") -> Sugg
 
 
 def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) -> SuggestResult:
-    """Add the new candidates as pending spans, one action for the whole run."""
+    """Add the new candidates as pending spans (or pending events), one action for the whole run."""
     result = SuggestResult(source=source)
     who = store.annotator
     origin = f"suggestion:{source}"
-    todo: list[tuple[str, Span]] = []
+    todo: list[tuple[str, Span, bool]] = []
+    schemas: dict[str, Any] = {}
     for doc, cands in per_doc:
         existing: dict[tuple, str] = {}
         accepted: set[tuple] = set()
+        live: list[tuple[int, int]] = []
         for s in store.annotations(doc.id, annotators=[who]).spans:
             frags = tuple(tuple(f) for f in s.fragments)
             key = (frags, s.label)
@@ -376,6 +390,13 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) 
                 existing[key] = s.status
             if s.status == "accepted":
                 accepted.add(frags)
+            if s.status != "rejected":
+                live.append((s.start, s.end))
+        live.sort()
+        longest = max((e - s for s, e in live), default=0)
+        if doc.schema not in schemas:
+            schemas[doc.schema] = _schema_or_none(store, doc.schema)
+        schema = schemas[doc.schema]
         fresh = 0
         for start, end, label in cands:
             key = (((start, end),), label)
@@ -389,21 +410,48 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) 
             if status is not None:
                 result.existing += 1
                 continue
+            if _inside_longer(live, longest, start, end):
+                result.inside += 1
+                continue
             existing[key] = "pending"
+            is_event = schema is not None and schema.event_type(label) is not None
             todo.append((doc.id, Span(label=label, fragments=[(start, end)], doc_id=doc.id,
-                                      annotator=who, origin=origin, status="pending")))
+                                      annotator=who, origin=origin, status="pending"), is_event))
             fresh += 1
         if fresh:
             result.documents += 1
     if not todo:
         return result
-    doc_ids = {d for d, _ in todo}
+    doc_ids = {d for d, _, _ in todo}
     # A run on one document is undone from that document; a corpus run globally.
     action_doc = next(iter(doc_ids)) if len(doc_ids) == 1 else None
     with store.action(f"suggest {source} ({len(todo)})", action_doc) as tx:
-        for _, span in todo:
+        for doc_id, span, is_event in todo:
             tx.add(span)
             result.ids.append(span.id)
             result.per_label[span.label] += 1
+            if is_event:
+                tx.add(Event(type=span.label, trigger=span.id, doc_id=doc_id, annotator=who, origin=origin,
+                             status="pending"))
+                result.events += 1
     result.added = len(todo)
     return result
+
+
+def _inside_longer(live: list[tuple[int, int]], longest: int, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside a longer span of the layer (part of an annotated name).
+
+    ``live`` is sorted; only spans starting at most ``longest`` (the longest
+    span's length) before ``start`` can contain it.
+    """
+    lo = bisect_left(live, (start - longest, -1))
+    hi = bisect_right(live, (start, 1 << 62))
+    return any(end <= e and e - s > end - start for s, e in live[lo:hi])
+
+
+def _schema_or_none(store: Any, name: str) -> Any:
+    """The document's schema, or None when it cannot be read (then no candidate is an event)."""
+    try:
+        return store.schema(name)
+    except TuiError:
+        return None

@@ -46,13 +46,25 @@ class Problem:
     message: str
 
 
+def quote(target: Meta) -> str:
+    """An annotation as an analyst knows it, for messages: a span's text and type, else its kind and type.
+
+    ``“Basra” (GPE)``, ``Attack event``; never an id (ids mean nothing on screen).
+    """
+    if isinstance(target, Span):
+        text = target.text if len(target.text) <= 40 else target.text[:39] + "…"
+        return f"“{text}” ({target.label})"
+    type_name = target.type_name
+    return f"{type_name} {target.NOUN}" if type_name else target.NOUN
+
+
 def _filler_error(types: tuple[str, ...], target: Meta) -> str | None:
     """Why ``target`` cannot fill a role allowing ``types`` (None if it can)."""
     type_name = target.filler_type
     if type_name is None:
-        return f"{target.describe()} is not a span or an event"
+        return f"{quote(target)} is not a span or an event"
     if types and type_name not in types:
-        return f"{target.describe()} is not one of {', '.join(types)}"
+        return f"{quote(target)} is not one of {', '.join(types)}"
     return None
 
 
@@ -110,12 +122,12 @@ def validate(schema: Schema, ann: DocAnnotations) -> list[Problem]:
         trigger = resolve(event, event.trigger, "trigger")
         if trigger is not None:
             if not isinstance(trigger, Span):
-                add(event, "bad-trigger", f"trigger {trigger.describe()} is not a span")
+                add(event, "bad-trigger", f"trigger {quote(trigger)} is not a span")
             elif trigger.label != event.type:
                 add(
                     event,
                     "bad-trigger",
-                    f"trigger span {trigger.id} is labelled '{trigger.label}', not '{event.type}'",
+                    f"trigger {quote(trigger)} is labelled '{trigger.label}', not '{event.type}'",
                 )
         counts: Counter[str] = Counter()
         for arg in event.arguments:
@@ -176,7 +188,7 @@ def validate(schema: Schema, ann: DocAnnotations) -> list[Problem]:
             add(
                 attr,
                 "bad-attribute-target",
-                f"{ad.name} applies to {', '.join(ad.targets)}, not to {target.describe()}",
+                f"{ad.name} applies to {', '.join(ad.targets)}, not to {quote(target)}",
             )
 
     others: list[Normalization | Note] = [*ann.normalizations, *ann.notes]
@@ -230,7 +242,7 @@ def _validate_equivalence(schema: Schema, equiv: Equivalence, add: _Add, resolve
         if isinstance(target, Span):
             labels.append(target.label)
         else:
-            add(equiv, "wrong-filler-type", f"member {target.describe()} is not a span")
+            add(equiv, "wrong-filler-type", f"member {quote(target)} is not a span")
     distinct = sorted(set(labels))
     if len(distinct) > 1:
         add(equiv, "wrong-filler-type", f"members have different types: {', '.join(distinct)}")

@@ -171,8 +171,14 @@ class DocumentStore(Database):
         with self.action(f"status {status}", doc_id) as tx:
             tx.put_row("doc_status", {"doc_id": doc_id, "annotator": who, "status": status, "modified": ids.now()})
 
-    def documents(self) -> list[DocumentInfo]:
-        """Every document with its status per annotator and counts per kind and status."""
+    def documents(self, annotator: str | None = None) -> list[DocumentInfo]:
+        """Every document with its status per annotator and counts per kind and status.
+
+        Args:
+            annotator: count only this annotator's layer, and only its accepted
+                annotations as ``counts`` (pending suggestions are in ``by_status``, not
+                counted as mentions); None counts every layer, pending included.
+        """
         infos: dict[str, DocumentInfo] = {}
         for row in self.conn.execute(
             "SELECT id, name, schema, length(text) FROM documents ORDER BY name"
@@ -181,19 +187,21 @@ class DocumentStore(Database):
                 id=row[0], name=row[1], schema=row[2], length=row[3], status={},
                 counts=dict.fromkeys(KINDS, 0), by_status=dict.fromkeys(STATUSES, 0),
             )
-        for doc_id, annotator, status in self.conn.execute(
+        for doc_id, who, status in self.conn.execute(
             "SELECT doc_id, annotator, status FROM doc_status ORDER BY annotator"
         ):
             if doc_id in infos:
-                infos[doc_id].status[annotator] = status
+                infos[doc_id].status[who] = status
+        where, params = ("WHERE annotator = ? ", (annotator,)) if annotator is not None else ("", ())
+        counted = ("accepted",) if annotator is not None else ("accepted", "pending")
         for kind in KINDS:
             for doc_id, status, n in self.conn.execute(
-                f"SELECT doc_id, status, count(*) FROM {kind} GROUP BY doc_id, status"
+                f"SELECT doc_id, status, count(*) FROM {kind} {where}GROUP BY doc_id, status", params
             ):
                 info = infos.get(doc_id)
                 if info is None:
                     continue
                 info.by_status[status] = info.by_status.get(status, 0) + n
-                if status != "rejected":
+                if status in counted:
                     info.counts[kind] += n
         return list(infos.values())

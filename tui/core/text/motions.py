@@ -22,6 +22,7 @@ __all__ = [
     "prev_sentence",
     "prev_word_start",
     "sentence_bounds",
+    "tag_word_bounds",
     "word_bounds",
     "word_end",
 ]
@@ -74,6 +75,31 @@ def word_bounds(text: str, offset: int) -> tuple[int, int] | None:
         end += 1
     # Never split a cluster (a word ending in a flag or ZWJ sequence).
     return grapheme_bounds(text, start)[0], grapheme_bounds(text, end - 1)[1]
+
+
+_POSSESSIVE = ("'s", "’s", "'S", "’S")
+
+
+def tag_word_bounds(text: str, offset: int) -> tuple[int, int] | None:
+    """Return the word under ``offset`` as a tagging key takes it: without an English possessive.
+
+    "Sadr's" and "Sadr’s" give "Sadr" (the possessive ``'s`` is not part of
+    the name); a word that is only ``'s`` stays as it is.
+
+    Args:
+        text: the text.
+        offset: any offset.
+
+    Returns:
+        ``(start, end)`` of the word, or ``None`` on whitespace or punctuation.
+    """
+    bounds = word_bounds(text, offset)
+    if bounds is None:
+        return None
+    start, end = bounds
+    if end - start > 2 and text[end - 2:end] in _POSSESSIVE:
+        return start, end - 2
+    return start, end
 
 
 def next_word_start(text: str, offset: int) -> int:
@@ -171,6 +197,18 @@ def _is_blank_line(text: str, start: int) -> bool:
     return text[start:end].strip() == ""
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+@lru_cache(maxsize=4)
+def _lines_are_paragraphs(text: str) -> bool:
+    """True when no blank line separates paragraphs: each line is one (wire copy, one paragraph a line).
+
+    Cached per text (a 5 MB text is scanned once, not on every key).
+    """
+    return _BLANK_LINE.search(text) is None and "\n" in text.strip()
+
+
 def _next_line(text: str, start: int) -> int:
     """Start of the line after the one starting at ``start`` (``len(text)`` at the end)."""
     j = text.find("\n", start)
@@ -179,6 +217,9 @@ def _next_line(text: str, start: int) -> int:
 
 def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
     """Return the paragraph (a run of non-blank lines) containing ``offset``.
+
+    A text with no blank line at all (most wire copy: one paragraph a line)
+    has a paragraph per line.
 
     On a blank line, the next paragraph (or the previous one at the end of
     the text) is returned.
@@ -195,6 +236,8 @@ def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
     n = len(text)
     offset = max(0, min(offset, n))
     start = _line_start(text, offset)
+    if _lines_are_paragraphs(text):
+        return _line_paragraph(text, start, offset)
     if start >= n or _is_blank_line(text, start):
         # Look forward for the next non-blank line, then backward.
         i = start
@@ -227,6 +270,19 @@ def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
         if nxt >= n or _is_blank_line(text, nxt):
             return start, end
         line = nxt
+
+
+def _line_paragraph(text: str, start: int, offset: int) -> tuple[int, int]:
+    """The paragraph of a text without blank lines: the line at ``start`` (the last one past the end)."""
+    if start >= len(text) or text[start:_line_end(text, start)].strip() == "":
+        # After a final line break, or on a line of spaces: the previous line with text.
+        i = start
+        while i > 0:
+            i = _line_start(text, i - 1)
+            if text[i:_line_end(text, i)].strip():
+                return i, _line_end(text, i)
+        return offset, offset
+    return start, _line_end(text, start)
 
 
 def next_paragraph(text: str, offset: int) -> int:

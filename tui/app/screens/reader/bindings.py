@@ -29,10 +29,13 @@ HELP = """\
   fragment, `=` re-spans it to the selection. `escape` clears the selection,
   then releases it.
 - **Events**: `E` on the trigger word, pick the event type, then fill each
-  role: `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a
-  tag key makes a new mention for the role, `s` skips, `escape` finishes.
-- `R` relation, `C` coreference, `A` attributes, `:` note, `@` normalisation,
-  all on the selected annotation. `d` deletes it (what depends on it is listed).
+  role from the mentions of its types near the trigger (nearest first):
+  `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a tag
+  key makes a new mention for the role, `s` skips, `escape` finishes.
+- `C` builds a **coreference chain** from the selected mention: `enter` adds
+  the nearest candidate of its type and offers the next, `escape` ends.
+- `R` relation, `A` attributes, `:` note, `@` normalisation, all on the
+  selected annotation. `d` deletes it (what depends on it is listed).
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
 - `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
   **relations** panels; `tab` goes into them, `enter` on a row selects it
@@ -76,7 +79,7 @@ TEAM_HELP = """\
   skip, `backspace` back; tag keys and `=` fix an item before accepting;
   `escape` ends the review.
 - `P` **propagates** the selected span to every other occurrence of its text
-  (as suggestions).
+  (as suggestions; a trigger as pending events of its type).
 - `ctrl+w` chooses whose **layer** to view and which to overlay (read-only);
   `y` copies the overlay annotation under the cursor into your layer, `Y` all.
 - `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
@@ -100,7 +103,7 @@ READER_BINDINGS: list[BindingType] = [
     Binding("R", "relation", "Relation", id="relation",
             tooltip="A relation from the selected annotation: pick the type, then the target."),
     Binding("C", "coreference", "Coref", id="coreference",
-            tooltip="Put the selected mention in a coreference set with another mention."),
+            tooltip="A coreference chain from the selected mention: enter adds each candidate, escape ends."),
     Binding("A", "attributes", "Attrs", id="attributes",
             tooltip="Edit the attributes of the selected annotation."),
     Binding("colon", "note", "Note", id="note", tooltip="Write a note on the selected annotation."),

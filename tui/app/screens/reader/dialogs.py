@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from tui.app.screens.reader.describe import consequence_line
+from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
 from tui.core.schema import AttributeDef
 
@@ -30,6 +31,7 @@ class DialogActionsMixin:
             return []
         return self.session.applicable_attributes(ann)
 
+    @editing
     def action_attributes(self) -> None:
         """Edit the attributes of the selected annotation."""
         from tui.app.dialogs.attributes import AttributesDialog
@@ -51,6 +53,7 @@ class DialogActionsMixin:
 
         self.app.push_screen(AttributesDialog(Text(f"Attributes of {self.describe(ann)}"), defs, values), chosen)
 
+    @editing
     def action_note(self) -> None:
         """Write or edit the note on the selected annotation."""
         from tui.app.dialogs.note import NoteDialog
@@ -73,6 +76,7 @@ class DialogActionsMixin:
             NoteDialog(Text(f"Note on {self.describe(ann)}"), current.text if current else ""), chosen
         )
 
+    @editing
     def action_normalization(self) -> None:
         """Link the selected annotation to a knowledge-base entry."""
         from tui.app.dialogs.normalization import NormalizationDialog
@@ -108,6 +112,7 @@ class DialogActionsMixin:
             return []
         return [consequence_line(self.session.index, c) for c in self.session.consequences(ann_id)]
 
+    @editing
     @one_status
     def action_delete(self) -> None:
         """Delete the selected annotation; when others use it, say what happens and ask first."""

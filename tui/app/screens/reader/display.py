@@ -66,7 +66,8 @@ class DisplayMixin:
         # when the app starts, that frame is held back (Textual's start-up batch)
         # until after the refresh callbacks ran, so a callback alone would come first.
         session = AnnotationSession(self.store, self.doc.id, self.layer_name(), self.schema,
-                                    document=self.doc, overlay=self.overlay_layer, validate=False)
+                                    document=self.doc, overlay=self.overlay_layer, validate=False,
+                                    edits_other_layers=self.EDITS_OTHER_LAYERS)
         later = defer_validation and is_large(session.anns, _text.DEFER_CHECK_OVER)
         if not later:
             session.index.validate_all()

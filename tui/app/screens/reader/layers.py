@@ -17,9 +17,10 @@ from typing import Any
 
 from tui.app.messages import StartReview
 from tui.app.safe import safe
+from tui.app.screens.reader.readonly import editing, key_of
 from tui.core.editing import annotator_counts
 from tui.core.errors import TuiError
-from tui.core.model import Span
+from tui.core.model import DocAnnotations, Event, Span
 
 
 class LayersMixin:
@@ -33,6 +34,8 @@ class LayersMixin:
         """Who is working, and which layers are shown, for the status line."""
         who = self.annotator
         text = who if self.layer_name() == who else f"{who} viewing {self.layer_name()}"
+        if self.session is not None and self.session.read_only:
+            text += " (read-only)"
         if self.overlay_layer:
             text += f" +{self.overlay_layer}"
         return text
@@ -46,13 +49,21 @@ class LayersMixin:
 
     # -- propagation ---------------------------------------------------------------------
 
+    @editing
     def action_propagate(self) -> None:
-        """Suggest the selected span on every other whole-word occurrence of its text."""
+        """Suggest the selected span (or event) on every other whole-word occurrence of its text.
+
+        A trigger (or its event) is suggested as pending events of its type, with no
+        arguments (brat refuses a bare span with an event type); never inside a
+        longer annotated span.
+        """
         from tui.core.review.suggest import propagate_span
 
         selected = self.by_id.get(self.selected_id) if self.selected_id else None
-        if not isinstance(selected, Span) or selected.id in self.event_of_trigger:
-            self.notify("select an entity span first (] / [ or click)", severity="warning",
+        if isinstance(selected, Event):
+            selected = self.by_id.get(selected.trigger)
+        if not isinstance(selected, Span):
+            self.notify("select a span or an event first (] / [ or click)", severity="warning",
                         markup=False)
             return
         try:
@@ -60,9 +71,12 @@ class LayersMixin:
         except TuiError as exc:
             self.notify(f"not propagated: {exc}", severity="error", markup=False)
             return
-        message = (f"propagated {selected.label} “{safe(selected.text, limit=40)}”: {result.added} suggestion(s)"
+        kind = "event(s)" if result.events else "suggestion(s)"
+        message = (f"propagated {safe(selected.label, limit=30)} “{safe(selected.text, limit=40)}”: "
+                   f"{result.added} pending {kind}"
                    + (f", {result.existing} already there" if result.existing else "")
-                   + (f", {result.rejected} rejected before" if result.rejected else ""))
+                   + (f", {result.rejected} rejected before" if result.rejected else "")
+                   + (f", {result.inside} inside longer annotations" if result.inside else ""))
         self._reload(message)
         self.notify(message, markup=False)
 
@@ -108,41 +122,58 @@ class LayersMixin:
         self.app.push_screen(
             PickerDialog("Layers: view one, overlay another (read-only)", items), chosen)
 
+    def _copy_source(self) -> tuple[DocAnnotations, str]:
+        """What ``y`` and ``Y`` copy from: the viewed layer when it is another's (read-only), else the overlay."""
+        if self.session is not None and self.session.read_only:
+            return self.anns, self.layer_name()
+        return self.overlay_anns, self.overlay_layer or ""
+
     def overlay_ids_at(self) -> list[str]:
-        """Overlay spans under the cursor, or overlapping the selection."""
+        """The copy source's spans under the cursor, or overlapping the selection (its selected annotation first)."""
+        source, _ = self._copy_source()
         view = self.view
         sel = view.selection
         lo, hi = sel if sel is not None else (view.cursor, view.cursor + 1)
-        return [s.id for s in self.overlay_anns.spans
-                if s.status != "rejected" and any(a < hi and lo < b for a, b in s.fragments)]
+        ids = [s.id for s in source.spans
+               if s.status != "rejected" and any(a < hi and lo < b for a, b in s.fragments)]
+        if self.selected_id and source is self.anns and self.selected_id in self.by_id:
+            ids = [self.selected_id] + [i for i in ids if i != self.selected_id]
+        return ids
 
     def action_copy_overlay(self) -> None:
-        """Copy the overlay annotation(s) under the cursor into your layer (one action)."""
+        """Copy the annotation(s) under the cursor from the overlay (or the viewed layer) into yours (one action)."""
         ids = self.overlay_ids_at()
         if not ids:
-            self.notify("no overlay annotation here (ctrl+w chooses an overlay)", markup=False)
+            self.notify(f"no annotation to copy here ({key_of(self, 'layers')} chooses a layer or an overlay)",
+                        markup=False)
             return
         self._copy(ids, "copy")
 
     def action_copy_overlay_all(self) -> None:
-        """Copy every annotation of the overlay layer into your layer (one action)."""
-        ids = [a.id for a in self.overlay_anns.all()]
+        """Copy every annotation of the overlay (or the viewed layer) into your layer (one action)."""
+        source, _ = self._copy_source()
+        ids = [a.id for a in source.all()]
         if not ids:
-            self.notify("no overlay layer (ctrl+w chooses one)", markup=False)
+            self.notify(f"nothing to copy ({key_of(self, 'layers')} chooses a layer or an overlay)", markup=False)
             return
         self._copy(ids, "copy all")
 
     def _copy(self, ids: list[str], verb: str) -> None:
-        who = self.overlay_layer or ""
-        if self.layer_name() != self.annotator:
-            self.notify("copies go into your own layer: view it first (ctrl+w)", severity="warning",
-                        markup=False)
+        source, who = self._copy_source()
+        if self.layer_name() != self.annotator and not self.session.read_only:
+            self.notify(f"copies go into your own layer: view it first ({key_of(self, 'layers')})",
+                        severity="warning", markup=False)
             return
-        source = self.overlay_anns
         edit = self._perform(f"{verb} from {who} ({len(ids)})",
                              lambda: self.session.copy_from(source, ids, who, verb=verb))
         if edit is not None:
-            self.notify(f"copied {len(edit.value)} annotation(s) from {safe(who, limit=30)}", markup=False)
+            added = len(edit.value)
+            message = (f"copied {added} annotation(s) from {safe(who, limit=30)} into your layer"
+                       if added or edit.changes else
+                       f"nothing to copy: your layer has it all already ({safe(who, limit=30)})")
+            self.message = message
+            self._update_status()
+            self.notify(message, markup=False)
 
     # -- other screens -------------------------------------------------------------------------
 

@@ -8,8 +8,10 @@ tags the selection as a new mention and fills the role with it (one action).
 
 from __future__ import annotations
 
+from tui.app.safe import safe
+from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
-from tui.core.editing import Edit, NewMention, Pick, Target
+from tui.core.editing import Edit, NewMention, Pick, Target, filler_problem
 from tui.core.model import Event, Span
 from tui.core.schema import Role
 
@@ -36,6 +38,8 @@ class PickingMixin:
             candidates = self.session.prepare(pick)
             if candidates:
                 self._select(candidates[0])
+            elif pick.purpose != "role" and pick.source_id in self.by_id:
+                self._select(pick.source_id)  # nothing to offer: the mention it starts from stays selected
             else:
                 self.selected_id = None
             self._show_pick()
@@ -47,32 +51,54 @@ class PickingMixin:
             return
         role = pick.role
         current = self.by_id.get(self.selected_id) if self.selected_id else None
+        types = "|".join(role.types) or "mention"
         if pick.purpose == "role":
             title = f"{pick.type_name} event · role {pick.role_index + 1}/{len(pick.roles)}"
             keys = ("tab/shift+tab candidate · enter fill · select + 1-9/t new mention · "
                     "s skip · esc done")
+            empty = f"no {types} near the trigger"
         elif pick.purpose == "relation":
             title = f"{pick.type_name} relation from {self.describe(self.by_id.get(pick.source_id))}"
             keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
+            empty = f"no {types} nearby"
         else:
-            title = f"Coreference with {self.describe(self.by_id.get(pick.source_id))}"
-            keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
+            members = self._chain_size(pick)
+            title = (f"Coreference chain of {self.describe(self.by_id.get(pick.source_id))}"
+                     + (f" · {members} in the set" if members else ""))
+            keys = "tab/shift+tab candidate · enter adds it to the chain · select + 1-9/t new mention · esc done"
+            empty = f"no other {types} in the document"
+        if pick.candidates:
+            empty = f"none here: tab to one of {len(pick.candidates)}"
         detail = "|".join(role.types) or "any type"
         if pick.purpose == "role":
             detail += f", {_cardinality(role.cardinality)}"
         position = (0, 0)
-        if isinstance(current, Span) and current.id in pick.candidates:
-            position = (pick.candidates.index(current.id), len(pick.candidates))
+        note = ""
+        shown = current if isinstance(current, Span) else None
+        if shown is not None and shown.id in pick.candidates:
+            position = (pick.candidates.index(shown.id), len(pick.candidates))
+        elif shown is not None and self.session is not None:
+            # The cursor is on a mention the role cannot take: say so beside "no candidate".
+            note = self.session.filler_problem(role, shown.id) or ""
+            if note:
+                shown = None
         self.prompt.open(
             title=title,
             role=role.name,
             detail=detail,
-            candidate_text=current.text if isinstance(current, Span) else None,
-            candidate_label=current.label if isinstance(current, Span) else None,
+            candidate_text=shown.text if shown is not None else None,
+            candidate_label=shown.label if shown is not None else None,
             position=position,
             keys=keys,
+            empty=empty,
+            note=note,
         )
         self._update_status()
+
+    def _chain_size(self, pick: Pick) -> int:
+        """How many mentions the coreference source's set holds (0: none yet)."""
+        return next((len(eq.members) for eq in self.anns.equivalences
+                     if eq.type == pick.type_name and pick.source_id in eq.members), 0)
 
     @one_status
     def action_pick_cycle(self, delta: int) -> None:
@@ -112,6 +138,13 @@ class PickingMixin:
             self.notify("no candidate: tab to one, or select text and press a tag key",
                         severity="warning")
             return
+        problem = self.session.filler_problem(self.pick.role, target.id) if self.session is not None else None
+        if problem is not None:
+            self.message = problem
+            self._update_status()
+            self.notify(f"{problem} (tab to a candidate, or select text and press a tag key)",
+                        severity="warning", markup=False)
+            return
         self._fill(target.id, target.text)
 
     def _pick_new_mention(self, label: str) -> None:
@@ -121,6 +154,12 @@ class PickingMixin:
         target = self.view.target_range()
         if target is None:
             self.notify("select the mention (or move onto its word) first", severity="warning")
+            return
+        problem = filler_problem(pick.role, label, self.doc.text[target[0]:target[1]])
+        if problem is not None:
+            self.message = problem
+            self._update_status()
+            self.notify(problem, severity="warning", markup=False)
             return
         existing = self.live.find_span(target[0], target[1], label) if self.live is not None else None
         if existing is not None:
@@ -154,10 +193,13 @@ class PickingMixin:
             edit = self._perform(f"coreference {what}",
                                  lambda: self.session.corefer(source_id, type_name, target))
             if edit is not None:
+                # Chain mode: the prompt stays open on the next nearest mention (each link is
+                # one action, so one undo step); escape ends the chain.
                 with self._one_status():
-                    self._end_pick(report=False)
                     self.view.clear_selection()
-                    self.selected_id = source_id
+                    pick.links += 1
+                    self._prepare_role()
+                    self.message = f"coreference: {self._chain_size(pick)} mentions in the chain"
 
     @one_status
     def action_pick_skip(self) -> None:
@@ -192,9 +234,15 @@ class PickingMixin:
                 self.selected_id = event.id
                 missing = self.session.missing_roles(event.id)
                 if missing:
-                    self.notify("; ".join(missing), title="Missing mandatory roles",
+                    self.notify(safe("; ".join(missing), limit=300), title="Missing mandatory roles",
                                 severity="warning", markup=False)
+        elif pick.purpose == "coref" and pick.links:
+            self.selected_id = pick.source_id if pick.source_id in self.by_id else None
+            if report:
+                self.notify(f"coreference chain: {self._chain_size(pick)} mentions", markup=False)
         elif report:
+            if pick.source_id in self.by_id:
+                self.selected_id = pick.source_id  # back where it started
             self.notify(f"{pick.purpose} cancelled", markup=False)
         if self.is_mounted:
             self._update_status()
@@ -202,6 +250,7 @@ class PickingMixin:
 
     # -- starting a relation or a coreference -------------------------------------------
 
+    @editing
     def action_relation(self) -> None:
         """Start a relation from the selected mention: pick the type, then the target."""
         from tui.app.dialogs.picker import PickerDialog, PickerItem
@@ -228,8 +277,13 @@ class PickingMixin:
 
         self.app.push_screen(PickerDialog(f"Relation from {self.describe(source)}", items), chosen)
 
+    @editing
     def action_coreference(self) -> None:
-        """Pick another mention to share a coreference set with the selected one."""
+        """Build a coreference chain from the selected mention: enter adds each candidate, escape ends.
+
+        Candidates are the mentions of its type in the whole document, nearest first;
+        each link is one action (one undo step).
+        """
         source = self._target_here()
         if not isinstance(source, Span) or self.schema is None:
             return

@@ -37,6 +37,7 @@ from tui.app.screens.reader.documents import DocumentsMixin
 from tui.app.screens.reader.layers import LayersMixin
 from tui.app.screens.reader.layout import LayoutMixin
 from tui.app.screens.reader.picking import PickingMixin
+from tui.app.screens.reader.readonly import EDITING_ACTIONS
 from tui.app.screens.reader.search import SearchMixin
 from tui.app.screens.reader.selecting import FROM_MENTION, ON_ANNOTATION, SelectingMixin
 from tui.app.screens.reader.status import StatusMixin
@@ -69,6 +70,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
     HELP = HELP
     BINDINGS = READER_BINDINGS
     FOOTER_PRIORITY = FOOTER_PRIORITY
+    EDITS_OTHER_LAYERS = False
+    """Whether another annotator's shown layer may be edited here (the review screen's fixes); else read-only."""
 
     selected_id: reactive[str | None] = reactive(None, bindings=True, repaint=False)
     """The selected annotation (span, event, relation, ...), or None."""
@@ -319,6 +322,8 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
                                                "panel_width", "toggle_labels", "import_document"):
             return None
+        if action in EDITING_ACTIONS and self.session is not None and self.session.read_only:
+            return True  # the key says why it does nothing (readonly.editing)
         return True if self._can(action, parameters) else None
 
     def _can(self, action: str, parameters: tuple[object, ...]) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.app.safe import safe
+from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
 from tui.core.editing import Pick
 from tui.core.model import Event, Span
@@ -17,6 +18,7 @@ class TaggingMixin:
     def _span_types(self) -> list[Any]:
         return list(self.schema.span_types) if self.schema else []
 
+    @editing
     def action_tag(self, n: int) -> None:
         """Tag with the schema's n-th span type (1-based)."""
         types = self._span_types()
@@ -25,6 +27,7 @@ class TaggingMixin:
             return
         self.tag_label(types[n - 1].name)
 
+    @editing
     def action_tag_type(self) -> None:
         """Pick a span type in a fuzzy list (its hotkey picks at once), then tag."""
         from tui.app.dialogs.picker import PickerDialog, PickerItem
@@ -107,6 +110,7 @@ class TaggingMixin:
                 self.last_tag = ("span", label)
                 self.selected_id = span_id
 
+    @editing
     @one_status
     def action_respan(self) -> None:
         """Move the selected span to the current selection, keeping its id, attributes and arguments."""
@@ -121,6 +125,7 @@ class TaggingMixin:
                 self.view.clear_selection()
                 self._select(span_id)
 
+    @editing
     @one_status
     def action_add_fragment(self) -> None:
         """Add the selection as another fragment of the selected span (a discontinuous span)."""
@@ -135,6 +140,7 @@ class TaggingMixin:
                 self.view.clear_selection()
                 self._select(span_id)
 
+    @editing
     @one_status
     def action_repeat_tag(self) -> None:
         """Apply the last tagging action to the next search hit."""
@@ -153,6 +159,7 @@ class TaggingMixin:
 
     # -- events -----------------------------------------------------------------
 
+    @editing
     def action_event(self) -> None:
         """Make the selection (or word) a trigger, pick the event type, then fill its roles."""
         if self.doc is None or self.schema is None:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from tui.app import lifetime
 from tui.app.messages import AnnotationsChanged
 from tui.app.safe import safe
+from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import WAITING_MESSAGE, one_status
 from tui.core.editing import Edit, NoChange
 from tui.core.errors import TuiError
@@ -180,10 +181,12 @@ class WritingMixin:
 
     # -- undo / redo -----------------------------------------------------------------
 
+    @editing
     def action_undo(self) -> None:
         """Undo your last action on this document."""
         self._undo_redo(undo=True)
 
+    @editing
     def action_redo(self) -> None:
         """Redo your last undone action on this document."""
         self._undo_redo(undo=False)

@@ -82,11 +82,11 @@ class MotionsMixin(ViewParts):
         self._post_moved()
 
     def target_range(self) -> tuple[int, int] | None:
-        """Return the selection if any, else the word under the cursor, else None."""
+        """Return the selection if any, else the word under the cursor (without a possessive 's), else None."""
         sel = self.selection
         if sel is not None:
             return sel
-        return motions.word_bounds(self._text, self.cursor)
+        return motions.tag_word_bounds(self._text, self.cursor)
 
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so that the row showing ``offset`` is visible.

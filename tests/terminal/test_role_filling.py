@@ -1,0 +1,107 @@
+"""Role filling in a real terminal (issue 13, item 9): only compatible candidates, nearest first, around the trigger's paragraph."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.app.conftest import SEED_NAME
+from tests.terminal.harness import covers, needs_tmux, wait_db
+from tests.terminal.keys import binding_key
+from tui.core.model import Argument, Event, Span
+from tui.core.store import Store
+
+pytestmark = needs_tmux
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _line_start(text: str, n: int) -> int:
+    """Offset of the start of line ``n`` (1-based)."""
+    at = 0
+    for _ in range(n - 1):
+        at = text.index("\n", at) + 1
+    return at
+
+
+def _tag(db: Path) -> dict[str, int]:
+    """Alice's mentions: troops (PER) and Basra (GPE) on line 1, Basra on lines 2 and 4 (GPE)."""
+    with Store(db, annotator="alice") as store:
+        doc = store.document(SEED_NAME)
+        text = doc.text
+        where = {
+            "troops": text.index("troops"),
+            "basra1": text.index("Basra"),
+            "basra2": text.index("Basra", _line_start(text, 2)),
+            "basra4": text.index("Basra", _line_start(text, 4)),
+        }
+        with store.action("tag", doc.id) as tx:
+            tx.add(Span(label="PER", fragments=[(where["troops"], where["troops"] + 6)], doc_id=doc.id))
+            for key in ("basra1", "basra2", "basra4"):
+                tx.add(Span(label="GPE", fragments=[(where[key], where[key] + 5)], doc_id=doc.id))
+        where["offensive"] = text.index("offensive")
+        return where
+
+
+def _arguments(db: Path) -> list[tuple[str, str, int]]:
+    rows = wait_db(db, "SELECT arguments FROM events", lambda r: len(r) == 1, "one event")
+    spans = dict(((i, (t, s)) for i, t, s in wait_db(db, "SELECT id, text, start FROM spans", lambda r: True, "spans")))
+    return [(a["role"], *spans[a["target"]]) for a in json.loads(rows[0][0])]
+
+
+@covers("word-next", "word-prev", "event", "role-fill", "role-skip", "role-done")
+def test_roles_offer_only_compatible_candidates_nearest_first(term, seed_db):
+    """E a on "offensive": Attacker offers troops first; Instrument has none and enter on Basra is refused; Place offers line 1 and 2's Basra only."""
+    where = _tag(seed_db)
+    term.start("--db", seed_db)
+    term.wait_ready("Heavy fighting has been raging in Basra")
+    term.press(*["w"] * 11)
+    term.wait(f"@{where['offensive']}", "the cursor on offensive")
+    term.press(binding_key("event"))
+    term.wait("Event on", "the event type picker")
+    term.press("a")  # Attack's hotkey
+    term.wait("Attacker", "the role prompt on Attacker")
+    term.wait(lambda s: "“troops”" in s and "1/3" in s, "troops (nearest), then line 1 and line 2's Basra; not line 4's")
+    term.press("Enter")
+    term.wait("Target", "the prompt on Target")
+    term.press("s")
+    term.wait("Instrument", "the prompt on Instrument")
+    term.wait("no WEA|VEH near the trigger", "no compatible candidate, said so")
+    term.press(*["b"] * 10)  # from troops (the Target candidate) back onto the first Basra
+    term.wait(f"@{where['basra1']}", "the cursor on Basra")
+    term.wait("“Basra” (GPE) cannot fill Instrument", "the prompt says Basra cannot fill it")
+    term.press("Enter")
+    term.wait("tab to a candidate", "enter on the incompatible filler refused, saying why")
+    assert [r for r, _, _ in _arguments(seed_db)] == ["Attacker"]
+    term.press("s")
+    term.wait("Place", "the prompt on Place")
+    term.wait(lambda s: "“Basra”" in s and "1/2" in s, "two Basra candidates: line 1 and line 2, not line 4")
+    term.press("Enter")
+    term.wait("Time-Within", "the prompt on the next role")
+    term.press("Escape")
+    term.wait(lambda s: "NORMAL" in s and "ROLE" not in s, "the prompt closed")
+    assert _arguments(seed_db) == [("Attacker", "troops", where["troops"]), ("Place", "Basra", where["basra1"])]
+    assert term.quit() == 0
+
+
+@covers("next-annotation")
+def test_schema_warnings_name_the_text_not_an_id(term, seed_db):
+    """An event whose Instrument is a GPE is flagged with “Basra” (GPE), never a UUID."""
+    where = _tag(seed_db)
+    with Store(seed_db, annotator="alice") as store:
+        doc = store.document(SEED_NAME)
+        basra = next(s for s in store.annotations(doc.id).spans if s.start == where["basra1"])
+        with store.action("event", doc.id) as tx:
+            off = where["offensive"]
+            trigger = tx.add(Span(label="Attack", fragments=[(off, off + 9)], doc_id=doc.id))
+            tx.add(Event(type="Attack", trigger=trigger.id, doc_id=doc.id,
+                         arguments=[Argument(role="Instrument", target=basra.id)]))
+    term.start("--db", seed_db)
+    term.wait_ready("Heavy fighting has been raging in Basra")
+    term.press(binding_key("next-annotation"), binding_key("next-annotation"))
+    screen = term.wait("is not one of WEA, VEH", "the problem in the inspector")
+    lines = [line for line in screen.split("\n") if "not one of" in line]
+    assert any("“Basra” (GPE)" in line for line in lines), lines
+    assert not any(UUID.search(line) for line in lines), lines
+    assert term.quit() == 0
