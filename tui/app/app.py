@@ -87,15 +87,6 @@ class TuiApp(App[None]):
         """Draw the whole screen again, every cell (after another program wrote over it)."""
         self.screen.refresh(repaint=True, layout=True)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's system commands; "Keys" opens the screen's own help (its keys only, none of Textual's)."""
-        for command in super().get_system_commands(screen):
-            help_action = getattr(screen, "action_help", None)
-            if command.title == "Keys" and help_action is not None:
-                yield SystemCommand("Keys", "Every key of this screen, and how to annotate", help_action)
-            else:
-                yield command
-
     def initial_document(self) -> str | None:
         """The document to open: the one asked for, the last opened, or the first by name."""
         store = self.store
@@ -179,9 +170,13 @@ class TuiApp(App[None]):
         self.push_screen(ReviewScreen(queue))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's system commands, with a Screenshot that says where the file went (or why not)."""
+        """Textual's system commands; "Keys" opens the screen's own help (its keys only, none of
+        Textual's), and Screenshot says where the file went (or why not)."""
         for command in super().get_system_commands(screen):
-            if command.title == "Screenshot":
+            help_action = getattr(screen, "action_help", None)
+            if command.title == "Keys" and help_action is not None:
+                command = SystemCommand("Keys", "Every key of this screen, and how to annotate", help_action)
+            elif command.title == "Screenshot":
                 # Textual's delivers to ~/Downloads from a thread and fails silently
                 # when that folder is missing (issue 13).
                 command = SystemCommand(

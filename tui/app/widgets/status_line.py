@@ -81,15 +81,22 @@ class StatusLine(Widget, can_focus=False):
             text.append("”", style="dim")
         text.append(SEP, style="dim")
         text.append_text(safe_text(mode, style="bold reverse"))
-        # The message first (it says why a key did nothing): a narrow terminal cuts the end.
+        # Whose layer is shown comes before the message when it is not one's own (it
+        # says why editing keys are refused); one's own name can go to the end.
+        others = annotator.split()[0] != annotator
+        if others:
+            text.append(SEP, style="dim")
+            text.append_text(safe_text(annotator, style="bold"))
+        # The message next (it says why a key did nothing): a narrow terminal cuts the end.
         if message:
             text.append(SEP, style="dim")
             text.append_text(safe_text(message, style="italic", limit=120))
         if selected:
             text.append(SEP, style="dim")
             text.append_text(safe_text(selected, style="bold", limit=SELECTED_LIMIT))
-        text.append(SEP, style="dim")
-        text.append_text(safe_text(annotator))
+        if not others:
+            text.append(SEP, style="dim")
+            text.append_text(safe_text(annotator))
         text.no_wrap = True
         text.overflow = "ellipsis"
         if text == self.text:
