@@ -26,7 +26,8 @@ HELP = """\
 - `R` relation, `C` coreference, `A` attributes, `:` note, `@` normalisation,
   all on the selected annotation. `d` deletes it (what depends on it is listed).
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
-- `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
+- `/` searches (in the prompt `ctrl+r` regex, `ctrl+t` case; `alt+r`/`alt+c`
+  too where alt arrives as ESC), `n`/`N` next/previous hit, `.`
   repeats the last tag on the next hit.
 """
 
@@ -103,7 +104,7 @@ READER_BINDINGS: list[BindingType] = [
     Binding("ctrl+r,ctrl+y", "redo", "Redo", id="redo", show=False,
             tooltip="Redo the last undone action."),
     Binding("slash", "search", "Search", id="search",
-            tooltip="Search the article (plain text; alt+r regex, alt+c case)."),
+            tooltip="Search the article (plain text; in the prompt ctrl+r regex, ctrl+t case)."),
     Binding("n", "search_next", "Next hit", id="search-next", show=False,
             tooltip="Select the next search hit."),
     Binding("N", "search_previous", "Prev hit", id="search-previous", show=False,
