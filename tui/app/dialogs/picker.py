@@ -9,7 +9,8 @@ Two modes, so that a key never means two things at once (issue 13: ``E`` then
   the filter. Any other letter does nothing but say so.
 - **filter** (``/``, or how a picker without hotkeys opens): the text field
   has the focus and owns every printable key; typing filters fuzzily, arrows
-  and ``enter`` choose. ``backspace`` on an empty filter goes back to keys.
+  and ``enter`` choose. ``backspace`` on an empty filter goes back to keys; a
+  ``/`` typed first is dropped (the habit of starting a filter with it).
 """
 
 from __future__ import annotations
@@ -199,6 +200,10 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
+        if event.value == "/":
+            # `/` is how a filter starts: in a picker that opened filtering it is a no-op
+            event.input.value = ""
+            return
         self._fill(event.value)
 
     @on(FilterInput.BackspaceOnEmpty)

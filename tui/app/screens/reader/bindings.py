@@ -17,7 +17,8 @@ HELP = """\
 - **Select** with `v` then motions (or shift+arrows); `escape` clears.
   With no selection, a tagging key acts on the **word under the cursor**.
 - **Tag** with `1`-`9` (the schema's first nine span types) or `t` and the
-  type's hotkey (`t` `p` = PER). With an annotation selected (`]`/`[`), a tag
+  type's hotkey (`t` `p` = PER). In every type picker (`t`, `E`, `R`) `/`
+  starts a filter: then letters type, `enter` picks. With an annotation selected (`]`/`[`), a tag
   key **retypes** it; `=` re-spans it to the selection, `+` adds the selection
   as another fragment.
 - **Events**: `E` on the trigger word, pick the event type, then fill each
@@ -76,7 +77,7 @@ READER_BINDINGS: list[BindingType] = [
         for n in range(1, 10)
     ],
     Binding("t", "tag_type", "Tag", id="tag-type",
-            tooltip="Pick a span type (its hotkey picks at once) and tag the selection or word."),
+            tooltip="Pick a span type (its hotkey picks at once, / filters) and tag the selection or word."),
     Binding("E", "event", "Event", id="event",
             tooltip="Make the selection (or word) an event trigger, pick the type, fill its roles."),
     Binding("R", "relation", "Relation", id="relation",
