@@ -98,3 +98,23 @@ def test_ctrl_r_and_ctrl_t_toggle_in_any_terminal(small_term, seed_db):
     term.press("Enter")
     term.wait("hit 1/6", "the first hit selected")
     assert term.quit() == 0
+
+
+@covers("corpus-search", "corpus-search-mode")
+def test_corpus_search_toggle_arrives_and_types_nothing(term, seed_db):
+    """``ctrl+f``: ``M-a`` (ESC a) switches to annotations without typing ``a``; ``ctrl+t`` switches back; a query finds hits."""
+    open_reader(term, seed_db)
+    term.press("C-f")
+    term.wait("search every document (enter)", "the corpus search screen")
+    term.press("M-a")
+    screen = term.wait("types, e.g. PER,GPE", "the annotation filters after M-a")
+    assert "search annotation text (may be empty)" in screen, "the query field is still empty: " + screen
+    term.press("C-t")
+    term.wait("search every document (enter)", "document text again after ctrl+t")
+    term.wait_gone("types, e.g. PER,GPE")
+    term.type("Basra")
+    term.press("Enter")
+    term.wait("6 hit(s) in 1 document(s)", "the hits")
+    term.press("Escape")
+    term.wait_ready("Heavy fighting")
+    assert term.quit() == 0
