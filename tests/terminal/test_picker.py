@@ -109,3 +109,19 @@ def test_the_picker_hint_fits_at_80_columns(small_term, seed_db):
     term.press("Escape")
     term.wait_gone(FILTER_HINT)
     assert term.quit() == 0
+
+
+@covers("tag-type")
+def test_tab_into_the_filter_is_filter_mode(term, seed_db):
+    """``tab`` to the filter field also means filtering: ``org`` types there, enter tags ORG."""
+    open_reader(term, seed_db)
+    term.press("t")
+    term.wait(KEYS_HINT)
+    term.press("Tab")
+    term.wait(FILTER_HINT, "filter mode after tab")
+    term.type("org")
+    term.wait(lambda s: "ORG" in s and "PER" not in s.split("Tag as")[-1], "ORG alone in the list")
+    assert count(seed_db, "spans") == 0
+    term.press("Enter")
+    wait_db(seed_db, "SELECT label FROM spans", lambda r: r == [("ORG",)], "Heavy tagged ORG")
+    assert term.quit() == 0

@@ -88,6 +88,9 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
     ]
     """Keys of the picker; hotkeys and ``/`` are read in :meth:`on_key` (they come from the schema)."""
 
+    AUTO_FOCUS = ""
+    """The focus is set by the mode (:meth:`_set_mode`), not by Textual's first-focusable rule."""
+
     DEFAULT_CSS = """
     PickerDialog { align: center middle; }
     PickerDialog > Vertical {
@@ -205,6 +208,11 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
             event.input.value = ""
             return
         self._fill(event.value)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The field reached another way (tab, a click) is filter mode too: it owns the keys.
+        if event.widget is self.query_one("#picker-filter") and not self.filtering:
+            self._set_mode(True)
 
     @on(FilterInput.BackspaceOnEmpty)
     def _back_to_keys(self) -> None:
