@@ -125,3 +125,15 @@ def test_tab_into_the_filter_is_filter_mode(term, seed_db):
     term.press("Enter")
     wait_db(seed_db, "SELECT label FROM spans", lambda r: r == [("ORG",)], "Heavy tagged ORG")
     assert term.quit() == 0
+
+
+@covers("event")
+def test_the_event_picker_hint_shows_at_80x24(small_term, seed_db):
+    """At 80x24 the 33 event types scroll inside the picker and its hint stays on screen."""
+    term = small_term
+    open_reader(term, seed_db)
+    term.press("E")
+    term.wait(KEYS_HINT, "the whole keys hint under the event list")
+    term.press("Escape")
+    term.wait_gone(KEYS_HINT)
+    assert term.quit() == 0

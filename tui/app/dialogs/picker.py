@@ -97,7 +97,9 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         width: 70; max-width: 90%; height: auto; max-height: 80%;
         border: round $primary; background: $panel; padding: 0 1;
     }
-    PickerDialog OptionList, PickerDialog OptionList:focus { height: auto; max-height: 20; border: none; }
+    /* at most half the screen: title, filter and hint always fit (the hint was
+       cut below a 33-item list at 80x24) */
+    PickerDialog OptionList, PickerDialog OptionList:focus { height: auto; max-height: 50vh; border: none; }
     PickerDialog #picker-filter-line { height: 1; }
     PickerDialog #picker-slash { width: 2; text-style: bold; }
     PickerDialog #picker-filter { width: 1fr; }
