@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
-from tui.core.store import Store
 from tui.core.formats.text import read_document
+from tui.core.store import Store
 
 #: Enough output to fill a pipe's buffer (64 KiB on Linux) several times over,
 #: so the writer is still writing when ``head`` exits and closes the pipe.
