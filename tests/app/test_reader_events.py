@@ -109,7 +109,7 @@ async def test_role_prompt_leaves_the_reader_usable(seed_db):
         sadr = await tag(pilot, "Moqtada al-Sadr", "1")
         await goto_text(pilot, "threatening")
         await pilot.press("E")
-        await pilot.press("M", "e", "e", "t", "enter")  # filter to Meet (upper case filters)
+        await pilot.press("slash", "M", "e", "e", "t", "enter")  # / filters: Meet
         await pilot.pause()
         assert screen.anns.events[0].type == "Meet"
         await goto_text(pilot, "Moqtada")  # move inside the mention
@@ -131,7 +131,7 @@ async def test_relation_pick_type_then_target(seed_db):
         await pilot.press("R")
         await pilot.pause()
         assert isinstance(pilot.app.screen, PickerDialog)
-        await pilot.press("P", "H", "Y", "S", "enter")
+        await pilot.press("slash", "P", "H", "Y", "S", "enter")
         await pilot.pause()
         assert screen.pick is not None and screen.pick.purpose == "relation"
         assert screen.selected_id == cairo
@@ -149,7 +149,7 @@ async def test_relation_escape_writes_nothing(seed_db):
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         await tag(pilot, "Cairo", "3")
         await tag(pilot, "Challiss McDonough", "1")
-        await pilot.press("R", "P", "H", "Y", "S", "enter", "escape")
+        await pilot.press("R", "slash", "P", "H", "Y", "S", "enter", "escape")
         await pilot.pause()
         assert reader_of(pilot.app).pick is None
     assert db_annotations(seed_db).relations == []

@@ -63,10 +63,10 @@ async def test_t_then_schema_hotkey_tags(seed_db):
 
 
 async def test_t_filter_then_enter(seed_db):
-    """In the picker, an upper-case letter filters instead of picking; enter takes the best match."""
+    """In the picker, / starts the filter (no hotkey fires while typing); enter takes the best match."""
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         await goto_text(pilot, "Cairo")
-        await pilot.press("t", "G", "P", "E", "enter")
+        await pilot.press("t", "slash", "g", "p", "e", "enter")
         await pilot.pause()
     assert [(s.text, s.label) for s in db_annotations(seed_db).spans] == [("Cairo", "GPE")]
 

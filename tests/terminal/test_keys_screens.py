@@ -87,3 +87,15 @@ def test_corpus_search_finds_and_opens_a_hit(term, seed_db):
     term.wait(lambda s: f"{SEED_NAME} │" in s and "sel 3 “Kut”" in s,
               "the reader with the first hit of Kut selected")
     assert term.quit() == 0
+
+
+@covers("toggle-inspector")
+def test_f4_hides_and_shows_the_inspector(term, seed_db):
+    term.start("--db", seed_db)
+    term.wait_ready("Heavy fighting")
+    term.wait("Inspector", "the inspector panel")
+    term.press("F4")
+    term.wait_gone("Inspector", "the inspector hidden after f4")
+    term.press("F4")
+    term.wait("Inspector", "the inspector back after f4")
+    assert term.quit() == 0

@@ -7,6 +7,7 @@ nothing here imports Textual except the command that runs the app.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,16 @@ class _TerminalWriter:
         self.stream.flush()
 
 
+def _drop_stdout() -> None:
+    """Send whatever is left of standard output to /dev/null (its reader has closed the pipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stream)
+        pass
+
+
 class TuiGroup(DefaultGroup):
     """A default group that turns our errors into one-line messages and exit 1."""
 
@@ -85,6 +96,14 @@ class TuiGroup(DefaultGroup):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader of our output went away (`tui search X | head`): what it
+            # wanted was printed, so end quietly and successfully, as `head`'s
+            # caller expects. Standard output is pointed at /dev/null first, or the
+            # interpreter's final flush would fail again and print a traceback
+            # (https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+            _drop_stdout()
+            ctx.exit(0)
         except InputErrors as exc:
             for err in exc.errors[:MAX_ERRORS_SHOWN]:
                 say(f"tui: error: {_line(err)}", err=True)

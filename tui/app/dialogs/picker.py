@@ -1,26 +1,39 @@
 """A fuzzy picker: choose one item (a span, event or relation type) from a filtered list.
 
-Typed text filters the list fuzzily. A schema hotkey typed as the first
-character picks its item at once, so ``t`` then ``p`` tags PER; to filter
-by a letter that is also a hotkey, type it in upper case.
+Two modes, so that a key never means two things at once (issue 13: ``E`` then
+``demo`` used to pick Die on the ``d``):
+
+- **keys** (how a picker with hotkeys opens, as brat's type dialog and
+  Prodigy do): the list has the focus, an item's hotkey picks it at once
+  (``t`` then ``p`` tags PER), arrows and ``enter`` choose, and ``/`` starts
+  the filter. Any other letter does nothing but say so.
+- **filter** (``/``, or how a picker without hotkeys opens): the text field
+  has the focus and owns every printable key; typing filters fuzzily, arrows
+  and ``enter`` choose. ``backspace`` on an empty filter goes back to keys; a
+  ``/`` typed first is dropped (the habit of starting a filter with it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.fuzzy import Matcher
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.app.dialogs.common import TypeAheadMixin
 from tui.app.safe import safe, safe_text
+
+if TYPE_CHECKING:
+    from textual import events
 
 
 @dataclass(frozen=True)
@@ -32,15 +45,36 @@ class PickerItem:
     label: str
     """The text matched by the filter and shown (plain text, never markup)."""
     hotkey: str | None = None
-    """A single key that picks this item at once (when the filter is empty)."""
+    """A single key that picks this item at once (while the picker is in keys mode)."""
     detail: str = ""
     """Dim text after the label (e.g. the type's group or label)."""
     color: str | None = None
     """A colour swatch drawn before the label (``#rrggbb``)."""
 
 
+class FilterInput(Input):
+    """The picker's filter field: ``backspace`` on an empty field says so (back to keys mode)."""
+
+    class BackspaceOnEmpty(Message):
+        """``backspace`` pressed with nothing to delete; handle with ``on_filter_input_backspace_on_empty``."""
+
+    def action_delete_left(self) -> None:
+        # Decided here, in key order: a check in the screen's on_key could see a
+        # value that an earlier backspace, still on its way, was about to delete.
+        if not self.value:
+            self.post_message(self.BackspaceOnEmpty())
+            return
+        super().action_delete_left()
+
+
+#: The hint in keys mode and in filter mode (they fit a picker at 80 columns).
+KEYS_HINT = "hotkey picks · / filter · ↑↓ enter choose · esc cancel"
+FILTER_HINT = "type to filter · ↑↓ enter choose · esc cancel"
+BACK_HINT = " · ⌫ keys"
+
+
 class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
-    """Pick one item: fuzzy filter, arrows and enter, or the item's hotkey.
+    """Pick one item: its hotkey, arrows and enter, or ``/`` and a fuzzy filter.
 
     Dismisses with the chosen item's value, or None when cancelled.
     """
@@ -52,7 +86,10 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         Binding("pagedown", "move(10)", show=False),
         Binding("pageup", "move(-10)", show=False),
     ]
-    """Keys of the picker; printable keys go to the filter."""
+    """Keys of the picker; hotkeys and ``/`` are read in :meth:`on_key` (they come from the schema)."""
+
+    AUTO_FOCUS = ""
+    """The focus is set by the mode (:meth:`_set_mode`), not by Textual's first-focusable rule."""
 
     DEFAULT_CSS = """
     PickerDialog { align: center middle; }
@@ -60,8 +97,13 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         width: 70; max-width: 90%; height: auto; max-height: 80%;
         border: round $primary; background: $panel; padding: 0 1;
     }
-    PickerDialog OptionList { height: auto; max-height: 20; border: none; }
-    PickerDialog .picker--hint { color: $text-muted; }
+    /* at most half the screen: title, filter and hint always fit (the hint was
+       cut below a 33-item list at 80x24) */
+    PickerDialog OptionList, PickerDialog OptionList:focus { height: auto; max-height: 50vh; border: none; }
+    PickerDialog #picker-filter-line { height: 1; }
+    PickerDialog #picker-slash { width: 2; text-style: bold; }
+    PickerDialog #picker-filter { width: 1fr; }
+    PickerDialog .picker--hint { width: 100%; color: $text-muted; }
     """
 
     def __init__(self, title: str, items: list[PickerItem], *, hint: str = "") -> None:
@@ -70,25 +112,66 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         Args:
             title: what is being picked (plain text).
             items: the choices, in their natural order (kept when the filter is empty).
-            hint: one line under the title (plain text).
+            hint: a line shown before the keys' hint (plain text).
         """
         super().__init__()
         self.title_text = title
         self.items = items
-        self.hint = hint or "type to filter · a hotkey picks at once · enter choose · esc cancel"
+        self.hint = hint
         self._shown: list[PickerItem] = list(items)
         self._hotkeys = {i.hotkey: i for i in items if i.hotkey}
+        self.filtering = not self._hotkeys
+        """Filter mode (the text field owns the keys) rather than keys mode (hotkeys pick)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(safe_text(self.title_text, style="bold"))
-            yield Input(placeholder="filter", id="picker-filter")
+            with Horizontal(id="picker-filter-line"):
+                yield Label("/", id="picker-slash", markup=False)
+                yield FilterInput(placeholder="filter", id="picker-filter", compact=True)
             yield OptionList(id="picker-options")
-            yield Label(safe_text(self.hint), classes="picker--hint")
+            yield Label("", classes="picker--hint", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
-        self.query_one(Input).focus()
+        self._set_mode(self.filtering)
+
+    def _set_mode(self, filtering: bool, note: str = "") -> None:
+        """Switch between keys mode and filter mode, moving the focus and the hint."""
+        self.filtering = filtering
+        field = self.query_one("#picker-filter", Input)
+        field.placeholder = "filter" if filtering else "press / to filter"
+        hint = FILTER_HINT + (BACK_HINT if self._hotkeys else "") if filtering else KEYS_HINT
+        text = Text()
+        if self.hint:
+            text.append(safe_text(self.hint))
+            text.append("\n")
+        if note:
+            text.append(note, style="bold")
+            text.append("\n")
+        text.append(hint)
+        self.query_one(".picker--hint", Label).update(text)
+        if filtering:
+            field.focus()
+        else:
+            self.query_one(OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys mode: a hotkey picks, ``/`` starts the filter; filter mode: the field types."""
+        if self.filtering:
+            super().on_key(event)  # keys typed before the field had the focus go into it
+            return
+        if not event.is_printable or event.character is None or event.key.startswith(("alt+", "ctrl+")):
+            return
+        event.stop()
+        event.prevent_default()
+        if event.character == "/":
+            self._set_mode(True)
+        elif event.character in self._hotkeys:
+            self.dismiss(self._hotkeys[event.character].value)
+        else:
+            self.app.bell()
+            self._set_mode(False, note=f"{safe(event.character)} is no hotkey here: / filters")
 
     def _prompt(self, item: PickerItem) -> Text:
         text = Text()
@@ -122,12 +205,21 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
-        value = event.value
-        # A hotkey as the very first character picks at once (Prodigy/brat style).
-        if len(value) == 1 and value in self._hotkeys:
-            self.dismiss(self._hotkeys[value].value)
+        if event.value == "/":
+            # `/` is how a filter starts: in a picker that opened filtering it is a no-op
+            event.input.value = ""
             return
-        self._fill(value)
+        self._fill(event.value)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # The field reached another way (tab, a click) is filter mode too: it owns the keys.
+        if event.widget is self.query_one("#picker-filter") and not self.filtering:
+            self._set_mode(True)
+
+    @on(FilterInput.BackspaceOnEmpty)
+    def _back_to_keys(self) -> None:
+        if self._hotkeys:
+            self._set_mode(False)
 
     @on(Input.Submitted, "#picker-filter")
     def _submit(self) -> None:

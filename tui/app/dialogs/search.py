@@ -2,6 +2,13 @@
 
 The prompt counts hits as you type; ``enter`` closes it and the reader
 selects the first hit after the cursor.
+
+The toggles are ``ctrl+r`` (regex) and ``ctrl+t`` (case): control keys arrive
+distinctly in every terminal (xterm, tmux, the Linux console) and a text field
+never inserts them. ``alt+r`` and ``alt+c`` work too where the terminal sends
+alt as ESC + letter (tmux, the Linux console): that arrives as ``alt+r`` *with*
+the character ``r``, which the focused field would insert, so those bindings
+are priority bindings, handled before the field sees the key (issue 13).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
@@ -80,10 +87,10 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close the prompt without searching.",
                 id="search-cancel"),
-        Binding("alt+r", "toggle_regex", "Regex", tooltip="Toggle regular-expression search.",
-                id="search-regex"),
-        Binding("alt+c", "toggle_case", "Case", tooltip="Toggle case-sensitive search.",
-                id="search-case"),
+        Binding("ctrl+r,alt+r", "toggle_regex", "Regex", tooltip="Toggle regular-expression search.",
+                id="search-regex", priority=True),
+        Binding("ctrl+t,alt+c", "toggle_case", "Case", tooltip="Toggle case-sensitive search.",
+                id="search-case", priority=True),
     ]
     """Keys of the search prompt."""
 
@@ -93,8 +100,10 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
         width: 100%; height: auto; border-top: solid $primary; background: $panel;
         padding: 0 1; margin-bottom: 2;
     }
-    SearchDialog Input { border: none; height: 1; padding: 0; }
-    SearchDialog #search-status { color: $text-muted; }
+    SearchDialog #search-line { height: 1; }
+    SearchDialog #search-slash { width: 2; text-style: bold; }
+    SearchDialog #search-input { width: 1fr; }
+    SearchDialog #search-status { width: 100%; color: $text-muted; }
     """
 
     def __init__(self, text: str, previous: SearchQuery | None = None) -> None:
@@ -112,7 +121,13 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Input(value=self._initial, placeholder="search", id="search-input")
+            with Horizontal(id="search-line"):
+                yield Label("/", id="search-slash", markup=False)
+                # compact: one row, no border. Textual's `Input:focus` sets a tall
+                # border that outranks a plain `border: none` and clipped the one
+                # text row, so the prompt never showed what was typed (issue 13).
+                yield Input(value=self._initial, placeholder="search", id="search-input",
+                            compact=True)
             yield Label("", id="search-status", markup=False)
 
     def on_mount(self) -> None:
@@ -125,9 +140,11 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
     def _update(self) -> None:
         query = self._query()
         status = Text()
-        status.append("/ ", style="bold")
-        status.append(f"[alt+r] regex {'on' if self.regex else 'off'}  ")
-        status.append(f"[alt+c] case {'on' if self.case else 'off'}  ")
+        for key, name, on_ in (("^r", "regex", self.regex), ("^t", "case", self.case)):
+            status.append(f"{key} ", style="bold")
+            status.append(f"{name} ")
+            status.append("on" if on_ else "off", style="bold reverse" if on_ else "")
+            status.append("  ")
         if query.pattern:
             try:
                 query.compile()
@@ -137,7 +154,7 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
                 n = len(find_hits(self.text, query, MAX_COUNT))
                 more = "+" if n >= MAX_COUNT else ""
                 status.append(f"{n}{more} hit{'s' if n != 1 else ''}")
-        status.append("  · enter search · esc cancel", style="dim")
+        status.append("  enter search · esc cancel", style="dim")
         self.query_one("#search-status", Label).update(status)
 
     @on(Input.Changed, "#search-input")

@@ -1,8 +1,9 @@
 """Corpus search: full-text search over every document, or over annotations, with keyword in context.
 
 Type a query (FTS5 syntax or plain words) and press ``enter``: the hits
-are listed, each as ``document  left [match] right``. ``alt+a`` switches
-between document text and annotations; in annotation mode three filters
+are listed, each as ``document  left [match] right``. ``ctrl+t`` (or
+``alt+a``, a priority binding so that the focused field does not insert the
+``a`` a terminal sends with it) switches between document text and annotations; in annotation mode three filters
 (types, annotators, statuses, comma-separated) narrow the spans and the
 query may be empty. ``enter`` on a hit dismisses with the
 :class:`tui.core.search.Hit`; the reader opens it with the hit selected.
@@ -77,7 +78,8 @@ class CorpusSearchScreen(Screen[Hit | None]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="corpus-search-close",
                 tooltip="Back to the reader without opening anything."),
-        Binding("alt+a", "toggle_annotations", "Docs/annotations", id="corpus-search-mode",
+        Binding("ctrl+t,alt+a", "toggle_annotations", "Docs/annotations", id="corpus-search-mode",
+                priority=True,
                 tooltip="Search document text, or annotations (with type, annotator, status filters)."),
         Binding("ctrl+f", "focus_query", "Query", id="corpus-search-query", show=False,
                 tooltip="Back to the query field."),
@@ -87,7 +89,7 @@ class CorpusSearchScreen(Screen[Hit | None]):
     HELP = """\
 ### Corpus search
 Type words (or an FTS5 query: `"basra offensive"`, `bas*`, `a OR b`) and
-press `enter`. `alt+a` searches annotations instead of text; then the
+press `enter`. `ctrl+t` (or `alt+a`) searches annotations instead of text; then the
 type, annotator and status fields filter them (comma-separated) and the
 query may be empty. `enter` on a hit opens it in the reader, selected.
 """

@@ -17,8 +17,9 @@ HELP = """\
 - **Select** with `v` then motions (or shift+arrows); `escape` clears.
   With no selection, a tagging key acts on the **word under the cursor**.
 - **Tag** with `1`-`9` (the schema's first nine span types) or `t` and the
-  type's hotkey (`t` `p` = PER). With an annotation selected, a tag
-  key **retypes** it.
+  type's hotkey (`t` `p` = PER). In every type picker (`t`, `E`, `R`) `/`
+  starts a filter: then letters type, `enter` picks. With an annotation
+  selected, a tag key **retypes** it.
 - **Select an annotation**: `enter` (or `space`) selects the one under the
   cursor (again: the next one out, for nested spans); `]`/`[` step to the
   next/previous one, relations and coreference sets included. The status line
@@ -40,7 +41,8 @@ HELP = """\
 - `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
   **relations** panels; `tab` goes into them, `enter` on a row selects it
   (a relation: then `d` deletes it, `:` notes it).
-- `/` searches (`alt+r` regex, `alt+c` case), `n`/`N` next/previous hit, `.`
+- `/` searches (in the prompt `ctrl+r` regex, `ctrl+t` case; `alt+r`/`alt+c`
+  too where alt arrives as ESC), `n`/`N` next/previous hit, `.`
   repeats the last tag on the next hit.
 - `\\` shows or hides the side panels (folded under 100 columns), `|` changes
   their width, `ctrl+l` redraws the screen.
@@ -97,7 +99,7 @@ READER_BINDINGS: list[BindingType] = [
         for n in range(1, 10)
     ],
     Binding("t", "tag_type", "Tag", id="tag-type",
-            tooltip="Pick a span type (its hotkey picks at once) and tag the selection or word."),
+            tooltip="Pick a span type (its hotkey picks at once, / filters) and tag the selection or word."),
     Binding("E", "event", "Event", id="event",
             tooltip="Make the selection (or word) an event trigger, pick the type, fill its roles."),
     Binding("R", "relation", "Relation", id="relation",
@@ -129,7 +131,7 @@ READER_BINDINGS: list[BindingType] = [
     Binding("ctrl+r,ctrl+y", "redo", "Redo", id="redo", show=False,
             tooltip="Redo the last undone action."),
     Binding("slash", "search", "Search", id="search",
-            tooltip="Search the article (plain text; alt+r regex, alt+c case)."),
+            tooltip="Search the article (plain text; in the prompt ctrl+r regex, ctrl+t case)."),
     Binding("n", "search_next", "Next hit", id="search-next", show=False,
             tooltip="Select the next search hit."),
     Binding("N", "search_previous", "Prev hit", id="search-previous", show=False,
