@@ -7,7 +7,11 @@ A suggestion is a span with ``status = "pending"`` and ``origin =
   tagged (accepted) in the document or the corpus;
 - ``gazetteer``: phrases and types from a TSV (``phrase<TAB>type``) or
   JSONL (``{"phrase": ..., "label": ...}``) file, matched in one pass;
-- ``spacy``: the entities of an installed spaCy pipeline or one saved at a path.
+- ``spacy``: the entities of an installed spaCy pipeline or one saved at a path;
+- ``places``: countries, capitals and cities from shipped data packages
+  (:mod:`tui.core.review.places`), each with a pending normalisation
+  (``geonames:<id>`` or ``iso3166:<alpha-2>``); never inside a longer span
+  of the layer.
 
 A run is one logged action (undo takes the whole run back). A candidate is
 not added when the layer already has a span with the same fragments and
@@ -22,14 +26,18 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from tui.core.errors import InputError, InputErrors, TuiError
-from tui.core.model import Span
+from tui.core.model import Normalization, Span
+from tui.core.review.places import Place, place_names
 from tui.core.text.offsets import decode_utf8
 
-SOURCES = ("propagate", "gazetteer", "spacy")
+SOURCES = ("propagate", "gazetteer", "spacy", "places")
+#: The span type of place suggestions when none is given (ACE 2005: geo-political entity).
+DEFAULT_PLACE_TYPE = "GPE"
 
 #: A candidate: (start, end, label) in code points.
 Candidate = tuple[int, int, str]
@@ -45,6 +53,8 @@ class SuggestResult:
     """Candidates already in the layer (accepted or pending): not duplicated."""
     rejected: int = 0
     """Candidates the analyst rejected before: not proposed again."""
+    inside: int = 0
+    """Candidates inside a longer span of the layer (places): left out."""
     documents: int = 0
     ids: list[str] = field(default_factory=list)
     per_label: Counter = field(default_factory=Counter)
@@ -56,6 +66,7 @@ class SuggestResult:
             f"{self.source}: {self.added} suggestion(s) added in {self.documents} document(s)"
             + (f" ({labels})" if labels else "")
             + f"; {self.existing} already present, {self.rejected} previously rejected"
+            + (f", {self.inside} inside a longer annotation" if self.inside else "")
         )
 
 
@@ -252,6 +263,39 @@ def spacy_candidates(nlp: Any, text: str) -> list[Candidate]:
 
 
 # ---------------------------------------------------------------------------
+# places
+
+
+def place_candidates(text: str, label: str) -> list[tuple[int, int, str, Place]]:
+    """Every place name of the shipped data packages in ``text``.
+
+    Whole words, case-sensitive, leftmost-longest; a name right after a
+    hyphen that follows a letter (the "Sadr" of "al-Sadr") is part of a
+    longer name and left out.
+
+    Args:
+        text: the document text.
+        label: the span type of the suggestions (the schema's type for places).
+
+    Returns:
+        ``(start, end, label, place)`` in text order (code-point offsets).
+    """
+    names = place_names()
+    out = []
+    for start, end, _ in _place_matcher().find(text):
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
+            continue
+        out.append((start, end, label, names[text[start:end]]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _place_matcher() -> PhraseMatcher:
+    """The matcher of every place name, built once per process."""
+    return PhraseMatcher(dict.fromkeys(place_names(), "place"))
+
+
+# ---------------------------------------------------------------------------
 # propagation
 
 
@@ -280,6 +324,7 @@ def suggest(
     nlp: Any = None,
     scope: str = "corpus",
     ignore_case: bool = False,
+    place_type: str = DEFAULT_PLACE_TYPE,
 ) -> SuggestResult:
     """Run a suggestion source over documents as one logged action.
 
@@ -293,6 +338,8 @@ def suggest(
         scope: for ``propagate``: ``corpus`` (strings tagged anywhere in
             ``docs``) or ``document`` (each document's own strings only).
         ignore_case: for ``gazetteer`` and ``propagate``.
+        place_type: for ``places``: the span type of the suggestions; every
+            document's schema must have it.
 
     Returns:
         What was added and what was left out.
@@ -314,6 +361,17 @@ def suggest(
         phrases = gazetteer if isinstance(gazetteer, dict) else load_gazetteer(gazetteer)
         matcher = PhraseMatcher(phrases, ignore_case=ignore_case)
         per_doc = [(d, matcher.find(d.text)) for d in documents]
+    elif source == "places":
+        for d in documents:
+            if store.schema(d.schema).span_type(place_type) is None:
+                raise TuiError(f"document {d.name}: schema {d.schema} has no span type {place_type!r} "
+                               "for places (choose one with --type)")
+        links: dict[tuple[str, int, int], Place] = {}
+        for d in documents:
+            cands = place_candidates(d.text, place_type)
+            links.update({(d.id, s, e): p for s, e, _, p in cands})
+            per_doc.append((d, [(s, e, lab) for s, e, lab, _ in cands]))
+        return _write(store, source, per_doc, links=links)
     elif source == "spacy":
         pipeline = nlp if nlp is not None else load_spacy(model)
         per_doc = [(d, spacy_candidates(pipeline, d.text)) for d in documents]
@@ -359,8 +417,14 @@ def propagate_span(store: Any, span_id: str, *, scope: str = "document") -> Sugg
     return _write(store, "propagate", [(d, matcher.find(d.text)) for d in documents])
 
 
-def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) -> SuggestResult:
-    """Add the new candidates as pending spans, one action for the whole run."""
+def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]],
+           links: dict[tuple[str, int, int], Place] | None = None) -> SuggestResult:
+    """Add the new candidates as pending spans, one action for the whole run.
+
+    With ``links`` (places): a candidate inside a longer span of the layer
+    (not rejected) is left out, and each new span gets a pending
+    normalisation to the place at its ``(doc id, start, end)``.
+    """
     result = SuggestResult(source=source)
     who = store.annotator
     origin = f"suggestion:{source}"
@@ -368,7 +432,10 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) 
     for doc, cands in per_doc:
         existing: dict[tuple, str] = {}
         accepted: set[tuple] = set()
+        held: list[tuple[int, int]] = []
         for s in store.annotations(doc.id, annotators=[who]).spans:
+            if s.status != "rejected":
+                held.append((s.fragments[0][0], s.fragments[-1][1]))
             frags = tuple(tuple(f) for f in s.fragments)
             key = (frags, s.label)
             # A rejected one wins: it is the reason a candidate is left out.
@@ -389,6 +456,9 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) 
             if status is not None:
                 result.existing += 1
                 continue
+            if links is not None and any(a <= start and end <= b and b - a > end - start for a, b in held):
+                result.inside += 1
+                continue
             existing[key] = "pending"
             todo.append((doc.id, Span(label=label, fragments=[(start, end)], doc_id=doc.id,
                                       annotator=who, origin=origin, status="pending")))
@@ -405,5 +475,10 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]]) 
             tx.add(span)
             result.ids.append(span.id)
             result.per_label[span.label] += 1
+            place = links.get((span.doc_id, *span.fragments[0])) if links is not None else None
+            if place is not None:
+                tx.add(Normalization(target=span.id, resource=place.resource, key=place.key,
+                                     label=place.label, doc_id=span.doc_id, annotator=who,
+                                     origin=origin, status="pending"))
     result.added = len(todo)
     return result
