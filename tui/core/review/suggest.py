@@ -96,8 +96,10 @@ def whole_word(text: str, start: int, end: int) -> bool:
 class PhraseMatcher:
     """Finds every whole-word occurrence of many phrases in one pass over a text.
 
-    Uses an Aho-Corasick automaton (pyahocorasick) when installed, else one
-    combined regular expression (longest phrases first). Overlapping matches
+    Uses an Aho-Corasick automaton (pyahocorasick) when installed, else the
+    phrase lengths per first character: at each word start, one dict look-up
+    per length (a combined regular expression of the 180,000 place names
+    took 5 s to compile). Overlapping matches
     are resolved leftmost-longest, as spaCy's ``filter_spans`` does.
 
     Args:
@@ -109,14 +111,17 @@ class PhraseMatcher:
         self.ignore_case = ignore_case
         self.phrases = {(_fold(p) if ignore_case else p): label for p, label in phrases.items() if p}
         self._automaton: Any = None
-        self._regex: re.Pattern[str] | None = None
+        self._lengths: dict[str, list[int]] = {}
+        """First character -> the lengths of the phrases starting with it, longest first."""
         if not self.phrases:
             return
         try:
             import ahocorasick
         except ImportError:
-            alts = sorted(self.phrases, key=len, reverse=True)
-            self._regex = re.compile("|".join(re.escape(p) for p in alts))
+            lengths: dict[str, set[int]] = {}
+            for p in self.phrases:
+                lengths.setdefault(p[0], set()).add(len(p))
+            self._lengths = {ch: sorted(ns, reverse=True) for ch, ns in lengths.items()}
         else:
             auto = ahocorasick.Automaton()
             for phrase, label in self.phrases.items():
@@ -140,18 +145,14 @@ class PhraseMatcher:
                 if whole_word(hay, start, end_index + 1):
                     found.append((start, end_index + 1))
         else:
-            assert self._regex is not None
-            pos = 0
-            # finditer never reports overlapping matches, so try each start.
-            while pos < len(hay):
-                m = self._regex.search(hay, pos)
-                if m is None:
-                    break
-                for length in sorted({len(p) for p in self.phrases if hay.startswith(p, m.start())},
-                                     reverse=True):
-                    if whole_word(hay, m.start(), m.start() + length):
-                        found.append((m.start(), m.start() + length))
-                pos = m.start() + 1
+            by_first, phrases = self._lengths, self.phrases
+            for at, ch in enumerate(hay):
+                lengths = by_first.get(ch)
+                if lengths is None:
+                    continue
+                for n in lengths:
+                    if hay[at:at + n] in phrases and whole_word(hay, at, at + n):
+                        found.append((at, at + n))
         found.sort(key=lambda se: (se[0], -(se[1] - se[0])))
         out: list[Candidate] = []
         last_end = -1
