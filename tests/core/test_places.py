@@ -116,3 +116,27 @@ def test_cli_default_type_is_gpe(db_path, store, seed_doc):
     assert r.exit_code == 0, r.output
     assert r.output == (f"places: {len(SEED_PLACES)} suggestion(s) added in 1 document(s) "
                         f"(GPE {len(SEED_PLACES)}); 0 already present, 0 previously rejected\n")
+
+
+def test_review_decides_a_place_and_its_id_with_one_key(store, seed_doc):
+    from tui.core.review.queue import ReviewQueue
+
+    suggest(store, "places")
+    queue = ReviewQueue(store, ["basra-offensive"], origin_prefix="suggestion:")
+    assert queue.total == len(SEED_PLACES)  # not twice as many: each link goes with its span
+    assert [it.kind for it in queue.items] == ["spans"] * len(SEED_PLACES)
+
+    def status_of(item):
+        anns = store.annotations(seed_doc.id)
+        link = next(n for n in anns.normalizations if n.target == item.ann_id)
+        return next(s.status for s in anns.spans if s.id == item.ann_id), link.status
+
+    first, second = queue.items[0], queue.items[1]  # Basra, McDonough
+    queue.accept()
+    queue.reject()
+    assert status_of(first) == ("accepted", "accepted")
+    assert status_of(second) == ("rejected", "rejected")
+    queue.back()
+    assert status_of(second) == ("pending", "pending")
+    # Reviewing normalisations alone still lists them.
+    assert ReviewQueue(store, ["basra-offensive"], kinds=("normalizations",)).total == len(SEED_PLACES) - 1
