@@ -83,7 +83,7 @@ def test_bad_gazetteer_names_file_and_line(tmp_path):
 
 
 def test_regex_fallback_finds_the_same_as_aho_corasick(monkeypatch):
-    """Without pyahocorasick the combined regex gives identical matches."""
+    """Without pyahocorasick the pure-Python fallback gives identical matches."""
     text = SEED.read_text(encoding="utf-8")
     phrases = {"Basra": "GPE", "Iraq": "GPE", "Iraqi": "GPE", "Mahdi Army": "ORG", "al-Sadr": "PER", "U.S.": "GPE"}
     fast = PhraseMatcher(phrases).find(text)

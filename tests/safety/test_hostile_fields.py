@@ -314,13 +314,14 @@ def cli_runs(db: Path, annotator: str, doc: str, tmp_path: Path) -> list[tuple[l
     evil_file.write_text("{not json\n", encoding="utf-8")
     commands = [
         ["list"], ["check"], ["stats"], ["stats", "--format", "json"],
+        ["stats", "--time"], ["stats", "--time", "--format", "json"], ["keys"],
         ["agree", "--annotators", f"{annotator},alicebob"], ["search", "Basra"],
         ["search", "Basra", "--format", "json"], ["search", "", "--annotations", "--layer", annotator],
         ["schema", "show", schema_name], ["schema", "show", str(schema_file)], ["schema", "check", str(schema_file)],
         ["import", str(evil_file)],
         ["adjudicate", "--annotators", f"{annotator},{annotator}", "--doc", doc],
         ["adjudicate", "--annotators", f"{annotator},{annotator}", "--doc", doc, "--format", "json"],
-        ["suggest", "--source", "propagate"], ["merge", str(db)],
+        ["suggest", "--source", "propagate"], ["suggest", "--source", "places"], ["merge", str(db)],
     ]
     for fmt in ("jsonl", "conll", "spacy", "labelstudio", "doccano", "text"):
         commands.append(["export", "--format", fmt, "--status", "all", "--out", str(tmp_path / f"out.{fmt}")])

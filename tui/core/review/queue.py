@@ -3,7 +3,9 @@
 UI-free: the reader's review mode and scripts drive a :class:`ReviewQueue`.
 Items are the pending annotations of one document or of the corpus, in
 document order (documents by name, then by position in the text). An event
-and its pending trigger span are one item. Accept and reject are ordinary
+and its pending trigger span are one item; so are a suggested span and the
+pending normalisation its source proposed with it (``suggest --source
+places``), same origin: one key accepts or rejects the place and its id. Accept and reject are ordinary
 logged store actions (undo works from the reader too); skip writes nothing;
 back undoes the previous decision (:meth:`Store.undo` when it is still the
 latest action, else a new action restoring the statuses) and returns to it.
@@ -12,7 +14,7 @@ latest action, else a new action restoring the statuses) and returns to it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.errors import TuiError
@@ -38,6 +40,8 @@ class ReviewItem:
     origin: str
     trigger_id: str | None = None
     """For an event: its trigger span, decided with it when pending."""
+    companions: list[str] = field(default_factory=list)
+    """For a suggested span: the pending normalisations of the same origin, decided with it."""
 
 
 @dataclass
@@ -117,6 +121,15 @@ class ReviewQueue:
         pending_triggers = {
             e.trigger for e in anns.events if e.status == "pending"
         }
+        # A suggestion's own pending links (same origin) go with its span when spans are reviewed.
+        companions: dict[str, list[str]] = {}
+        if "spans" in self.kinds:
+            origins = {s.id: s.origin for s in anns.spans if s.status == "pending"}
+            for n in anns.normalizations:
+                if (n.status == "pending" and n.origin.startswith("suggestion:")
+                        and origins.get(n.target) == n.origin):
+                    companions.setdefault(n.target, []).append(n.id)
+        carried = {i for ids in companions.values() for i in ids}
         items: list[ReviewItem] = []
         for kind in self.kinds:
             for ann in getattr(anns, kind):
@@ -126,6 +139,8 @@ class ReviewQueue:
                     continue
                 if kind == "spans" and ann.id in pending_triggers and "events" in self.kinds:
                     continue  # decided with its event
+                if ann.id in carried:
+                    continue  # decided with its span
                 start, end = where(ann.id)
                 trigger = None
                 if kind == "events":
@@ -134,7 +149,7 @@ class ReviewQueue:
                 items.append(ReviewItem(
                     doc_id=doc.id, doc_name=doc.name, kind=kind, ann_id=ann.id, start=start, end=end,
                     label=ann.display_label, annotator=ann.annotator, origin=ann.origin,
-                    trigger_id=trigger,
+                    trigger_id=trigger, companions=companions.get(ann.id, []) if kind == "spans" else [],
                 ))
         order = {k: i for i, k in enumerate(KINDS)}
         items.sort(key=lambda it: (it.start, it.end, order[it.kind], it.ann_id))
@@ -201,6 +216,10 @@ class ReviewQueue:
                 trig = self.store.find(item.trigger_id)
                 if trig is not None and trig.status == "pending":
                     targets.append(trig)
+            for other_id in item.companions:
+                other = self.store.find(other_id)
+                if other is not None and other.status == "pending":
+                    targets.append(other)
             changed = False
             with self.store.action(f"review: {decision} {item.label}", item.doc_id) as tx:
                 for t in targets:

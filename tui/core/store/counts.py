@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from tui.core.model import KINDS
@@ -40,6 +41,17 @@ class DocStatus(NamedTuple):
     doc_id: str
     annotator: str
     status: str
+
+
+@dataclass(frozen=True)
+class ActionTime:
+    """When one logged action happened: who did it, on which document (None: corpus-wide)."""
+
+    seq: int
+    annotator: str
+    doc_id: str | None
+    time: str
+    """ISO 8601 UTC, as the log writes it (``2026-01-02T03:04:05.678Z``)."""
 
 
 class CorpusCounts(Database):
@@ -99,3 +111,20 @@ class CorpusCounts(Database):
         marks = ", ".join("?" * len(names))
         return {str(r[0]) for r in self.conn.execute(
             f"SELECT DISTINCT doc_id FROM spans WHERE annotator IN ({marks})", names)}
+
+    def action_times(self, annotators: Sequence[str] | None = None) -> list[ActionTime]:
+        """Every logged action's annotator, document and time, by annotator then time.
+
+        Undone and discarded actions are included: the time they took was spent.
+
+        Args:
+            annotators: only these annotators (None: all).
+        """
+        sql = "SELECT seq, annotator, doc_id, time FROM oplog"
+        params: list[str] = []
+        if annotators:
+            sql += f" WHERE annotator IN ({', '.join('?' * len(annotators))})"
+            params = list(annotators)
+        sql += " ORDER BY annotator, time, seq"
+        return [ActionTime(int(r[0]), str(r[1]), None if r[2] is None else str(r[2]), str(r[3]))
+                for r in self.conn.execute(sql, params)]
