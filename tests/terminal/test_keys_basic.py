@@ -145,3 +145,25 @@ def test_the_nine_tag_keys_then_undo_and_redo(term, seed_db):
     wait_db(seed_db, "SELECT count(*) FROM spans", lambda r: r[0][0] == 9, "9 spans after ctrl+y")
     term.wait("9 mentions", "the panel back at nine mentions")
     assert term.quit() == 0
+
+
+@covers("search", "search-next", "search-previous", "repeat-tag", "tag-3")
+def test_search_hits_and_repeat_the_tag_on_the_next_one(term, seed_db):
+    """``/Basra`` enter selects the first hit; ``3`` tags it; ``.`` tags the next hit; ``n``/``N`` step."""
+    hits = [i for i in range(len(TEXT)) if TEXT.startswith("Basra", i)]
+    start(term, seed_db)
+    term.press("/")
+    term.type("Basra")
+    term.press("Enter")
+    term.wait(f"@{hits[0] + 4} ", "the first hit selected (cursor on its last character)")
+    term.press("3")
+    wait_db(seed_db, "SELECT start FROM spans", lambda r: r == [(hits[0],)], "the first Basra tagged")
+    term.press(".")
+    wait_db(seed_db, "SELECT start FROM spans ORDER BY start", lambda r: r == [(hits[0],), (hits[1],)],
+            "the second Basra tagged by .")
+    term.press("n")
+    term.wait(f"@{hits[2] + 4} ", "the third hit after n")
+    term.press("N")
+    term.wait(f"@{hits[1] + 4} ", "the second hit after N")
+    assert {(s.text, s.label) for s in db_annotations(seed_db).spans} == {("Basra", "GPE")}
+    assert term.quit() == 0

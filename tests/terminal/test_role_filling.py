@@ -100,7 +100,7 @@ def test_schema_warnings_name_the_text_not_an_id(term, seed_db):
     term.start("--db", seed_db)
     term.wait_ready("Heavy fighting has been raging in Basra")
     term.press(binding_key("next-annotation"), binding_key("next-annotation"))
-    screen = term.wait("is not one of WEA, VEH", "the problem in the inspector")
+    screen = term.wait("is not one of", "the problem in the inspector")
     lines = [line for line in screen.split("\n") if "not one of" in line]
     assert any("“Basra” (GPE)" in line for line in lines), lines
     assert not any(UUID.search(line) for line in lines), lines

@@ -66,13 +66,14 @@ class SelectingMixin:
         """Select the annotation under the cursor; again, the next one out (nested or overlapping)."""
         if self.live is None:
             return
-        found = cycle_at(self.live, self.view.cursor, self.selected_id)
+        shown = self._display_span(self.by_id.get(self.selected_id)) if self.selected_id else None
+        found = cycle_at(self.live, self.view.cursor, shown.id if shown is not None else None)
         if found is None:
             self.message = "nothing to select here: ] and [ go to the next and previous annotation"
             self._update_status()
             return
         count = len(spans_at(self.live, self.view.cursor))
-        self._select(found.id, move=False)
+        self._select(self._as_selected(found).id, move=False)
         if count > 1:
             self.message = f"{count} annotations here: enter again selects the next"
             self._update_status()
@@ -98,9 +99,14 @@ class SelectingMixin:
             self.message = "no annotations yet: select text (or stand on a word) and press a tag key"
             self._update_status()
             return
-        self._select(found.id)
+        self._select(self._as_selected(found).id)
         if self.pick is not None:
             self._show_pick()
+
+    def _as_selected(self, ann: Any) -> Any:
+        """What selecting ``ann`` selects: a trigger's event (its roles and problems), else ``ann``."""
+        event = self.live.event_of_trigger.get(ann.id) if self.live is not None else None
+        return event if event is not None and event.status != "rejected" else ann
 
     # -- holding ----------------------------------------------------------------------
 
