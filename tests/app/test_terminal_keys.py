@@ -8,15 +8,9 @@ a console cannot send are listed with the key that does the same there.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
-from textual.binding import Binding
-from textual.dom import DOMNode
 
-import tui.app
-from tui.app.keymap import terminal_problem
+from tui.app.keymap import binding_rows, terminal_problem
 
 #: Binding id -> how a Linux-console user does the same.
 CONSOLE_ALTERNATIVES = {
@@ -30,24 +24,8 @@ CONSOLE_ALTERNATIVES = {
 
 
 def tui_bindings() -> list[tuple[str, str, str]]:
-    """``(class name, binding id, key)`` for every key of every tui widget, screen and app."""
-    for info in pkgutil.walk_packages(tui.app.__path__, "tui.app."):
-        importlib.import_module(info.name)
-    out: list[tuple[str, str, str]] = []
-    seen: set[type] = set()
-    todo: list[type] = [DOMNode]
-    while todo:
-        cls = todo.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
-        todo.extend(cls.__subclasses__())
-        if not cls.__module__.startswith("tui."):
-            continue
-        for b in cls.__dict__.get("BINDINGS", ()) or ():
-            assert isinstance(b, Binding), f"{cls.__name__}: bindings are Binding objects with ids"
-            out.extend((cls.__name__, str(b.id), k.strip()) for k in b.key.split(","))
-    return out
+    """``(owner, binding id, key)`` for every default key of every tui widget, screen and app."""
+    return [(row.owner, str(row.id), key) for row in binding_rows() for key in row.default_keys]
 
 
 @pytest.mark.parametrize("key, problem", [

@@ -194,19 +194,22 @@ def known_binding_ids() -> set[str]:
         except Exception:  # noqa: BLE001 - a module that fails to import has no bindings to check
             continue
 
-    ids: set[str] = set()
+    return {b.id for _, b in _declared_bindings(DOMNode, Binding) if b.id}
+
+
+def _declared_bindings(root: type, binding: type) -> list[tuple[type, Any]]:
+    """``(class, Binding)`` for every ``Binding`` declared on a subclass of ``root`` (loaded ones)."""
+    out: list[tuple[type, Any]] = []
     seen: set[type] = set()
-    todo: list[type] = [DOMNode]
+    todo: list[type] = [root]
     while todo:
         cls = todo.pop()
         if cls in seen:
             continue
         seen.add(cls)
         todo.extend(cls.__subclasses__())
-        for b in cls.__dict__.get("BINDINGS", ()) or ():
-            if isinstance(b, Binding) and b.id:
-                ids.add(b.id)
-    return ids
+        out.extend((cls, b) for b in cls.__dict__.get("BINDINGS", ()) or () if isinstance(b, binding))
+    return out
 
 
 def unknown_ids(keymap: dict[str, str], known: set[str] | None = None) -> list[str]:
@@ -307,23 +310,13 @@ def binding_rows(keymap: dict[str, str] | None = None) -> list[BindingRow]:
     known_binding_ids()  # imports every module under tui.app
     keymap = keymap or {}
     rows: list[BindingRow] = []
-    seen: set[type] = set()
-    todo: list[type] = [DOMNode]
-    while todo:
-        cls = todo.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
-        todo.extend(cls.__subclasses__())
+    for cls, b in _declared_bindings(DOMNode, Binding):
         if not cls.__module__.startswith("tui."):
             continue
-        for b in cls.__dict__.get("BINDINGS", ()) or ():
-            if not isinstance(b, Binding):
-                continue
-            default = [k.strip() for k in b.key.split(",") if k.strip()]
-            keys = keymap[b.id].split(",") if b.id and b.id in keymap else default
-            rows.append(BindingRow(id=b.id, keys=keys, default_keys=default,
-                                   owner=f"{cls.__module__}.{cls.__qualname__}", action=b.action,
-                                   description=b.description or "", tooltip=b.tooltip or ""))
+        default = [k.strip() for k in b.key.split(",") if k.strip()]
+        keys = keymap[b.id].split(",") if b.id and b.id in keymap else default
+        rows.append(BindingRow(id=b.id, keys=keys, default_keys=default,
+                               owner=f"{cls.__module__}.{cls.__qualname__}", action=b.action,
+                               description=b.description or "", tooltip=b.tooltip or ""))
     order = {id(r): n for n, r in enumerate(rows)}
     return sorted(rows, key=lambda r: (r.owner, order[id(r)]))
