@@ -229,7 +229,35 @@ class TuiApp(App[None]):
             event.stop()
             event.prevent_default()  # App._on_key must not also check it against the dialog
             # Replayed from the top, once the dialog has mounted and focused its input.
-            self.call_after_refresh(self.post_message, events.Key(event.key, event.character))
+            self._queue_key(events.Key(event.key, event.character))
+
+    # -- type-ahead: keys typed before a dialog is ready keep their order ----------
+
+    _typeahead: list[events.Key] | None = None
+
+    def _queue_key(self, key: events.Key) -> None:
+        """Hold ``key`` until the next refresh, after the keys held before it."""
+        if self._typeahead is None:
+            self._typeahead = []
+            self.call_after_refresh(self._replay_keys)
+        self._typeahead.append(key)
+
+    def _replay_keys(self) -> None:
+        """Post the held keys, in the order they were typed, to the screen now on top."""
+        held, self._typeahead = self._typeahead or [], None
+        for key in held:
+            key._tui_replayed = True  # type: ignore[attr-defined]
+            self.post_message(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        # While keys are held for a dialog that is not ready yet (`/` then `Basra`
+        # enter, typed fast), a key that comes next waits behind them: else an enter
+        # reaching the dialog directly would submit before the held letters are in.
+        if (isinstance(event, events.Key) and self._typeahead is not None
+                and not event.is_forwarded and not getattr(event, "_tui_replayed", False)):
+            self._typeahead.append(events.Key(event.key, event.character))
+            return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.close_store()
