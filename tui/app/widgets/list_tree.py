@@ -186,12 +186,16 @@ def _row_look(lines: list[Any], y: int) -> tuple[Any, ...] | None:
 
     A row shows its node's label and icon (the node's ``_updates`` count
     every change to them) after the guides of its path (each ancestor's place
-    among its siblings).
+    among its siblings). An ancestor's label is not drawn on the row: a type
+    group's count changing on a tag leaves the rows of its mentions as they were.
     """
     if y >= len(lines):
         return None
     line = lines[y]
-    return line.last, tuple((id(n), n._updates, n._expanded, n.is_last) for n in line.path)
+    path = line.path
+    node = path[-1]
+    return (line.last, tuple((id(n), n.is_last) for n in path[:-1]),
+            (id(node), node._updates, node._expanded, node.is_last))
 
 
 def set_expanded(node: TreeNode[Any], expanded: bool) -> None:
