@@ -132,6 +132,14 @@ class BandedCompositor(Compositor):
                     chops[first:last] = band_chops[first:last]
         finally:
             self._band = []
+        # Textual writes a cursor move for a cut starting right where a changed span
+        # ends (nothing after it). Its cell belongs to a widget left out above: give
+        # the cut an empty strip so the bytes stay Textual's.
+        blank = Strip([])
+        for y, _x1, x2 in spans:
+            line = chops[y]
+            if x2 in line and line[x2] is None:
+                line[x2] = blank
         chop_ends = [cut_set[1:] for cut_set in self.cuts]
         return ChopsUpdate(chops, spans, chop_ends)
 
@@ -152,10 +160,16 @@ class BandedCompositor(Compositor):
             return
         width = self.size.width
         intersection = Region.intersection
+        # Widgets come front to back: a change inside the visible area of a widget
+        # already rendered is all drawn by it (or by those in front of it), so the
+        # containers behind it (the panel, the column, the screen) need not render there.
+        open_regions = list(band)
         for widget, (region, clip) in self.visible_widgets.items():
+            if not open_regions:
+                break
             visible = intersection(region, clip)
             top = bottom = -1
-            for changed in band:
+            for changed in open_regions:
                 if visible.overlaps(changed):
                     if top < 0 or changed.y < top:
                         top = changed.y
@@ -163,10 +177,11 @@ class BandedCompositor(Compositor):
                         bottom = changed.bottom
             if top < 0:
                 continue
-            clip = intersection(clip, Region(0, top, width, bottom - top))
-            x, y, w, h = visible = intersection(region, clip)
+            rows_clip = intersection(clip, Region(0, top, width, bottom - top))
+            x, y, w, h = shown = intersection(region, rows_clip)
             if w and h:
-                yield region, clip, widget.render_lines(Region(x - region.x, y - region.y, w, h))
+                yield region, rows_clip, widget.render_lines(Region(x - region.x, y - region.y, w, h))
+            open_regions = [changed for changed in open_regions if not visible.contains_region(changed)]
 
 
 def send_refreshes(screen: Screen) -> None:
