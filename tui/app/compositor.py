@@ -178,7 +178,7 @@ class BandedCompositor(Compositor):
             if top < 0:
                 continue
             rows_clip = intersection(clip, Region(0, top, width, bottom - top))
-            x, y, w, h = shown = intersection(region, rows_clip)
+            x, y, w, h = intersection(region, rows_clip)
             if w and h:
                 yield region, rows_clip, widget.render_lines(Region(x - region.x, y - region.y, w, h))
             open_regions = [changed for changed in open_regions if not visible.contains_region(changed)]
