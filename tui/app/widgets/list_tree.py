@@ -209,8 +209,23 @@ class ListTree(SteadySizes, Tree[Any]):
             if expanded:
                 children = node._children
                 last_child = len(children) - 1
+                below = guides + guide_depth
                 for i, child in enumerate(children):
-                    add_node(child_path, child, i == last_child, guides + guide_depth)
+                    if child._allow_expand or child._children:
+                        add_node(child_path, child, i == last_child, below)
+                        continue
+                    # A leaf (most rows: the mentions), inline: no call per row.
+                    child._line = len(lines)
+                    add_line(line_type([*child_path, child], i == last_child))
+                    label = child._label
+                    measured = child.__dict__.get("_tui_width")
+                    if measured is not None and measured[0] is label and not measured[2]:
+                        width = measured[3]
+                    else:
+                        width = label.cell_len
+                        child._tui_width = (label, child._expanded, False, width)
+                    if width + below > widest:
+                        widest = width + below
 
         # Guides as _TreeLine._get_guide_width counts them: a cell run per level below the first.
         if show_root:
