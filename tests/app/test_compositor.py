@@ -76,3 +76,35 @@ def test_banded_compositor_only_on_the_textual_it_was_checked_against(seed_db, m
     assert type(ReaderScreen(None)._compositor) is compositor_mod.BandedCompositor
     monkeypatch.setattr(textual, "__version__", "9.0.0")
     assert type(ReaderScreen(None)._compositor) is Compositor
+
+
+async def test_a_tag_renders_only_the_widgets_it_changed(seed_db, monkeypatch):
+    """A tag's frame renders the changed widgets on their changed rows: no container behind them, one
+    article row, not the footer keys that kept their look."""
+    from textual.widget import Widget
+
+    from tests.app.conftest import goto_text
+
+    app = make_app(seed_db, annotator="alice", document=SEED_NAME)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = reader_of(app)
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        rendered: list[tuple[Widget, int]] = []
+        render_lines = Widget.render_lines
+
+        def spy(self, crop):
+            rendered.append((self, crop.height))
+            return render_lines(self, crop)
+
+        monkeypatch.setattr(Widget, "render_lines", spy)
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen.selected_id is not None
+        names = {type(w).__name__ for w, _ in rendered}
+        assert {"ArticleView", "ListTree", "InspectorBody", "StatusLine"} <= names
+        assert not names & {"ReaderScreen", "Horizontal", "Vertical", "VerticalScroll", "InspectorPanel",
+                            "EntityPanel", "EventPanel", "RelationPanel", "QuickFooter"}, names
+        assert sum(rows for w, rows in rendered if type(w).__name__ == "ArticleView") <= 2
+        keys = [w for w, _ in rendered if type(w).__name__ == "QuickFooterKey"]
+        assert 0 < len(keys) < len(screen.query("FooterKey")) / 2

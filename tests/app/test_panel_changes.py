@@ -240,3 +240,32 @@ async def test_a_tag_lays_out_the_screen_at_most_once(seed_db):
             await pilot.pause(0.1)
             per_key.append(len(layouts))
         assert max(per_key) <= 1, per_key
+
+
+async def test_a_tag_keeps_the_rows_that_stay_in_a_full_group_with_sets(panels_doc, monkeypatch):
+    """A mention tagged at the top of a capped group with a coreference set: the set's row and the mentions
+    still listed keep their tree nodes (nothing rebuilt); every step draws what a full rebuild draws."""
+    from tui.app.widgets import entity_panel
+
+    monkeypatch.setattr(entity_panel, "MAX_MENTIONS_PER_GROUP", 2)
+    store, doc, schema, live = panels_doc
+    app = TwinApp()
+    async with app.run_test(size=(100, 80)) as pilot:
+        inc, full = app.query_one("#entity-inc", EntityPanel), app.query_one("#entity-full", EntityPanel)
+        inc.show(doc, live.anns, schema)
+        await pilot.pause()
+        group = next(n for n in inc.tree.root.children if n.data.key == "PER")
+        before = {node.data: node for node in walk(group)}
+        assert "s-troops" in before and any(isinstance(data, entity_panel.GroupKey) for data in before)
+        for what, step in [("tag at the top", lambda s, d: s.add(span_at(d, "Iraqi", "PER"))), *STEPS]:
+            step(store, doc)
+            live.apply(store.last_change_set, doc.id, LAYER)
+            inc.apply_changes(store.last_change_set.annotations(doc.id, LAYER), live)
+            full.show(doc, live.anns, schema)
+            await pilot.pause()
+            assert rows(inc) == rows(full), what
+            if what == "tag at the top":
+                after = {node.data: node for node in walk(group)}
+                kept = [data for data in before if data is not None and after.get(data) is before[data]]
+                assert "s-troops" in kept and "s-pmfull" in kept and "s-pm" in kept, kept
+                assert any(isinstance(data, entity_panel.GroupKey) for data in kept)

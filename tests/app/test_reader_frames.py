@@ -102,3 +102,28 @@ async def test_a_key_tells_the_screen_of_every_repaint_as_it_leaves(seed_db):
         await pilot.press("3")
         await pilot.pause()
         assert [getattr(a, "id", None) for a in shown] == [screen.selected_id]
+
+
+async def test_a_footer_key_back_to_a_look_it_had_is_drawn_from_its_cache(seed_db):
+    """Tag, undo, tag, undo: the Delete key is styled by Textual once per look (enabled, dimmed), and the
+    rows it reuses are the rows Textual draws."""
+    async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        footer = screen.query_one(QuickFooter)
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        delete = next(k for k in footer.query("FooterKey") if k.action == "delete")
+        styled: list[bool] = []
+        render_widget = delete._styles_cache.render_widget
+        delete._styles_cache.render_widget = lambda *a, **kw: (styled.append(True), render_widget(*a, **kw))[1]
+        crop = delete.region.reset_offset
+        pictures = []
+        for key in ("3", "u", "3", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            pictures.append(delete.render_lines(crop))
+        assert len(styled) <= 2
+        assert pictures[0] == pictures[2] and pictures[1] == pictures[3] and pictures[0] != pictures[1]
+        delete._drawn = None
+        delete._styles_cache.clear()
+        assert delete.render_lines(crop) == pictures[3]

@@ -390,6 +390,31 @@ async def test_long_document_is_validated_after_it_is_shown(big_db, monkeypatch)
         assert screen.problems
 
 
+async def test_a_long_documents_deferred_work_ends_with_the_heap_frozen(big_db, monkeypatch):
+    """What the deferred check and panel rebuild leave alive is moved out of the collector's
+    generations (full collections no longer scan it in the middle of a key)."""
+    import gc
+
+    import tui.app.screens.reader.display as reader_mod
+    import tui.app.widgets._text as text_mod
+
+    monkeypatch.setattr(text_mod, "DEFER_CHECK_OVER", 100)
+    monkeypatch.setattr(reader_mod, "DEFER_SECONDS", 0.05)
+    async with make_app(big_db, document=BIG).run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        kept = [[n] for n in range(5000)]  # long-lived objects made after the opening's freeze
+        frozen = gc.get_freeze_count()
+        while not screen.live.validated:  # a condition, not a duration
+            await pilot.pause(0.01)
+        for _ in range(100):
+            if gc.get_freeze_count() >= frozen + len(kept):
+                break
+            await pilot.pause(0.02)
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    gc.unfreeze()
+    del kept
+
+
 async def test_a_tag_or_an_undo_updates_the_footer_once_and_right(big_db):
     """One key asks for a bindings refresh several times (reload, new selection, cleared
     selection); the footer is told once, after the handler, and shows the final state."""

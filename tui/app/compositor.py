@@ -17,8 +17,10 @@ Each rendered row costs a cache look-up and a filter pass even when nothing
 in it changed; together that was more than half of a cursor move's frame.
 :class:`BandedCompositor` splits the changed regions into bands of rows
 (changes sharing or touching a row go in one band), and for each band
-renders only the widgets whose visible area meets the band's box, only on
-the band's rows. The bytes written to the terminal are the same (see
+renders only the widgets whose visible area meets one of its changed regions,
+only on the rows of the changes they meet (a tag changes three footer keys
+beside the status line: the other keys and the article beside the panel rows
+are not rendered). The bytes written to the terminal are the same (see
 tests/app/test_compositor.py); Textual's ``_compositor`` module is private,
 so this is tied to the pinned Textual version (constraints.txt).
 """
@@ -98,6 +100,9 @@ _TESTED = textual_tested()
 class BandedCompositor(Compositor):
     """Textual's compositor, rendering each band of changed rows with its own crop."""
 
+    _band: list[Region] = []
+    """The changed regions of the band being rendered (see :meth:`_get_renders`)."""
+
     def render_partial_update(self) -> ChopsUpdate | None:
         """Render the changed regions band by band (see the module docstring).
 
@@ -105,9 +110,9 @@ class BandedCompositor(Compositor):
             The update, or None when nothing changed.
         """
         update_regions = self._dirty_regions
-        bands = row_bands(update_regions) if len(update_regions) > 1 else []
-        if len(bands) < 2:
+        if len(update_regions) < 2:
             return super().render_partial_update()
+        bands = row_bands(update_regions)
         screen_region = self.size.region
         crops = [Region.from_union(band).intersection(screen_region) for band in bands]
         if not all(crops):
@@ -116,35 +121,67 @@ class BandedCompositor(Compositor):
         self._dirty_regions.clear()
         spans = list(self._regions_to_spans(update_regions))
         chops: list = []
-        for crop in crops:
-            first, last = crop.y, crop.bottom
-            band_chops = self._render_chops(crop, lambda y, first=first, last=last: first <= y < last)
-            if not chops:
-                chops = list(band_chops)
-            else:
-                chops[first:last] = band_chops[first:last]
+        try:
+            for band, crop in zip(bands, crops, strict=True):
+                self._band = [region.intersection(screen_region) for region in band]
+                first, last = crop.y, crop.bottom
+                band_chops = self._render_chops(crop, lambda y, first=first, last=last: first <= y < last)
+                if not chops:
+                    chops = list(band_chops)
+                else:
+                    chops[first:last] = band_chops[first:last]
+        finally:
+            self._band = []
+        # Textual writes a cursor move for a cut starting right where a changed span
+        # ends (nothing after it). Its cell belongs to a widget left out above: give
+        # the cut an empty strip so the bytes stay Textual's.
+        blank = Strip([])
+        for y, _x1, x2 in spans:
+            line = chops[y]
+            if x2 in line and line[x2] is None:
+                line[x2] = blank
         chop_ends = [cut_set[1:] for cut_set in self.cuts]
         return ChopsUpdate(chops, spans, chop_ends)
 
     def _get_renders(self, crop: Region | None = None) -> Iterable[tuple[Region, Region, list[Strip]]]:
-        """The widgets to paint in ``crop``, each rendered on the crop's rows only.
+        """The widgets to paint in ``crop``, each rendered on the rows of the changes it meets.
 
         Textual's version renders every widget whose clip meets the crop, each
-        on all its visible rows. A widget whose visible area misses the crop
-        cannot own any cell inside it (cuts are made at every widget edge), and
-        rows outside the crop are not written, so both are left out here.
+        on all its visible rows. Only the changed regions are written to the
+        terminal, and cuts are made at every widget edge, so a cell written
+        belongs to a widget whose visible area meets a changed region, on that
+        region's rows: a widget meeting none (a footer key beside the one that
+        changed, the article beside a panel row) is left out, and the others
+        are rendered on the rows of the changes they meet.
         """
-        if not crop:
+        band = self._band
+        if not crop or not band:
             yield from super()._get_renders(crop)
             return
-        rows = Region(0, crop.y, self.size.width, crop.height)
+        width = self.size.width
         intersection = Region.intersection
-        overlaps = crop.overlaps
+        # Widgets come front to back: a change inside the visible area of a widget
+        # already rendered is all drawn by it (or by those in front of it), so the
+        # containers behind it (the panel, the column, the screen) need not render there.
+        open_regions = list(band)
         for widget, (region, clip) in self.visible_widgets.items():
-            clip = intersection(clip, rows)
-            x, y, width, height = visible = intersection(region, clip)
-            if width and height and overlaps(visible):
-                yield region, clip, widget.render_lines(Region(x - region.x, y - region.y, width, height))
+            if not open_regions:
+                break
+            visible = intersection(region, clip)
+            top = bottom = -1
+            for changed in open_regions:
+                if visible.overlaps(changed):
+                    if top < 0 or changed.y < top:
+                        top = changed.y
+                    if changed.bottom > bottom:
+                        bottom = changed.bottom
+            if top < 0:
+                continue
+            rows_clip = intersection(clip, Region(0, top, width, bottom - top))
+            x, y, w, h = intersection(region, rows_clip)
+            if w and h:
+                yield region, rows_clip, widget.render_lines(Region(x - region.x, y - region.y, w, h))
+            open_regions = [changed for changed in open_regions if not visible.contains_region(changed)]
 
 
 def send_refreshes(screen: Screen) -> None:

@@ -1,10 +1,14 @@
-"""Scroll views that keep still when a layout elsewhere hands them the sizes they already have."""
+"""Scroll views that keep still when a layout elsewhere hands them the sizes they already have,
+and scroll bars repainted only when their thumb moves."""
 
 from __future__ import annotations
 
+from math import ceil
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from textual.geometry import Size
+from textual.scrollbar import ScrollBar
 
 from tui.app.compositor import textual_tested
 
@@ -40,3 +44,51 @@ class SteadySizes(_Base):
             return self._container_size != container_size  # what ScrollView answers: send Resize or not
         self._sized_for = seen
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        """Textual's ``_scroll_update``, repainting a scroll bar only when its thumb looks different.
+
+        A panel gaining a row changes its scroll bar's range: Textual repaints
+        the whole bar (a full-height column of rows) even when the thumb is
+        drawn in the same cells as before, which on a long list it is.
+        """
+        if not _TESTED:
+            super()._scroll_update(virtual_size)
+            return
+        self._refresh_scrollbars()
+        width, height = self.container_size
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            steady_bar(self.vertical_scrollbar, virtual_size.height, height - self.scrollbar_size_horizontal)
+        if self.show_horizontal_scrollbar and self.styles.scrollbar_size_horizontal:
+            steady_bar(self.horizontal_scrollbar, virtual_size.width, width - self.scrollbar_size_vertical)
+        self.scroll_x = self.validate_scroll_x(self.scroll_x)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+
+def thumb(bar: ScrollBar) -> list[Segment]:
+    """The cells of a scroll bar, as its renderer draws them (colours left out: they did not change)."""
+    virtual, window = bar.window_virtual_size, bar.window_size
+    size = bar.size.height if bar.vertical else bar.size.width
+    segments = bar.renderer.render_bar(
+        size=size, virtual_size=ceil(virtual), window_size=ceil(window if window < virtual else 0),
+        position=bar.position, thickness=bar.thickness, vertical=bar.vertical,
+    )
+    return list(segments.segments)
+
+
+def steady_bar(bar: ScrollBar, virtual: int, window: int) -> None:
+    """Give a scroll bar a new range and window; repaint it only when its cells change.
+
+    Args:
+        bar: the scroll bar.
+        virtual: the scrolled content's length.
+        window: the visible length.
+    """
+    if (virtual, window) == (bar.window_virtual_size, bar.window_size):
+        bar.refresh()  # what Textual does (a change of colours or size also comes here)
+        return
+    before = thumb(bar)
+    bar.set_reactive(ScrollBar.window_virtual_size, virtual)
+    bar.set_reactive(ScrollBar.window_size, window)
+    if thumb(bar) != before:
+        bar.refresh()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import partial
 from typing import Any
 
@@ -47,6 +48,41 @@ class GroupKey:
 
     kind: str
     key: str
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A row under a type group as a full draw makes it: a mention, a "… more" row, or a set with its members."""
+
+    data: Any
+    label: Text
+    members: tuple[tuple[str, Text], ...] | None = None
+    """A set's member rows (id, label); None for a row without children."""
+    expanded: bool = True
+
+    def key(self) -> tuple[Any, ...]:
+        """What tells this row apart (equal keys: the same row drawn the same way); see :func:`_node_key`."""
+        if self.members is None:
+            if self.data is not None:
+                return ("mention", self.data, id(self.label))
+            return ("row", _text_key(self.label))
+        return ("set", self.data, _text_key(self.label), self.expanded,
+                tuple((member_id, id(label)) for member_id, label in self.members))
+
+
+def _text_key(text: Text) -> tuple[Any, ...]:
+    return text.plain, str(text.style), tuple((s.start, s.end, str(s.style)) for s in text.spans)
+
+
+def _node_key(node: TreeNode[Any]) -> tuple[Any, ...]:
+    """The key of the :class:`_Row` a node under a type group draws (see :meth:`_Row.key`)."""
+    label = node._label
+    if not node._allow_expand and not node.children:
+        if node.data is not None:
+            return ("mention", node.data, id(label))
+        return ("row", _text_key(label))
+    return ("set", node.data, _text_key(label), node._expanded,
+            tuple((child.data, id(child._label)) for child in node.children))
 
 
 class EntityPanel(Widget, can_focus=False):
@@ -330,7 +366,6 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
     def _draw_group(self, label: str, order: dict[str, int], keep: Any) -> TreeNode[Any] | None:
         """(Re)draw one type's rows; returns the row whose data is ``keep``, if drawn."""
         tree = self.tree
-        schema = self._schema
         node = self._group_nodes.pop(label, None)
         if label not in order:
             if node is not None:
@@ -339,7 +374,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         spans = self._groups.get(label, [])
         sets = self._sets_by_type.get(label, [])
         key = GroupKey("type", label)
-        title = self._type_label(schema, label, len(spans), len(sets), self._pending.get(label, 0))
+        title = self._type_label(self._schema, label, len(spans), len(sets), self._pending.get(label, 0))
         if node is None:
             # Groups are in ``order``: the new one goes before the first group after it.
             place = order[label]
@@ -348,30 +383,25 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             node = tree.root.add(title, data=key, before=before)
         else:
             set_label(node, title)
-            first = node.children[0] if node.children else None
-            if not sets and (first is None or not isinstance(first.data, GroupKey)):
-                # Only mentions: a tag or a delete changes a row or two of them.
-                self._group_nodes[label] = node
-                found = self._reconcile_mentions(node, label, spans, keep)
-                set_expanded(node, key not in self._collapsed)
-                return node if keep == key else found
-            node.remove_children()
         self._group_nodes[label] = node
-        target = node if keep == key else None
-        set_of = self._set_of
+        # A tag or a delete changes a row or two of a group: the rows that stay are kept.
+        found = self._reconcile(node, self._rows_of(label, spans, sets), keep)
+        set_expanded(node, key not in self._collapsed)
+        return node if keep == key else found
+
+    def _rows_of(self, label: str, spans: Sequence[Span], sets: list[tuple[Any, list[Span]]]) -> list[_Row]:
+        """The rows under a type group, as a full draw makes them: its sets (each with its members), then its
+        other mentions, each list cut with a "… more" row."""
+        schema, set_of = self._schema, self._set_of
+        rows: list[_Row] = []
         for eq, members in sets[:MAX_SETS_PER_GROUP]:
             set_key = GroupKey("set", eq.id)
-            set_node = node.add(self._set_label(eq, members), data=set_key)
-            if keep == set_key:
-                target = set_node
-            for m in members:
-                leaf = set_node.add_leaf(self._label_of(m, schema, label), data=m.id)
-                if keep == m.id:
-                    target = leaf
-            set_expanded(set_node, set_key not in self._collapsed)
+            rows.append(_Row(set_key, self._set_label(eq, members),
+                             tuple((m.id, self._label_of(m, schema, label)) for m in members),
+                             set_key not in self._collapsed))
         if len(sets) > MAX_SETS_PER_GROUP:
             more = len(sets) - MAX_SETS_PER_GROUP
-            node.add_leaf(Text(f"… {more} more sets", style="dim"))
+            rows.append(_Row(None, Text(f"… {more} more sets", style="dim")))
         shown = 0
         for span in spans:
             if span.id in set_of:
@@ -379,54 +409,46 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
             if shown == MAX_MENTIONS_PER_GROUP:
                 break
             shown += 1
-            leaf = node.add_leaf(self._label_of(span, schema, label), data=span.id)
-            if keep == span.id:
-                target = leaf
+            rows.append(_Row(span.id, self._label_of(span, schema, label)))
         singles = len(spans) - self._set_members_by_label.get(label, 0)
         if singles > MAX_MENTIONS_PER_GROUP:
             more = singles - MAX_MENTIONS_PER_GROUP
-            node.add_leaf(Text(f"… {more} more (use ] and [ in the reader)", style="dim"))
-        set_expanded(node, key not in self._collapsed)
-        return target
+            rows.append(_Row(None, Text(f"… {more} more (use ] and [ in the reader)", style="dim")))
+        return rows
 
-    def _reconcile_mentions(self, node: TreeNode[Any], label: str, spans: Sequence[Span],
-                            keep: Any) -> TreeNode[Any] | None:
-        """Make the rows under a type group with no sets the ones a full draw makes, keeping the rows that stay.
+    @staticmethod
+    def _reconcile(node: TreeNode[Any], wanted: list[_Row], keep: Any) -> TreeNode[Any] | None:
+        """Make the rows under a type group ``wanted``, keeping the rows that stay.
 
-        Rows are compared from both ends (same mention, same label object:
-        labels are made once per look); only those in between are replaced.
-        Returns the new row whose data is ``keep``, if one was made.
+        The rows drawn and the rows wanted are matched as sequences (a mention
+        by its id and its label, made once per look, so the same object; a set
+        by its label and members): a tag inserts one row and, in a full group,
+        pushes the last one out and changes the "… more" row. Only the rows
+        that differ are removed or added, so the rows that stay keep their
+        nodes (and the tree its drawn rows). Returns the new row whose data is
+        ``keep``, if one was made.
         """
-        schema, set_of = self._schema, self._set_of
-        wanted: list[tuple[Any, Text]] = []
-        for span in spans:
-            if span.id in set_of:
-                continue
-            if len(wanted) == MAX_MENTIONS_PER_GROUP:
-                break
-            wanted.append((span.id, self._label_of(span, schema, label)))
-        singles = len(spans) - self._set_members_by_label.get(label, 0)
-        if singles > MAX_MENTIONS_PER_GROUP:
-            more = singles - MAX_MENTIONS_PER_GROUP
-            wanted.append((None, Text(f"… {more} more (use ] and [ in the reader)", style="dim")))
         have = list(node.children)
-
-        def same(row: TreeNode[Any], want: tuple[Any, Text]) -> bool:
-            return row.data == want[0] and (row._label is want[1] or (want[0] is None and row._label == want[1]))
-
-        lo = 0
-        while lo < len(have) and lo < len(wanted) and same(have[lo], wanted[lo]):
-            lo += 1
-        hi = 0
-        while hi < len(have) - lo and hi < len(wanted) - lo and same(have[-1 - hi], wanted[-1 - hi]):
-            hi += 1
-        for row in have[lo:len(have) - hi]:
-            row.remove()
+        ops = SequenceMatcher(None, [_node_key(row) for row in have], [row.key() for row in wanted],
+                              autojunk=False).get_opcodes()
         found = None
-        for n, (data, text) in enumerate(wanted[lo:len(wanted) - hi]):
-            leaf = node.add_leaf(text, data=data, before=lo + n)
-            if data is not None and keep == data:
-                found = leaf
+        for tag, i1, i2, j1, j2 in reversed(ops):  # from the end: the places before stay valid
+            if tag == "equal":
+                continue
+            for row in have[i1:i2]:
+                row.remove()
+            for n, row in enumerate(wanted[j1:j2]):
+                if row.members is None:
+                    added = node.add_leaf(row.label, data=row.data, before=i1 + n)
+                else:
+                    added = node.add(row.label, data=row.data, before=i1 + n)
+                    for member_id, member_label in row.members:
+                        leaf = added.add_leaf(member_label, data=member_id)
+                        if keep == member_id:
+                            found = leaf
+                    set_expanded(added, row.expanded)
+                if row.data is not None and keep == row.data:
+                    found = added
         return found
 
     def _draw_header(self) -> None:

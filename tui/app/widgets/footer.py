@@ -7,6 +7,8 @@ from typing import Any
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -26,13 +28,31 @@ class QuickFooterKey(FooterKey):
     """
 
     _looks: dict[tuple, Any] | None = None
+    _drawn: dict[tuple, list[Strip]] | None = None
+    """Rows drawn (after Textual's styling: background, padding) per look and crop."""
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._looks = None
+        self._drawn = None
+
+    def _look(self) -> tuple:
+        return (self.size, str(self.styles.text_style), self.mouse_hover, frozenset(self.classes))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # A key flipped back to a look it had (a tag enables Delete, undo dims it)
+        # is drawn as it was: Textual's styling of a row costs more than the row.
+        look = (*self._look(), crop)
+        drawn = self._drawn
+        if drawn is None:
+            drawn = self._drawn = {}
+        strips = drawn.get(look)
+        if strips is None:
+            strips = drawn[look] = super().render_lines(crop)
+        return strips
 
     def _render_content(self) -> None:
-        look = (self.size, str(self.styles.text_style), self.mouse_hover, frozenset(self.classes))
+        look = self._look()
         looks = self._looks
         if looks is None:
             looks = self._looks = {}

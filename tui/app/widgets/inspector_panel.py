@@ -81,12 +81,14 @@ class InspectorBody(Static):
         shown = self._shown_height
         old = shown[1] if shown is not None and shown[0] == width else \
             self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
-        new = visualize(self, content, markup=False).get_height(self.styles, width)  # type: ignore[arg-type]
+        # Converted once: measured here, then drawn (Static.update would convert the Text again).
+        visual = visualize(self, content, markup=False)
+        new = visual.get_height(self.styles, width)  # type: ignore[arg-type]
         self._shown_height = (width, new)
         # The body's height is that of its text, or of the visible area when the text is shorter.
         visible = self.container_size.height
         self.clear_cached_dimensions()  # a later layout must measure the new text
-        self.update(content, layout=max(old, visible) != max(new, visible))
+        self.update(visual, layout=max(old, visible) != max(new, visible))
 
 
 class InspectorPanel(Widget, can_focus=False):

@@ -167,6 +167,86 @@ class ListTree(SteadySizes, Tree[Any]):
                                for text, style, control in strip], strip.cell_length)
         return strip.crop(x1, x2)
 
+    def _build(self) -> None:
+        """Tree._build (the line list, the widest row, the cursor's line), with each row's width kept on its node.
+
+        Every change to a tree rebuilds its line list, measuring every row: on
+        a long document's entity panel (~700 rows) that was most of a tag's
+        panel work. A row's width is its label's, plus the expand icon, plus
+        its guides (by depth); the label's part is remembered on the node with
+        the label object and fold state it was measured for.
+        """
+        if not SHORTCUTS:
+            super()._build()
+            return
+        line_type = type(self)._line_type()
+        lines: list[Any] = []
+        add_line = lines.append
+        guide_depth = self.guide_depth
+        show_root = self.show_root
+        expanded_icon = cell_len(self.ICON_NODE_EXPANDED)
+        folded_icon = cell_len(self.ICON_NODE)
+        widest = 0
+
+        def add_node(path: list[TreeNode[Any]], node: TreeNode[Any], last: bool, guides: int) -> None:
+            nonlocal widest
+            child_path = [*path, node]
+            node._line = len(lines)
+            add_line(line_type(child_path, last))
+            label = node._label
+            expanded = node._expanded
+            measured = node.__dict__.get("_tui_width")
+            if measured is not None and measured[0] is label and measured[1] == expanded \
+                    and measured[2] == node._allow_expand:
+                width = measured[3]
+            else:
+                width = label.cell_len
+                if node._allow_expand:
+                    width += expanded_icon if expanded else folded_icon
+                node._tui_width = (label, expanded, node._allow_expand, width)
+            if width + guides > widest:
+                widest = width + guides
+            if expanded:
+                children = node._children
+                last_child = len(children) - 1
+                below = guides + guide_depth
+                for i, child in enumerate(children):
+                    if child._allow_expand or child._children:
+                        add_node(child_path, child, i == last_child, below)
+                        continue
+                    # A leaf (most rows: the mentions), inline: no call per row.
+                    child._line = len(lines)
+                    add_line(line_type([*child_path, child], i == last_child))
+                    label = child._label
+                    measured = child.__dict__.get("_tui_width")
+                    if measured is not None and measured[0] is label and not measured[2]:
+                        width = measured[3]
+                    else:
+                        width = label.cell_len
+                        child._tui_width = (label, child._expanded, False, width)
+                    if width + below > widest:
+                        widest = width + below
+
+        # Guides as _TreeLine._get_guide_width counts them: a cell run per level below the first.
+        if show_root:
+            add_node([], self.root, True, 0)
+        else:
+            for node in self.root._children:
+                add_node([], node, True, 0)  # (Tree marks every top-level row as last, too)
+        self._tree_lines_cached = lines
+        self.virtual_size = Size(widest if lines else self.size.width, len(lines))
+        if self.cursor_line != -1:
+            if self.cursor_node is not None:
+                self.cursor_line = self.cursor_node._line
+            if self.cursor_line >= len(lines):
+                self.cursor_line = -1
+
+    @staticmethod
+    def _line_type() -> Any:
+        from textual.widgets._tree import _TreeLine
+
+        return _TreeLine
+
     def process_label(self, label: str | Text) -> Text:
         text = Text(label) if isinstance(label, str) else label
         if "\n" in text.plain:
@@ -186,12 +266,16 @@ def _row_look(lines: list[Any], y: int) -> tuple[Any, ...] | None:
 
     A row shows its node's label and icon (the node's ``_updates`` count
     every change to them) after the guides of its path (each ancestor's place
-    among its siblings).
+    among its siblings). An ancestor's label is not drawn on the row: a type
+    group's count changing on a tag leaves the rows of its mentions as they were.
     """
     if y >= len(lines):
         return None
     line = lines[y]
-    return line.last, tuple((id(n), n._updates, n._expanded, n.is_last) for n in line.path)
+    path = line.path
+    node = path[-1]
+    return (line.last, tuple((id(n), n.is_last) for n in path[:-1]),
+            (id(node), node._updates, node._expanded, node.is_last))
 
 
 def set_expanded(node: TreeNode[Any], expanded: bool) -> None:

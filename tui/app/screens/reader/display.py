@@ -6,6 +6,7 @@ what to draw here and never call the store.
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from typing import Any
 
@@ -53,6 +54,11 @@ def overlay_highlights(anns: DocAnnotations, schema: Schema) -> list[Highlight]:
     return out
 
 
+def freeze_heap() -> None:
+    """Move every object alive now out of the collector's generations (see :meth:`DisplayMixin._validate_later`)."""
+    gc.freeze()
+
+
 class DisplayMixin:
     """The reader's drawing of its session: highlights, panels, inspector, selection."""
 
@@ -83,6 +89,11 @@ class DisplayMixin:
             return  # reloaded meanwhile
         index.validate_all()
         self._push_panels()
+        # The check and the panels' rebuild (a pause after this) make the rest of a long
+        # document's long-lived objects (~100k: problems, rows, labels). Left in the
+        # collector's generations, each full collection scans them: 30-40 ms, in the
+        # middle of whichever key it falls on. Frozen like the text and its indexes.
+        lifetime.timer(self, DEFER_SECONDS * 2, freeze_heap)
 
     def _visible_spans(self) -> list[Span]:
         return self.live.visible_spans() if self.live is not None else []
