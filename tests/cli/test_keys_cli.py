@@ -29,13 +29,11 @@ def test_json_lists_tag_1_with_its_key_owner_and_stable_fields(tmp_path):
     assert tag1["description"] or tag1["tooltip"]
     assert set(tag1) == {"id", "keys", "default_keys", "owner", "action", "description", "tooltip"}
     # Every binding id the keymap accepts is listed.
-    from tui.app.keymap import known_binding_ids
-
     # (Less the ids of test classes, e.g. tests/app/test_keymap.py's, when those ran first.)
     from textual.binding import Binding
     from textual.dom import DOMNode
 
-    from tui.app.keymap import _declared_bindings
+    from tui.app.keymap import _declared_bindings, known_binding_ids
 
     in_tests = {b.id for cls, b in _declared_bindings(DOMNode, Binding) if cls.__module__.startswith("tests.")}
     assert known_binding_ids() - in_tests <= set(by_id)
