@@ -13,10 +13,12 @@ of a question does not grow with the number of spans in the document.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import Any
 
 from tui.core.editing.index import AnnotationIndex, contains
 from tui.core.model import Span
+from tui.core.text.names import next_name
 
 StepKey = tuple[int, int, int, str]
 """``(start, end, rank, id)``: the order ``]`` walks in."""
@@ -162,3 +164,34 @@ def _first(span: Span | None, other: tuple[StepKey, Any] | None, pick: Any) -> A
     if other is None:
         return span
     return span if pick(_span_key(span), other[0]) == _span_key(span) else other[1]
+
+
+# -- the next name (m, M) ------------------------------------------------------------
+
+
+def annotated_by(index: AnnotationIndex) -> Callable[[int, int], bool]:
+    """Whether a range overlaps a span of the layer, any status but rejected (pending ones count)."""
+    spans = index.anns.spans
+
+    def annotated(start: int, end: int) -> bool:
+        lo = bisect_left(spans, start - index.max_extent, key=_start)
+        hi = bisect_left(spans, end, key=_start)
+        return any(s.status != "rejected" and any(fs < end and start < fe for fs, fe in s.fragments)
+                   for s in spans[lo:hi])
+
+    return annotated
+
+
+def next_unannotated_name(index: AnnotationIndex, text: str, pos: int, direction: int = 1) -> tuple[int, int] | None:
+    """The next name (a run of capitalised words) from ``pos`` that no span of the layer overlaps.
+
+    Args:
+        index: the shown layer.
+        text: the document text.
+        pos: where to look from: a name starting here or after (``direction`` 1), before it (-1).
+        direction: 1 forward, -1 backward.
+
+    Returns:
+        ``(start, end)`` (see :func:`tui.core.text.names.next_name`), or None at the end (start).
+    """
+    return next_name(text, pos, direction, annotated_by(index))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.editing import attributes as attrs
+from tui.core.editing.bulk import SEARCH_ORIGIN, HitsTagged, plan_hits
 from tui.core.editing.candidates import filler_problem, role_candidates
 from tui.core.editing.copying import copy_annotations, load_layers
 from tui.core.editing.deleting import consequences, delete_target
@@ -268,6 +269,45 @@ class AnnotationSession:
             return Edit(f"already tagged {label}", existing, reused=True)
         return self.run(f"tag {label} {self.text[start:end]}",
                         lambda tx: self._new_span(tx, start, end, label))
+
+    def tag_hits(self, hits: Iterable[tuple[int, int]], label: str, *, pending: bool) -> Edit[HitsTagged]:
+        """Tag every hit of a search with ``label``, as one action (one undo step).
+
+        Hits already tagged with that type, inside a longer span, or (``pending``)
+        rejected before as that type are left out (:func:`~tui.core.editing.bulk.plan_hits`).
+        An event type makes events with no arguments, never bare triggers.
+
+        Args:
+            hits: ``(start, end)`` of each hit.
+            label: a span type or an event type of the schema.
+            pending: make pending suggestions (origin ``suggestion:search``) for review,
+                instead of accepted annotations.
+
+        Returns:
+            The edit; its value counts what was tagged and skipped (no action when nothing is to tag).
+        """
+        self._check_writable()
+        event = self.schema.event_type(label) is not None
+        plan = plan_hits(self.index, hits, label, pending=pending, event=event)
+        result = HitsTagged(todo=plan.todo, already=plan.already, inside=plan.inside,
+                            rejected=plan.rejected, overlapping=plan.overlapping)
+        what = f"{'suggest' if pending else 'tag'} {label} on {len(plan.todo)} search hits"
+        if not plan.todo:
+            return Edit(what, result, reused=True)
+        status, origin = ("pending", SEARCH_ORIGIN) if pending else ("accepted", "manual")
+
+        def work(tx: _Transaction) -> HitsTagged:
+            for start, end in plan.todo:
+                span = tx.add(Span(label=label, fragments=[(start, end)], doc_id=self.doc.id,
+                                   origin=origin, status=status))
+                result.ids.append(span.id)
+                if event:
+                    ev = tx.add(Event(type=label, trigger=span.id, doc_id=self.doc.id,
+                                      origin=origin, status=status))
+                    result.events.append(ev.id)
+            return result
+
+        return self.run(what, work)
 
     def retype(self, span_id: str, label: str) -> Edit[Span]:
         """Give a span another type (not a trigger: retype its event instead)."""
