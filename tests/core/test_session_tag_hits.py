@@ -70,13 +70,13 @@ def test_pending_suggestions_are_not_made_again_once_rejected(session):
 
 
 def test_an_event_type_makes_events_never_bare_triggers(session, tmp_path):
-    result = session.tag_hits(hits("attacked"), "Attack", pending=True).value
+    result = session.tag_hits(hits("attacked"), "Attack", pending=True, event=True).value
     assert len(result.ids) == 1 and len(result.events) == 1
     assert rows(tmp_path / "s.db", "SELECT type, status, origin FROM events") == [
         ("Attack", "pending", "suggestion:search")]
     trigger = session.index.get(result.ids[0])
     assert session.index.event_of_trigger[trigger.id].id == result.events[0]
-    again = session.tag_hits(hits("attacked"), "Attack", pending=False).value
+    again = session.tag_hits(hits("attacked"), "Attack", pending=False, event=True).value
     assert again.already == 1 and not again.ids
     assert_index_is_fresh(session)
 

@@ -74,7 +74,7 @@ def test_alt_c_toggles_case_without_typing_c(term, seed_db):
     """``M-c`` (ESC c) makes the search case sensitive and inserts nothing: ``basra`` then has no hit."""
     open_reader(term, seed_db)
     term.press("/")
-    term.wait(lambda s: "case off" in s, "case off in the prompt")
+    term.wait(lambda s: "case smart" in s, "smart case in the prompt")
     term.type("basra")
     term.wait("6 hits", "six case-insensitive hits")
     term.press("M-c")
@@ -94,7 +94,7 @@ def test_ctrl_r_and_ctrl_t_toggle_in_any_terminal(small_term, seed_db):
     term = small_term
     open_reader(term, seed_db)
     term.press("/")
-    term.wait(lambda s: "regex off" in s and "case off" in s, "both toggles off")
+    term.wait(lambda s: "regex off" in s and "case smart" in s, "regex off, smart case")
     term.press("C-r")
     term.wait("regex on", "regex on after ctrl+r")
     term.press("C-t")

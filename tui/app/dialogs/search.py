@@ -1,11 +1,14 @@
-"""The search prompt (``/``): plain text by default, with toggles for regex and case.
+"""The search prompt (``/``): plain text by default, with toggles for regex, case and whole words.
 
 The prompt counts hits as you type; ``enter`` closes it and the reader
-selects the first hit after the cursor.
+selects the first hit after the cursor. Matching is :mod:`tui.core.text.find`:
+smart case by default (insensitive unless the query has a capital).
 
-The toggles are ``ctrl+r`` (regex) and ``ctrl+t`` (case): control keys arrive
-distinctly in every terminal (xterm, tmux, the Linux console) and a text field
-never inserts them. ``alt+r`` and ``alt+c`` work too where the terminal sends
+The toggles are ``ctrl+r`` (regex), ``ctrl+t`` (case: smart, on, off) and
+``ctrl+o`` (whole words): control keys arrive distinctly in every terminal
+(xterm, tmux, the Linux console) and a text field never inserts them (Textual's
+``Input`` binds ``ctrl+w``, ``ctrl+u``, ``ctrl+k``...; not ``ctrl+o``). ``alt+r``,
+``alt+c`` and ``alt+w`` work too where the terminal sends
 alt as ESC + letter (tmux, the Linux console): that arrives as ``alt+r`` *with*
 the character ``r``, which the focused field would insert, so those bindings
 are priority bindings, handled before the field sees the key (issue 13).
@@ -14,7 +17,6 @@ are priority bindings, handled before the field sees the key (issue 13).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -25,57 +27,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from tui.app.dialogs.common import TypeAheadMixin
+from tui.core.text.find import SearchQuery, find_hits
+
+__all__ = ["MAX_COUNT", "SearchDialog", "SearchQuery", "find_hits"]
 
 #: Hits counted live in the prompt are capped so typing stays fast on huge texts.
 MAX_COUNT = 10_000
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """What to look for in the document."""
-
-    pattern: str
-    regex: bool = False
-    case: bool = False
-    """Case sensitive when True."""
-
-    def compile(self) -> re.Pattern[str]:
-        """Return the compiled pattern.
-
-        Returns:
-            A pattern for plain text (escaped) or the regular expression.
-
-        Raises:
-            re.error: the regular expression is invalid.
-        """
-        flags = 0 if self.case else re.IGNORECASE
-        return re.compile(self.pattern if self.regex else re.escape(self.pattern), flags)
-
-
-def find_hits(text: str, query: SearchQuery, limit: int | None = None) -> list[tuple[int, int]]:
-    """Every non-empty match of ``query`` in ``text`` as ``(start, end)`` code-point offsets.
-
-    Args:
-        text: the document text.
-        query: the search.
-        limit: stop after this many hits (None: all).
-
-    Returns:
-        Hits in text order; empty when the pattern is empty or invalid.
-    """
-    if not query.pattern:
-        return []
-    try:
-        pattern = query.compile()
-    except re.error:
-        return []
-    hits: list[tuple[int, int]] = []
-    for m in pattern.finditer(text):
-        if m.end() > m.start():
-            hits.append((m.start(), m.end()))
-            if limit is not None and len(hits) >= limit:
-                break
-    return hits
 
 
 class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
@@ -89,8 +46,11 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
                 id="search-cancel"),
         Binding("ctrl+r,alt+r", "toggle_regex", "Regex", tooltip="Toggle regular-expression search.",
                 id="search-regex", priority=True),
-        Binding("ctrl+t,alt+c", "toggle_case", "Case", tooltip="Toggle case-sensitive search.",
+        Binding("ctrl+t,alt+c", "toggle_case", "Case",
+                tooltip="Case: smart (sensitive only when the query has a capital), on, off.",
                 id="search-case", priority=True),
+        Binding("ctrl+o,alt+w", "toggle_word", "Whole word", tooltip="Toggle whole-word search.",
+                id="search-word", priority=True),
     ]
     """Keys of the search prompt."""
 
@@ -116,7 +76,8 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
         super().__init__()
         self.text = text
         self.regex = previous.regex if previous else False
-        self.case = previous.case if previous else False
+        self.case = previous.case if previous else None
+        self.word = previous.word if previous else False
         self._initial = previous.pattern if previous else ""
 
     def compose(self) -> ComposeResult:
@@ -135,15 +96,17 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
         self._update()
 
     def _query(self) -> SearchQuery:
-        return SearchQuery(self.query_one(Input).value, regex=self.regex, case=self.case)
+        return SearchQuery(self.query_one(Input).value, regex=self.regex, case=self.case, word=self.word)
 
     def _update(self) -> None:
         query = self._query()
         status = Text()
-        for key, name, on_ in (("^r", "regex", self.regex), ("^t", "case", self.case)):
+        case = "smart" if self.case is None else "on" if self.case else "off"
+        for key, name, state in (("^r", "regex", "on" if self.regex else "off"), ("^t", "case", case),
+                                 ("^o", "word", "on" if self.word else "off")):
             status.append(f"{key} ", style="bold")
             status.append(f"{name} ")
-            status.append("on" if on_ else "off", style="bold reverse" if on_ else "")
+            status.append(state, style="bold reverse" if state != "off" else "")
             status.append("  ")
         if query.pattern:
             try:
@@ -178,8 +141,13 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
         self._update()
 
     def action_toggle_case(self) -> None:
-        """Switch case sensitivity."""
-        self.case = not self.case
+        """Cycle case sensitivity: smart, on (sensitive), off (insensitive)."""
+        self.case = True if self.case is None else False if self.case else None
+        self._update()
+
+    def action_toggle_word(self) -> None:
+        """Switch whole-word search."""
+        self.word = not self.word
         self._update()
 
     def action_cancel(self) -> None:

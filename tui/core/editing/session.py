@@ -270,7 +270,8 @@ class AnnotationSession:
         return self.run(f"tag {label} {self.text[start:end]}",
                         lambda tx: self._new_span(tx, start, end, label))
 
-    def tag_hits(self, hits: Iterable[tuple[int, int]], label: str, *, pending: bool) -> Edit[HitsTagged]:
+    def tag_hits(self, hits: Iterable[tuple[int, int]], label: str, *, pending: bool,
+                 event: bool = False) -> Edit[HitsTagged]:
         """Tag every hit of a search with ``label``, as one action (one undo step).
 
         Hits already tagged with that type, inside a longer span, or (``pending``)
@@ -282,12 +283,15 @@ class AnnotationSession:
             label: a span type or an event type of the schema.
             pending: make pending suggestions (origin ``suggestion:search``) for review,
                 instead of accepted annotations.
+            event: ``label`` is an event type (a schema may give a span type and an
+                event type one name, as ACE's ``Sentence``): make events.
 
         Returns:
             The edit; its value counts what was tagged and skipped (no action when nothing is to tag).
         """
         self._check_writable()
-        event = self.schema.event_type(label) is not None
+        if event and self.schema.event_type(label) is None:
+            raise ValueError(f"no event type {label} in the schema")
         plan = plan_hits(self.index, hits, label, pending=pending, event=event)
         result = HitsTagged(todo=plan.todo, already=plan.already, inside=plan.inside,
                             rejected=plan.rejected, overlapping=plan.overlapping)
