@@ -50,6 +50,8 @@ class ListTree(SteadySizes, Tree[Any]):
 
     _batching = False
     _dirty = False
+    _drawn: dict[int, tuple[Any, ...] | None] | None = None
+    """The look of each visible row at the last invalidation (None: unknown, every row is repainted)."""
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -85,6 +87,7 @@ class ListTree(SteadySizes, Tree[Any]):
         self._clear_line_cache()
         self._updates += 1
         self.root._reset()
+        drawn, self._drawn = self._drawn, None
         if before is None or not self.is_mounted or not self.size:
             self.refresh()
             return
@@ -93,9 +96,15 @@ class ListTree(SteadySizes, Tree[Any]):
             self.refresh()  # every row is padded to the widest one, which changed
             return
         top = self.scroll_offset.y
+        # ``before`` holds the same node objects, whose label counters have already
+        # moved on: a relabelled row (a type group's count) is told by the looks
+        # recorded at the last invalidation, not by ``before``.
+        looks: dict[int, tuple[Any, ...] | None] = {}
         for y in range(top, top + self.size.height):
-            if _row_look(before, y) != _row_look(after, y):
+            look = looks[y] = _row_look(after, y)
+            if drawn is None or y not in drawn or drawn[y] != look or _row_look(before, y) != look:
                 self._refresh_line(y)
+        self._drawn = looks
 
     @property  # type: ignore[override]
     def virtual_size(self) -> Size:
