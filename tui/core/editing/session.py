@@ -290,8 +290,8 @@ class AnnotationSession:
             The edit; its value counts what was tagged and skipped (no action when nothing is to tag).
         """
         self._check_writable()
-        if event and self.schema.event_type(label) is None:
-            raise ValueError(f"no event type {label} in the schema")
+        if (self.schema.event_type(label) if event else self.schema.span_type(label)) is None:
+            raise ValueError(f"no {'event' if event else 'span'} type {label} in the schema")
         plan = plan_hits(self.index, hits, label, pending=pending, event=event)
         result = HitsTagged(todo=plan.todo, already=plan.already, inside=plan.inside,
                             rejected=plan.rejected, overlapping=plan.overlapping)

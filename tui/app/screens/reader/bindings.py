@@ -41,9 +41,13 @@ HELP = """\
 - `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
   **relations** panels; `tab` goes into them, `enter` on a row selects it
   (a relation: then `d` deletes it, `:` notes it).
-- `/` searches (in the prompt `ctrl+r` regex, `ctrl+t` case; `alt+r`/`alt+c`
-  too where alt arrives as ESC), `n`/`N` next/previous hit, `.`
-  repeats the last tag on the next hit.
+- `/` searches, smart case (in the prompt `ctrl+r` regex, `ctrl+t` case:
+  smart, on, off, `ctrl+o` whole words; `alt+r`/`alt+c`/`alt+w` too where alt
+  arrives as ESC), `n`/`N` next/previous hit, `.` repeats the last tag on the
+  next hit. `*` tags **every hit** with the type you pick (one undo step), `&`
+  makes them pending suggestions for `r` to review.
+- `m`/`M` select the next/previous **name** (capitalised words) not yet
+  annotated: then a tag key tags it. Two keys per new mention.
 - `\\` shows or hides the side panels (folded under 100 columns), `|` changes
   their width, `ctrl+l` redraws the screen.
 - `>`/`<` open the next/previous document of the library, `D` marks this one
@@ -131,11 +135,20 @@ READER_BINDINGS: list[BindingType] = [
     Binding("ctrl+r,ctrl+y", "redo", "Redo", id="redo", show=False,
             tooltip="Redo the last undone action."),
     Binding("slash", "search", "Search", id="search",
-            tooltip="Search the article (plain text; in the prompt ctrl+r regex, ctrl+t case)."),
+            tooltip="Search the article (plain text, smart case; in the prompt ctrl+r regex, ctrl+t case, "
+                    "ctrl+o whole word)."),
     Binding("n", "search_next", "Next hit", id="search-next", show=False,
             tooltip="Select the next search hit."),
     Binding("N", "search_previous", "Prev hit", id="search-previous", show=False,
             tooltip="Select the previous search hit."),
+    Binding("asterisk", "tag_hits", "Tag all hits", id="tag-hits", show=False,
+            tooltip="Pick a type and tag every hit of the last search with it (one undo step)."),
+    Binding("ampersand", "suggest_hits", "Suggest all hits", id="suggest-hits", show=False,
+            tooltip="Pick a type and make every hit of the last search a pending suggestion (r reviews)."),
+    Binding("m", "next_name(1)", "Next name", id="next-name", show=False,
+            tooltip="Select the next run of capitalised words not yet annotated: a type key then tags it."),
+    Binding("M", "next_name(-1)", "Prev name", id="previous-name", show=False,
+            tooltip="Select the previous run of capitalised words not yet annotated."),
     Binding("o", "library", "Library", id="library", tooltip="Open the library of documents."),
     Binding("greater_than_sign", "next_document", "Next doc", id="next-document", show=False,
             tooltip="Open the next document, in the order o lists them."),

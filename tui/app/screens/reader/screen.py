@@ -341,7 +341,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         if picking and action in ("event", "relation", "coreference", "attributes", "note",
                                   "normalization", "respan", "add_fragment", "repeat_tag",
                                   "delete", "library", "next_document", "previous_document",
-                                  "done_next", "import_document"):
+                                  "done_next", "import_document", "tag_hits", "suggest_hits"):
             return False
         if action == "event":
             return isinstance(selected, Event | Span) or view.target_range() is not None
@@ -357,7 +357,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
             return isinstance(selected, Span) and view.selection is not None
         if action == "repeat_tag":
             return self.last_tag is not None and bool(self.hits)
-        if action in ("search_next", "search_previous"):
+        if action in ("search_next", "search_previous", "tag_hits", "suggest_hits"):
             return bool(self.hits)
         if action == "undo":
             return self.session is not None and self.session.can_undo()

@@ -1,17 +1,20 @@
-"""Searching the article: the prompt, the hits, next and previous."""
+"""Finding in the article: the search prompt and its hits (``/``, ``n``, ``N``), tagging every hit
+(``*``, ``&``) and the next name not yet annotated (``m``, ``M``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tui.app.safe import safe
+from tui.app.screens.reader.readonly import editing
+from tui.core.editing.navigation import next_unannotated_name
 
 if TYPE_CHECKING:
     from tui.app.dialogs.search import SearchQuery
 
 
 class SearchMixin:
-    """The reader's in-document search (``/``, ``n``, ``N``)."""
+    """The reader's in-document search (``/``, ``n``, ``N``, ``*``, ``&``) and next-name motion (``m``, ``M``)."""
 
     def action_search(self) -> None:
         """Open the search prompt."""
@@ -69,3 +72,77 @@ class SearchMixin:
         hit = self._next_hit(-1)
         if hit is not None:
             self._show_hit(hit)
+
+    # -- every hit at once (*, &) ------------------------------------------------------
+
+    @editing
+    def action_tag_hits(self) -> None:
+        """Pick a type, then tag every hit of the last search with it (accepted)."""
+        self._pick_for_hits(pending=False)
+
+    @editing
+    def action_suggest_hits(self) -> None:
+        """Pick a type, then make every hit of the last search a pending suggestion of it (r reviews)."""
+        self._pick_for_hits(pending=True)
+
+    def _pick_for_hits(self, *, pending: bool) -> None:
+        from tui.app.dialogs.picker import PickerDialog, PickerItem
+
+        if self.doc is None or self.schema is None or not self.hits:
+            return
+        spans = self._span_types()
+        taken = {t.hotkey for t in spans if t.hotkey}
+        items = [PickerItem(f"span:{t.name}", t.name, t.hotkey, detail=f"{t.label} · {t.kind}", color=t.color)
+                 for t in spans]
+        # Event types after the span types; a hotkey a span type has is left to it (/ filters).
+        items += [PickerItem(f"event:{t.name}", t.name, t.hotkey if t.hotkey not in taken else None,
+                             detail=f"event · {t.group or ''}", color=t.color)
+                  for t in self.schema.event_types]
+        hits = list(self.hits)
+        verb = "Suggest" if pending else "Tag"
+
+        def chosen(value: str | None) -> None:
+            if value:
+                kind, _, label = value.partition(":")
+                self._tag_hits(hits, label, pending=pending, event=kind == "event")
+
+        self.app.push_screen(PickerDialog(f"{verb} all {len(hits)} hits as…", items), chosen)
+
+    def _tag_hits(self, hits: list[tuple[int, int]], label: str, *, pending: bool, event: bool) -> None:
+        edit = self._perform(f"{'suggest' if pending else 'tag'} {label} on {len(hits)} hits",
+                             lambda: self.session.tag_hits(hits, label, pending=pending, event=event))
+        if edit is None:
+            return
+        message = edit.value.summary(safe(label, limit=30), pending=pending)
+        if pending and edit.value.ids:
+            message += " · r reviews them"
+        with self._one_status():
+            self.view.clear_selection()
+            self.selected_id = None
+            self.message = message
+            self._update_status()
+
+    # -- the next name (m, M) ------------------------------------------------------------
+
+    def action_next_name(self, direction: int = 1) -> None:
+        """Select the next (previous) run of capitalised words no annotation covers: a type key then tags it."""
+        if self.doc is None or self.live is None:
+            return
+        view = self.view
+        sel = view.selection
+        if direction > 0:
+            pos = sel[0] + 1 if sel is not None else view.cursor
+        else:
+            pos = sel[0] if sel is not None else view.cursor
+        found = next_unannotated_name(self.live, self.doc.text, pos, direction)
+        with self._one_status():
+            if found is None:
+                where = "after" if direction > 0 else "before"
+                back = "g goes to the start" if direction > 0 else "G goes to the end"
+                self.message = f"no untagged name {where} this point ({back})"
+            else:
+                self.selected_id = None
+                view.select(*found)
+                self.message = f"name “{safe(self.doc.text[found[0]:found[1]], limit=40)}”: 1-9 or t tags it"
+            self._update_status()
+            self.refresh_bindings()

@@ -175,7 +175,7 @@ class SelectingMixin:
     def why_not(self, action: str, parameters: tuple[object, ...] = ()) -> str | None:
         """Why a reader action cannot act now, in words for the status line (None: no reason to give)."""
         if self.pick is not None and action in (*ON_ANNOTATION, *FROM_MENTION, *TO_HELD, "event",
-                                                "repeat_tag", "library"):
+                                                "repeat_tag", "library", "tag_hits", "suggest_hits"):
             return "finish the role prompt first: enter fills, s skips, esc ends"
         selected = self.by_id.get(self.selected_id) if self.selected_id else None
         here = len(spans_at(self.live, self.view.cursor)) if self.live is not None else 0
@@ -205,6 +205,8 @@ class SelectingMixin:
             return "nothing to redo"
         if action in ("search_next", "search_previous"):
             return "no search hits: / searches"
+        if action in ("tag_hits", "suggest_hits"):
+            return "no search hits to tag: / searches first"
         if action == "repeat_tag":
             return "nothing to repeat: tag something, then search (/)"
         return None
