@@ -56,6 +56,13 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD = rf"[\w{_MARKS}]"
 #: A word: word characters, joined inside by apostrophes and hyphens ("O'Neill", "al-Maliki").
 _TOKEN = re.compile(rf"{_WORD}+(?:['’\-‐‑]{_WORD}+)*")
+_JOIN = "'’\\-‐‑"
+#: Where a word that may belong to a name starts: a capital (or any letter of a script
+#: without ASCII case, told apart in Python), a particle, a particle prefix. Other words
+#: are never looked at: the text between two names' words then is no gap (see ``_GAP``).
+_CANDIDATE = re.compile(
+    rf"(?<!{_WORD})(?<!{_WORD}[{_JOIN}])"
+    rf"(?=[^\W\d_a-z]|(?:al|el)[{_JOIN}]|(?:{'|'.join(sorted(PARTICLES))})(?![\w{_MARKS}{_JOIN}]))")
 #: Characters that never occur inside a name: a window of the text starts and ends at one.
 _BREAK = re.compile(r"[\n\r,;:!?()\[\]{}\"“”«»<>/|\u2028\u2029]")
 #: What may separate the words of a name.
@@ -84,7 +91,10 @@ class _Word:
 
 def _words(text: str, lo: int, hi: int) -> Iterator[_Word]:
     """The words of ``text[lo:hi]``, each classified: ``cap``, ``particle`` or ``other``."""
-    for m in _TOKEN.finditer(text, lo, hi):
+    for c in _CANDIDATE.finditer(text, lo, hi):
+        m = _TOKEN.match(text, c.start(), hi)
+        if m is None:
+            continue
         start, end = m.span()
         word = m.group()
         possessive = len(word) > 2 and word.endswith(_POSSESSIVE)
@@ -149,8 +159,10 @@ def names_in(text: str, lo: int = 0, hi: int | None = None,
     Returns:
         ``(start, end)`` code-point offsets.
     """
-    hi = len(text) if hi is None else hi
-    out: list[tuple[int, int]] = []
+    return list(_iter_names(text, lo, len(text) if hi is None else hi, annotated))
+
+
+def _iter_names(text: str, lo: int, hi: int, annotated: Annotated | None) -> Iterator[tuple[int, int]]:
     for run in _runs(text, lo, hi):
         parts = [run]
         if annotated is not None and annotated(run[0].start, run[-1].end):
@@ -171,8 +183,7 @@ def names_in(text: str, lo: int = 0, hi: int | None = None,
         for part in parts:
             found = _trim(part)
             if found is not None:
-                out.append(found)
-    return out
+                yield found
 
 
 def _break_before(text: str, pos: int) -> int:
@@ -210,7 +221,7 @@ def next_name(text: str, pos: int, direction: int = 1,
         lo = _break_before(text, pos)
         while True:
             hi = _break_after(text, min(n, pos + size))
-            found = next((r for r in names_in(text, lo, hi, annotated) if r[0] >= pos), None)
+            found = next((r for r in _iter_names(text, lo, hi, annotated) if r[0] >= pos), None)
             if found is not None or hi >= n:
                 return found
             lo, size = hi, size * 4
