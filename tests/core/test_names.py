@@ -97,7 +97,8 @@ def test_far_away_names_are_found_past_the_first_window():
 
 
 WORDS = ["Basra", "the", "The", "al-Sadr", "bin", "de", "W.", "George", "O'Neill", "Sadr's", "北京",
-         "in", "In", "St.", "U.S.", "ibn", "café", "Émile", "x", "1999", "—"]
+         "in", "In", "St.", "U.S.", "ibn", "café", "Émile", "x", "1999", "—", "école", "x-Ray", "_Basra",
+         "al-", "'Basra'", "de-", "Ñandú", "el-Sisi", "Mr", "The"]
 text_st = st.lists(
     st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", " ", ", ", ".\n", "  ", "\t", ". "])),
     max_size=40,
@@ -124,3 +125,8 @@ def test_properties(text, raw_spans, data):
     before = [r for r in found if r[0] < pos]
     assert next_name(text, pos, 1, annotated) == (after[0] if after else None)
     assert next_name(text, pos, -1, annotated) == (before[-1] if before else None)
+
+
+def test_lower_case_accented_words_and_quotes():
+    assert names("l'école de Paris et Émile Zola") == ["Paris", "Émile Zola"]
+    assert names("the 'Basra' operation, x-Ray and _Basra") == ["Basra"]

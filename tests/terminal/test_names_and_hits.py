@@ -80,6 +80,8 @@ def test_star_tags_every_hit_as_one_undo_step(term, seed_db):
     """``/Basra`` then ``*`` ``g``: the 5 untagged Basra become GPE, the tagged one is skipped; ``u`` undoes all 5."""
     _tag_first_basra(seed_db)
     open_reader(term, seed_db)
+    term.type("*")
+    term.wait("no search hits to tag: / searches first", "* before any search says why")
     search(term, "Basra", 6)
     term.type("*")
     term.wait("Tag all 6 hits as", "the type picker")
