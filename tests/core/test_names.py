@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.core.text import names as names_module
 from tui.core.text.names import PREFIXES, names_in, next_name, overlap_checker
 
 
@@ -105,7 +106,7 @@ text_st = st.lists(
 ).map(lambda parts: "".join(w + sep for w, sep in parts))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(text_st, st.lists(st.tuples(st.integers(0, 400), st.integers(1, 12)), max_size=6), st.data())
 def test_properties(text, raw_spans, data):
     spans = [(s, min(s + n, len(text))) for s, n in raw_spans if s < len(text)]
@@ -119,12 +120,17 @@ def test_properties(text, raw_spans, data):
         assert text[start:end] == text[start:end].strip()
         assert not text[start:end].endswith(("'s", "’s"))
     assert found == sorted(found)
-    # The motion walks exactly these names, forward and backward.
+    # The motion walks exactly these names, forward and backward, whatever the window it reads.
     pos = data.draw(st.integers(0, len(text)))
     after = [r for r in found if r[0] >= pos]
     before = [r for r in found if r[0] < pos]
-    assert next_name(text, pos, 1, annotated) == (after[0] if after else None)
-    assert next_name(text, pos, -1, annotated) == (before[-1] if before else None)
+    window = data.draw(st.sampled_from([1, 4, 16, 2048]))
+    saved, names_module._WINDOW = names_module._WINDOW, window
+    try:
+        assert next_name(text, pos, 1, annotated) == (after[0] if after else None)
+        assert next_name(text, pos, -1, annotated) == (before[-1] if before else None)
+    finally:
+        names_module._WINDOW = saved
 
 
 def test_lower_case_accented_words_and_quotes():

@@ -57,14 +57,18 @@ _WORD = rf"[\w{_MARKS}]"
 #: A word: word characters, joined inside by apostrophes and hyphens ("O'Neill", "al-Maliki").
 _TOKEN = re.compile(rf"{_WORD}+(?:['’\-‐‑]{_WORD}+)*")
 _JOIN = "'’\\-‐‑"
+_PARTICLE_WORD = rf"(?:{'|'.join(sorted(PARTICLES))})(?![\w{_MARKS}{_JOIN}])"
 #: Where a word that may belong to a name starts: a capital (or any letter of a script
 #: without ASCII case, told apart in Python), a particle, a particle prefix. Other words
 #: are never looked at: the text between two names' words then is no gap (see ``_GAP``).
 _CANDIDATE = re.compile(
     rf"(?<!{_WORD})(?<!{_WORD}[{_JOIN}])"
-    rf"(?=[^\W\d_a-z]|(?:al|el)[{_JOIN}]|(?:{'|'.join(sorted(PARTICLES))})(?![\w{_MARKS}{_JOIN}]))")
-#: Characters that never occur inside a name: a window of the text starts and ends at one.
-_BREAK = re.compile(r"[\n\r,;:!?()\[\]{}\"“”«»<>/|\u2028\u2029]")
+    rf"(?=[^\W\d_a-z]|(?:al|el)[{_JOIN}]|{_PARTICLE_WORD})")
+#: What never occurs inside a name: a window of the text starts and ends at one. A
+#: character (a line end, most punctuation) or a word starting in lower case that is no
+#: particle: in prose there is one every few words, so a window stays short.
+_BREAK = re.compile(r"[\n\r,;:!?()\[\]{}\"“”«»<>/|\u2028\u2029]"
+                    rf"|(?<=\s)(?!{_PARTICLE_WORD}|(?:al|el)[{_JOIN}])[a-z]")
 #: What may separate the words of a name.
 _GAP = re.compile(r"[ \t\u00a0]*")
 _POSSESSIVE = ("'s", "’s", "'S", "’S")
@@ -187,12 +191,23 @@ def _iter_names(text: str, lo: int, hi: int, annotated: Annotated | None) -> Ite
 
 
 def _break_before(text: str, pos: int) -> int:
-    """A window start at or before ``pos``: just after a break character, or ``pos - _WINDOW``."""
-    start = max(0, pos - _WINDOW)
-    last = start
-    for m in _BREAK.finditer(text, start, pos):
-        last = m.end()
-    return last
+    """A window start at or before ``pos``: just after the last break before it, or 0.
+
+    Looks back in growing steps; in prose the first step (``_WINDOW``) finds one.
+    """
+    end, size = pos, _WINDOW
+    while end > 0:
+        start = max(0, end - size)
+        last = None
+        # The whole text is searched (a break is told by what follows it), up to ``end``.
+        for m in _BREAK.finditer(text, start):
+            if m.start() >= end:
+                break
+            last = m
+        if last is not None:
+            return last.end()
+        end, size = start, size * 4
+    return 0
 
 
 def _break_after(text: str, pos: int) -> int:
@@ -227,7 +242,7 @@ def next_name(text: str, pos: int, direction: int = 1,
             lo, size = hi, size * 4
     hi = _break_after(text, pos)
     while True:
-        lo = _break_before(text, max(0, hi - size)) if hi - size > 0 else 0
+        lo = _break_before(text, max(0, hi - size))
         found = next((r for r in reversed(names_in(text, lo, hi, annotated)) if r[0] < pos), None)
         if found is not None or lo <= 0:
             return found
