@@ -64,7 +64,7 @@ class SuggestingMixin:
         if not self.is_attached:
             return
         self._say(f"not suggested: {safe(str(exc), limit=120)}")
-        self.notify(f"not suggested: {exc}", severity="error", markup=False)
+        self.notify(f"not suggested: {safe(str(exc), limit=200)}", severity="error", markup=False)
 
     def _suggested(self, run: Any) -> None:
         """Show what each source made, and review the document's pending suggestions."""
