@@ -78,3 +78,18 @@ def test_mentions_already_in_a_set_and_pending_spans_are_left_alone(store):
     store.add(Equivalence(type="Coref", members=[a.id, b.id], doc_id=doc.id))
     span(store, doc, "Sadr", "PER", nth=2, status="pending")
     assert suggest(store, "coref").added == 0
+
+
+def test_cli_suggest_source_coref(db_path):
+    """`tui suggest --source coref` adds the link and prints the count."""
+    from click.testing import CliRunner
+
+    from tui.cli import cli
+    from tui.core.store import Store
+
+    with Store(db_path, annotator="alice") as store:
+        doc, _ = setup(store)
+        span(store, doc, "Sadr", "PER", nth=1)
+    r = CliRunner().invoke(cli, ["--db", str(db_path), "--annotator", "alice", "suggest", "--source", "coref"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("coref: 1 suggestion(s) added in 1 document(s) (Coref 1)")
