@@ -38,12 +38,12 @@ class BulkDialog(ModalScreen[str | None]):
     BulkDialog > Label { width: 100%; height: 1; background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, decision: str, again: str, text: str, label: str, counts: dict[str, int]) -> None:
+    def __init__(self, decision: str, again: set[str], text: str, label: str, counts: dict[str, int]) -> None:
         """Create the chooser.
 
         Args:
             decision: ``accept`` or ``reject``.
-            again: the key that opened it (pressed again: the same-text scope).
+            again: the keys that open it (pressed again: the same-text scope; remapped keys too).
             text: the current item's words (data: sanitised here).
             label: its type (data too).
             counts: scope -> how many items it decides.
@@ -70,7 +70,7 @@ class BulkDialog(ModalScreen[str | None]):
         yield Label(line, id="bulk-line")
 
     def on_key(self, event: events.Key) -> None:
-        if event.character == self.again:
+        if event.key in self.again:
             event.stop()
             event.prevent_default()
             self.action_choose("text")

@@ -235,7 +235,8 @@ class ReviewScreen(ReaderScreen):
             self.app.bell()
             return
         counts = {scope: len(self.queue.bulk_matches(scope)) for scope in BULK_SCOPES}
-        again = "A" if decision == "accept" else "X"
+        action = f"review_bulk('{decision}')"
+        again = {key for key, active in self.active_bindings.items() if active.binding.action == action}
 
         def chosen(scope: str | None) -> None:
             if scope is None or self.queue.current is not item:
