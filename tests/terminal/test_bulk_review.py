@@ -64,6 +64,7 @@ def test_a_suggests_from_the_schema_defaults_and_bulk_review_links_the_coref(ter
     places = rows(seed_db, "SELECT count(*) FROM spans WHERE status = 'pending' AND origin = 'suggestion:places'")[0][0]
     assert places > 6
     assert f"places {places}" in screen.replace("\n", " ")
+    assert "coref 1" in term.status(), "the review's status line says what each source made"
     assert rows(seed_db, "SELECT count(*) FROM equivalences WHERE status = 'pending'") == [(1,)]
     basra = dict(rows(seed_db, PENDING_BASRA))["pending"]
     assert basra == 6

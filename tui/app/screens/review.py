@@ -145,6 +145,8 @@ class ReviewScreen(ReaderScreen):
         if first is not None:
             self.shown_layer = first.annotator
         self.last_decision = ""
+        self.note = ""
+        """A line for the status line once the first item is shown (what the suggestion run made)."""
 
     def compose(self) -> ComposeResult:
         yield ReviewBar(id="review-bar")
@@ -184,6 +186,8 @@ class ReviewScreen(ReaderScreen):
                 self._select(item.ann_id)
         else:
             self.selected_id = None
+        if self.note:
+            self.message, self.note = self.note, ""
         self._update_bar()
         self._update_status()
         self.refresh_bindings()

@@ -75,7 +75,7 @@ class SuggestingMixin:
         self._reload(summary)
         self.notify(summary, markup=False)
         self.post_message(AnnotationsChanged(self.doc.id, "suggest", origin=self))
-        self.post_message(StartReview([self.doc.name]))
+        self.post_message(StartReview([self.doc.name], note=summary))
 
     def _say(self, text: str) -> None:
         self.message = text
