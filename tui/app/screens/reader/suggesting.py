@@ -34,7 +34,7 @@ class SuggestingMixin:
             self._say("still suggesting…")
             return
         self._suggesting = True
-        self._say("suggesting…")
+        self._update_status()  # says "suggesting…" until the run ends (status.SUGGESTING_MESSAGE)
         name, path, who = self.doc.name, getattr(self.store, "path", None), self.store.annotator
         if path is None:  # an in-memory store has no second connection
             self._run_defaults(self.store, name, lambda callback, value: callback(value))
