@@ -93,3 +93,18 @@ def test_cli_suggest_source_coref(db_path):
     r = CliRunner().invoke(cli, ["--db", str(db_path), "--annotator", "alice", "suggest", "--source", "coref"])
     assert r.exit_code == 0, r.output
     assert r.output.startswith("coref: 1 suggestion(s) added in 1 document(s) (Coref 1)")
+
+
+def test_back_restores_a_merged_link_when_it_is_no_longer_the_latest_action(store):
+    """With another action logged after the accept, back re-creates the pending link and shrinks the chain."""
+    doc, chain = setup(store)
+    sadr = span(store, doc, "Sadr", "PER", nth=1)
+    link_id = suggest(store, "coref").ids[0]
+    q = ReviewQueue(store)
+    q.accept()
+    span(store, doc, "Basra", "GPE")  # a later action: the accept is not the latest any more
+    q.back()
+    sets = {e.id: e for e in store.annotations(doc.id).equivalences}
+    assert sets[chain.id].members == chain.members
+    assert sets[link_id].status == "pending" and sets[link_id].members == [chain.members[0], sadr.id]
+    assert store.operations(limit=1)[0].action == "review: back"

@@ -15,7 +15,7 @@ on a word boundary ("Sadr" for "Muqtada al-Sadr", "Muqtada" for it too).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.core.model import DocAnnotations, Equivalence, Span
@@ -121,7 +121,7 @@ def is_link_suggestion(ann: Any) -> bool:
     return isinstance(ann, Equivalence) and ann.origin == ORIGIN and len(ann.members) == 2
 
 
-def accept_link(tx: Any, link: Equivalence) -> None:
+def accept_link(tx: Any, link: Equivalence) -> Merged | None:
     """Accept a coreference suggestion: the mention joins the chain, the suggestion goes.
 
     When the chain is gone (deleted since), the suggestion itself becomes an
@@ -130,6 +130,10 @@ def accept_link(tx: Any, link: Equivalence) -> None:
     Args:
         tx: the open store transaction.
         link: the pending suggestion (re-read from the store).
+
+    Returns:
+        What :func:`restore_link` needs to take it back without the log, or
+        None when the suggestion was only marked accepted.
     """
     anchor, mention = link.members
     chain = next((e for _k, e in tx.store.referrers(link.doc_id, anchor)
@@ -138,8 +142,32 @@ def accept_link(tx: Any, link: Equivalence) -> None:
     if chain is None:
         link.status = "accepted"
         tx.update(link)
-        return
+        return None
+    saved = replace(link, members=list(link.members))
     tx.delete(link.id)
-    if mention not in chain.members:
+    grew = mention not in chain.members
+    if grew:
         chain.members = [*chain.members, mention]
         tx.update(chain)
+    return Merged(saved, chain.id, mention if grew else None)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """An accepted link merged into its chain: enough to restore both."""
+
+    link: Equivalence
+    """The suggestion as it was (pending)."""
+    chain_id: str
+    mention: str | None
+    """The mention added to the chain (None: it was in it already)."""
+
+
+def restore_link(tx: Any, merged: Merged) -> None:
+    """Take back :func:`accept_link`: the suggestion pending again, the chain without the mention."""
+    chain = tx.store.find(merged.chain_id)
+    if merged.mention is not None and isinstance(chain, Equivalence) and merged.mention in chain.members:
+        chain.members = [m for m in chain.members if m != merged.mention]
+        tx.update(chain)
+    if tx.store.find(merged.link.id) is None and all(tx.store.find(m) is not None for m in merged.link.members):
+        tx.add(replace(merged.link, members=list(merged.link.members)))

@@ -68,6 +68,8 @@ class _Decision:
     """Annotation id -> status before the decision."""
     indices: list[int] = field(default_factory=list)
     """Every item the decision decided (one, or a bulk decision's many)."""
+    merged: list[coref.Merged] = field(default_factory=list)
+    """Coreference links accepted into their chains (restored by hand when the log cannot undo)."""
 
 
 class ReviewQueue:
@@ -287,6 +289,7 @@ class ReviewQueue:
         item = self.items[indices[0]]
         seq = None
         before: dict[str, str] = {}
+        merged: list[coref.Merged] = []
         if decision != "skip":
             status = _STATUS[decision]
             changed = False
@@ -298,13 +301,15 @@ class ReviewQueue:
                             continue
                         changed = True
                         if status == "accepted" and coref.is_link_suggestion(t):
-                            coref.accept_link(tx, t)
+                            done = coref.accept_link(tx, t)
+                            if done is not None:
+                                merged.append(done)
                         else:
                             t.status = status
                             tx.update(t)
             # Nothing changed means nothing was logged: there is nothing to undo.
             seq = self._last_seq(item.doc_id) if changed else None
-        self._log.append(_Decision(self.position, decision, item.doc_id, seq, before, list(indices)))
+        self._log.append(_Decision(self.position, decision, item.doc_id, seq, before, list(indices), merged))
         for i in indices:
             self.states[i] = decision
         self.counts[decision] += len(indices)
@@ -357,6 +362,8 @@ class ReviewQueue:
                 self.store.undo(last.doc_id)
             else:
                 with self.store.action("review: back", last.doc_id) as tx:
+                    for done in last.merged:
+                        coref.restore_link(tx, done)
                     for ann_id, status in last.before.items():
                         ann = self.store.find(ann_id)
                         if ann is not None and ann.status != status:
