@@ -105,6 +105,24 @@ async def test_entity_panel_groups_by_type_and_set_with_counts(data):
         assert any("Prime Minister al-Maliki" in r and "(2 parts)" in r for r in rows), rows
 
 
+async def test_entity_panel_does_not_show_a_suggested_coref_link_as_a_set(data):
+    """A pending `suggest --source coref` link is not a set: the chain keeps its members, the mention stays alone."""
+    store, doc, anns, schema = data
+    from tui.core.model import Equivalence
+
+    store.add(Equivalence(id="q-aaa", type="Coref", members=["s-pmfull", "s-maliki"], doc_id=doc.id,
+                          status="pending", origin="suggestion:coref"))
+    anns = store.annotations(doc.id)
+    app = PanelApp()
+    async with app.run_test(size=(100, 60)):
+        feed(app, store, doc, anns, schema)
+        per = app.query_one(EntityPanel).tree.root.children[0]
+        assert per.label.plain.startswith("■ PER 5 +1? · 1 set")
+        sets = [n for n in per.children if isinstance(n.data, GroupKey)]
+        assert [n.data.key for n in sets] == ["q-pm"]
+        assert {c.data for c in sets[0].children} == {"s-pmfull", "s-pm"}
+
+
 def _all(node):
     from tui.app.widgets.entity_panel import walk
 

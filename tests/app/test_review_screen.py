@@ -207,3 +207,25 @@ async def test_propagate_key_suggests_other_occurrences(seed_db):
         assert sorted(h.fragments[0][0] for h in reader._highlights() if h.pending) == occurrences[1:]
         await pilot.press("P")  # again: nothing new
         assert len(db_annotations(seed_db).spans) == len(spans)
+
+
+async def test_bulk_chooser_shows_hostile_labels_and_text_as_data(seed_db):
+    """The A chooser draws a label with markup and an escape character as text, never as markup or a control."""
+    from tui.app.dialogs.bulk import BulkDialog
+
+    label = "[bold red]X\x1b[2J"
+    add_suggestions(seed_db, 1, label=label)
+    async with make_app(seed_db).run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        review_screen(pilot.app)
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, BulkDialog)
+        line = dialog.query_one("#bulk-line").render()
+        plain = getattr(line, "plain", str(line))
+        assert "every [bold red]X" in plain and "\x1b" not in plain
+        assert "(1)" in plain
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, ReviewScreen)

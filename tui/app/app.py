@@ -167,7 +167,9 @@ class TuiApp(App[None]):
             what = "this document has" if len(message.names) == 1 else "these documents have"
             self.notify(f"nothing to review: {what} no pending suggestions", markup=False)
             return
-        self.push_screen(ReviewScreen(queue))
+        screen = ReviewScreen(queue)
+        screen.note = message.note
+        self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's system commands; "Keys" opens the screen's own help (its keys only, none of

@@ -50,3 +50,5 @@ class StartReview(Message):
 
     names: list[str]
     """The documents, in review order."""
+    note: str = ""
+    """A sanitised line for the review's status line (what the suggestion run before it made)."""

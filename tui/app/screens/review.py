@@ -5,7 +5,10 @@ current item selected and every reader key still works to fix it before
 deciding: tag keys retype, ``=`` re-spans, ``u`` undoes. On top it adds
 priority keys, so they work whichever panel has focus: ``a`` accept, ``x``
 reject, ``space`` skip, ``backspace`` back to the previous decision, and a
-bar with the progress and the count per decision. Decisions go through
+bar with the progress and the count per decision. ``A`` / ``X`` accept or
+reject in bulk: a one-line chooser (:class:`~tui.app.dialogs.bulk.BulkDialog`)
+takes the items of the document with the same text and type, the same type,
+or all the remaining ones, decided as one action. Decisions go through
 :class:`tui.core.review.queue.ReviewQueue`: ordinary logged store actions.
 """
 
@@ -19,20 +22,24 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.app import lifetime
+from tui.app.dialogs.bulk import BulkDialog
 from tui.app.messages import AnnotationsChanged
 from tui.app.safe import safe
 from tui.app.screens.reader import HELP as READER_HELP
 from tui.app.screens.reader import ReaderScreen
 from tui.app.screens.reader.bindings import TEAM_HELP
 from tui.core.errors import TuiError
-from tui.core.review.queue import ReviewQueue
+from tui.core.review.queue import BULK_SCOPES, ReviewQueue
 
 REVIEW_HELP = """\
 ## Review
 
 The current suggestion is selected in the article. `a` accepts it, `x`
 rejects it, `space` leaves it pending and moves on, `backspace` takes back
-the previous decision. Fix an item first with the reader's keys: a tag key
+the previous decision. `A` (accept) and `X` (reject) decide in bulk: `t`
+(or `enter`, or the same key again) every pending item of the document with
+the same text and type, `l` every one of the type, `d` every remaining one;
+`escape` decides nothing. A bulk decision is one step for `backspace` and `u`. Fix an item first with the reader's keys: a tag key
 (`1`-`9`, `t`) retypes it, `v` + motions then `=` moves its boundaries.
 `u` undoes, `escape` (or `q`) ends the review.
 
@@ -91,7 +98,7 @@ class ReviewBar(Static):
         text.append(f"→ {queue.counts['skip']} skipped  ", style="dim")
         text.append(current)
         text.append("\n")
-        for key, what in (("a", "accept"), ("x", "reject"), ("space", "skip"), ("backspace", "back"),
+        for key, what in (("a", "accept"), ("x", "reject"), ("A X", "all…"), ("space", "skip"), ("backspace", "back"),
                           ("1-9/t", "retype"), ("v =", "re-span"), ("u", "undo"), ("esc", "end review")):
             text.append(f" {key} ", style="bold reverse")
             text.append(f" {what}  ", style="dim")
@@ -110,6 +117,10 @@ class ReviewScreen(ReaderScreen):
                 tooltip="Accept the current suggestion and go to the next."),
         Binding("x", "review('reject')", "Reject", id="review-reject", priority=True,
                 tooltip="Reject the current suggestion and go to the next."),
+        Binding("A", "review_bulk('accept')", "Accept all…", id="review-accept-all", priority=True,
+                tooltip="Accept this and the items like it (same text, same type, or the whole document)."),
+        Binding("X", "review_bulk('reject')", "Reject all…", id="review-reject-all", priority=True,
+                tooltip="Reject this and the items like it (same text, same type, or the whole document)."),
         Binding("space", "review('skip')", "Skip", id="review-skip", priority=True,
                 tooltip="Leave the current suggestion pending and go to the next."),
         Binding("backspace", "review_back", "Back", id="review-back", priority=True,
@@ -134,6 +145,8 @@ class ReviewScreen(ReaderScreen):
         if first is not None:
             self.shown_layer = first.annotator
         self.last_decision = ""
+        self.note = ""
+        """A line for the status line once the first item is shown (what the suggestion run made)."""
 
     def compose(self) -> ComposeResult:
         yield ReviewBar(id="review-bar")
@@ -173,6 +186,8 @@ class ReviewScreen(ReaderScreen):
                 self._select(item.ann_id)
         else:
             self.selected_id = None
+        if self.note:
+            self.message, self.note = self.note, ""
         self._update_bar()
         self._update_status()
         self.refresh_bindings()
@@ -188,7 +203,7 @@ class ReviewScreen(ReaderScreen):
         return f"REVIEW {done}/{total}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "review":
+        if action in ("review", "review_bulk"):
             return True if self.queue.current is not None else None
         if action == "review_back":
             return True if self.queue.done > 0 else None
@@ -214,10 +229,39 @@ class ReviewScreen(ReaderScreen):
         except TuiError as exc:
             self.notify(f"not saved: {exc}", severity="error", markup=False)
             return
+        self._decided(item.doc_id, decision, f"{_VERBS[decision]} {safe(what, limit=60)}",
+                      f"review: {decision} {item.label}")
+
+    def action_review_bulk(self, decision: str) -> None:
+        """Open the bulk chooser for accepting (``A``) or rejecting (``X``) items like the current one."""
+        item = self.queue.current
+        if item is None:
+            self.app.bell()
+            return
+        counts = {scope: len(self.queue.bulk_matches(scope)) for scope in BULK_SCOPES}
+        action = f"review_bulk('{decision}')"
+        again = {key for key, active in self.active_bindings.items() if active.binding.action == action}
+
+        def chosen(scope: str | None) -> None:
+            if scope is None or self.queue.current is not item:
+                return
+            try:
+                self.queue.decide_many(decision, scope)
+            except TuiError as exc:
+                self.notify(f"not saved: {exc}", severity="error", markup=False)
+                return
+            n = counts[scope]
+            self._decided(item.doc_id, decision, f"{_VERBS[decision]} {n} × {safe(item.label, limit=30)}",
+                          f"review: {decision} {n} × {item.label}")
+
+        self.app.push_screen(BulkDialog(decision, again, item.text, item.label, counts), chosen)
+
+    def _decided(self, doc_id: str, decision: str, message: str, description: str) -> None:
+        """Show a decision: the article, the next item, and the end of the review."""
         self.last_decision = decision
-        self._reload(f"{_VERBS[decision]} {safe(what, limit=60)}")
+        self._reload(message)
         if decision != "skip" and self.doc is not None:
-            self.post_message(AnnotationsChanged(item.doc_id, f"review: {decision} {item.label}", origin=self))
+            self.post_message(AnnotationsChanged(doc_id, description, origin=self))
         self.show_current()
         if self.queue.finished:
             c = self.queue.counts

@@ -29,6 +29,7 @@ from tui.app.safe import safe_text
 from tui.app.widgets._text import DEFER_SECONDS, AnnotationIndex, PanelHeader, is_large, swatch
 from tui.app.widgets.list_tree import ListTree, set_expanded, set_label
 from tui.core.model import DocAnnotations, Document, Span
+from tui.core.review.coref import is_link_suggestion
 from tui.core.store.changes import AnnotationChange
 
 #: At most this many mentions are listed under one type (the count stays exact);
@@ -329,8 +330,8 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         set_of: dict[str, Any] = {}
         sets_by_type: dict[str, list[tuple[Any, list[Span]]]] = {}
         for eq in anns.equivalences:
-            if eq.status == "rejected":
-                continue
+            if eq.status == "rejected" or (eq.status == "pending" and is_link_suggestion(eq)):
+                continue  # a suggested link is not a set (yet): review decides it
             members: list[Span] = []
             for m in eq.members:
                 span = by_id.get(m)

@@ -11,7 +11,10 @@ A suggestion is a span with ``status = "pending"`` and ``origin =
 - ``places``: countries, capitals and cities from shipped data packages
   (:mod:`tui.core.review.places`), each with a pending normalisation
   (``geonames:<id>`` or ``iso3166:<alpha-2>``); never inside a longer span
-  of the layer.
+  of the layer;
+- ``coref``: "same name" coreference: each unlinked mention whose text is a
+  chain member's, or its first or last words, as a pending link to that
+  chain (:mod:`tui.core.review.coref`).
 
 A run is one logged action (undo takes the whole run back). A candidate is
 not added when the layer already has a span with the same fragments and
@@ -38,10 +41,11 @@ from typing import Any
 
 from tui.core.errors import InputError, InputErrors, TuiError
 from tui.core.model import Event, Normalization, Span
+from tui.core.review import coref
 from tui.core.review.places import Place, place_names
 from tui.core.text.offsets import decode_utf8
 
-SOURCES = ("propagate", "gazetteer", "spacy", "places")
+SOURCES = ("propagate", "gazetteer", "spacy", "places", "coref")
 #: The span type of place suggestions when none is given (ACE 2005: geo-political entity).
 DEFAULT_PLACE_TYPE = "GPE"
 
@@ -340,7 +344,7 @@ def suggest(
 
     Args:
         store: the store; suggestions go into ``store.annotator``'s layer.
-        source: ``propagate``, ``gazetteer`` or ``spacy``.
+        source: one of :data:`SOURCES`.
         docs: document names (default: every document).
         gazetteer: the gazetteer file (or a phrase -> label mapping).
         model: spaCy package name or path of a saved pipeline.
@@ -365,6 +369,8 @@ def suggest(
     documents = [store.document(n) for n in names]
     who = store.annotator
     per_doc: list[tuple[Any, list[Candidate]]] = []
+    if source == "coref":
+        return _write_links(store, documents)
     if source == "gazetteer":
         if gazetteer is None:
             raise TuiError("--gazetteer FILE is required for the gazetteer source")
@@ -501,6 +507,31 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]],
                 tx.add(Normalization(target=span.id, resource=place.resource, key=place.key,
                                      label=place.label, doc_id=span.doc_id, annotator=who,
                                      origin=origin, status="pending"))
+    result.added = len(todo)
+    return result
+
+
+def _write_links(store: Any, documents: list[Any]) -> SuggestResult:
+    """Add the same-name coreference links of ``documents`` as pending sets, one action."""
+    result = SuggestResult(source="coref")
+    who = store.annotator
+    todo: list[Any] = []
+    for doc in documents:
+        found, existing, rejected = coref.candidates(store.annotations(doc.id, annotators=[who]), who)
+        result.existing += existing
+        result.rejected += rejected
+        if found:
+            result.documents += 1
+        todo.extend(found)
+    if not todo:
+        return result
+    doc_ids = {c.mention.doc_id for c in todo}
+    action_doc = next(iter(doc_ids)) if len(doc_ids) == 1 else None
+    with store.action(f"suggest coref ({len(todo)})", action_doc) as tx:
+        for cand in todo:
+            link = tx.add(coref.suggestion(cand, who))
+            result.ids.append(link.id)
+            result.per_label[link.type] += 1
     result.added = len(todo)
     return result
 

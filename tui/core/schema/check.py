@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
+from tui.core.schema.suggest_table import check_suggest
 from tui.core.schema.types import (
     CARDINALITIES,
     SPAN_KINDS,
@@ -33,7 +34,7 @@ _ARRAY_HEADER_RE = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?$")
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END_RE = re.compile(r"\s*\(at end of document\)$")
 
-_TOP_KEYS = ("name", "description", "entities", "events", "relations", "equivalences", "attributes")
+_TOP_KEYS = ("name", "description", "entities", "events", "relations", "equivalences", "attributes", "suggest")
 _ENTITY_KEYS = ("name", "label", "color", "hotkey", "kind", "subtypes")
 _EVENT_KEYS = ("name", "group", "label", "color", "hotkey", "roles")
 _ROLE_KEYS = ("name", "types", "cardinality")
@@ -379,6 +380,7 @@ class _Checker:
                             f" undeclared type '{t}'",
                         )
         self._check_hotkeys(spans, events, relations)
+        suggest = check_suggest(data.get("suggest", {}), self.text, self.error, span_names)
         type_names = fillers | {t.name for _, t in relations} | {n for _, n in equivalences}
         for i, owner, targets in self.attribute_targets:
             for target in targets:
@@ -399,6 +401,7 @@ class _Checker:
             relation_types=[t for _, t in relations],
             equivalence_types=[n for _, n in equivalences],
             attributes=[a for _, a in attributes],
+            suggest=suggest,
             source=self.text,
         )
 

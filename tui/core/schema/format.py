@@ -93,4 +93,11 @@ def format_schema(schema: Schema) -> str:
                 values = "(binary)"
             rows.append([ad.name, "on " + ", ".join(ad.targets), values])
         out += _table(rows, "  ")
+
+    sg = schema.suggest
+    out += ["", "Suggestion sources (the reader's a)", f"  {', '.join(sg.sources) or '(none)'}"]
+    if "places" in sg.sources:
+        out.append(f"  places as {sg.place_type}")
+    if "spacy" in sg.sources or sg.model:
+        out.append(f"  spaCy model {sg.model or '(none: the spacy source is skipped)'}")
     return "\n".join(out) + "\n"

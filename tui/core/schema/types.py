@@ -26,6 +26,10 @@ SPAN_KINDS: tuple[str, ...] = ("entity", "value", "time", "trigger")
 TARGET_KINDS: tuple[str, ...] = ("span", "event", "relation", "equivalence", *SPAN_KINDS)
 """Attribute targets that name a kind of annotation rather than a type."""
 
+SUGGEST_SOURCES: tuple[str, ...] = ("places", "propagate", "coref", "spacy")
+"""Suggestion sources a schema's ``[suggest]`` table may list (they need no file)."""
+
+
 class SchemaError(InputError):
     """A problem in a schema file; ``str()`` is ``FILE:LINE: reason``."""
 
@@ -139,6 +143,18 @@ class AttributeDef:
     default: str | None = None
 
 
+@dataclass(frozen=True)
+class SuggestDefaults:
+    """A schema's ``[suggest]`` table: the suggestion sources the reader's ``a`` runs."""
+
+    sources: tuple[str, ...] = ("propagate", "coref")
+    """Source names from :data:`SUGGEST_SOURCES`, run in this order."""
+    model: str | None = None
+    """The spaCy pipeline (package name or saved folder) for the ``spacy`` source."""
+    place_type: str = "GPE"
+    """The span type of ``places`` suggestions."""
+
+
 @dataclass
 class Schema:
     """A parsed schema. Treat it as read-only: lookups are indexed on first use."""
@@ -150,6 +166,8 @@ class Schema:
     relation_types: list[RelationType] = field(default_factory=list)
     equivalence_types: list[str] = field(default_factory=list)
     attributes: list[AttributeDef] = field(default_factory=list)
+    suggest: SuggestDefaults = field(default_factory=SuggestDefaults)
+    """The default suggestion sources (``[suggest]``)."""
     source: str = field(default="", compare=False, repr=False)
     """The TOML text this schema was parsed from (empty when built in code)."""
     # Typed Any, not _Index: tests resolve these hints in the package namespace, where _Index is not.
@@ -408,4 +426,9 @@ def to_toml(schema: Schema) -> str:
         lines.append(f"values = {_qs(ad.values)}")
         if ad.default is not None:
             lines.append(f"default = {_q(ad.default)}")
+    if schema.suggest != SuggestDefaults():
+        lines += ["", "[suggest]", f"sources = {_qs(schema.suggest.sources)}",
+                  f"place_type = {_q(schema.suggest.place_type)}"]
+        if schema.suggest.model is not None:
+            lines.append(f"model = {_q(schema.suggest.model)}")
     return "\n".join(lines) + "\n"

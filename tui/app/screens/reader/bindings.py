@@ -58,6 +58,9 @@ TEAM_BINDINGS: list[BindingType] = [
     Binding("r", "review_start", "Review", id="review",
             tooltip="Walk the pending suggestions of this document: a accept, x reject, space skip, "
                     "backspace back."),
+    Binding("a", "suggest_defaults", "Suggest", id="suggest-defaults", show=False,
+            tooltip="Run the schema's default suggestion sources on this document ([suggest]: places, "
+                    "propagate, coref...), then review them."),
     Binding("P", "propagate", "Propagate", id="propagate", show=False,
             tooltip="Suggest the selected span's type on every other whole-word occurrence of its text."),
     Binding("ctrl+w", "layers", "Layers", id="layers", show=False,
@@ -84,6 +87,12 @@ TEAM_HELP = """\
 - `r` **reviews** the pending suggestions: `a` accept, `x` reject, `space`
   skip, `backspace` back; tag keys and `=` fix an item before accepting;
   `escape` ends the review.
+- `a` runs the schema's **default suggestion sources** on the document (its
+  `[suggest]` table; ACE 2005: places, propagate, "same name" coreference),
+  says how many each made, and opens the review on them. In review, `A` or
+  `X` accepts or rejects **in bulk**: `t` (or `enter`, or the key again) every
+  pending item of the document with the same text and type, `l` every one of
+  the type, `d` every remaining one; `backspace` or `u` takes it back at once.
 - `P` **propagates** the selected span to every other occurrence of its text
   (as suggestions; a trigger as pending events of its type).
 - `ctrl+w` chooses whose **layer** to view and which to overlay (read-only);

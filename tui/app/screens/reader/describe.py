@@ -18,6 +18,7 @@ from tui.core.model import (
     Span,
     kind_of,
 )
+from tui.core.review.coref import is_link_suggestion
 
 
 def describe(index: AnnotationIndex, ann: Any) -> str:
@@ -42,6 +43,10 @@ def describe(index: AnnotationIndex, ann: Any) -> str:
         return (f"{safe(ann.type, limit=30)} relation {describe(index, a) if a else '?'} → "
                 f"{describe(index, b) if b else '?'}")
     if isinstance(ann, Equivalence):
+        if ann.status == "pending" and is_link_suggestion(ann):
+            chain, mention = (index.get(m) for m in ann.members)
+            return (f"add “{safe(mention.text, limit=40) if isinstance(mention, Span) else '?'}” to chain "
+                    f"“{safe(chain.text, limit=40) if isinstance(chain, Span) else '?'}”")
         return f"{safe(ann.type, limit=30)} set of {len(ann.members)}"
     if isinstance(ann, Attribute):
         return f"attribute {safe(ann.name, limit=30)}" + (

@@ -41,6 +41,7 @@ from tui.app.screens.reader.readonly import EDITING_ACTIONS
 from tui.app.screens.reader.search import SearchMixin
 from tui.app.screens.reader.selecting import FROM_MENTION, ON_ANNOTATION, SelectingMixin
 from tui.app.screens.reader.status import StatusMixin
+from tui.app.screens.reader.suggesting import SuggestingMixin
 from tui.app.screens.reader.tagging import TaggingMixin
 from tui.app.screens.reader.writing import POLL_SECONDS, Verb, WritingMixin
 from tui.app.widgets._text import is_large
@@ -63,8 +64,8 @@ if TYPE_CHECKING:
 __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
-class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, SelectingMixin,
-                   LayoutMixin, DisplayMixin, DocumentsMixin, WritingMixin, StatusMixin, Screen[None]):
+class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, SuggestingMixin,
+                   SelectingMixin, LayoutMixin, DisplayMixin, DocumentsMixin, WritingMixin, StatusMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP

@@ -18,6 +18,8 @@ WAITING_MESSAGE = "waiting for the database: another process is writing…"
 #: A message (the last action, why a key did nothing) leaves the status line after
 #: this long (s), or as soon as the cursor moves; the screen's one-second poll clears it.
 MESSAGE_SECONDS = 4.0
+#: The status line while the default suggestion sources run (``a``), whatever else moves.
+SUGGESTING_MESSAGE = "suggesting…"
 
 
 class StatusMixin:
@@ -92,7 +94,8 @@ class StatusMixin:
         cursor = min(view.cursor, len(text))
         sel = view.selection
         mode, who = self._mode(), self.layer_status()
-        message = self.message or (WAITING_MESSAGE if self._waiting_writes else "")
+        message = self.message or (WAITING_MESSAGE if self._waiting_writes else "") or (
+            SUGGESTING_MESSAGE if getattr(self, "_suggesting", False) else "")
         selected = self._selected_status()
         # What the line shows is a function of these: the same key draws the same line.
         key = (id(self.doc), cursor, sel, mode, who, message, selected)
