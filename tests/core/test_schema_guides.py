@@ -123,5 +123,6 @@ def test_ace2005_has_a_definition_everywhere_and_maps_ontonotes_labels():
     assert all(t.definition and t.example for t in ace.event_types)
     assert all(r.definition for t in ace.event_types for r in t.roles)
     assert all(a.definition for a in ace.attributes)
-    assert ace.spacy_labels == {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC"}
+    assert ace.spacy_labels == {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC",
+                                "NORP": "GPE", "DATE": "TIME"}
     assert ace.place_types == {"country": "GPE", "capital": "GPE", "city": "GPE"}
