@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LOCK := constraints.txt
-# Pipelines the tests load, pinned by hash (pip takes hashes in a requirements file, not in -c).
+# Pipelines the tests load, pinned by hash (kept out of $(LOCK), which `make lock` rewrites without hashes).
 MODELS := requirements-models.txt
 DB ?= annotations.db
 
