@@ -71,7 +71,9 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
         with Vertical():
             yield Label(safe_text(self.title_text))
             yield OptionList(*[Option(self._row(d)) for d in self.defs], id="attributes-list")
-            yield Label("", id="attributes-definition", markup=False)
+            definition = Label("", id="attributes-definition", markup=False)
+            definition.display = any(d.definition for d in self.defs)  # no empty row without definitions
+            yield definition
             yield Label(
                 Text("space/→ next value · ← previous · backspace unset · enter save · esc cancel"),
                 classes="attributes--hint",

@@ -133,7 +133,9 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
                 yield Label("/", id="picker-slash", markup=False)
                 yield FilterInput(placeholder="filter", id="picker-filter", compact=True)
             yield OptionList(id="picker-options")
-            yield Label("", id="picker-definition", markup=False)
+            definition = Label("", id="picker-definition", markup=False)
+            definition.display = any(i.definition for i in self.items)
+            yield definition
             yield Label("", classes="picker--hint", markup=False)
 
     def on_mount(self) -> None:
@@ -212,9 +214,10 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         """The highlighted item's definition (schema data: sanitised, one line, cut to the width)."""
         index = event.option_index
         definition = self._shown[index].definition if 0 <= index < len(self._shown) else ""
-        width = self.query_one("#picker-definition", Label).size.width or 66
-        self.query_one("#picker-definition", Label).update(
-            safe_text(definition, style="italic", limit=max(width, 1)))
+        label = self.query_one("#picker-definition", Label)
+        # No row at all in a picker without definitions (relation types): its layout is unchanged.
+        label.display = bool(definition) or any(i.definition for i in self.items)
+        label.update(safe_text(definition, style="italic", limit=max(label.size.width or 66, 1)))
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:

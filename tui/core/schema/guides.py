@@ -1,7 +1,8 @@
 """Issue 14's schema keys, checked apart from the rest: guidelines and label mappings.
 
 - ``definition`` and ``example`` on span types, event types, roles and
-  attributes: one line each, at most :data:`MAX_GUIDE` characters;
+  attributes: one line each, at most :data:`MAX_GUIDE` characters (any other
+  character is allowed, as in names: the app shows them through its sanitiser);
 - ``[spacy.labels]``: spaCy entity label -> span type (``PERSON = "PER"``),
   read by ``tui suggest --source spacy``;
 - ``[places]``: place kind (``country``, ``capital``, ``city``) -> span
@@ -36,8 +37,8 @@ def guide_text(value: Any, what: str, line: int | None | Callable[[], int | None
     if not isinstance(value, str):
         report(line, f"{what} must be a string")
         return ""
-    if any(not ch.isprintable() for ch in value):
-        report(line, f"{what} must be one line of printable text")
+    if "\n" in value or "\r" in value:
+        report(line, f"{what} must be one line")
         return ""
     if len(value) > MAX_GUIDE:
         report(line, f"{what} is {len(value)} characters long (at most {MAX_GUIDE}: a picker shows one line)")
