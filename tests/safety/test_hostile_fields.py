@@ -202,6 +202,29 @@ _CSI_RE = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]")
 _PAYLOAD_CSI = ("\x1b[31mZ", "\x1b[2J", "\x1b[?1049h")
 
 
+def _folded_after_bracket(bare: str, start: int) -> bool:
+    """Whether a list folded a line between a literal "]" and the marker at ``start``.
+
+    Then the marker begins a line inside a box (``│  Mlink``, or `` Mlink`` when only
+    the box's inside is redrawn) and the line above, inside the same box, ends with
+    the "]" (a fold of ``t[link=...]Mlink``: interpreted markup leaves no "]").
+    """
+    line_start = bare.rfind("\n", 0, start) + 1
+    if line_start == 0:
+        return False
+    inner = bare[line_start:start].rstrip(" ")
+    prev = bare[bare.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
+    if not inner:  # the box's inside alone was redrawn: the marker starts its line
+        return prev.rstrip(" ").endswith("]")
+    if not inner.endswith("│"):
+        return False
+    col = len(inner) - 1
+    if len(prev) <= col or prev[col] != "│":
+        return False
+    right = prev.find("│", col + 1)
+    return prev[col + 1:right if right != -1 else len(prev)].rstrip(" ").endswith("]")
+
+
 def leaks(output: str) -> list[str]:
     """Every sign that a payload reached the output raw, or that its markup was interpreted.
 
@@ -215,7 +238,7 @@ def leaks(output: str) -> list[str]:
         found.append(f"raw {ch!r} in ...{bare[max(0, i - 30):i + 30]!r}")
     for marker in MARKUP_MARKERS:
         for m in re.finditer(marker, bare):
-            if bare[m.start() - 1:m.start()] != "]":
+            if bare[m.start() - 1:m.start()] != "]" and not _folded_after_bracket(bare, m.start()):
                 found.append(f"markup interpreted: ...{bare[max(0, m.start() - 30):m.end()]!r}")
                 break
     return found

@@ -21,13 +21,18 @@ def register(group: click.Group) -> None:
     @click.option("--scope", type=click.Choice(["corpus", "document"]), default="corpus", show_default=True,
                   help="propagate: strings tagged anywhere, or only in the same document.")
     @click.option("--ignore-case", is_flag=True, help="gazetteer/propagate: match regardless of case.")
-    @click.option("--type", "place_type", default="GPE", show_default=True,
-                  help="places: the span type of the suggestions (a type of each document's schema).")
+    @click.option("--type", "place_type", default=None,
+                  help="places: the span type of the suggestions (a type of each document's schema); "
+                       "default: the schema's [places] type for each kind of place, else GPE.")
     @common_options
     @click.pass_context
     def suggest_cmd(ctx: click.Context, source: str, docs: tuple[str, ...], gazetteer: str | None,
-                    model: str | None, scope: str, ignore_case: bool, place_type: str) -> None:
+                    model: str | None, scope: str, ignore_case: bool, place_type: str | None) -> None:
         """Suggest annotations (pending, for review) in the current annotator's layer.
+
+        spacy: entity labels are mapped by the schema's [spacy.labels] table;
+        a label without an entry is kept when it is a span type of the
+        schema, else left out (counted per label in the report).
 
         Re-running a source adds no duplicates and never proposes again what
         was rejected. The whole run is one action: undo takes it back.

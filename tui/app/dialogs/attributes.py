@@ -49,6 +49,7 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
     }
     AttributesDialog OptionList { height: auto; max-height: 20; border: none; }
     AttributesDialog .attributes--hint { color: $text-muted; }
+    AttributesDialog #attributes-definition { width: 100%; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, title: Text, defs: list[AttributeDef], values: AttributeValues) -> None:
@@ -70,6 +71,9 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
         with Vertical():
             yield Label(safe_text(self.title_text))
             yield OptionList(*[Option(self._row(d)) for d in self.defs], id="attributes-list")
+            definition = Label("", id="attributes-definition", markup=False)
+            definition.display = any(d.definition for d in self.defs)  # no empty row without definitions
+            yield definition
             yield Label(
                 Text("space/→ next value · ← previous · backspace unset · enter save · esc cancel"),
                 classes="attributes--hint",
@@ -125,6 +129,14 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
             return
         self.values[d.name] = False if not d.values else None
         self._refresh_row(d)
+
+    @on(OptionList.OptionHighlighted)
+    def _show_definition(self, event: OptionList.OptionHighlighted) -> None:
+        """The highlighted attribute's definition (schema data: sanitised, one line, cut to the width)."""
+        index = event.option_index
+        definition = self.defs[index].definition if 0 <= index < len(self.defs) else ""
+        label = self.query_one("#attributes-definition", Label)
+        label.update(safe_text(definition, style="italic", limit=max(label.size.width or 66, 1)))
 
     @on(OptionList.OptionSelected)
     def _selected(self) -> None:

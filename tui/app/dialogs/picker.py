@@ -50,6 +50,8 @@ class PickerItem:
     """Dim text after the label (e.g. the type's group or label)."""
     color: str | None = None
     """A colour swatch drawn before the label (``#rrggbb``)."""
+    definition: str = ""
+    """The schema's guideline for this item: one line under the list while it is highlighted."""
 
 
 class FilterInput(Input):
@@ -104,6 +106,7 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
     PickerDialog #picker-slash { width: 2; text-style: bold; }
     PickerDialog #picker-filter { width: 1fr; }
     PickerDialog .picker--hint { width: 100%; color: $text-muted; }
+    PickerDialog #picker-definition { width: 100%; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, title: str, items: list[PickerItem], *, hint: str = "") -> None:
@@ -130,6 +133,9 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
                 yield Label("/", id="picker-slash", markup=False)
                 yield FilterInput(placeholder="filter", id="picker-filter", compact=True)
             yield OptionList(id="picker-options")
+            definition = Label("", id="picker-definition", markup=False)
+            definition.display = any(i.definition for i in self.items)
+            yield definition
             yield Label("", classes="picker--hint", markup=False)
 
     def on_mount(self) -> None:
@@ -202,6 +208,16 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         options.add_options([Option(self._prompt(i)) for i in self._shown])
         if self._shown:
             options.highlighted = 0
+
+    @on(OptionList.OptionHighlighted)
+    def _show_definition(self, event: OptionList.OptionHighlighted) -> None:
+        """The highlighted item's definition (schema data: sanitised, one line, cut to the width)."""
+        index = event.option_index
+        definition = self._shown[index].definition if 0 <= index < len(self._shown) else ""
+        label = self.query_one("#picker-definition", Label)
+        # No row at all in a picker without definitions (relation types): its layout is unchanged.
+        label.display = bool(definition) or any(i.definition for i in self.items)
+        label.update(safe_text(definition, style="italic", limit=max(label.size.width or 66, 1)))
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:

@@ -20,7 +20,7 @@ class RolePrompt(Static):
 
     DEFAULT_CSS = """
     RolePrompt {
-        height: auto; max-height: 4; display: none;
+        height: auto; max-height: 5; display: none;
         background: $boost; border-top: solid $accent; padding: 0 1;
     }
     RolePrompt.-open { display: block; }
@@ -38,6 +38,7 @@ class RolePrompt(Static):
         keys: str,
         empty: str = "none nearby",
         note: str = "",
+        definition: str = "",
     ) -> None:
         """Show the prompt (or update it).
 
@@ -51,6 +52,8 @@ class RolePrompt(Static):
             keys: the key hints.
             empty: what to say when there is no candidate (plain text).
             note: said after the candidate, e.g. why it cannot fill the role (plain text).
+            definition: the role's guideline from the schema: one line under the candidate,
+                cut to the prompt's width.
         """
         text = Text()
         # titles, roles, details and labels name schema types: data, sanitised here
@@ -71,6 +74,10 @@ class RolePrompt(Static):
         if note:
             text.append(f"  {safe(note, limit=100)}", style="bold")
         text.append("\n")
+        if definition:
+            width = max(self.content_size.width, 20) if self.content_size.width else 100
+            text.append(safe(f"{role}: {definition}", limit=width), style="italic")
+            text.append("\n")
         text.append(safe(keys), style="dim")
         self.update(text)
         self.add_class("-open")

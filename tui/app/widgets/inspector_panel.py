@@ -211,6 +211,9 @@ def _describe(ann: Any, anns: DocAnnotations, schema: Any, history: list[Any], p
             title.append(" ")
             title.append_text(safe_text(short, style="dim"))
         line(title, (f"  {kind}", "dim"))
+        definition = schema.definition(type_name, type_kind) if schema is not None and type_kind else ""
+        if definition:  # the schema's guideline (at most 300 characters): data, sanitised, wrapped
+            line(safe_text(definition, style="italic dim", limit=TEXT_LIMIT))
     else:
         line((kind, "bold"))
 

@@ -60,8 +60,7 @@ def run_defaults(store: Any, doc_name: str, *, nlp: Any = None) -> DefaultsRun:
             pipeline = nlp
             if source == "spacy" and pipeline is None:
                 pipeline = load_spacy(defaults.model)
-            run.results.append(suggest(store, source, docs=[doc_name], nlp=pipeline, scope="document",
-                                       place_type=defaults.place_type))
+            run.results.append(suggest(store, source, docs=[doc_name], nlp=pipeline, scope="document"))
         except TuiError as exc:
             run.skipped.append((source, str(exc)))
     return run

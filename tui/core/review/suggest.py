@@ -7,11 +7,15 @@ A suggestion is a span with ``status = "pending"`` and ``origin =
   tagged (accepted) in the document or the corpus;
 - ``gazetteer``: phrases and types from a TSV (``phrase<TAB>type``) or
   JSONL (``{"phrase": ..., "label": ...}``) file, matched in one pass;
-- ``spacy``: the entities of an installed spaCy pipeline or one saved at a path;
+- ``spacy``: the entities of an installed spaCy pipeline or one saved at a
+  path, their labels mapped to the document's schema by its ``[spacy.labels]``
+  table (a label the table lacks passes through when it is a span type of the
+  schema, else it is left out and counted, per label and reason);
 - ``places``: countries, capitals and cities from shipped data packages
   (:mod:`tui.core.review.places`), each with a pending normalisation
   (``geonames:<id>`` or ``iso3166:<alpha-2>``); never inside a longer span
-  of the layer;
+  of the layer. The type is ``--type`` when given, else the schema's
+  ``[places]`` entry for the kind of place, else ``GPE``;
 - ``coref``: "same name" coreference: each unlinked mention whose text is a
   chain member's, or its first or last words, as a pending link to that
   chain (:mod:`tui.core.review.coref`).
@@ -70,6 +74,8 @@ class SuggestResult:
     documents: int = 0
     ids: list[str] = field(default_factory=list)
     per_label: Counter = field(default_factory=Counter)
+    left_out: Counter = field(default_factory=Counter)
+    """``(source label, reason)`` -> candidates left out before writing (spaCy, places)."""
 
     def summary(self) -> str:
         """One line for the command line."""
@@ -80,6 +86,8 @@ class SuggestResult:
             + (f", {self.events} of them event(s)" if self.events else "")
             + f"; {self.existing} already present, {self.rejected} previously rejected"
             + (f", {self.inside} inside longer annotations" if self.inside else "")
+            + "".join(f"\n  left out: {label} \u00d7{n}: {reason}"
+                      for (label, reason), n in sorted(self.left_out.items(), key=lambda kv: (-kv[1], kv[0])))
         )
 
 
@@ -270,6 +278,26 @@ def load_spacy(model: str | None) -> Any:
         raise TuiError(f"cannot load spaCy pipeline {model!r}: {exc}") from None
 
 
+def map_spacy_label(label: str, schema: Any) -> tuple[str | None, str]:
+    """The schema's span type for a spaCy entity label, or None and why it is left out.
+
+    The schema's ``[spacy.labels]`` entry wins; a label without one passes
+    through when it is a span type of the schema. With no schema (unreadable),
+    labels pass through unchanged.
+
+    Returns:
+        ``(span type, "")`` or ``(None, reason)``.
+    """
+    if schema is None:
+        return label, ""
+    mapped = schema.spacy_labels.get(label)
+    if mapped is not None:
+        return mapped, ""
+    if schema.span_type(label) is not None:
+        return label, ""
+    return None, f"no mapping in schema {schema.name}"
+
+
 def spacy_candidates(nlp: Any, text: str) -> list[Candidate]:
     """Entities of a spaCy pipeline as candidates (character offsets are code points)."""
     doc = nlp(text)
@@ -338,7 +366,7 @@ def suggest(
     nlp: Any = None,
     scope: str = "corpus",
     ignore_case: bool = False,
-    place_type: str = DEFAULT_PLACE_TYPE,
+    place_type: str | None = None,
 ) -> SuggestResult:
     """Run a suggestion source over documents as one logged action.
 
@@ -353,7 +381,9 @@ def suggest(
             ``docs``) or ``document`` (each document's own strings only).
         ignore_case: for ``gazetteer`` and ``propagate``.
         place_type: for ``places``: the span type of the suggestions; every
-            document's schema must have it.
+            document's schema must have it. None: the schema's ``[places]``
+            type for each kind of place (country, capital, city), or
+            :data:`DEFAULT_PLACE_TYPE` when the schema has no ``[places]``.
 
     Returns:
         What was added and what was left out.
@@ -378,19 +408,47 @@ def suggest(
         matcher = PhraseMatcher(phrases, ignore_case=ignore_case)
         per_doc = [(d, matcher.find(d.text)) for d in documents]
     elif source == "places":
+        kinds: dict[str, dict[str, str]] = {}
         for d in documents:
-            if store.schema(d.schema).span_type(place_type) is None:
-                raise TuiError(f"document {d.name}: schema {d.schema} has no span type {place_type!r} "
-                               "for places (choose one with --type)")
+            sch = store.schema(d.schema)
+            kinds[d.id] = sch.place_types if place_type is None and sch.place_types else {}
+            wanted = place_type or DEFAULT_PLACE_TYPE
+            if not kinds[d.id] and sch.span_type(wanted) is None:
+                hint = "" if place_type else ", or map the kinds of place in the schema's [places]"
+                raise TuiError(f"document {d.name}: schema {d.schema} has no span type {wanted!r} "
+                               f"for places (choose one with --type{hint})")
         links: dict[tuple[str, int, int], Place] = {}
+        left: Counter = Counter()
         for d in documents:
-            cands = place_candidates(d.text, place_type)
-            links.update({(d.id, s, e): p for s, e, _, p in cands})
-            per_doc.append((d, [(s, e, lab) for s, e, lab, _ in cands]))
-        return _write(store, source, per_doc, links=links)
+            cands = []
+            for s, e, lab, p in place_candidates(d.text, place_type or DEFAULT_PLACE_TYPE):
+                if kinds[d.id]:
+                    if p.kind not in kinds[d.id]:
+                        left[(p.kind, f"no [places] type in schema {d.schema}")] += 1
+                        continue
+                    lab = kinds[d.id][p.kind]
+                links[(d.id, s, e)] = p
+                cands.append((s, e, lab))
+            per_doc.append((d, cands))
+        result = _write(store, source, per_doc, links=links)
+        result.left_out = left
+        return result
     elif source == "spacy":
         pipeline = nlp if nlp is not None else load_spacy(model)
-        per_doc = [(d, spacy_candidates(pipeline, d.text)) for d in documents]
+        left = Counter()
+        for d in documents:
+            schema = _schema_or_none(store, d.schema)
+            mapped: list[Candidate] = []
+            for s, e, lab in spacy_candidates(pipeline, d.text):
+                to, why = map_spacy_label(lab, schema)
+                if to is None:
+                    left[(lab, why)] += 1
+                else:
+                    mapped.append((s, e, to))
+            per_doc.append((d, mapped))
+        result = _write(store, source, per_doc)
+        result.left_out = left
+        return result
     else:
         if scope not in ("corpus", "document"):
             raise TuiError(f"unknown scope {scope!r} (corpus or document)")

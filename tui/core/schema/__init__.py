@@ -36,6 +36,16 @@ attributes. It is written in TOML::
     values = ["Positive", "Negative"]   # none: a binary attribute
     default = "Positive"
 
+    [spacy.labels]          # tui suggest --source spacy: spaCy label -> span type
+    PERSON = "PER"
+
+    [places]                # tui suggest --source places: kind of place -> span type
+    country = "GPE"
+
+Every span type, event type, role and attribute may also carry
+``definition = "..."`` and ``example = "..."`` (one line, at most 300
+characters; :mod:`~tui.core.schema.guides`).
+
 Cardinality is ``1`` (exactly one), ``?`` (at most one), ``*`` (any number)
 or ``+`` (at least one). Role ``types`` name span types or event types; an
 empty list allows any filler.

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
+from tui.core.schema.guides import GUIDE_KEYS, PLACE_KINDS, guide_text, mapping, spacy_table
 from tui.core.schema.suggest_table import check_suggest
 from tui.core.schema.types import (
     CARDINALITIES,
@@ -34,14 +35,21 @@ _ARRAY_HEADER_RE = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?$")
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END_RE = re.compile(r"\s*\(at end of document\)$")
 
-_TOP_KEYS = ("name", "description", "entities", "events", "relations", "equivalences", "attributes", "suggest")
-_ENTITY_KEYS = ("name", "label", "color", "hotkey", "kind", "subtypes")
-_EVENT_KEYS = ("name", "group", "label", "color", "hotkey", "roles")
-_ROLE_KEYS = ("name", "types", "cardinality")
+_TOP_KEYS: tuple[str, ...] = ("name", "description", "entities", "events", "relations", "equivalences", "attributes",
+                             "suggest")
+_ENTITY_KEYS: tuple[str, ...] = ("name", "label", "color", "hotkey", "kind", "subtypes")
+_EVENT_KEYS: tuple[str, ...] = ("name", "group", "label", "color", "hotkey", "roles")
+_ROLE_KEYS: tuple[str, ...] = ("name", "types", "cardinality")
 _RELATION_KEYS = ("name", "label", "color", "hotkey", "subtypes", "args")
 _ARG_KEYS = ("role", "types")
 _EQUIV_KEYS = ("name",)
-_ATTR_KEYS = ("name", "targets", "values", "default")
+_ATTR_KEYS: tuple[str, ...] = ("name", "targets", "values", "default")
+# Issue 14: guidelines on types, roles and attributes; label mappings (tui/core/schema/guides.py).
+_TOP_KEYS += ("spacy", "places")
+_ENTITY_KEYS += GUIDE_KEYS
+_EVENT_KEYS += GUIDE_KEYS
+_ROLE_KEYS += GUIDE_KEYS
+_ATTR_KEYS += GUIDE_KEYS
 _SECTION_WORD = {
     "entities": "entity type",
     "events": "event type",
@@ -320,7 +328,22 @@ class _Checker:
                 )
             else:
                 cardinality = card
-        return Role(role_name, types, cardinality)
+        definition, example = self._guides(section, index, raw, f"{what} '{role_name}' of '{owner}'",
+                                           (key_name, role_name))
+        return Role(role_name, types, cardinality, definition, example)
+
+    def _guides(self, section: str, index: int, table: dict[str, Any], owner: str,
+                role: tuple[str, str] | None = None) -> tuple[str, str]:
+        """The ``definition`` and ``example`` of an entry (or of a role in it), checked."""
+        out = []
+        for key in GUIDE_KEYS:
+            if key not in table:
+                out.append("")
+                continue
+            line = (self._where(section, index, key) if role is None
+                    else self._find(section, index, _pair_pat(*role), _key_pat(key)))
+            out.append(guide_text(table[key], f"{key} of {owner}", line, self.error))
+        return out[0], out[1]
 
     # -- sections -----------------------------------------------------------
 
@@ -380,7 +403,7 @@ class _Checker:
                             f" undeclared type '{t}'",
                         )
         self._check_hotkeys(spans, events, relations)
-        suggest = check_suggest(data.get("suggest", {}), self.text, self.error, span_names)
+        suggest = check_suggest(data.get("suggest", {}), self.text, self.error)
         type_names = fillers | {t.name for _, t in relations} | {n for _, n in equivalences}
         for i, owner, targets in self.attribute_targets:
             for target in targets:
@@ -390,6 +413,9 @@ class _Checker:
                         f"attribute '{owner}' targets '{target}', which is neither a kind"
                         f" ({', '.join(TARGET_KINDS)}) nor a declared type",
                     )
+
+        spacy_labels = spacy_table(data.get("spacy"), self.text, span_names, self.error)
+        place_types = mapping(data.get("places"), "places", self.text, span_names, self.error, PLACE_KINDS)
 
         if self.errors:
             return None
@@ -402,6 +428,8 @@ class _Checker:
             equivalence_types=[n for _, n in equivalences],
             attributes=[a for _, a in attributes],
             suggest=suggest,
+            spacy_labels=spacy_labels,
+            place_types=place_types,
             source=self.text,
         )
 
@@ -442,9 +470,10 @@ class _Checker:
                     )
                     or ()
                 )
+            guides = self._guides("entities", i, t, f"entity type '{owner}'")
             if name is None or self._duplicate(seen, "entities", i, name):
                 continue
-            out.append((i, SpanType(name, label, color, hotkey, kind, subtypes)))
+            out.append((i, SpanType(name, label, color, hotkey, kind, subtypes, *guides)))
         return out
 
     def _events(self, tables: list[dict[str, Any]]) -> list[tuple[int, EventType]]:
@@ -479,9 +508,10 @@ class _Checker:
                     continue
                 role_names.add(role.name)
                 roles.append(role)
+            guides = self._guides("events", i, t, f"event type '{owner}'")
             if name is None or self._duplicate(seen, "events", i, name):
                 continue
-            out.append((i, EventType(name, label, color, hotkey, group, tuple(roles))))
+            out.append((i, EventType(name, label, color, hotkey, group, tuple(roles), *guides)))
         return out
 
     def _relations(self, tables: list[dict[str, Any]]) -> list[tuple[int, RelationType]]:
@@ -592,13 +622,14 @@ class _Checker:
                         else f"binary attribute '{owner}' cannot have a default",
                     )
                     default = None
+            guides = self._guides("attributes", i, t, f"attribute '{owner}'")
             if targets:
                 self.attribute_targets.append((i, owner, targets))
             if name is None or not targets or values is None:
                 continue
             if self._duplicate(seen, "attributes", i, name):
                 continue
-            out.append((i, AttributeDef(name, targets, values, default)))
+            out.append((i, AttributeDef(name, targets, values, default, *guides)))
         return out
 
     def _check_hotkeys(

@@ -6,7 +6,7 @@ The TOML writer, :func:`~tui.core.schema.types.to_toml`, lives beside the classe
 
 from __future__ import annotations
 
-from tui.core.schema.types import EventType, Schema
+from tui.core.schema.types import AttributeDef, EventType, Role, Schema, SpanType
 
 # --------------------------------------------------------------------------
 # Printing
@@ -19,6 +19,12 @@ def _table(rows: list[list[str]], indent: str) -> list[str]:
         cells = [cell.ljust(w) for cell, w in zip(r, widths, strict=True)]
         out.append((indent + "  ".join(cells)).rstrip())
     return out
+
+
+def _guide(t: SpanType | EventType | Role | AttributeDef, indent: str) -> list[str]:
+    """The guideline lines of an entry: its definition, then its example."""
+    out = [f"{indent}{t.definition}"] if t.definition else []
+    return out + ([f"{indent}e.g. {t.example}"] if t.example else [])
 
 
 def format_schema(schema: Schema) -> str:
@@ -48,6 +54,11 @@ def format_schema(schema: Schema) -> str:
                 ]
             )
         out += _table(rows, "  ")
+        guided = [st for st in schema.span_types if st.definition or st.example]
+        if guided:
+            out += ["", "  Definitions"]
+            for st in guided:
+                out += [f"    {st.name}", *_guide(st, "      ")]
 
     out += [
         "",
@@ -65,11 +76,13 @@ def format_schema(schema: Schema) -> str:
         for et in members:
             key = f"  key {et.hotkey}" if et.hotkey else ""
             out.append(f"{indent}{et.name}  ({et.label}, {et.color}){key}")
+            out += _guide(et, indent + "  ")
             for role in et.roles:
                 types = " ".join(role.types) if role.types else "(any)"
                 out.append(
                     f"{indent}    {role.name.ljust(role_width)}  {role.cardinality}  {types}"
                 )
+                out += _guide(role, indent + "      ")
 
     out += ["", f"Relation types ({len(schema.relation_types)})"]
     for rt in schema.relation_types:
@@ -93,11 +106,18 @@ def format_schema(schema: Schema) -> str:
                 values = "(binary)"
             rows.append([ad.name, "on " + ", ".join(ad.targets), values])
         out += _table(rows, "  ")
+        for ad in schema.attributes:
+            if ad.definition or ad.example:
+                out += [f"  {ad.name}", *_guide(ad, "    ")]
 
     sg = schema.suggest
     out += ["", "Suggestion sources (the reader's a)", f"  {', '.join(sg.sources) or '(none)'}"]
-    if "places" in sg.sources:
-        out.append(f"  places as {sg.place_type}")
     if "spacy" in sg.sources or sg.model:
         out.append(f"  spaCy model {sg.model or '(none: the spacy source is skipped)'}")
+    if schema.spacy_labels:
+        out += ["", "spaCy labels ([spacy.labels])"]
+        out += _table([[k, "->", v] for k, v in schema.spacy_labels.items()], "  ")
+    if schema.place_types:
+        out += ["", "Place types ([places])"]
+        out += _table([[k, "->", v] for k, v in schema.place_types.items()], "  ")
     return "\n".join(out) + "\n"

@@ -5,7 +5,8 @@
     [suggest]
     sources = ["places", "propagate", "coref"]   # run in this order
     model = "en_core_web_sm"                     # for "spacy"
-    place_type = "GPE"                           # the span type of places suggestions
+
+(The type of places suggestions is the ``[places]`` table's.)
 
 Every problem is reported with the line of its key (the ``[suggest]`` header
 when the key cannot be found).
@@ -19,7 +20,7 @@ from typing import Any
 
 from tui.core.schema.types import SUGGEST_SOURCES, SuggestDefaults
 
-_KEYS = ("sources", "model", "place_type")
+_KEYS = ("sources", "model")
 _HEADER = re.compile(r"\s*\[\s*[\"']?suggest[\"']?\s*\]")
 _ANY_HEADER = re.compile(r"\s*\[")
 
@@ -45,14 +46,13 @@ def key_line(text: str, key: str | None) -> int | None:
     return header + 1
 
 
-def check_suggest(value: Any, text: str, report: Report, span_types: set[str]) -> SuggestDefaults:
+def check_suggest(value: Any, text: str, report: Report) -> SuggestDefaults:
     """Check the ``[suggest]`` table and return it (the defaults for what is missing or wrong).
 
     Args:
         value: the parsed ``suggest`` value.
         text: the schema's TOML text (for line numbers).
         report: called once per problem.
-        span_types: the schema's span type names (``place_type`` must be one).
 
     Returns:
         The table as :class:`SuggestDefaults`.
@@ -83,10 +83,4 @@ def check_suggest(value: Any, text: str, report: Report, span_types: set[str]) -
         report(key_line(text, "model"), "[suggest] model must be a non-empty string "
                "(a spaCy package name or a saved pipeline folder)")
         model = None
-    place_type = value.get("place_type", defaults.place_type)
-    if not isinstance(place_type, str) or not place_type:
-        report(key_line(text, "place_type"), "[suggest] place_type must be a span type name")
-        place_type = defaults.place_type
-    elif "place_type" in value and place_type not in span_types:
-        report(key_line(text, "place_type"), f"[suggest] place_type '{place_type}' is not a declared span type")
-    return SuggestDefaults(sources=sources, model=model, place_type=place_type)
+    return SuggestDefaults(sources=sources, model=model)

@@ -77,6 +77,10 @@ class SpanType:
     kind: str = "entity"
     """``entity``, ``value``, ``time`` or ``trigger``."""
     subtypes: tuple[str, ...] = ()
+    definition: str = ""
+    """Guideline: one line saying what the type covers (shown in pickers and the inspector)."""
+    example: str = ""
+    """Guideline: one example sentence or phrase."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class Role:
     """Span or event type names a filler may have; empty allows any."""
     cardinality: str = "*"
     """``1``, ``?``, ``*`` or ``+``."""
+    definition: str = ""
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class EventType:
     group: str | None = None
     """The event type's family (ACE: the event type of a subtype)."""
     roles: tuple[Role, ...] = ()
+    definition: str = ""
+    example: str = ""
 
     def role(self, name: str) -> Role | None:
         """Return the role called ``name``, or None.
@@ -141,6 +149,8 @@ class AttributeDef:
     """Annotation kinds (:data:`TARGET_KINDS`) or type names."""
     values: tuple[str, ...] = ()
     default: str | None = None
+    definition: str = ""
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,8 +161,6 @@ class SuggestDefaults:
     """Source names from :data:`SUGGEST_SOURCES`, run in this order."""
     model: str | None = None
     """The spaCy pipeline (package name or saved folder) for the ``spacy`` source."""
-    place_type: str = "GPE"
-    """The span type of ``places`` suggestions."""
 
 
 @dataclass
@@ -168,6 +176,10 @@ class Schema:
     attributes: list[AttributeDef] = field(default_factory=list)
     suggest: SuggestDefaults = field(default_factory=SuggestDefaults)
     """The default suggestion sources (``[suggest]``)."""
+    spacy_labels: dict[str, str] = field(default_factory=dict)
+    """``[spacy.labels]``: spaCy entity label -> span type of this schema (issue 14)."""
+    place_types: dict[str, str] = field(default_factory=dict)
+    """``[places]``: place kind (country, capital, city) -> span type, for place suggestions."""
     source: str = field(default="", compare=False, repr=False)
     """The TOML text this schema was parsed from (empty when built in code)."""
     # Typed Any, not _Index: tests resolve these hints in the package namespace, where _Index is not.
@@ -237,6 +249,16 @@ class Schema:
         """
         found = self._find(label, kind)
         return found.label if found is not None else label[:4]
+
+    def definition(self, name: str, kind: str | None = None) -> str:
+        """Return the guideline definition of a span, event or relation type ("" when none).
+
+        Args:
+            name: the type name.
+            kind: ``"span"``, ``"event"`` or ``"relation"`` (see :meth:`color`).
+        """
+        found = self._find(name, kind)
+        return getattr(found, "definition", "") if found is not None else ""
 
     def hotkeys(self) -> dict[str, str]:
         """Return ``{hotkey: type name}`` over span types, then event types."""
@@ -394,21 +416,33 @@ def to_toml(schema: Schema) -> str:
         if t.hotkey is not None:
             lines.append(f"hotkey = {_q(t.hotkey)}")
 
+    def guide(t: SpanType | EventType | AttributeDef) -> None:
+        if t.definition:
+            lines.append(f"definition = {_q(t.definition)}")
+        if t.example:
+            lines.append(f"example = {_q(t.example)}")
+
+    def role_guide(r: Role) -> str:
+        return (f", definition = {_q(r.definition)}" if r.definition else "") + (
+            f", example = {_q(r.example)}" if r.example else "")
+
     for st in schema.span_types:
         lines += ["", "[[entities]]"]
         common(st)
         lines.append(f"kind = {_q(st.kind)}")
         lines.append(f"subtypes = {_qs(st.subtypes)}")
+        guide(st)
     for et in schema.event_types:
         lines += ["", "[[events]]"]
         common(et)
         if et.group is not None:
             lines.append(f"group = {_q(et.group)}")
+        guide(et)
         lines.append("roles = [")
         for role in et.roles:
             lines.append(
                 f"  {{ name = {_q(role.name)}, types = {_qs(role.types)},"
-                f" cardinality = {_q(role.cardinality)} }},"
+                f" cardinality = {_q(role.cardinality)}{role_guide(role)} }},"
             )
         lines.append("]")
     for rt in schema.relation_types:
@@ -427,8 +461,14 @@ def to_toml(schema: Schema) -> str:
         if ad.default is not None:
             lines.append(f"default = {_q(ad.default)}")
     if schema.suggest != SuggestDefaults():
-        lines += ["", "[suggest]", f"sources = {_qs(schema.suggest.sources)}",
-                  f"place_type = {_q(schema.suggest.place_type)}"]
+        lines += ["", "[suggest]", f"sources = {_qs(schema.suggest.sources)}"]
         if schema.suggest.model is not None:
             lines.append(f"model = {_q(schema.suggest.model)}")
+        guide(ad)
+    if schema.spacy_labels:
+        lines += ["", "[spacy.labels]"]
+        lines += [f"{_q(k)} = {_q(v)}" for k, v in schema.spacy_labels.items()]
+    if schema.place_types:
+        lines += ["", "[places]"]
+        lines += [f"{_q(k)} = {_q(v)}" for k, v in schema.place_types.items()]
     return "\n".join(lines) + "\n"

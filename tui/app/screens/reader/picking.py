@@ -92,6 +92,7 @@ class PickingMixin:
             keys=keys,
             empty=empty,
             note=note,
+            definition=getattr(role, "definition", ""),
         )
         self._update_status()
 

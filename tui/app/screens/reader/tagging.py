@@ -33,7 +33,8 @@ class TaggingMixin:
         from tui.app.dialogs.picker import PickerDialog, PickerItem
 
         items = [
-            PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.kind}", color=t.color)
+            PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.kind}", color=t.color,
+                       definition=t.definition)
             for t in self._span_types()
         ]
 
@@ -188,7 +189,8 @@ class TaggingMixin:
 
         assert self.schema is not None
         items = [
-            PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.group or ''}", color=t.color)
+            PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.group or ''}", color=t.color,
+                       definition=t.definition)
             for t in self.schema.event_types
         ]
 
