@@ -460,11 +460,11 @@ def to_toml(schema: Schema) -> str:
         lines.append(f"values = {_qs(ad.values)}")
         if ad.default is not None:
             lines.append(f"default = {_q(ad.default)}")
+        guide(ad)
     if schema.suggest != SuggestDefaults():
         lines += ["", "[suggest]", f"sources = {_qs(schema.suggest.sources)}"]
         if schema.suggest.model is not None:
             lines.append(f"model = {_q(schema.suggest.model)}")
-        guide(ad)
     if schema.spacy_labels:
         lines += ["", "[spacy.labels]"]
         lines += [f"{_q(k)} = {_q(v)}" for k, v in schema.spacy_labels.items()]
