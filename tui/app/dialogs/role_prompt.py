@@ -3,7 +3,8 @@
 It serves event roles (after ``E``), relation targets (``R``) and
 coreference partners (``C``). It only shows state: the reader screen owns
 the keys (``tab``/``shift+tab`` cycle candidates, ``enter`` fills, a tag
-key makes a new mention, ``s`` skips, ``escape`` ends), so the article stays
+key makes a new mention, ``s`` skips, a role's letter fills that role,
+``+`` offers the optional roles, ``escape`` ends), so the article stays
 usable while it is open.
 """
 
@@ -20,7 +21,7 @@ class RolePrompt(Static):
 
     DEFAULT_CSS = """
     RolePrompt {
-        height: auto; max-height: 4; display: none;
+        height: auto; max-height: 5; display: none;
         background: $boost; border-top: solid $accent; padding: 0 1;
     }
     RolePrompt.-open { display: block; }
@@ -38,6 +39,7 @@ class RolePrompt(Static):
         keys: str,
         empty: str = "none nearby",
         note: str = "",
+        roles: str = "",
     ) -> None:
         """Show the prompt (or update it).
 
@@ -51,6 +53,7 @@ class RolePrompt(Static):
             keys: the key hints.
             empty: what to say when there is no candidate (plain text).
             note: said after the candidate, e.g. why it cannot fill the role (plain text).
+            roles: a line naming the open roles with their letters (plain text; schema names).
         """
         text = Text()
         # titles, roles, details and labels name schema types: data, sanitised here
@@ -71,6 +74,9 @@ class RolePrompt(Static):
         if note:
             text.append(f"  {safe(note, limit=100)}", style="bold")
         text.append("\n")
+        if roles:
+            text.append(safe(roles, limit=300))
+            text.append("\n")
         text.append(safe(keys), style="dim")
         self.update(text)
         self.add_class("-open")

@@ -36,7 +36,7 @@ _TOML_END_RE = re.compile(r"\s*\(at end of document\)$")
 _TOP_KEYS = ("name", "description", "entities", "events", "relations", "equivalences", "attributes")
 _ENTITY_KEYS = ("name", "label", "color", "hotkey", "kind", "subtypes")
 _EVENT_KEYS = ("name", "group", "label", "color", "hotkey", "roles")
-_ROLE_KEYS = ("name", "types", "cardinality")
+_ROLE_KEYS = ("name", "types", "cardinality", "optional")
 _RELATION_KEYS = ("name", "label", "color", "hotkey", "subtypes", "args")
 _ARG_KEYS = ("role", "types")
 _EQUIV_KEYS = ("name",)
@@ -319,7 +319,17 @@ class _Checker:
                 )
             else:
                 cardinality = card
-        return Role(role_name, types, cardinality)
+        optional = False
+        if "optional" in raw:
+            if not isinstance(raw["optional"], bool):
+                self.error(
+                    self._find(section, index, _pair_pat(key_name, role_name), _key_pat("optional")),
+                    f"optional of role '{role_name}' of '{owner}' must be true or false,"
+                    f" not {raw['optional']!r}",
+                )
+            else:
+                optional = raw["optional"]
+        return Role(role_name, types, cardinality, optional)
 
     # -- sections -----------------------------------------------------------
 
@@ -627,6 +637,21 @@ class _Checker:
                 )
             else:
                 seen[t.hotkey] = t.name
+        # The E picker reads one key or two: an event hotkey that starts another
+        # could never pick its own type (tui.core.schema.hotkeys).
+        event_keys = {t.hotkey: (i, t.name) for i, t in events if t.hotkey}
+        for i, t in events:
+            if t.hotkey is None:
+                continue
+            if len(t.hotkey) > 2:
+                self.error(self._where("events", i, "hotkey"),
+                           f"hotkey '{t.hotkey}' of '{t.name}' is longer than two keys")
+                continue
+            for other, (_, name) in event_keys.items():
+                if other != t.hotkey and other.startswith(t.hotkey):
+                    self.error(self._where("events", i, "hotkey"),
+                               f"hotkey '{t.hotkey}' of '{t.name}' clashes with '{other}' of '{name}':"
+                               " a key cannot both pick a type and start another's hotkey")
 
 
 def _toml_type(value: Any) -> str:

@@ -84,6 +84,8 @@ class Role:
     """Span or event type names a filler may have; empty allows any."""
     cardinality: str = "*"
     """``1``, ``?``, ``*`` or ``+``."""
+    optional: bool = False
+    """Not offered by the role prompt unless asked for ("more roles"): ACE's Time-* roles."""
 
 
 @dataclass(frozen=True)
@@ -390,7 +392,8 @@ def to_toml(schema: Schema) -> str:
         for role in et.roles:
             lines.append(
                 f"  {{ name = {_q(role.name)}, types = {_qs(role.types)},"
-                f" cardinality = {_q(role.cardinality)} }},"
+                f" cardinality = {_q(role.cardinality)}"
+                + (", optional = true" if role.optional else "") + " },"
             )
         lines.append("]")
     for rt in schema.relation_types:

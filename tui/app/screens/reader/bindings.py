@@ -33,6 +33,10 @@ HELP = """\
   role from the mentions of its types near the trigger (nearest first):
   `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a tag
   key makes a new mention for the role, `s` skips, `escape` finishes.
+  Each open role shows a letter (`a c f i m p x z`): pressing it fills that
+  role with the current candidate. A role with no candidate near is skipped
+  (the prompt says so); optional roles (ACE's Time-*) wait for `+`; after the
+  last role the prompt closes and the cursor is back on the trigger.
 - `C` builds a **coreference chain** from the selected mention: `enter` adds
   the nearest candidate of its type and offers the next, `escape` ends.
 - `R` relation, `A` attributes, `:` note, `@` normalisation, all on the
@@ -87,6 +91,9 @@ TEAM_HELP = """\
 - `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
   **adjudicates** disagreements into the `gold` layer.
 """
+ROLE_LETTERS = "acfimpxz"
+"""The letters that name roles in the role prompt: no other key of the reader or the article view uses them."""
+
 FOOTER_PRIORITY = ("help", "tag_type", "toggle_visual", "event", "undo", "search", "delete", "library",
                    "attributes", "relation", "coreference", "note", "review_start", "quit")
 """The footer's actions, most useful first: a narrow terminal shows the first ones that fit."""
@@ -172,6 +179,14 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Fill the role with the selected candidate."),
     Binding("s", "pick_skip", "Skip role", id="role-skip", show=False, priority=True,
             tooltip="Skip this role."),
+    *[
+        Binding(letter, f"pick_fill('{letter}')", f"Fill role {letter}", id=f"role-letter-{letter}",
+                show=False, priority=True,
+                tooltip=f"Fill the open role shown with [{letter}] with the selected candidate.")
+        for letter in ROLE_LETTERS
+    ],
+    Binding("plus", "pick_more", "More roles", id="role-more", show=False, priority=True,
+            tooltip="Offer the optional roles too (ACE's Time-* roles), after the others."),
     Binding("escape", "pick_done", "Done", id="role-done", show=False, priority=True,
             tooltip="Stop filling roles (the event stays; missing mandatory roles are flagged)."),
     # Declaring tab here hides Screen's own tab binding, so focus moving is declared again.
