@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.app.conftest import SEED_NAME
 from tests.terminal.harness import covers, needs_tmux, wait_db
 from tests.terminal.keys import binding_key
@@ -144,4 +146,55 @@ def test_schema_warnings_name_the_text_not_an_id(term, seed_db):
     lines = [line for line in screen.split("\n") if "not one of" in line]
     assert any("“Basra” (GPE)" in line for line in lines), lines
     assert not any(UUID.search(line) for line in lines), lines
+    assert term.quit() == 0
+
+
+LETTERS = [("a", "Attacker", "troops", "PER"), ("c", "Target", "troops", "PER"),
+           ("i", "Instrument", "weapons", "WEA"), ("p", "Place", "Basra", "GPE"),
+           ("m", "Time-Within", "pre-dawn", "TIME"), ("f", "Time-Holds", "pre-dawn", "TIME"),
+           ("x", "Time-Starting", "pre-dawn", "TIME"), ("z", "Time-Ending", "pre-dawn", "TIME")]
+
+
+def _words_between(text: str, start: int, end: int) -> list[str]:
+    """The ``w`` / ``b`` presses that take the cursor from ``start`` to ``end`` (the view's word motions)."""
+    from tui.core.text import motions
+
+    keys, at = [], start
+    while at != end:
+        step = "w" if at < end else "b"
+        at = motions.next_word_start(text, at) if step == "w" else motions.prev_word_start(text, at)
+        keys.append(step)
+    return keys
+
+
+@covers("role-letter-a", "role-letter-c", "role-letter-f", "role-letter-i", "role-letter-m",
+        "role-letter-p", "role-letter-x", "role-letter-z")
+@pytest.mark.parametrize("letter,role,word,label", LETTERS)
+def test_each_role_letter_fills_its_role_with_the_mention_under_the_cursor(term, seed_db, letter, role, word, label):
+    """With the prompt on Attacker (and + pressed for Time-*), the role's letter fills that role with the mention under the cursor."""
+    where = _tag(seed_db)
+    with Store(seed_db, annotator="alice") as store:
+        doc = store.document(SEED_NAME)
+        text = doc.text
+        with store.action("tag", doc.id) as tx:
+            for w, lab in (("pre-dawn", "TIME"), ("weapons", "WEA")):
+                at = text.index(w)
+                tx.add(Span(label=lab, fragments=[(at, at + len(w))], doc_id=doc.id))
+    term.start("--db", seed_db)
+    term.wait_ready("Heavy fighting has been raging in Basra")
+    term.press(*["w"] * 11)
+    term.wait(f"@{where['offensive']}", "the cursor on offensive")
+    term.press(binding_key("event"), "a")
+    term.wait(lambda s: "▸ Attacker" in s and "“troops”" in s, "the prompt on Attacker")
+    if role.startswith("Time-"):
+        term.press(binding_key("role-more"))
+        term.wait("[m] Time-Within", "the Time roles offered")
+    term.wait(f"[{letter}] {role}", f"{role} shown with its letter")
+    target = text.index(word)
+    term.press(*_words_between(text, where["troops"], target))
+    term.wait(f"@{target}", f"the cursor on {word}")
+    term.press(binding_key(f"role-letter-{letter}"))
+    assert wait_db(seed_db, "SELECT arguments FROM events", lambda r: len(r) == 1 and role in r[0][0],
+                   f"{role} filled")
+    assert _arguments(seed_db) == [(role, word, target)]
     assert term.quit() == 0

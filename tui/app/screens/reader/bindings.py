@@ -179,13 +179,16 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Fill the role with the selected candidate."),
     Binding("s", "pick_skip", "Skip role", id="role-skip", show=False, priority=True,
             tooltip="Skip this role."),
+    # Not priority (unlike the keys above): a priority key is handled when it arrives, before
+    # the motions typed just before it reach the view (`w w i` would fill from the old cursor).
+    # No other key of the reader or the view uses these, so they arrive here in order.
     *[
         Binding(letter, f"pick_fill('{letter}')", f"Fill role {letter}", id=f"role-letter-{letter}",
-                show=False, priority=True,
+                show=False,
                 tooltip=f"Fill the open role shown with [{letter}] with the selected candidate.")
         for letter in ROLE_LETTERS
     ],
-    Binding("plus", "pick_more", "More roles", id="role-more", show=False, priority=True,
+    Binding("plus", "pick_more", "More roles", id="role-more", show=False,
             tooltip="Offer the optional roles too (ACE's Time-* roles), after the others."),
     Binding("escape", "pick_done", "Done", id="role-done", show=False, priority=True,
             tooltip="Stop filling roles (the event stays; missing mandatory roles are flagged)."),

@@ -142,6 +142,10 @@ class PickingMixin:
         pick = self.pick
         assert pick is not None
         current = self.by_id.get(self.selected_id) if self.selected_id else None
+        if isinstance(current, Span) and not self._contains(current, self.view.cursor):
+            # Keys typed in a burst (motions, then a role's letter): the cursor has left the
+            # selected candidate but the CursorMoved message that deselects it is still queued.
+            current = None
         anchor = self._anchor(pick)
         if isinstance(current, Span) and current.id not in self.event_of_trigger and (
             anchor is None or current.id != anchor.id
