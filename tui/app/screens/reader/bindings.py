@@ -29,7 +29,8 @@ HELP = """\
   selections may then go anywhere: `+` adds the selection as another
   fragment, `=` re-spans it to the selection. `escape` clears the selection,
   then releases it.
-- **Events**: `E` on the trigger word, pick the event type, then fill each
+- **Events**: `E` on the trigger word, pick the event type (every type has a
+  hotkey of one or two keys, shown in the list: `a` Attack, `t` `r` Transport), then fill each
   role from the mentions of its types near the trigger (nearest first):
   `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a tag
   key makes a new mention for the role, `s` skips, `escape` finishes.
@@ -39,8 +40,9 @@ HELP = """\
   last role the prompt closes and the cursor is back on the trigger.
 - `C` builds a **coreference chain** from the selected mention: `enter` adds
   the nearest candidate of its type and offers the next, `escape` ends.
-- `R` relation, `A` attributes, `:` note, `@` normalisation, all on the
-  selected annotation. `d` deletes it (what depends on it is listed).
+- `R` relation, `A` attributes, `:` note, `@` normalisation (ranked places
+  from the shipped GeoNames and ISO data for the span's text: `enter` picks
+  the best, or type `resource:key`), all on the selected annotation. `d` deletes it (what depends on it is listed).
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
 - `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
   **relations** panels; `tab` goes into them, `enter` on a row selects it
@@ -117,7 +119,8 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Edit the attributes of the selected annotation."),
     Binding("colon", "note", "Note", id="note", tooltip="Write a note on the selected annotation."),
     Binding("at", "normalization", "Norm", id="normalization", show=False,
-            tooltip="Link the selected annotation to a knowledge-base entry (resource:key)."),
+            tooltip="Link the selected annotation to a knowledge-base entry: pick a ranked place "
+                    "(GeoNames, ISO 3166, offline) or type resource:key."),
     Binding("equals_sign", "respan", "Re-span", id="respan", show=False,
             tooltip="Move the selected annotation to the current selection (keeps id, attributes, arguments)."),
     Binding("plus", "add_fragment", "Add fragment", id="add-fragment", show=False,
