@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tui.core.review.linking import LinkCandidate, LinkIndex, link_candidates, link_index, short_population
+from tui.core.review.linking import (
+    LinkCandidate,
+    LinkIndex,
+    link_candidates,
+    link_index,
+    short_population,
+)
 
 
 def test_an_exact_alternate_name_comes_first():

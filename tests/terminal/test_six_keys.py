@@ -102,7 +102,7 @@ def test_five_seed_events_take_at_most_six_keys_each(term: Terminal, seed_db):
         counts.append(len(keys))
         expected.append((type_name, {r: (w, _nth(text, w, o)) for r, (w, o) in roles.items()}))
         got = _events(seed_db, n)
-        term.wait(lambda s: "candidate:" not in s and f"@{at} " in s,
+        term.wait(lambda s, at=at: "candidate:" not in s and f"@{at} " in s,
                   f"the prompt closed by itself after {trigger}, the cursor back on it")
         cursor = at
     assert got == expected, got
