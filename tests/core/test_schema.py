@@ -287,7 +287,7 @@ def test_ace_every_event_has_the_time_roles_and_justice_has_crime(ace):
     for et in ace.event_types:
         roles = _roles(ace, et.name)
         for name in TIME_ROLES:
-            assert roles[name] == Role(name, ("TIME",), "?"), et.name
+            assert roles[name] == Role(name, ("TIME",), "?", optional=True), et.name
         if et.group == "Justice":
             assert roles["Crime"].types == ("Crime",), et.name
 
