@@ -52,9 +52,9 @@ def test_e_then_a_filter_picks_nothing_until_enter(term, seed_db):
     term.press("Enter")
     wait_db(seed_db, "SELECT type FROM events", lambda r: r == [("Demonstrate",)],
             "one Demonstrate event")
-    term.wait("ROLE", "role filling")
-    term.press("Escape")  # end role filling
-    term.wait(lambda s: "ROLE" not in s and "NORMAL" in s, "role filling ended")
+    # no mention in the document: every role is skipped, no prompt opens (issue 14)
+    term.wait(lambda s: "Demonstrate event" in s and "ROLE" not in s and "NORMAL" in s,
+              "the event made, no role prompt to close")
     assert term.quit() == 0
 
 
