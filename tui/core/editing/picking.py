@@ -74,6 +74,8 @@ class Pick:
     """Roles skipped because no mention of their types was near (said in the prompt)."""
     pool: str = ""
     """The letters that may name roles (free keys of the reader while the prompt is open)."""
+    skip_empty: bool = True
+    """Skip a role with no candidate (a new event); False when the analyst asked for that role."""
 
     @classmethod
     def for_event(cls, event_id: str, event_type: EventType, pool: str) -> Pick:

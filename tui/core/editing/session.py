@@ -164,7 +164,9 @@ class AnnotationSession:
 
         A role with no mention of its types near the trigger is skipped (its
         name is added to ``pick.skipped``, for the prompt to say) and the next
-        is prepared; other picks are prepared as :meth:`prepare` does.
+        is prepared, unless ``pick.skip_empty`` is off (a role the analyst chose
+        to edit stays, for a new mention); other picks are prepared as
+        :meth:`prepare` does.
 
         Args:
             pick: the prompt's state.
@@ -173,7 +175,7 @@ class AnnotationSession:
             False when no role is left to offer (the prompt is over).
         """
         while True:
-            if self.prepare(pick) or pick.purpose != "role":
+            if self.prepare(pick) or pick.purpose != "role" or not pick.skip_empty:
                 return True
             pick.skipped.append(pick.role.name)
             if not pick.advance():

@@ -14,9 +14,11 @@ closes by itself and the cursor is back on the trigger.
 from __future__ import annotations
 
 from tui.app.safe import safe
+from tui.app.screens.reader.bindings import ROLE_LETTERS
 from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
 from tui.core.editing import Edit, NewMention, Pick, Target, filler_problem
+from tui.core.editing.picking import role_letters
 from tui.core.model import Event, Span
 from tui.core.schema import Role
 
@@ -34,6 +36,14 @@ class PickingMixin:
     def _start_pick(self, pick: Pick) -> None:
         self.pick = pick
         self._prepare_role()
+
+    def _edit_roles(self, event_id: str, type_name: str, roles: list[Role]) -> None:
+        """Open the prompt on roles the analyst asked for (the events panel's ``e``).
+
+        They stay open even with no candidate near: a selection and a tag key make one.
+        """
+        self._start_pick(Pick("role", event_id, type_name, roles, letters=role_letters(roles, ROLE_LETTERS),
+                              pool=ROLE_LETTERS, skip_empty=False))
 
     def _prepare_role(self) -> None:
         """Compute the candidates of the current role and select the first (roles with none are skipped)."""

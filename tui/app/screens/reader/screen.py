@@ -428,7 +428,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         if event.role is not None:
             roles = [r for r in roles if r.name == event.role] or roles
         self.view.focus()
-        self._start_pick(Pick("role", ev.id, ev.type, roles))
+        self._edit_roles(ev.id, ev.type, roles)
 
     # -- screens and panels --------------------------------------------------------------
 
