@@ -110,3 +110,22 @@ def test_five_seed_events_take_at_most_six_keys_each(term: Terminal, seed_db):
     print(f"\nkeys per event from the trigger: {counts} = {sum(counts)} for {len(counts)} events; "
           f"navigation between triggers: {moves} w/b presses")
     assert term.quit() == 0
+
+
+@covers("event", "role-fill")
+def test_an_event_typed_in_one_burst_keeps_every_key(term: Terminal, seed_db):
+    """`E` `a` enter enter enter sent at once: the enters typed before the prompt opened still fill its roles."""
+    text = _tag(seed_db)
+    term.start("--db", seed_db)
+    term.wait_ready("Heavy fighting")
+    trigger, occ, keys, type_name, roles = EVENTS[0]
+    at = _nth(text, trigger, occ)
+    term.press(*_moves(text, 0, at))
+    term.wait(f"@{at} ", f"the cursor on {trigger}")
+    term.press(*keys)
+    expected = [(type_name, {r: (w, _nth(text, w, o)) for r, (w, o) in roles.items()})]
+    wait_db(seed_db, "SELECT arguments FROM events", lambda r: len(r) == 1 and r[0][0].count("role") == 3,
+            "three roles filled")
+    assert _events(seed_db, 1) == expected
+    term.wait(lambda s: "candidate:" not in s and f"@{at} " in s, "the prompt closed, the cursor on the trigger")
+    assert term.quit() == 0

@@ -125,6 +125,8 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         self._hotkeys = {i.hotkey: i for i in items if i.hotkey}
         self._typed = ""
         """The first key of a two-key hotkey, pressed and waiting for the second."""
+        self._picked = False
+        """A hotkey has picked: the keys that still arrive are held for the screen below."""
         self.filtering = not self._hotkeys
         """Filter mode (the text field owns the keys) rather than keys mode (hotkeys pick)."""
 
@@ -163,6 +165,17 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys mode: a hotkey picks, ``/`` starts the filter; filter mode: the field types."""
+        if self._picked:
+            # Keys typed in a burst after the hotkey (`E` `a` enter enter) belong to what the
+            # choice opens (the role prompt): held in the app's queue until it is on screen.
+            event.stop()
+            event.prevent_default()
+            queue = getattr(self.app, "_queue_key", None)
+            if queue is not None:
+                from textual import events as textual_events
+
+                queue(textual_events.Key(event.key, event.character))
+            return
         if self.filtering:
             super().on_key(event)  # keys typed before the field had the focus go into it
             return
@@ -176,6 +189,8 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
             self._fill("")
             self._set_mode(True)
         elif keys in self._hotkeys:
+            self._picked = True
+            self.set_focus(None)  # the keys still on their way come to on_key, not the list
             self.dismiss(self._hotkeys[keys].value)
         elif not self._typed and any(k.startswith(keys) for k in self._hotkeys):
             # the first key of two: show only the items it starts, with the key that picks each
