@@ -119,8 +119,8 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Edit the attributes of the selected annotation."),
     Binding("colon", "note", "Note", id="note", tooltip="Write a note on the selected annotation."),
     Binding("at", "normalization", "Norm", id="normalization", show=False,
-            tooltip="Link the selected annotation to a knowledge-base entry: pick a ranked place "
-                    "(GeoNames, ISO 3166, offline) or type resource:key."),
+            tooltip="Link the selected annotation to an entry: ranked places (GeoNames, ISO) "
+                    "or resource:key typed."),
     Binding("equals_sign", "respan", "Re-span", id="respan", show=False,
             tooltip="Move the selected annotation to the current selection (keeps id, attributes, arguments)."),
     Binding("plus", "add_fragment", "Add fragment", id="add-fragment", show=False,
