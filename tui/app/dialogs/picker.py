@@ -48,7 +48,7 @@ class PickerItem:
     label: str
     """The text matched by the filter and shown (plain text, never markup)."""
     hotkey: str | None = None
-    """One key (or a sequence of two) that picks this item at once (while the picker is in keys mode)."""
+    """One key (or a sequence of keys) that picks this item at once (while the picker is in keys mode)."""
     detail: str = ""
     """Dim text after the label (e.g. the type's group or label)."""
     color: str | None = None
@@ -192,8 +192,8 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
             self._picked = True
             self.set_focus(None)  # the keys still on their way come to on_key, not the list
             self.dismiss(self._hotkeys[keys].value)
-        elif not self._typed and any(k.startswith(keys) for k in self._hotkeys):
-            # the first key of two: show only the items it starts, with the key that picks each
+        elif any(k.startswith(keys) for k in self._hotkeys):
+            # the first key(s) of a longer hotkey: show only the items it starts, with what picks each
             self._typed = keys
             self._shown = [i for i in self.items if i.hotkey and i.hotkey.startswith(keys)]
             self._show_options()

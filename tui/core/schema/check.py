@@ -637,15 +637,11 @@ class _Checker:
                 )
             else:
                 seen[t.hotkey] = t.name
-        # The E picker reads one key or two: an event hotkey that starts another
+        # The E picker reads a hotkey key by key: an event hotkey that starts another
         # could never pick its own type (tui.core.schema.hotkeys).
         event_keys = {t.hotkey: (i, t.name) for i, t in events if t.hotkey}
         for i, t in events:
             if t.hotkey is None:
-                continue
-            if len(t.hotkey) > 2:
-                self.error(self._where("events", i, "hotkey"),
-                           f"hotkey '{t.hotkey}' of '{t.name}' is longer than two keys")
                 continue
             for other, (_, name) in event_keys.items():
                 if other != t.hotkey and other.startswith(t.hotkey):

@@ -1,6 +1,6 @@
 """Every event type gets a distinct hotkey for the ``E`` picker: declared, or derived.
 
-A hotkey is one key or a sequence of two (``t`` ``o``). The set of an event
+A hotkey is one key or a sequence (``t`` ``o``; derived ones have at most two). The set of an event
 type's hotkeys is *prefix-free*: no hotkey is the start of another, so a
 key either picks a type or narrows the list to the types it starts, never
 both. The schema may declare a type's ``hotkey``; a declared key that
