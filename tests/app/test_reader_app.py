@@ -87,6 +87,30 @@ async def test_events_panel_request_opens_role_filling(seed_db):
     assert ev.arguments == [Argument(role="Place", target=basra)]
 
 
+async def test_a_role_asked_for_stays_open_with_no_candidate(seed_db):
+    """A role asked for from the events panel is not skipped when nothing near fits: a selection + tag key fills it."""
+    async with make_app(seed_db).run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        doc_id = screen.doc.id
+        with Store(seed_db, annotator="alice") as other:
+            start = screen.doc.text.index("offensive")
+            trig = other.add(Span(label="Attack", fragments=[(start, start + 9)], doc_id=doc_id))
+            event = other.add(Event(type="Attack", trigger=trig.id, doc_id=doc_id))
+        screen._reload()
+        screen.query_one(EventPanel).post_message(EventPanel.ArgumentEditRequested(event.id, "Instrument"))
+        await pilot.pause()
+        assert screen.pick is not None and screen.pick.role.name == "Instrument"
+        assert screen.pick.candidates == [] and screen.pick.letters == {"Instrument": "i"}
+        await select_text(pilot, "thousands")
+        await pilot.press("7")  # WEA: a new mention fills Instrument
+        await pilot.pause()
+        assert screen.pick is None
+    (ev,) = db_annotations(seed_db).events
+    spans = {s.id: s for s in db_annotations(seed_db).spans}
+    assert [(a.role, spans[a.target].text, spans[a.target].label) for a in ev.arguments] == [
+        ("Instrument", "thousands", "WEA")]
+
+
 async def test_clicking_a_highlight_selects_it(seed_db):
     """A click on a highlight (HighlightClicked) selects that annotation."""
     async with make_app(seed_db).run_test(size=SIZE) as pilot:

@@ -47,7 +47,7 @@ async def test_attributes_dialog_sets_and_unsets_valued_and_binary(seed_db):
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         screen = reader_of(pilot.app)
         await goto_text(pilot, "offensive")
-        await pilot.press("E", "a", "escape")
+        await pilot.press("E", "a")  # no mention near: no role prompt (issue 14), the event selected
         await pilot.pause()
         event_id = screen.selected_id
         assert isinstance(screen.by_id[event_id], Event)
@@ -219,7 +219,7 @@ async def test_delete_trigger_deletes_its_event(seed_db):
     """d on a selected event deletes it with its trigger, after saying so."""
     async with make_app(seed_db).run_test(size=SIZE) as pilot:
         await goto_text(pilot, "offensive")
-        await pilot.press("E", "a", "escape")
+        await pilot.press("E", "a")  # no mention near: no role prompt (issue 14)
         await pilot.pause()
         await pilot.press("d")
         await pilot.pause()

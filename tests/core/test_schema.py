@@ -288,7 +288,7 @@ def test_ace_every_event_has_the_time_roles_and_justice_has_crime(ace):
         roles = _roles(ace, et.name)
         for name in TIME_ROLES:
             role = roles[name]
-            assert (role.name, role.types, role.cardinality) == (name, ("TIME",), "?"), et.name
+            assert (role.name, role.types, role.cardinality, role.optional) == (name, ("TIME",), "?", True), et.name
         if et.group == "Justice":
             assert roles["Crime"].types == ("Crime",), et.name
 

@@ -25,9 +25,12 @@ def tmux_key(key: str) -> str:
         return "M-" + tmux_key(key[4:])
     if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
         return key.upper()
-    from textual.keys import key_to_character
+    from textual.keys import KEY_NAME_REPLACEMENTS, key_to_character
 
-    return key_to_character(key) or key
+    # Textual names "+" "plus" (a replacement of "plus_sign") but key_to_character
+    # only reads the long name back: undo the replacement first.
+    long_names = {short: long for long, short in KEY_NAME_REPLACEMENTS.items()}
+    return key_to_character(long_names.get(key, key)) or key
 
 
 def binding_key(binding_id: str) -> str:

@@ -6,7 +6,10 @@ Two modes, so that a key never means two things at once (issue 13: ``E`` then
 - **keys** (how a picker with hotkeys opens, as brat's type dialog and
   Prodigy do): the list has the focus, an item's hotkey picks it at once
   (``t`` then ``p`` tags PER), arrows and ``enter`` choose, and ``/`` starts
-  the filter. Any other letter does nothing but say so.
+  the filter. Any other letter does nothing but say so. A hotkey may be two
+  keys (``E`` ``t`` ``o`` = Transfer-Ownership, issue 14): the first narrows
+  the list to the items it starts and says so, the second picks; the
+  hotkeys of one picker are prefix-free (``tui.core.schema.hotkeys``).
 - **filter** (``/``, or how a picker without hotkeys opens): the text field
   has the focus and owns every printable key; typing filters fuzzily, arrows
   and ``enter`` choose. ``backspace`` on an empty filter goes back to keys; a
@@ -45,7 +48,7 @@ class PickerItem:
     label: str
     """The text matched by the filter and shown (plain text, never markup)."""
     hotkey: str | None = None
-    """A single key that picks this item at once (while the picker is in keys mode)."""
+    """One key (or a sequence of keys) that picks this item at once (while the picker is in keys mode)."""
     detail: str = ""
     """Dim text after the label (e.g. the type's group or label)."""
     color: str | None = None
@@ -123,6 +126,10 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
         self.hint = hint
         self._shown: list[PickerItem] = list(items)
         self._hotkeys = {i.hotkey: i for i in items if i.hotkey}
+        self._typed = ""
+        """The first key of a two-key hotkey, pressed and waiting for the second."""
+        self._picked = False
+        """A hotkey has picked: the keys that still arrive are held for the screen below."""
         self.filtering = not self._hotkeys
         """Filter mode (the text field owns the keys) rather than keys mode (hotkeys pick)."""
 
@@ -164,6 +171,17 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys mode: a hotkey picks, ``/`` starts the filter; filter mode: the field types."""
+        if self._picked:
+            # Keys typed in a burst after the hotkey (`E` `a` enter enter) belong to what the
+            # choice opens (the role prompt): held in the app's queue until it is on screen.
+            event.stop()
+            event.prevent_default()
+            queue = getattr(self.app, "_queue_key", None)
+            if queue is not None:
+                from textual import events as textual_events
+
+                queue(textual_events.Key(event.key, event.character))
+            return
         if self.filtering:
             super().on_key(event)  # keys typed before the field had the focus go into it
             return
@@ -171,13 +189,28 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
             return
         event.stop()
         event.prevent_default()
+        keys = self._typed + event.character
         if event.character == "/":
+            self._typed = ""
+            self._fill("")
             self._set_mode(True)
-        elif event.character in self._hotkeys:
-            self.dismiss(self._hotkeys[event.character].value)
+        elif keys in self._hotkeys:
+            self._picked = True
+            self.set_focus(None)  # the keys still on their way come to on_key, not the list
+            self.dismiss(self._hotkeys[keys].value)
+        elif any(k.startswith(keys) for k in self._hotkeys):
+            # the first key(s) of a longer hotkey: show only the items it starts, with what picks each
+            self._typed = keys
+            self._shown = [i for i in self.items if i.hotkey and i.hotkey.startswith(keys)]
+            self._show_options()
+            self._set_mode(False, note=f"{safe(keys)}… then: " + ", ".join(
+                f"{safe(i.hotkey[len(keys):])} {safe(i.label, limit=20)}" for i in self._shown if i.hotkey))
         else:
             self.app.bell()
-            self._set_mode(False, note=f"{safe(event.character)} is no hotkey here: / filters")
+            typed, self._typed = self._typed, ""
+            if typed:
+                self._fill("")
+            self._set_mode(False, note=f"{safe(keys)} is no hotkey here: / filters")
 
     def _prompt(self, item: PickerItem) -> Text:
         text = Text()
@@ -203,6 +236,9 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
             self._shown = [item for _, _, item in scored]
         else:
             self._shown = list(self.items)
+        self._show_options()
+
+    def _show_options(self) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(self._prompt(i)) for i in self._shown])

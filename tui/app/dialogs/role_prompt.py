@@ -3,7 +3,8 @@
 It serves event roles (after ``E``), relation targets (``R``) and
 coreference partners (``C``). It only shows state: the reader screen owns
 the keys (``tab``/``shift+tab`` cycle candidates, ``enter`` fills, a tag
-key makes a new mention, ``s`` skips, ``escape`` ends), so the article stays
+key makes a new mention, ``s`` skips, a role's letter fills that role,
+``+`` offers the optional roles, ``escape`` ends), so the article stays
 usable while it is open.
 """
 
@@ -39,6 +40,7 @@ class RolePrompt(Static):
         empty: str = "none nearby",
         note: str = "",
         definition: str = "",
+        roles: str = "",
     ) -> None:
         """Show the prompt (or update it).
 
@@ -54,6 +56,7 @@ class RolePrompt(Static):
             note: said after the candidate, e.g. why it cannot fill the role (plain text).
             definition: the role's guideline from the schema: one line under the candidate,
                 cut to the prompt's width.
+            roles: a line naming the open roles with their letters (plain text; schema names).
         """
         text = Text()
         # titles, roles, details and labels name schema types: data, sanitised here
@@ -77,6 +80,9 @@ class RolePrompt(Static):
         if definition:
             width = max(self.content_size.width, 20) if self.content_size.width else 100
             text.append(safe(f"{role}: {definition}", limit=width), style="italic")
+            text.append("\n")
+        if roles:
+            text.append(safe(roles, limit=300))
             text.append("\n")
         text.append(safe(keys), style="dim")
         self.update(text)

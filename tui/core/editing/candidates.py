@@ -58,7 +58,7 @@ def role_candidates(index: AnnotationIndex, text: str, purpose: PickPurpose, sou
     looks in the anchor's paragraph and its neighbours (:func:`neighbourhood`);
     a relation there too, else the :data:`MAX_FAR_CANDIDATES` nearest
     anywhere; a coreference the whole document. Triggers, the anchor itself,
-    the role's current fillers and (for coreference) the source's set are left out.
+    the event's current fillers (of any role) and (for coreference) the source's set are left out.
 
     Args:
         index: the layer.
@@ -76,7 +76,9 @@ def role_candidates(index: AnnotationIndex, text: str, purpose: PickPurpose, sou
         return []
     exclude = {anchor.id, source_id}
     if purpose == "role" and isinstance(source, Event):
-        exclude |= {a.target for a in source.arguments if a.role == role.name}
+        # a mention already filling a role of this event is not offered again (issue 14:
+        # the nearest candidate of the next role is then the next mention, not the same one)
+        exclude |= {a.target for a in source.arguments}
     if purpose == "coref":
         for eq in index.anns.equivalences:
             if source_id in eq.members:

@@ -160,6 +160,28 @@ class AnnotationSession:
         pick.cand_index = 0
         return pick.candidates
 
+    def prepare_role(self, pick: Pick) -> bool:
+        """Fill an event pick's candidates, skipping each role that has none (issue 14).
+
+        A role with no mention of its types near the trigger is skipped (its
+        name is added to ``pick.skipped``, for the prompt to say) and the next
+        is prepared, unless ``pick.skip_empty`` is off (a role the analyst chose
+        to edit stays, for a new mention); other picks are prepared as
+        :meth:`prepare` does.
+
+        Args:
+            pick: the prompt's state.
+
+        Returns:
+            False when no role is left to offer (the prompt is over).
+        """
+        while True:
+            if self.prepare(pick) or pick.purpose != "role" or not pick.skip_empty:
+                return True
+            pick.skipped.append(pick.role.name)
+            if not pick.advance():
+                return False
+
     def consequences(self, ann_id: str) -> list[Consequence]:
         """What deleting ``ann_id`` does to the annotations that use it."""
         return consequences(self.store, self.index, ann_id)

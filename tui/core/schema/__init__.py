@@ -20,7 +20,9 @@ attributes. It is written in TOML::
     group = "Conflict"      # optional
     label = "ATK"
     color = "#c2675f"
-    roles = [ { name = "Attacker", types = ["PER"], cardinality = "*" } ]
+    hotkey = "a"            # optional: one key or two; derived when absent (hotkeys.py)
+    roles = [ { name = "Attacker", types = ["PER"], cardinality = "*" },
+              { name = "Time-Within", types = ["TIME"], cardinality = "?", optional = true } ]
 
     [[relations]]
     name = "PHYS"
@@ -47,7 +49,9 @@ Every span type, event type, role and attribute may also carry
 characters; :mod:`~tui.core.schema.guides`).
 
 Cardinality is ``1`` (exactly one), ``?`` (at most one), ``*`` (any number)
-or ``+`` (at least one). Role ``types`` name span types or event types; an
+or ``+`` (at least one). An ``optional`` role is not offered by the role
+prompt unless asked for (``+``). Event hotkeys are prefix-free: one that
+repeats or starts another is an error. Role ``types`` name span types or event types; an
 empty list allows any filler.
 
 Checking never stops at the first problem (:func:`check_schema_text`), and

@@ -39,7 +39,7 @@ _TOP_KEYS: tuple[str, ...] = ("name", "description", "entities", "events", "rela
                              "suggest")
 _ENTITY_KEYS: tuple[str, ...] = ("name", "label", "color", "hotkey", "kind", "subtypes")
 _EVENT_KEYS: tuple[str, ...] = ("name", "group", "label", "color", "hotkey", "roles")
-_ROLE_KEYS: tuple[str, ...] = ("name", "types", "cardinality")
+_ROLE_KEYS: tuple[str, ...] = ("name", "types", "cardinality", "optional")
 _RELATION_KEYS = ("name", "label", "color", "hotkey", "subtypes", "args")
 _ARG_KEYS = ("role", "types")
 _EQUIV_KEYS = ("name",)
@@ -328,9 +328,19 @@ class _Checker:
                 )
             else:
                 cardinality = card
+        optional = False
+        if "optional" in raw:
+            if not isinstance(raw["optional"], bool):
+                self.error(
+                    self._find(section, index, _pair_pat(key_name, role_name), _key_pat("optional")),
+                    f"optional of role '{role_name}' of '{owner}' must be true or false,"
+                    f" not {raw['optional']!r}",
+                )
+            else:
+                optional = raw["optional"]
         definition, example = self._guides(section, index, raw, f"{what} '{role_name}' of '{owner}'",
                                            (key_name, role_name))
-        return Role(role_name, types, cardinality, definition, example)
+        return Role(role_name, types, cardinality, definition, example, optional)
 
     def _guides(self, section: str, index: int, table: dict[str, Any], owner: str,
                 role: tuple[str, str] | None = None) -> tuple[str, str]:
@@ -661,6 +671,17 @@ class _Checker:
                 )
             else:
                 seen[t.hotkey] = t.name
+        # The E picker reads a hotkey key by key: an event hotkey that starts another
+        # could never pick its own type (tui.core.schema.hotkeys).
+        event_keys = {t.hotkey: (i, t.name) for i, t in events if t.hotkey}
+        for i, t in events:
+            if t.hotkey is None:
+                continue
+            for other, (_, name) in event_keys.items():
+                if other != t.hotkey and other.startswith(t.hotkey):
+                    self.error(self._where("events", i, "hotkey"),
+                               f"hotkey '{t.hotkey}' of '{t.name}' clashes with '{other}' of '{name}':"
+                               " a key cannot both pick a type and start another's hotkey")
 
 
 def _toml_type(value: Any) -> str:

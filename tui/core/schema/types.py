@@ -94,6 +94,8 @@ class Role:
     """``1``, ``?``, ``*`` or ``+``."""
     definition: str = ""
     example: str = ""
+    optional: bool = False
+    """Not offered by the role prompt unless asked for ("more roles"): ACE's Time-* roles."""
 
 
 @dataclass(frozen=True)
@@ -442,7 +444,8 @@ def to_toml(schema: Schema) -> str:
         for role in et.roles:
             lines.append(
                 f"  {{ name = {_q(role.name)}, types = {_qs(role.types)},"
-                f" cardinality = {_q(role.cardinality)}{role_guide(role)} }},"
+                f" cardinality = {_q(role.cardinality)}"
+                + (", optional = true" if role.optional else "") + f"{role_guide(role)} }},"
             )
         lines.append("]")
     for rt in schema.relation_types:

@@ -29,14 +29,20 @@ HELP = """\
   selections may then go anywhere: `+` adds the selection as another
   fragment, `=` re-spans it to the selection. `escape` clears the selection,
   then releases it.
-- **Events**: `E` on the trigger word, pick the event type, then fill each
+- **Events**: `E` on the trigger word, pick the event type (every type has a
+  hotkey of one or two keys, shown in the list: `a` Attack, `t` `r` Transport), then fill each
   role from the mentions of its types near the trigger (nearest first):
   `tab`/`shift+tab` cycle candidates, `enter` fills, a selection plus a tag
   key makes a new mention for the role, `s` skips, `escape` finishes.
+  Each open role shows a letter (`a c f i m p x z`): pressing it fills that
+  role with the current candidate. A role with no candidate near is skipped
+  (the prompt says so); optional roles (ACE's Time-*) wait for `+`; after the
+  last role the prompt closes and the cursor is back on the trigger.
 - `C` builds a **coreference chain** from the selected mention: `enter` adds
   the nearest candidate of its type and offers the next, `escape` ends.
-- `R` relation, `A` attributes, `:` note, `@` normalisation, all on the
-  selected annotation. `d` deletes it (what depends on it is listed).
+- `R` relation, `A` attributes, `:` note, `@` normalisation (ranked places
+  from the shipped GeoNames and ISO data for the span's text: `enter` picks
+  the best, or type `resource:key`), all on the selected annotation. `d` deletes it (what depends on it is listed).
 - `u` undo, `ctrl+r` redo. Everything is saved as you go: there is no save key.
 - `f2` `f3` `f4` `f5` show or hide the entities, events, inspector and
   **relations** panels; `tab` goes into them, `enter` on a row selects it
@@ -100,6 +106,9 @@ TEAM_HELP = """\
 - `ctrl+f` **searches the corpus**, `S` shows **agreement** and counts, `J`
   **adjudicates** disagreements into the `gold` layer.
 """
+ROLE_LETTERS = "acfimpxz"
+"""The letters that name roles in the role prompt: no other key of the reader or the article view uses them."""
+
 FOOTER_PRIORITY = ("help", "tag_type", "toggle_visual", "event", "undo", "search", "delete", "library",
                    "attributes", "relation", "coreference", "note", "review_start", "quit")
 """The footer's actions, most useful first: a narrow terminal shows the first ones that fit."""
@@ -123,7 +132,8 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Edit the attributes of the selected annotation."),
     Binding("colon", "note", "Note", id="note", tooltip="Write a note on the selected annotation."),
     Binding("at", "normalization", "Norm", id="normalization", show=False,
-            tooltip="Link the selected annotation to a knowledge-base entry (resource:key)."),
+            tooltip="Link the selected annotation to an entry: ranked places (GeoNames, ISO) "
+                    "or resource:key typed."),
     Binding("equals_sign", "respan", "Re-span", id="respan", show=False,
             tooltip="Move the selected annotation to the current selection (keeps id, attributes, arguments)."),
     Binding("plus", "add_fragment", "Add fragment", id="add-fragment", show=False,
@@ -194,6 +204,17 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Fill the role with the selected candidate."),
     Binding("s", "pick_skip", "Skip role", id="role-skip", show=False, priority=True,
             tooltip="Skip this role."),
+    # Not priority (unlike the keys above): a priority key is handled when it arrives, before
+    # the motions typed just before it reach the view (`w w i` would fill from the old cursor).
+    # No other key of the reader or the view uses these, so they arrive here in order.
+    *[
+        Binding(letter, f"pick_fill('{letter}')", f"Fill role {letter}", id=f"role-letter-{letter}",
+                show=False,
+                tooltip=f"Fill the open role shown with [{letter}] with the selected candidate.")
+        for letter in ROLE_LETTERS
+    ],
+    Binding("plus", "pick_more", "More roles", id="role-more", show=False,
+            tooltip="Offer the optional roles too (ACE's Time-* roles), after the others."),
     Binding("escape", "pick_done", "Done", id="role-done", show=False, priority=True,
             tooltip="Stop filling roles (the event stays; missing mandatory roles are flagged)."),
     # Declaring tab here hides Screen's own tab binding, so focus moving is declared again.

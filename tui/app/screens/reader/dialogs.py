@@ -97,10 +97,15 @@ class DialogActionsMixin:
             self._perform(f"normalise {result.resource}:{result.key}",
                           lambda: self.session.normalise(ann_id, result.resource, result.key, result.label))
 
+        from tui.core.review.linking import link_candidates
+
+        shown = self._display_span(ann)  # a span, or the trigger of an event
         dialog = NormalizationDialog(
             Text(f"Normalise {self.describe(ann)}"),
             current.resource if current else "", current.key if current else "",
             current.label if current else "",
+            query=shown.text if shown is not None else "",
+            lookup=link_candidates if shown is not None else None,
         )
         self.app.push_screen(dialog, chosen)
 

@@ -4,14 +4,21 @@ The prompt's state is a :class:`~tui.core.editing.Pick`; its candidates come
 from the session (:meth:`~tui.core.editing.AnnotationSession.candidates`).
 Tab cycles them, enter fills the role with the selected one, a tag key
 tags the selection as a new mention and fills the role with it (one action).
+
+Issue 14 (six keys per event): a role with no candidate is skipped and the
+prompt says so; optional roles wait for ``+``; each open role shows a letter
+that fills it with the current candidate; after the last role the prompt
+closes by itself and the cursor is back on the trigger.
 """
 
 from __future__ import annotations
 
 from tui.app.safe import safe
+from tui.app.screens.reader.bindings import ROLE_LETTERS
 from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
 from tui.core.editing import Edit, NewMention, Pick, Target, filler_problem
+from tui.core.editing.picking import role_letters
 from tui.core.model import Event, Span
 from tui.core.schema import Role
 
@@ -30,12 +37,23 @@ class PickingMixin:
         self.pick = pick
         self._prepare_role()
 
+    def _edit_roles(self, event_id: str, type_name: str, roles: list[Role]) -> None:
+        """Open the prompt on roles the analyst asked for (the events panel's ``e``).
+
+        They stay open even with no candidate near: a selection and a tag key make one.
+        """
+        self._start_pick(Pick("role", event_id, type_name, roles, letters=role_letters(roles, ROLE_LETTERS),
+                              pool=ROLE_LETTERS, skip_empty=False))
+
     def _prepare_role(self) -> None:
-        """Compute the candidates of the current role and select the first."""
+        """Compute the candidates of the current role and select the first (roles with none are skipped)."""
         pick = self.pick
         assert pick is not None and self.session is not None
         with self._one_status():
-            candidates = self.session.prepare(pick)
+            if not self.session.prepare_role(pick):
+                self._end_pick(report=True)
+                return
+            candidates = pick.candidates
             if candidates:
                 self._select(candidates[0])
             elif pick.purpose != "role" and pick.source_id in self.by_id:
@@ -52,11 +70,14 @@ class PickingMixin:
         role = pick.role
         current = self.by_id.get(self.selected_id) if self.selected_id else None
         types = "|".join(role.types) or "mention"
+        roles_line = ""
         if pick.purpose == "role":
             title = f"{pick.type_name} event · role {pick.role_index + 1}/{len(pick.roles)}"
-            keys = ("tab/shift+tab candidate · enter fill · select + 1-9/t new mention · "
-                    "s skip · esc done")
+            keys = ("tab/shift+tab candidate · enter fill · a role's letter fills it · "
+                    "select + 1-9/t new mention · s skip · "
+                    + ("+ more roles · " if pick.held else "") + "esc done")
             empty = f"no {types} near the trigger"
+            roles_line = self._roles_line(pick)
         elif pick.purpose == "relation":
             title = f"{pick.type_name} relation from {self.describe(self.by_id.get(pick.source_id))}"
             keys = "tab/shift+tab candidate · enter choose · select + 1-9/t new mention · esc cancel"
@@ -93,8 +114,21 @@ class PickingMixin:
             empty=empty,
             note=note,
             definition=getattr(role, "definition", ""),
+            roles=roles_line,
         )
         self._update_status()
+
+    @staticmethod
+    def _roles_line(pick: Pick) -> str:
+        """The open roles with their letters, the roles skipped for want of a candidate, the held ones."""
+        parts = [f"[{pick.letters[r.name]}] {r.name}" if r.name in pick.letters else r.name
+                 for r in pick.open_roles()]
+        line = "roles: " + " · ".join(parts)
+        if pick.held:
+            line += f"   + {len(pick.held)} more ({', '.join(r.name for r in pick.held[:3])}…)"
+        if pick.skipped:
+            line += f"   skipped, none near: {', '.join(pick.skipped)}"
+        return line
 
     def _chain_size(self, pick: Pick) -> int:
         """How many mentions the coreference source's set holds (0: none yet)."""
@@ -119,6 +153,10 @@ class PickingMixin:
         pick = self.pick
         assert pick is not None
         current = self.by_id.get(self.selected_id) if self.selected_id else None
+        if isinstance(current, Span) and not self._contains(current, self.view.cursor):
+            # Keys typed in a burst (motions, then a role's letter): the cursor has left the
+            # selected candidate but the CursorMoved message that deselects it is still queued.
+            current = None
         anchor = self._anchor(pick)
         if isinstance(current, Span) and current.id not in self.event_of_trigger and (
             anchor is None or current.id != anchor.id
@@ -130,23 +168,41 @@ class PickingMixin:
         return None
 
     @one_status
-    def action_pick_fill(self) -> None:
-        """Fill the role (or choose the relation/coreference target) with the selected candidate."""
+    def action_pick_fill(self, letter: str = "") -> None:
+        """Fill the role (or choose the relation/coreference target) with the selected candidate.
+
+        Args:
+            letter: a role's letter: fill that role instead of the current one.
+        """
         if self.pick is None:
+            return
+        role = self.pick.role_by_letter(letter) if letter else self.pick.role
+        if role is None:
+            self.app.bell()
             return
         target = self._pick_target()
         if target is None:
             self.notify("no candidate: tab to one, or select text and press a tag key",
                         severity="warning")
             return
-        problem = self.session.filler_problem(self.pick.role, target.id) if self.session is not None else None
+        problem = self.session.filler_problem(role, target.id) if self.session is not None else None
         if problem is not None:
             self.message = problem
             self._update_status()
             self.notify(f"{problem} (tab to a candidate, or select text and press a tag key)",
                         severity="warning", markup=False)
             return
-        self._fill(target.id, target.text)
+        self._fill(target.id, target.text, by_letter=role if letter else None)
+
+    @one_status
+    def action_pick_more(self) -> None:
+        """Offer the optional roles (ACE's Time-*) too, after the others."""
+        pick = self.pick
+        if pick is None or pick.purpose != "role":
+            return
+        added = pick.more()
+        self.message = f"{added} more roles offered" if added else "no more roles"
+        self._show_pick()
 
     def _pick_new_mention(self, label: str) -> None:
         """Tag the selection (or word) and fill the current role with the new mention, in one action."""
@@ -168,20 +224,27 @@ class PickingMixin:
         else:
             self._fill(NewMention(target[0], target[1], label), self.doc.text[target[0]:target[1]])
 
-    def _fill(self, target: Target, what: str) -> None:
-        """Write one pick: fill a role, add a relation, or join a coreference set (one action)."""
+    def _fill(self, target: Target, what: str, by_letter: Role | None = None) -> None:
+        """Write one pick: fill a role, add a relation, or join a coreference set (one action).
+
+        ``by_letter`` is the role named by its letter (default: the current role).
+        """
         pick = self.pick
         assert pick is not None and self.doc is not None and self.schema is not None
         source_id, type_name = pick.source_id, pick.type_name
         edit: Edit[object] | None
         if pick.purpose == "role":
-            role = pick.role.name
+            role = (by_letter or pick.role).name
             edit = self._perform(f"{type_name} {role} = {what}",
                                  lambda: self.session.fill_role(source_id, role, target))
             if edit is not None:
                 with self._one_status():
                     self.view.clear_selection()
-                    self._advance_role()
+                    pick.filled.add(role)
+                    if role == pick.role.name:
+                        self._advance_role()
+                    else:  # another role filled by its letter: the current one stays, minus that mention
+                        self._prepare_role()
         elif pick.purpose == "relation":
             edit = self._perform(f"relation {type_name} → {what}",
                                  lambda: self.session.relate(source_id, type_name, target))
@@ -232,7 +295,7 @@ class PickingMixin:
         if pick.purpose == "role" and report and self.session is not None:
             event = self.by_id.get(pick.source_id)
             if isinstance(event, Event):
-                self.selected_id = event.id
+                self._select(event.id)  # the cursor back on the trigger: the next event starts from here
                 missing = self.session.missing_roles(event.id)
                 if missing:
                     self.notify(safe("; ".join(missing), limit=300), title="Missing mandatory roles",

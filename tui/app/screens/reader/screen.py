@@ -319,6 +319,11 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
                 return False  # let tab, enter and escape do their usual work
             if action == "pick_skip":
                 return self.pick.purpose == "role"
+            if action == "pick_more":
+                return self.pick.purpose == "role" and bool(self.pick.held)
+            if action == "pick_fill" and parameters and parameters[0]:
+                # a role's letter: only while it names an open role, else the key does its usual work
+                return self.pick.role_by_letter(str(parameters[0])) is not None
             return True
         if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
                                                "panel_width", "toggle_labels", "import_document"):
@@ -424,7 +429,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         if event.role is not None:
             roles = [r for r in roles if r.name == event.role] or roles
         self.view.focus()
-        self._start_pick(Pick("role", ev.id, ev.type, roles))
+        self._edit_roles(ev.id, ev.type, roles)
 
     # -- screens and panels --------------------------------------------------------------
 

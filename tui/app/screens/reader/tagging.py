@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.app.safe import safe
+from tui.app.screens.reader.bindings import ROLE_LETTERS
 from tui.app.screens.reader.readonly import editing
 from tui.app.screens.reader.status import one_status
 from tui.core.editing import Pick
 from tui.core.model import Event, Span
+from tui.core.schema.hotkeys import event_hotkeys
 
 
 class TaggingMixin:
@@ -188,8 +190,9 @@ class TaggingMixin:
         from tui.app.dialogs.picker import PickerDialog, PickerItem
 
         assert self.schema is not None
+        keys = event_hotkeys(self.schema)  # every type has one: declared, or one or two derived keys
         items = [
-            PickerItem(t.name, t.name, t.hotkey, detail=f"{t.label} · {t.group or ''}", color=t.color,
+            PickerItem(t.name, t.name, keys.get(t.name), detail=f"{t.label} · {t.group or ''}", color=t.color,
                        definition=t.definition)
             for t in self.schema.event_types
         ]
@@ -215,7 +218,7 @@ class TaggingMixin:
             self.selected_id = event.id
             et = self.schema.event_type(type_name)
             if fill_roles and et is not None and et.roles:
-                self._start_pick(Pick("role", event.id, type_name, list(et.roles)))
+                self._start_pick(Pick.for_event(event.id, et, ROLE_LETTERS))
 
     @one_status
     def _retype_event(self, event: Event, type_name: str) -> None:
