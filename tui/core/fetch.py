@@ -77,13 +77,20 @@ def _redirect_handler(limit: int) -> Any:
         max_redirections = limit
         max_repeats = min(urllib.request.HTTPRedirectHandler.max_repeats, limit)
 
-        def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
-                             newurl: str) -> Any:
+        def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+            # Checked before urllib's own check, which would let ftp: through and
+            # report any other scheme as an HTTP error indistinguishable from a loop.
+            from urllib.parse import urljoin
+
+            newurl = urljoin(req.full_url, headers.get("location") or headers.get("uri") or "")
             scheme = urlsplit(newurl).scheme.lower()
             if scheme not in SCHEMES:
+                fp.close()
                 raise InputError(f"redirected to a {scheme or 'schemeless'} URL: only http and https are fetched",
                                  path=req.full_url)
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
+            return super().http_error_302(req, fp, code, msg, headers)
+
+        http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     return Redirects()
 
@@ -134,8 +141,8 @@ def fetch_page(url: str, limits: FetchLimits | None = None) -> FetchedPage:
             body = _read_body(url, response, lim, deadline)
             final_url = response.geturl()
             charset = response.headers.get_content_charset()
-    except InputError:
-        raise
+    except InputError as exc:  # from the redirect handler: name the URL asked for
+        raise InputError(exc.reason, path=url) from None
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             raise InputError(f"too many redirects or a redirect loop (more than {lim.max_redirects})",
