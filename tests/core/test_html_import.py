@@ -225,9 +225,9 @@ def test_url_too_large_is_refused_declared_or_not():
     big = b"<html><body>" + b"<p>words words words</p>" * 10_000 + b"</body></html>"
     limits = FetchLimits(max_bytes=100_000)
     assert _fetch_error({"/big": page(big)}, "/big", limits) == \
-        f"page is {len(big) / 2**20:.1f} MiB, larger than the 0.0953674 MiB limit"
+        f"page is {len(big) / 2**20:.1f} MiB, larger than the 0.0954 MiB limit"
     assert _fetch_error({"/big": page(big, length=False)}, "/big", limits) == \
-        "page is larger than the 0.0953674 MiB limit"
+        "page is larger than the 0.0954 MiB limit"
 
 
 def test_url_wrong_content_type_is_refused():

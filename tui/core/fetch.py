@@ -184,13 +184,13 @@ def _read_body(url: str, response: Any, lim: FetchLimits, deadline: float) -> by
         chunks.append(chunk)
         got += len(chunk)
         if got > lim.max_bytes:
-            raise InputError(f"page is larger than the {lim.max_bytes / 2**20:g} MiB limit", path=url)
+            raise InputError(f"page is larger than the {lim.max_bytes / 2**20:.3g} MiB limit", path=url)
     return b"".join(chunks)
 
 
 def _too_large(url: str, size: int, lim: FetchLimits) -> InputError:
     return InputError(
-        f"page is {size / 2**20:.1f} MiB, larger than the {lim.max_bytes / 2**20:g} MiB limit",
+        f"page is {size / 2**20:.1f} MiB, larger than the {lim.max_bytes / 2**20:.3g} MiB limit",
         path=url,
     )
 
