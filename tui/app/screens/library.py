@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.app.messages import StartReview
 from tui.app.safe import safe, safe_text
+from tui.app.widgets.article_header import header_text
 from tui.core.errors import TuiError
 from tui.core.model import DOC_STATUSES
 
@@ -80,6 +81,13 @@ class LibraryScreen(Screen[str | None]):
     LibraryScreen > #library-table {
         height: 1fr;
     }
+    LibraryScreen > #library-detail {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        padding: 0 1;
+        background: $panel;
+    }
     """
 
     BINDINGS = [
@@ -95,7 +103,8 @@ class LibraryScreen(Screen[str | None]):
     HELP = """\
 ### Library
 Every document with its status for you and its annotation counts.
-Type to narrow the list (the filter has the focus when the library opens;
+The line under the list shows a web page's title, site, author, date and URL.
+Type to narrow the list by name or title (the filter has the focus when the library opens;
 `up`/`down` move through the list, `enter` opens the document). `tab` moves
 to the list, where `s` cycles the status (new → in progress → done), `r`
 reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
@@ -142,11 +151,12 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Library", style="bold"), id="library-title")
-        yield Input(placeholder="Filter by name", id="library-filter")
+        yield Input(placeholder="Filter by name or title", id="library-filter")
         table: DataTable[Any] = DataTable(id="library-table", cursor_type="row", zebra_stripes=True)
         for key, heading in COLUMNS:
             table.add_column(Text(heading, style="bold"), key=key)
         yield table
+        yield Static(id="library-detail")  # a web page's title · site · author · date · URL
         yield Footer()
 
     def on_mount(self) -> None:
@@ -173,7 +183,7 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
     def _fill(self, keep: str | None) -> None:
         table = self.query_one("#library-table", DataTable)
         query = self.query_one("#library-filter", Input).value
-        self.shown = [i for i in self.infos if matches(safe(i.name), query)]
+        self.shown = [i for i in self.infos if matches(safe(i.name) + " " + safe(i.web.get("title", "")), query)]
         table.clear()
         for info in self.shown:
             status = info.status.get(self.annotator, "new")
@@ -201,6 +211,24 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
             if info.name == keep:
                 table.move_cursor(row=row, animate=False)
                 break
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The detail line: the web metadata of the document under the cursor (page data, sanitised)."""
+        table = self.query_one("#library-table", DataTable)
+        row = table.cursor_row
+        info = self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
+        line = header_text(info.web) if info is not None else Text()
+        if info is not None and info.web.get("url"):
+            if line.plain:
+                line.append(" · ", style="dim")
+            line.append_text(safe_text(info.web["url"], style="underline", limit=120))
+        self.query_one("#library-detail", Static).update(line)
+
+    @on(DataTable.RowHighlighted, "#library-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
 
     # -- actions ----------------------------------------------------------------
 

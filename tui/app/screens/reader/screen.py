@@ -44,6 +44,7 @@ from tui.app.screens.reader.status import StatusMixin
 from tui.app.screens.reader.tagging import TaggingMixin
 from tui.app.screens.reader.writing import POLL_SECONDS, Verb, WritingMixin
 from tui.app.widgets._text import is_large
+from tui.app.widgets.article_header import ArticleHeader
 from tui.app.widgets.article_view import ArticleView
 from tui.app.widgets.entity_panel import EntityPanel
 from tui.app.widgets.event_panel import EventPanel
@@ -53,6 +54,7 @@ from tui.app.widgets.relation_panel import RelationPanel
 from tui.app.widgets.status_line import StatusLine
 from tui.core.editing import AnnotationIndex, AnnotationSession, Pick
 from tui.core.errors import TuiError
+from tui.core.formats.html import web_meta
 from tui.core.model import DocAnnotations, Document, Event, Span
 from tui.core.schema import Problem, Schema
 from tui.core.store import gc_paused
@@ -173,6 +175,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
     # -- structure ------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield ArticleHeader(id="article-header")  # a web page's title, site, author, date
         with Horizontal(id="reader-body"):
             with Horizontal(id="article-column"):  # centres the article when it is capped
                 yield ArticleView(id="article")
@@ -233,6 +236,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         with gc_paused():  # loading makes ~300k objects and no garbage
             self._open_session(defer_validation=True)
             self.view.load(doc.text, doc.styles, self._highlights())
+        self.query_one(ArticleHeader).show(web_meta(doc))
         self.view.set_search_hits([])
         self.view.selected_id = None
         try:
