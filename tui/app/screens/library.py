@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.app.messages import StartReview
 from tui.app.safe import safe, safe_text
-from tui.app.widgets.article_header import header_text
+from tui.app.widgets.article_header import ArticleHeader
 from tui.core.errors import TuiError
 from tui.core.model import DOC_STATUSES
 
@@ -80,13 +80,6 @@ class LibraryScreen(Screen[str | None]):
     }
     LibraryScreen > #library-table {
         height: 1fr;
-    }
-    LibraryScreen > #library-detail {
-        height: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-        padding: 0 1;
-        background: $panel;
     }
     """
 
@@ -151,12 +144,12 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Library", style="bold"), id="library-title")
-        yield Input(placeholder="Filter by name or title", id="library-filter")
+        yield Input(placeholder="Filter by name", id="library-filter")
         table: DataTable[Any] = DataTable(id="library-table", cursor_type="row", zebra_stripes=True)
         for key, heading in COLUMNS:
             table.add_column(Text(heading, style="bold"), key=key)
         yield table
-        yield Static(id="library-detail")  # a web page's title · site · author · date · URL
+        yield ArticleHeader(with_url=True, id="library-detail")  # a web page's title, site, date, URL
         yield Footer()
 
     def on_mount(self) -> None:
@@ -214,16 +207,11 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
         self._show_detail()
 
     def _show_detail(self) -> None:
-        """The detail line: the web metadata of the document under the cursor (page data, sanitised)."""
+        """The detail line: the web metadata of the document under the cursor (hidden when it has none)."""
         table = self.query_one("#library-table", DataTable)
         row = table.cursor_row
         info = self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
-        line = header_text(info.web) if info is not None else Text()
-        if info is not None and info.web.get("url"):
-            if line.plain:
-                line.append(" · ", style="dim")
-            line.append_text(safe_text(info.web["url"], style="underline", limit=120))
-        self.query_one("#library-detail", Static).update(line)
+        self.query_one("#library-detail", ArticleHeader).show(info.web if info is not None else {})
 
     @on(DataTable.RowHighlighted, "#library-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -23,17 +23,18 @@ SEP = " · "
 PART_LIMIT = 120
 
 
-def header_text(meta: Mapping[str, str]) -> Text:
+def header_text(meta: Mapping[str, str], *, with_url: bool = False) -> Text:
     """The header line for a page's metadata (empty when it has none of the shown parts).
 
     Args:
         meta: the page's metadata (``title``, ``site``, ``author``, ``date``...).
+        with_url: add the page's URL at the end.
 
     Returns:
         A one-line ``Text``, every value sanitised.
     """
     out = Text(no_wrap=True, overflow="ellipsis", end="")
-    for key, style in PARTS:
+    for key, style in PARTS + ((("url", "underline"),) if with_url else ()):
         value = meta.get(key)
         if not value:
             continue
@@ -46,7 +47,8 @@ def header_text(meta: Mapping[str, str]) -> Text:
 class ArticleHeader(Widget, can_focus=False):
     """``Dockworkers walk out at Port Halden · The Meridian Courier · Ines Varga · 2024-03-14``.
 
-    Set with :meth:`show`; hidden when the document has no web metadata.
+    Set with :meth:`show`; hidden when the document has no web metadata. The
+    library shows one (``with_url``) for the document under its cursor.
     """
 
     DEFAULT_CSS = """
@@ -64,8 +66,15 @@ class ArticleHeader(Widget, can_focus=False):
     }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, with_url: bool = False, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """Build the line.
+
+        Args:
+            with_url: show the page's URL after the date.
+        """
         super().__init__(name=name, id=id, classes=classes)
+        self.with_url = with_url
         self.text = Text()
         """The line shown (tests read its ``plain``)."""
 
@@ -75,7 +84,7 @@ class ArticleHeader(Widget, can_focus=False):
         Args:
             meta: the document's web metadata (:func:`tui.core.formats.html.web_meta`).
         """
-        self.text = header_text(meta)
+        self.text = header_text(meta, with_url=self.with_url)
         self.set_class(bool(self.text.plain), "-shown")
         self.refresh()
 
