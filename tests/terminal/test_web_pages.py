@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import DATA
-from tests.terminal.harness import needs_tmux
+from tests.terminal.harness import Terminal, covers, needs_tmux, terminal, wait_db
+from tests.webserver import page, serve
 from tui.core.model import Document
 from tui.core.store import Store
 
@@ -13,6 +14,7 @@ pytestmark = needs_tmux
 
 STRIKE = DATA / "html" / "harbour-strike.html"
 HEADER = "Dockworkers walk out at Port Halden as talks stall · The Meridian Courier · Ines Varga · 2024-03-14"
+NO_PROXY = {"no_proxy": "127.0.0.1,localhost", "NO_PROXY": "127.0.0.1,localhost"}
 HOSTILE_META = {
     "title": "\x1b]0;pwned\x07\x1b[2J[bold red]Owned[/] \u202etxt",
     "site": "Site\x9b2J",
@@ -56,3 +58,39 @@ def test_hostile_metadata_is_shown_as_data(term, tmp_path: Path):
     term.press("Down")
     term.wait(lambda s: "[bold red]Owned" not in s.split("\n")[-3] and "x.example" not in s,
               "the detail line follows the cursor to a document without metadata")
+
+
+@covers("import-document")
+def test_a_url_typed_at_import_is_fetched_and_opened(tmp_path: Path):
+    """I, a URL of the local server, enter: the page is fetched in a worker, stored and opened with its
+    header; a missing page is one error line naming URL and status, and nothing is stored."""
+    db = tmp_path / "a.db"
+    with Store(db, annotator="alice") as store:
+        store.add_document(Document(name="alpha", text="Alpha report from Mosul.\n"))
+    routes = {"/news/strike.html": page(STRIKE.read_bytes())}
+    with serve(routes) as srv, terminal(tmp_path, env=NO_PROXY) as term:
+        term.start("--db", db, "alpha")
+        term.wait_ready("Alpha report from Mosul")
+        term.press("I")
+        term.wait("Import and open a file or folder", "the import prompt")
+        term.type(srv.url("/news/strike.html"))
+        term.press("Enter")
+        screen = term.wait_ready("About 1,200 dockworkers at Port Halden")
+        term.wait(HEADER, "the page's header")
+        port = srv.httpd.server_address[1]
+        wait_db(db, "SELECT name FROM documents ORDER BY name",
+                lambda r: r == [("127.0.0.1_8080/news/strike".replace("8080", str(port)),), ("alpha",)],
+                "the page stored under a name from its URL")
+        assert "Traceback" not in screen
+        _missing_url_fails(term, srv.url("/missing"), db)
+        assert term.quit() == 0
+
+
+def _missing_url_fails(term: Terminal, url: str, db: Path) -> None:
+    """A URL the server does not have: an error naming the URL and the status; nothing stored."""
+    term.press("I")
+    term.wait("Import and open a file or folder")
+    term.type(url)
+    term.press("Enter")
+    term.wait(lambda s: "import failed:" in s and "/missing: HTTP 404" in s, "the error naming URL and status")
+    wait_db(db, "SELECT count(*) FROM documents", lambda r: r == [(2,)], "nothing more stored")
