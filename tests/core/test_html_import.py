@@ -151,6 +151,18 @@ def test_jsonl_export_carries_metadata_and_source(store, tmp_path):
     assert web_meta(doc) == STRIKE_META and doc.text == STRIKE_TEXT
 
 
+def test_other_exports_report_the_metadata_lost(store, tmp_path):
+    """An export with no room for the page's metadata and HTML says so in its loss report; JSONL does not."""
+    from tui.core.workflows.exporting import ExportRequest, export_documents
+
+    import_files(store, ImportRequest(paths=(STRIKE, HTML / "folder" / "notes.txt")))
+    outcome = export_documents(store, ExportRequest(fmt="brat"), tmp_path / "brat")
+    assert outcome.report.lines()[0] == (
+        "lost 1 web page metadata and HTML (title, site, author, date, URL; kept by jsonl): harbour-strike")
+    outcome = export_documents(store, ExportRequest(fmt="jsonl"), tmp_path / "a.jsonl")
+    assert outcome.report.lossless
+
+
 # -- names made from URLs --------------------------------------------------------
 
 
