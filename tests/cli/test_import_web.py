@@ -94,3 +94,13 @@ def test_format_option_refused_for_urls(tmp_path):
     r = run("--db", str(tmp_path / "a.db"), "import", "--format", "brat", "https://x.example/a")
     assert r.exit_code == 2
     assert "a URL is read as a web page: --format brat cannot apply to it" in r.stderr
+
+
+def test_tui_url_imports_then_opens(tmp_path):
+    """`tui URL` imports the page first, as `tui FILE` does (no terminal: the listing is printed)."""
+    db = tmp_path / "a.db"
+    with serve({"/strike": page((HTML / "harbour-strike.html").read_bytes())}) as srv:
+        r = run("--db", str(db), srv.url("/strike"))
+        port = srv.httpd.server_address[1]
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[1].split()[0] == f"127.0.0.1_{port}/strike"
