@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 from tui.core.errors import InputError
 from tui.core.formats.text import read_bytes, read_each
-from tui.core.model import DocAnnotations, Document
+from tui.core.model import WEB_META_KEY, DocAnnotations, Document
 from tui.core.text.offsets import decode_utf8
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".html", ".htm", ".xhtml")
 #: The key of a document's ``meta`` that holds a web page's metadata.
-META_KEY = "web"
+META_KEY = WEB_META_KEY
 #: The metadata fields, in the order they are shown.
 FIELDS = ("title", "site", "author", "date", "url", "fetched")
 #: The longest metadata value kept (a 1 MB ``<title>`` is cut, with a note).
@@ -233,10 +233,7 @@ def _safe_part(part: str) -> str:
 
 def web_meta(doc: Document) -> dict[str, str]:
     """A document's web page metadata (empty for other documents), each value a string."""
-    meta = doc.meta.get(META_KEY) if isinstance(doc.meta, dict) else None
-    if not isinstance(meta, dict):
-        return {}
-    return {k: v for k, v in meta.items() if isinstance(k, str) and isinstance(v, str)}
+    return doc.web_meta()
 
 
 def _trafilatura() -> Any:

@@ -54,7 +54,6 @@ from tui.app.widgets.relation_panel import RelationPanel
 from tui.app.widgets.status_line import StatusLine
 from tui.core.editing import AnnotationIndex, AnnotationSession, Pick
 from tui.core.errors import TuiError
-from tui.core.formats.html import web_meta
 from tui.core.model import DocAnnotations, Document, Event, Span
 from tui.core.schema import Problem, Schema
 from tui.core.store import gc_paused
@@ -236,7 +235,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         with gc_paused():  # loading makes ~300k objects and no garbage
             self._open_session(defer_validation=True)
             self.view.load(doc.text, doc.styles, self._highlights())
-        self.query_one(ArticleHeader).show(web_meta(doc))
+        self.query_one(ArticleHeader).show(doc.web_meta())
         self.view.set_search_hits([])
         self.view.selected_id = None
         try:
