@@ -102,3 +102,16 @@ def stall() -> Route:
         h.server.release.wait(60)  # type: ignore[attr-defined]
 
     return route
+
+
+def drip() -> Route:
+    """A route that sends its status line and headers a byte at a time, never finishing them."""
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"x" * 100_000:
+            if h.server.release.wait(0.05):  # type: ignore[attr-defined]
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+
+    return route

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests.conftest import DATA
-from tests.webserver import page, redirect, serve, stall
+from tests.webserver import drip, page, redirect, serve, stall
 from tui.core.errors import InputError, InputErrors
 from tui.core.fetch import FetchLimits, fetch_page, is_url
 from tui.core.formats import ImportOptions, detect_format, read_paths
@@ -230,6 +230,11 @@ def test_url_404_is_named():
 def test_url_timeout_ends_the_fetch():
     """A server that stops sending is given up on at the deadline."""
     assert _fetch_error({"/slow": stall()}, "/slow", FetchLimits(timeout=0.5)) == "timed out after 0.5 s"
+
+
+def test_url_timeout_holds_when_headers_never_end():
+    """A server dripping its headers a byte at a time (each read is quick) is given up on at the deadline."""
+    assert _fetch_error({"/drip": drip()}, "/drip", FetchLimits(timeout=0.5)) == "timed out after 0.5 s"
 
 
 def test_url_too_large_is_refused_declared_or_not():

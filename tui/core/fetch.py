@@ -31,6 +31,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 SCHEMES = ("http", "https")
 USER_AGENT = "tui (terminal article reader; one page on request)"
 _CHUNK = 64 * 1024
+#: Seconds past the deadline before a fetch still running is abandoned.
+_GRACE = 0.5
 
 
 def is_url(text: str) -> bool:
@@ -125,14 +127,40 @@ def fetch_page(url: str, limits: FetchLimits | None = None) -> FetchedPage:
             status, a redirect loop or too many redirects, a timeout, a body
             over the size limit, a content type that is not HTML, no connection.
     """
+    import threading
+
+    lim = limits or FetchLimits()
+    check_url(url)
+    deadline = time.monotonic() + lim.timeout
+    # The socket's timeout bounds each read, not the whole: a server that sends its
+    # headers a byte at a time would never reach it. The fetch runs in a daemon thread
+    # given the deadline (plus a little, so its own clearer error usually comes first);
+    # past it, the thread is abandoned (its socket times out on its own) and this fails.
+    outcome: list[FetchedPage | BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(_fetch(url, lim, deadline))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="tui-fetch", daemon=True)
+    worker.start()
+    worker.join(lim.timeout + _GRACE)
+    if not outcome:
+        raise _timed_out(url, lim)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _fetch(url: str, lim: FetchLimits, deadline: float) -> FetchedPage:
+    """:func:`fetch_page`'s work, in its thread."""
     import socket
     import urllib.error
     import urllib.request
     from datetime import UTC, datetime
 
-    lim = limits or FetchLimits()
-    check_url(url)
-    deadline = time.monotonic() + lim.timeout
     opener = urllib.request.build_opener(_redirect_handler(lim.max_redirects))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": ", ".join(HTML_TYPES)})
     fetched = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -147,7 +175,7 @@ def fetch_page(url: str, limits: FetchLimits | None = None) -> FetchedPage:
         if 300 <= exc.code < 400:
             raise InputError(f"too many redirects or a redirect loop (more than {lim.max_redirects})",
                              path=url) from None
-        raise InputError(f"HTTP {exc.code} {exc.reason}", path=url) from None
+        raise InputError(f"HTTP {exc.code} {str(exc.reason)[:100]}", path=url) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError | socket.timeout):
             raise _timed_out(url, lim) from None

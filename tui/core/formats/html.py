@@ -193,10 +193,13 @@ def read_url(url: str, limits: FetchLimits | None = None, schema: str = "ace2005
         InputError: naming the URL: see :func:`tui.core.fetch.fetch_page`, and no article in it.
     """
     from tui.core.fetch import fetch_page  # urllib's HTTP stack: only when a URL is imported
+    from tui.core.outpath import split_relative
 
     page = fetch_page(url, limits)
     html = decode_html(page.body, url, page.charset)
-    return page_document(html, url_name(page.url), url, schema=schema, url=page.final_url,
+    name = url_name(page.url)
+    split_relative(name, "document")  # url_name's promise, checked by the one name policy
+    return page_document(html, name, url, schema=schema, url=page.final_url,
                          fetched=page.fetched, notes=notes)
 
 
