@@ -128,6 +128,14 @@ def test_hostile_page_imports_with_bounded_metadata(tmp_path):
     assert options.notes == [f"{path}: title is 10000 characters long: kept the first {MAX_META_CHARS}"]
 
 
+def test_latin1_label_reads_as_windows_1252(tmp_path):
+    """A page labelled iso-8859-1 is read as browsers read it, windows-1252: 0x93/0x94 are curly quotes."""
+    from tui.core.formats.html import decode_html
+
+    data = b'<meta charset="iso-8859-1"><p>\x93Caf\xe9\x94 \x81</p>'
+    assert decode_html(data, "x.html") == '<meta charset="iso-8859-1"><p>\u201cCaf\u00e9\u201d \x81</p>'
+
+
 def test_invalid_bytes_in_a_page_name_the_offset(tmp_path):
     """A page that is not valid in its charset is refused with the byte offset."""
     bad = tmp_path / "bad.html"

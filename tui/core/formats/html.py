@@ -62,6 +62,10 @@ _OPTIONS: dict[str, Any] = {"with_metadata": True, "include_comments": False, "i
                             "deduplicate": False}
 
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_WINDOWS_1252 = ("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252",
+                 "cp1252", "x-cp1252")
+#: Latin-1's C1 range as windows-1252 has it (its five unassigned bytes stay as they are).
+_CP1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
@@ -87,6 +91,10 @@ def decode_html(data: bytes, where: str, charset: str | None = None) -> str:
     codec = charset.lower()
     if codec in ("utf-8", "utf8"):
         return decode_utf8(data, where)
+    if codec in _WINDOWS_1252:
+        # Browsers read these labels as windows-1252 (WHATWG Encoding), where 0x80-0x9F are
+        # curly quotes and dashes, not C1 controls; its five unassigned bytes stay Latin-1.
+        return data.decode("latin-1").translate(_CP1252)
     try:
         return data.decode(codec)
     except LookupError:
@@ -125,8 +133,9 @@ def extract(html: str, where: str, *, url: str | None = None) -> tuple[str, dict
             text = _text_of(found)
             if len(text) < MIN_FALLBACK_CHARS:
                 text = ""
-    except (ValueError, TypeError) as exc:  # lxml refusing a page: no article either
-        raise InputError(f"no article found in the page ({exc})", path=where) from None
+    except Exception as exc:  # noqa: BLE001 - lxml refusing a page, or an extractor bug: one clean line
+        raise InputError(f"no article found: the extractor failed on the page ({type(exc).__name__}: "
+                         f"{str(exc)[:100]})", path=where) from None
     if not text:
         raise InputError("no article text found in the page (nothing but navigation, or no text)", path=where)
     meta: dict[str, str] = {}
