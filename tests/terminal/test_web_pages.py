@@ -63,7 +63,8 @@ def test_hostile_metadata_is_shown_as_data(term, tmp_path: Path):
 @covers("import-document")
 def test_a_url_typed_at_import_is_fetched_and_opened(tmp_path: Path):
     """I, a URL of the local server, enter: the page is fetched in a worker, stored and opened with its
-    header; a missing page is one error line naming URL and status, and nothing is stored."""
+    header; the library filters by its title; a missing page is one error line naming URL and status,
+    and nothing is stored."""
     db = tmp_path / "a.db"
     with Store(db, annotator="alice") as store:
         store.add_document(Document(name="alpha", text="Alpha report from Mosul.\n"))
@@ -82,6 +83,12 @@ def test_a_url_typed_at_import_is_fetched_and_opened(tmp_path: Path):
                 lambda r: r == [("127.0.0.1_8080/news/strike".replace("8080", str(port)),), ("alpha",)],
                 "the page stored under a name from its URL")
         assert "Traceback" not in screen
+        term.press("o")
+        term.wait("2 of 2 documents", "the library")
+        term.type("dockworkers")  # a word of the page's title, not of its name
+        term.wait("1 of 2 documents", "the library filtered by title")
+        term.press("Escape")
+        term.wait_ready("About 1,200 dockworkers")
         _missing_url_fails(term, srv.url("/missing"), db)
         assert term.quit() == 0
 
