@@ -155,7 +155,9 @@ def build(tmp_path: Path, run: int) -> tuple[Path, Rotation, str, str]:
     store.save_schema(sch)
     body = " ".join(give("Document.text", "word ") + " Basra offensive began today" for _ in range(6))
     doc = _fill(Document, give, {"text": body + "\n", "schema": sch.name, "meta": {}})
-    doc.meta = {give("Document.meta key", "k"): give("Document.meta value")}
+    doc.meta = {give("Document.meta key", "k"): give("Document.meta value"),
+                # a web page's metadata: the reader's header line and the library's detail line
+                "web": {key: give(f"Document.meta web {key}") for key in ("title", "site", "author", "date", "url")}}
     doc, _ = store.add_document(doc)
     words = _words(doc.text)
     span_t, span_t2 = sch.span_types[0].name, sch.span_types[1].name

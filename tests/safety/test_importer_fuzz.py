@@ -1,5 +1,5 @@
 """Property-based: mutated real files given to each importer (doccano, Label Studio, CoNLL/BIO,
-CoNLL-U, spaCy DocBin) give a clean ``file:line: reason`` error or a valid import, never a
+CoNLL-U, saved web pages, spaCy DocBin) give a clean ``file:line: reason`` error or a valid import, never a
 traceback. Every input tried is counted; the count and the tracebacks found are printed."""
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
     out["bio"] = b"\n".join(bio)
     gum = (DATA / "conll" / "GUM_news_worship.conllu").read_bytes().split(b"\n")[:150]
     out["conllu"] = b"\n".join(gum)
+    out["html"] = (DATA / "html" / "harbour-strike.html").read_bytes()
     return out
 
 
@@ -139,6 +140,7 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not __impo
     ("labelstudio", "labelstudio", ".json"),
     ("bio", "conll", ".bio"),
     ("conllu", "conll", ".conllu"),
+    ("html", "html", ".html"),
 ])
 def test_text_importers_never_traceback(seeds, name, fmt, suffix):
     @SETTINGS

@@ -217,8 +217,16 @@ def open_cmd(ctx: click.Context, target: str | None) -> None:
         doc_name = None
         if target:
             path = Path(target)
+            from tui.core.fetch import is_url
+
             if store.find_document(target) is not None:
                 doc_name = target
+            elif is_url(target):
+                from tui.core.workflows.importing import ImportRequest, import_files
+
+                outcome = import_files(store, ImportRequest(paths=(), urls=(target,)))
+                _say_import_notes(outcome)
+                doc_name = outcome.documents[0]
             elif path.is_file():
                 from tui.core.workflows.importing import ImportRequest, import_files
 
@@ -258,29 +266,39 @@ def _db_path(ctx: click.Context) -> str:
               help="Offset unit of the input, for formats that may use either.")
 @click.option("--update", is_flag=True,
               help="Re-import files whose text changed, moving their annotations (orphans are listed).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="Seconds one URL's fetch may take, all told.")
+@click.option("--max-size", "max_size", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="The largest page fetched from a URL, in MiB.")
 @common_options
 @click.pass_context
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, schema_opt: str | None,
-               as_suggestions: bool, lenient: bool, offsets: str | None, update: bool = False) -> None:
-    """Import files or folders as documents (all or nothing).
+               as_suggestions: bool, lenient: bool, offsets: str | None, update: bool = False,
+               timeout: float = 20.0, max_size: float = 10.0) -> None:
+    """Import files, folders or web pages (URLs) as documents (all or nothing).
 
     A document's name is its path relative to the imported folder, without
-    extension (a single file: its stem). Importing the same text under the
-    same name again changes nothing.
+    extension (a single file: its stem; a URL: its host and path). Importing
+    the same text under the same name again changes nothing. A saved web page
+    (.html) or a URL gives its article's text and metadata (title, author,
+    date, site, URL); the page's HTML is kept with it.
 
     \b
     Example:
         tui import seeds/
         tui import article.md notes.txt --schema my-schema.toml
+        tui import saved-page.html https://news.example/2024/story
         tui import corpus.jsonl
         tui import --format brat brat-folder/
     """
+    from tui.core.fetch import is_url
     from tui.core.workflows.importing import ImportRequest, check_format, import_files
 
     _usage(check_format, fmt)
-    request = ImportRequest(paths=tuple(Path(p) for p in paths), fmt=fmt, schema=schema_opt,
+    request = ImportRequest(paths=tuple(Path(p) for p in paths if not is_url(p)),
+                            urls=tuple(p for p in paths if is_url(p)), fmt=fmt, schema=schema_opt,
                             as_suggestions=as_suggestions, lenient=lenient, offsets=offsets,  # type: ignore[arg-type]
-                            update=update)
+                            update=update, fetch_timeout=timeout, fetch_max_bytes=int(max_size * 2**20))
     store = open_store(ctx)
     try:
         outcome = _usage(import_files, store, request,

@@ -338,6 +338,20 @@ class Document:
     created: str = ""
     modified: str = ""
 
+    def web_meta(self) -> dict[str, str]:
+        """A web page's metadata (``meta["web"]``: title, site, author, date, url, fetched), else empty.
+
+        Only string values are returned: the metadata came from a page (or a JSONL file) and is data.
+        """
+        meta = self.meta.get(WEB_META_KEY) if isinstance(self.meta, dict) else None
+        if not isinstance(meta, dict):
+            return {}
+        return {k: v for k, v in meta.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+#: The key of :attr:`Document.meta` holding a web page's metadata (:mod:`tui.core.formats.html`).
+WEB_META_KEY = "web"
+
 
 @dataclass(kw_only=True)
 class DocAnnotations:

@@ -66,8 +66,8 @@ class ImportDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text("Import and open a file or folder (text, Markdown, brat .ann, JSONL...)"))
-            yield Input(placeholder="path", id="import-path", suggester=PathSuggester(self.cwd))
+            yield Label(Text("Import and open a file or folder (text, Markdown, web page, brat .ann, JSONL...) or a URL"))
+            yield Input(placeholder="path or https://…", id="import-path", suggester=PathSuggester(self.cwd))
             yield Label(Text("tab completes · enter imports · esc cancels"), classes="import--hint")
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.app.messages import StartReview
 from tui.app.safe import safe, safe_text
+from tui.app.widgets.article_header import ArticleHeader
 from tui.core.errors import TuiError
 from tui.core.model import DOC_STATUSES
 
@@ -95,7 +96,8 @@ class LibraryScreen(Screen[str | None]):
     HELP = """\
 ### Library
 Every document with its status for you and its annotation counts.
-Type to narrow the list (the filter has the focus when the library opens;
+The line under the list shows a web page's title, site, author, date and URL.
+Type to narrow the list by name or title (the filter has the focus when the library opens;
 `up`/`down` move through the list, `enter` opens the document). `tab` moves
 to the list, where `s` cycles the status (new → in progress → done), `r`
 reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
@@ -147,6 +149,7 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
         for key, heading in COLUMNS:
             table.add_column(Text(heading, style="bold"), key=key)
         yield table
+        yield ArticleHeader(with_url=True, id="library-detail")  # a web page's title, site, date, URL
         yield Footer()
 
     def on_mount(self) -> None:
@@ -173,7 +176,7 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
     def _fill(self, keep: str | None) -> None:
         table = self.query_one("#library-table", DataTable)
         query = self.query_one("#library-filter", Input).value
-        self.shown = [i for i in self.infos if matches(safe(i.name), query)]
+        self.shown = [i for i in self.infos if matches(safe(i.name) + " " + safe(i.web.get("title", "")), query)]
         table.clear()
         for info in self.shown:
             status = info.status.get(self.annotator, "new")
@@ -201,6 +204,19 @@ reviews, `enter` opens and `/` goes back to the filter; `escape` goes back.
             if info.name == keep:
                 table.move_cursor(row=row, animate=False)
                 break
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The detail line: the web metadata of the document under the cursor (hidden when it has none)."""
+        table = self.query_one("#library-table", DataTable)
+        row = table.cursor_row
+        info = self.shown[row] if self.shown and 0 <= row < len(self.shown) else None
+        self.query_one("#library-detail", ArticleHeader).show(info.web if info is not None else {})
+
+    @on(DataTable.RowHighlighted, "#library-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
 
     # -- actions ----------------------------------------------------------------
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 #: Format name -> module (under tui.core.formats) implementing it.
 FORMATS: dict[str, str] = {
+    "html": "html",
     "text": "text",
     "markdown": "text",
     # doccano before jsonl: both read .jsonl, and only doccano's sniff tells them apart
@@ -130,6 +131,8 @@ def detect_format(path: Path) -> str:
         files = [p for p in path.rglob("*") if p.is_file()]
         if any(p.suffix == ".ann" for p in files) and "brat" in FORMATS:
             return "brat"
+        if "html" in FORMATS and any(p.suffix.lower() in (".html", ".htm", ".xhtml") for p in files):
+            return "html"  # pages, and the folder's .txt and .md files beside them
         return "text"
     suffix = path.suffix.lower()
     for name in FORMATS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,19 @@ from tui.core.store.transaction import _Transaction
 
 if TYPE_CHECKING:
     from tui.core.schema import Schema
+
+
+def _web(raw: object) -> dict[str, str]:
+    """``meta["web"]`` as the listing keeps it: string values only (the JSON is data)."""
+    if not isinstance(raw, str):
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 class DocumentStore(Database):
@@ -181,11 +195,12 @@ class DocumentStore(Database):
         """
         infos: dict[str, DocumentInfo] = {}
         for row in self.conn.execute(
-            "SELECT id, name, schema, length(text) FROM documents ORDER BY name"
+            "SELECT id, name, schema, length(text), CASE WHEN json_valid(meta) "
+            "THEN json_extract(meta, '$.web') END FROM documents ORDER BY name"
         ):
             infos[row[0]] = DocumentInfo(
                 id=row[0], name=row[1], schema=row[2], length=row[3], status={},
-                counts=dict.fromkeys(KINDS, 0), by_status=dict.fromkeys(STATUSES, 0),
+                counts=dict.fromkeys(KINDS, 0), by_status=dict.fromkeys(STATUSES, 0), web=_web(row[4]),
             )
         for doc_id, who, status in self.conn.execute(
             "SELECT doc_id, annotator, status FROM doc_status ORDER BY annotator"

@@ -21,6 +21,8 @@ class DocumentInfo:
     """Annotations per kind (rejected ones excluded)."""
     by_status: dict[str, int]
     """Annotations per status, all kinds."""
+    web: dict[str, str] = field(default_factory=dict)
+    """A web page's metadata (title, site, author, date, url, fetched): ``meta["web"]``, else empty."""
 
 
 @dataclass

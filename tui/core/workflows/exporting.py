@@ -127,6 +127,15 @@ def select_documents(store: Store, request: ExportRequest, *,
     return (d for d in selected if d.status.get(store.annotator, "new") == request.doc_status)
 
 
+#: Formats that carry a web page's metadata (``meta["web"]``) and its HTML; the others report them lost.
+KEEPS_WEB_META = ("jsonl",)
+
+
+def _report_pages(report: LossReport, pages: list[str]) -> None:
+    for name in pages:
+        report.add("web page metadata and HTML (title, site, author, date, URL; kept by jsonl)", name)
+
+
 def export_documents(store: Store, request: ExportRequest, out: Path | IO[str], *,
                      progress: Progress[Document] | None = None) -> ExportOutcome:
     """Write the request's documents to ``out``.
@@ -155,19 +164,24 @@ def export_documents(store: Store, request: ExportRequest, out: Path | IO[str], 
         raise RequestError(f"{request.fmt} writes a folder: give --out DIR", option="--out")
     selected = select_documents(store, request, progress=progress)
     written: list[str] = []
+    pages: list[str] = []  # documents read from web pages, whose metadata and HTML only JSONL carries
 
     def docs() -> Iterator[Document]:
         for doc in selected:
             written.append(doc.name)
+            if request.fmt not in KEEPS_WEB_META and isinstance(doc.meta, dict) and doc.meta.get("web"):
+                pages.append(doc.name)
             yield doc
 
     if folder and isinstance(out, Path):  # (a stream was refused above)
         report: LossReport = mod.export(store, docs(), out, options)
+        _report_pages(report, pages)
         return ExportOutcome(fmt=request.fmt, report=report, documents=written)
     holder: list[LossReport] = []
 
     def write(fh: IO[str]) -> None:
         holder.append(mod.export(store, docs(), fh, options))
+        _report_pages(holder[0], pages)
         if request.strict and not holder[0].lossless:
             raise TuiError("--strict: " + "; ".join(holder[0].lines()))
 

@@ -44,6 +44,12 @@ class ImportRequest:
 
     paths: tuple[Path, ...]
     """Files or folders."""
+    urls: tuple[str, ...] = ()
+    """Web pages to fetch and read as articles (``http``/``https``; :mod:`tui.core.formats.html`)."""
+    fetch_timeout: float = 20.0
+    """Seconds one URL's fetch may take, all told."""
+    fetch_max_bytes: int = 10 * 2**20
+    """The largest page fetched."""
     fmt: str = "auto"
     """A name of :data:`tui.core.formats.FORMATS`, or ``auto`` (by extension and content)."""
     schema: str | None = None
@@ -60,7 +66,7 @@ class ImportRequest:
     @property
     def label(self) -> str:
         """The action's name in the operation log (``import a.txt b.txt``)."""
-        return "import " + " ".join(p.name for p in self.paths)
+        return "import " + " ".join([p.name for p in self.paths] + list(self.urls))
 
 
 @dataclass
@@ -153,7 +159,7 @@ def read_files(store: Store, request: ImportRequest) -> ReadBatch:
         offsets=request.offsets,
         schema_in_force=given,
     )
-    items = read_paths(request.paths, request.fmt, options=options)
+    items = _read_all(request, options)
     schemas: list[Schema] = []
     if given is not None:
         for doc, _ in items:  # the request's schema wins over what a format found
@@ -162,6 +168,40 @@ def read_files(store: Store, request: ImportRequest) -> ReadBatch:
             schemas.append(given)
     schemas.extend(options.found_schemas)
     return ReadBatch(items=items, schemas=schemas, notes=list(options.notes), skipped=list(options.skipped))
+
+
+def _read_all(request: ImportRequest, options: ImportOptions) -> list[Item]:
+    """The request's files, then its URLs, every problem of both raised together."""
+    from tui.core.errors import InputError, InputErrors
+
+    if request.urls and request.fmt not in ("auto", "html"):
+        raise RequestError(f"a URL is read as a web page: --format {request.fmt} cannot apply to it",
+                           option="--format")
+    errors: list[InputError] = []
+    items: list[Item] = []
+    try:
+        items = read_paths(request.paths, request.fmt, options=options) if request.paths else []
+    except InputErrors as exc:
+        errors.extend(exc.errors)
+    if request.urls:
+        from tui.core.fetch import FetchLimits
+        from tui.core.formats.html import read_url
+
+        limits = FetchLimits(timeout=request.fetch_timeout, max_bytes=request.fetch_max_bytes)
+        names = {doc.name: doc.text for doc, _ in items}
+        for url in request.urls:
+            try:
+                doc = read_url(url, limits, options.schema, options.notes)
+            except InputError as exc:
+                errors.append(exc)
+                continue
+            if names.get(doc.name, doc.text) != doc.text:
+                errors.append(InputError(f"two different pages give the document name {doc.name!r}", path=url))
+            names[doc.name] = doc.text
+            items.append((doc, DocAnnotations()))
+    if errors:
+        raise InputErrors(errors)
+    return items
 
 
 def user_path(text: str, cwd: Path | None = None) -> Path:

@@ -6,16 +6,38 @@ status, one logged store action) and opens the next document that is not
 done for them. ``I`` asks for a file or folder and imports it through the core
 import workflow (:func:`tui.core.workflows.importing.import_files`, as
 ``tui FILE`` does): all or nothing, an error is one sanitised line and changes
-nothing; the first document imported opens.
+nothing; the first document imported opens. A URL typed there is fetched in a
+worker thread (the screen stays live while it waits, up to the fetch's
+timeout), which posts :class:`PageFetched`; the reader then stores the page
+through the same workflow (:func:`~tui.core.workflows.importing.store_batch`)
+and opens it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.message import Message
 
 from tui.app.safe import safe
 from tui.app.screens.reader.status import one_status
 from tui.core.errors import TuiError
+
+
+@dataclass
+class PageFetched(Message):
+    """A URL typed at ``I`` was fetched and read (or failed); handled by ``on_page_fetched``."""
+
+    url: str
+    document: Any = None
+    """The page as a :class:`~tui.core.model.Document`, or None when it failed."""
+    error: str = ""
+    """Why it failed (one line, not yet sanitised)."""
+    notes: list[str] = field(default_factory=list)
+    """Metadata values cut, and the like."""
 
 
 class DocumentsMixin:
@@ -100,8 +122,13 @@ class DocumentsMixin:
             text: the path as the user typed it (``~`` and relative paths allowed).
             cwd: where a relative path starts (default: the current folder).
         """
+        from tui.core.fetch import is_url
         from tui.core.workflows.importing import ImportRequest, import_files, user_path
 
+        if is_url(text.strip()):
+            self._say(f"fetching {safe(text.strip(), limit=100)} …")
+            self._fetch_page(text.strip())
+            return
         try:
             path = user_path(text, cwd)
             outcome = import_files(self.store, ImportRequest(paths=(path,)))
@@ -116,3 +143,40 @@ class DocumentsMixin:
         self.open_document(outcome.documents[0])
         self.notify(safe(outcome.summary(), limit=160), markup=False)
         self._say_after_opening(f"imported {safe(path.name, limit=40)}: {safe(outcome.summary(), limit=100)}")
+
+    @work(thread=True, exclusive=True, group="fetch-page", exit_on_error=False)
+    def _fetch_page(self, url: str) -> None:
+        """Fetch and read a page off the UI thread; no store here (a connection belongs to its thread)."""
+        from tui.core.formats.html import read_url
+
+        notes: list[str] = []
+        try:
+            doc = read_url(url, notes=notes)
+        except TuiError as exc:
+            self.post_message(PageFetched(url, error=str(exc)))
+            return
+        self.post_message(PageFetched(url, doc, notes=notes))
+
+    @one_status
+    def on_page_fetched(self, message: PageFetched) -> None:
+        """Store the fetched page (one logged action, through the import workflow) and open it."""
+        from tui.core.model import DocAnnotations
+        from tui.core.workflows.importing import ImportRequest, ReadBatch, store_batch
+
+        message.stop()
+        if message.document is None:
+            line = f"import failed: {safe(message.error, limit=160)}"
+            self.notify(line, severity="error", markup=False, timeout=10)
+            self._say(line)
+            return
+        batch = ReadBatch(items=[(message.document, DocAnnotations())], notes=message.notes)
+        try:
+            outcome = store_batch(self.store, batch, ImportRequest(paths=(), urls=(message.url,)))
+        except TuiError as exc:
+            line = f"import failed: {safe(str(exc), limit=160)}"
+            self.notify(line, severity="error", markup=False, timeout=10)
+            self._say(line)
+            return
+        self.open_document(outcome.documents[0])
+        self.notify(safe(outcome.summary(), limit=160), markup=False)
+        self._say_after_opening(f"imported {safe(message.url, limit=60)}: {safe(outcome.summary(), limit=100)}")

@@ -45,6 +45,7 @@ from tui.app.screens.reader.suggesting import SuggestingMixin
 from tui.app.screens.reader.tagging import TaggingMixin
 from tui.app.screens.reader.writing import POLL_SECONDS, Verb, WritingMixin
 from tui.app.widgets._text import is_large
+from tui.app.widgets.article_header import ArticleHeader
 from tui.app.widgets.article_view import ArticleView
 from tui.app.widgets.entity_panel import EntityPanel
 from tui.app.widgets.event_panel import EventPanel
@@ -174,6 +175,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
     # -- structure ------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield ArticleHeader(id="article-header")  # a web page's title, site, author, date
         with Horizontal(id="reader-body"):
             with Horizontal(id="article-column"):  # centres the article when it is capped
                 yield ArticleView(id="article")
@@ -234,6 +236,7 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         with gc_paused():  # loading makes ~300k objects and no garbage
             self._open_session(defer_validation=True)
             self.view.load(doc.text, doc.styles, self._highlights())
+        self.query_one(ArticleHeader).show(doc.web_meta())
         self.view.set_search_hits([])
         self.view.selected_id = None
         try:
