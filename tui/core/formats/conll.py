@@ -127,6 +127,10 @@ def write_document(doc: Document, anns: DocAnnotations, out: IO[str], report: An
             report.add("spans with no token (whitespace only)", where(doc, describe_span(span)))
             continue
         first, last = inside
+        if span.status != "accepted":
+            # BIO has no column for it: the tag reads as gold to every CoNLL reader.
+            report.add("statuses (pending or rejected spans written as entities: CoNLL has no status column; "
+                       "--status accepted leaves them out)", where(doc, f"{describe_span(span)} {span.status}"))
         if tokens[first][0] != span.start or tokens[last][1] != span.end:
             report.add("spans trimmed to their tokens (whitespace at an edge)", where(doc, describe_span(span)))
         label = _clean_label(span.label, label_case)
