@@ -36,6 +36,7 @@ from tui.core.formats._interchange import (
     Problems,
     choose_layer,
     describe_span,
+    numbered,
     read_input,
     report_kinds,
     schema_in_force,
@@ -337,7 +338,7 @@ def _finish(path: Path, stem: str, docs: list[_Builder], options: Any,
     kept = [(k, b) for k, b in enumerate(docs) if b.tokens]
     items = []
     for n, (k, b) in enumerate(kept, start=1):
-        name = stem if len(kept) == 1 else f"{stem}-{n}"
+        name = numbered(stem, n, len(kept))
         text = b.text()
         too_big = text_problem(text)
         if too_big:

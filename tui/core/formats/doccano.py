@@ -32,6 +32,7 @@ from tui.core.formats._interchange import (
     is_id,
     is_int,
     json_value,
+    numbered,
     read_input,
     schema_in_force,
     stable_id,
@@ -179,7 +180,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 # import
 
 
-def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, options: Any,
+def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, total: int, options: Any,
                problems: Problems) -> tuple[Document, DocAnnotations] | None:
     """Validate one doccano object; problems go to ``problems`` with the line number."""
     if not isinstance(obj, dict):
@@ -196,7 +197,7 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
     given = field(obj, "name", str, problems, lineno, "document", required=False)
     if "name" in obj and obj["name"] is not None and given is None:
         return None
-    name = given or (f"{stem}-{n}" if many else stem)
+    name = given or numbered(stem, n, total)
     sha = sha256_text(text)
     unit = options.offsets or "utf16"
     u16 = Utf16Map(text) if unit == "utf16" else None
@@ -325,7 +326,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         except InputError as exc:
             problems.errors.append(exc)
             continue
-        parsed = parse_line(obj, str(path), lineno, n, stem, len(lines) > 1, options, problems)
+        parsed = parse_line(obj, str(path), lineno, n, stem, len(lines), options, problems)
         if parsed is None:
             continue
         name = parsed[0].name

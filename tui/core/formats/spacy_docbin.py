@@ -48,6 +48,7 @@ from tui.core.formats._interchange import (
     fragments_problem,
     is_int,
     json_problem,
+    numbered,
     read_input,
     schema_in_force,
     short_repr,
@@ -378,7 +379,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         data = _tui_data(sdoc, n, problems)
         if data is None:
             continue
-        name = data.get("name") or (stem if count == 1 else f"{stem}-{n}")
+        name = data.get("name") or numbered(stem, n, count)
         text = sdoc.text
         too_big = text_problem(text)
         if too_big:
