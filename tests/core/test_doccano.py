@@ -62,7 +62,8 @@ def test_malformed_lines(tmp_path, line, reason):
 
 
 def test_export_events_as_role_relations(tmp_path):
-    """A document with an event is written in the relation shape; each argument is a relation named by role."""
+    """A document with an event puts the whole file in the relation shape (doccano reads one shape per
+    upload and drops the other's lines in silence); each argument is a relation named by role."""
     store = FakeStore()
     anns = DocAnnotations(
         spans=[Span(id="t", label="Attack", fragments=[(9, 17)]), Span(id="p", label="GPE", fragments=[(18, 23)])],
@@ -75,8 +76,11 @@ def test_export_events_as_role_relations(tmp_path):
     assert first["entities"] == [{"id": 1, "label": "Attack", "start_offset": 10, "end_offset": 18},
                                  {"id": 2, "label": "GPE", "start_offset": 19, "end_offset": 24}]
     assert first["relations"] == [{"id": 1, "from_id": 1, "to_id": 2, "type": "Place"}]
-    assert second == {"text": "Basra", "name": "plain", "label": [[0, 5, "GPE"]]}
+    assert second == {"text": "Basra", "name": "plain", "relations": [],
+                      "entities": [{"id": 1, "label": "GPE", "start_offset": 0, "end_offset": 5}]}
     assert report.counts == {"events (exported as trigger-to-argument relations)": 1}
+    assert report.info == ["doccano shape: every line is 'entities' + 'relations' (a sequence labeling project "
+                           "with 'Use relation labeling' on, import format JSONL(Relation))"]
     items, _ = import_from(path, "doccano")
     assert [r.type for r in items[0][1].relations] == ["Place"]
 
@@ -88,3 +92,30 @@ def test_pending_status_is_reported(tmp_path):
                                                                           status="pending")]))
     _, report = export_to(tmp_path, "doccano", store, ExportOptions(statuses=None))
     assert report.counts == {"statuses (pending/rejected exported as plain labels)": 1}
+
+
+def test_shape_label_for_the_whole_file_reports_the_relations_it_drops(tmp_path):
+    """--shape label: every line in the sequence-labelling shape; relations (and events) it cannot hold are losses."""
+    from tui.core.formats import ExportOptions
+
+    store = FakeStore()
+    anns = DocAnnotations(
+        spans=[Span(id="t", label="Attack", fragments=[(9, 17)]), Span(id="p", label="GPE", fragments=[(18, 23)])],
+        events=[Event(id="e", type="Attack", trigger="t", arguments=[Argument(role="Place", target="p")])],
+    )
+    store.add(Document(name="n", text=TEXT), anns)
+    store.add(Document(name="plain", text="Basra"), DocAnnotations(spans=[Span(label="GPE", fragments=[(0, 5)])]))
+    path, report = export_to(tmp_path, "doccano", store, options=ExportOptions(shape="label"))
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert [sorted(x) for x in lines] == [["label", "name", "text"]] * 2
+    assert report.counts["relations (the 'label' shape has none)"] == 1
+
+
+def test_overlapping_spans_are_reported(tmp_path):
+    """doccano drops overlapping spans unless the project allows them: the export says so."""
+    store = FakeStore()
+    store.add(Document(name="n", text="New York City"), DocAnnotations(spans=[
+        Span(label="GPE", fragments=[(0, 13)]), Span(label="GPE", fragments=[(0, 8)])]))
+    _, report = export_to(tmp_path, "doccano", store)
+    assert report.notes == ["1 span(s) overlap another: doccano keeps them only in a project with "
+                            "'Allow overlapping spans' on"]

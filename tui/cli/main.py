@@ -385,12 +385,15 @@ def _print_listing(store: Any) -> None:
 @click.option("--offsets", type=click.Choice(["codepoint", "utf16"]), default=None,
               help="Offset unit, for formats that may use either.")
 @click.option("--label-case", type=click.Choice(["upper"]), default=None, help="Change label case (CoNLL).")
+@click.option("--shape", type=click.Choice(["label", "entities"]), default=None,
+              help="doccano: one record shape for the whole file, 'label' (sequence labelling) or "
+                   "'entities' (relation extraction); default: entities if any document has relations or events.")
 @click.option("--strict", is_flag=True, help="Fail if the format cannot carry everything.")
 @common_options
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], layers: tuple[str, ...],
                status: str | None, doc_status: str | None, offsets: str | None, label_case: str | None,
-               strict: bool) -> None:
+               shape: str | None, strict: bool) -> None:
     """Export documents and annotations; what a format cannot carry is reported.
 
     JSONL is our own lossless format: export, import into an empty database
@@ -415,7 +418,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
 
     request = ExportRequest(fmt=fmt, docs=docs, layers=layers, status=status,  # type: ignore[arg-type]
                             doc_status=doc_status, offsets=offsets,  # type: ignore[arg-type]
-                            label_case=label_case, strict=strict)  # type: ignore[arg-type]
+                            label_case=label_case, strict=strict, shape=shape)  # type: ignore[arg-type]
     if _usage(writes_folder, fmt) and out == "-":
         raise click.BadParameter(f"{fmt} writes a folder: give --out DIR", param_hint="--out")
     store = open_store(ctx, readonly=True)
@@ -432,6 +435,8 @@ def export_cmd(ctx: click.Context, fmt: str, out: str, docs: tuple[str, ...], la
         store.close()
     for line in outcome.losses:
         say(f"loss: {_line(line)}", err=True)
+    for line in outcome.info:
+        say(f"note: {_line(line)}", err=True)
 
 
 @cli.command("check")

@@ -94,6 +94,8 @@ class ExportOptions:
     strict: bool = False
     lang: str = "xx"
     """The spaCy language whose tokenizer the spaCy exporter uses."""
+    shape: str | None = None
+    """doccano's record shape, ``label`` or ``entities``; None: what the documents need."""
 
 
 @dataclass
@@ -103,6 +105,8 @@ class LossReport:
     counts: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    info: list[str] = field(default_factory=list)
+    """What the export chose that is not a loss (doccano's record shape): printed as ``note:``."""
     documents: int = 0
 
     MAX_EXAMPLES = 5

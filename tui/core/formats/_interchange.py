@@ -35,6 +35,13 @@ from tui.core.model import (
 _NAMESPACE = uuid.UUID("7d5b3f9e-4c1a-5e8b-9a77-2f0c6b1d4e21")
 
 
+def numbered(stem: str, n: int, total: int) -> str:
+    """The name of document ``n`` of ``total`` read from one file: the stem alone, or
+    ``<stem>-<n>`` zero-padded to the width of ``total`` (``news-07`` of 12), so
+    that the name order, which exports follow, is the order in the file."""
+    return stem if total == 1 else f"{stem}-{n:0{len(str(total))}d}"
+
+
 def stable_id(*parts: Any) -> str:
     """A UUID derived from ``parts`` (document sha256, kind, offsets, label...)."""
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join(map(str, parts))))

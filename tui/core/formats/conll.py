@@ -36,6 +36,7 @@ from tui.core.formats._interchange import (
     Problems,
     choose_layer,
     describe_span,
+    numbered,
     read_input,
     report_kinds,
     schema_in_force,
@@ -127,6 +128,10 @@ def write_document(doc: Document, anns: DocAnnotations, out: IO[str], report: An
             report.add("spans with no token (whitespace only)", where(doc, describe_span(span)))
             continue
         first, last = inside
+        if span.status != "accepted":
+            # BIO has no column for it: the tag reads as gold to every CoNLL reader.
+            report.add("statuses (pending or rejected spans written as entities: CoNLL has no status column; "
+                       "--status accepted leaves them out)", where(doc, f"{describe_span(span)} {span.status}"))
         if tokens[first][0] != span.start or tokens[last][1] != span.end:
             report.add("spans trimmed to their tokens (whitespace at an edge)", where(doc, describe_span(span)))
         label = _clean_label(span.label, label_case)
@@ -333,7 +338,7 @@ def _finish(path: Path, stem: str, docs: list[_Builder], options: Any,
     kept = [(k, b) for k, b in enumerate(docs) if b.tokens]
     items = []
     for n, (k, b) in enumerate(kept, start=1):
-        name = stem if len(kept) == 1 else f"{stem}-{n}"
+        name = numbered(stem, n, len(kept))
         text = b.text()
         too_big = text_problem(text)
         if too_big:

@@ -3,9 +3,9 @@
 Two shapes, both read: sequence labelling (``{"text", "label": [[start,
 end, label], ...]}``) and relation extraction (``{"text", "entities":
 [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
-"from_id", "to_id", "type"}]}``). Export writes the ``label`` shape, or
-the ``entities`` + ``relations`` shape for a document that has relations
-or events, plus a ``name`` field (doccano keeps unknown fields as
+"from_id", "to_id", "type"}]}``). Export writes one shape for the whole
+file (doccano reads one per upload): ``entities`` + ``relations`` when any
+document has relations or events, else ``label``, or ``--shape``; plus a ``name`` field (doccano keeps unknown fields as
 metadata). doccano has no events: they become trigger-to-argument
 relations named by role and are reported; a discontinuous span becomes one
 entity per fragment (reported); statuses, equivalences, attributes,
@@ -32,6 +32,7 @@ from tui.core.formats._interchange import (
     is_id,
     is_int,
     json_value,
+    numbered,
     read_input,
     schema_in_force,
     stable_id,
@@ -70,8 +71,13 @@ def sniff(path: Path) -> bool:
 # export
 
 
-def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str) -> dict[str, Any]:
-    """The doccano object of one document (losses go to ``report``)."""
+def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str,
+              shape: str | None = None) -> dict[str, Any]:
+    """The doccano object of one document (losses go to ``report``).
+
+    ``shape`` is ``label`` or ``entities`` for the whole file; None picks
+    what this document needs (a file should not mix them: see :func:`export`).
+    """
     for kind in ("spans", "relations", "events"):
         for ann in getattr(anns, kind):
             if ann.status != "accepted":
@@ -84,7 +90,11 @@ def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str) -> di
         return u16.to_utf16(x) if u16 is not None else x
 
     obj: dict[str, Any] = {"text": doc.text, "name": doc.name}
-    if not relations and not anns.relations and not anns.events:
+    if shape is None:
+        shape = "label" if not _needs_entities(anns) else "entities"
+    if shape == "label":
+        for a, b, label, _src in relations:
+            report.add("relations (the 'label' shape has none)", where(doc, f"{label} {a}->{b}"))
         obj["label"] = [[off(r.start), off(r.end), r.label] for r in regions]
         return obj
     numbers = {r.rid: k for k, r in enumerate(regions, start=1)}
@@ -99,8 +109,30 @@ def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str) -> di
     return obj
 
 
+def _needs_entities(anns: DocAnnotations) -> bool:
+    """Whether a document needs the ``entities`` + ``relations`` shape (it has relations or events)."""
+    return bool(anns.relations or anns.events)
+
+
+def _overlaps(anns: DocAnnotations) -> int:
+    """How many spans overlap an earlier one (doccano drops them unless the project allows overlap)."""
+    edges = sorted((a, b) for s in anns.spans for a, b in s.fragments)
+    count, reach = 0, -1
+    for a, b in edges:
+        if a < reach:
+            count += 1
+        reach = max(reach, b)
+    return count
+
+
 def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> Any:
-    """Write doccano JSONL, one line per document as it is read.
+    """Write doccano JSONL, one line per document, every line in one record shape.
+
+    doccano reads one shape per upload and drops lines of the other shape in
+    silence, so a file never mixes them: ``options.shape``, or ``entities``
+    when any document has relations or events (then the documents are read
+    twice: once to decide, once to write), else ``label``. The shape is
+    reported, with what it means for the doccano project to import into.
 
     Args:
         store: the store to read annotations from.
@@ -115,10 +147,30 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 
     report = LossReport()
     unit = options.offsets or "utf16"
+    shape = getattr(options, "shape", None)
+
+    def annotations(doc: Document) -> DocAnnotations:
+        anns: DocAnnotations = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
+        return anns
+
+    if shape is None:
+        docs = list(docs)
+        shape = "entities" if any(_needs_entities(annotations(d)) for d in docs) else "label"
+    overlapping = 0
     for doc in docs:
-        anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
-        out.write(json.dumps(line_dict(doc, anns, report, unit), ensure_ascii=False) + "\n")
+        anns = annotations(doc)
+        overlapping += _overlaps(anns)
+        out.write(json.dumps(line_dict(doc, anns, report, unit, shape), ensure_ascii=False) + "\n")
         report.documents += 1
+    if report.documents:
+        report.info.append(
+            "doccano shape: every line is 'label' (a sequence labeling project, import format JSONL)"
+            if shape == "label"
+            else "doccano shape: every line is 'entities' + 'relations' (a sequence labeling project with "
+                 "'Use relation labeling' on, import format JSONL(Relation))")
+    if overlapping:
+        report.notes.append(f"{overlapping} span(s) overlap another: doccano keeps them only in a project "
+                            "with 'Allow overlapping spans' on")
     if unit == "codepoint":
         report.notes.append("offsets are code points (import with --offsets codepoint)")
     return report
@@ -128,7 +180,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 # import
 
 
-def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, options: Any,
+def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, total: int, options: Any,
                problems: Problems) -> tuple[Document, DocAnnotations] | None:
     """Validate one doccano object; problems go to ``problems`` with the line number."""
     if not isinstance(obj, dict):
@@ -145,7 +197,7 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, many: bool, 
     given = field(obj, "name", str, problems, lineno, "document", required=False)
     if "name" in obj and obj["name"] is not None and given is None:
         return None
-    name = given or (f"{stem}-{n}" if many else stem)
+    name = given or numbered(stem, n, total)
     sha = sha256_text(text)
     unit = options.offsets or "utf16"
     u16 = Utf16Map(text) if unit == "utf16" else None
@@ -274,7 +326,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         except InputError as exc:
             problems.errors.append(exc)
             continue
-        parsed = parse_line(obj, str(path), lineno, n, stem, len(lines) > 1, options, problems)
+        parsed = parse_line(obj, str(path), lineno, n, stem, len(lines), options, problems)
         if parsed is None:
             continue
         name = parsed[0].name

@@ -307,10 +307,20 @@ def export_jsonl(
     statuses: list[str] | None = None,
     progress: Any = None,
 ) -> int:
-    """Write documents one line at a time; returns the number written."""
+    """Write documents one line at a time; returns the number written.
+
+    A document bound to a schema stored in the database (one imported with
+    brat's ``.conf`` files, or from a file) is preceded, the first time, by
+    a schema line :func:`schema_line`, so that the file can be imported
+    alone (and then exported to brat with its ``.conf``).
+    """
     n = 0
     rows_of = getattr(store, "annotation_rows", None)
+    stored = set(store.schema_names()) if hasattr(store, "schema_names") else set()
     for doc in docs:
+        if doc.schema in stored:
+            stored.discard(doc.schema)
+            out.write(schema_line(doc.schema, store.schema(doc.schema).source or store.schema(doc.schema).to_toml()))
         if rows_of is not None:
             out.write(_line_from_rows(doc, rows_of(doc.id, annotators=layers, statuses=statuses)))
         else:
@@ -321,8 +331,45 @@ def export_jsonl(
     return n
 
 
+def schema_line(name: str, source: str) -> str:
+    """The line that carries a stored schema: ``{"schema": {"name": ..., "source": TOML}}``."""
+    return _safe(json.dumps({"schema": {"name": name, "source": source}}, ensure_ascii=False)) + "\n"
+
+
 # ---------------------------------------------------------------------------
 # import
+
+
+def _schema_record(raw: str, path: str, lineno: int, errors: list[InputError]) -> Any | None:
+    """The schema of a schema line (:func:`schema_line`), or None for any other line.
+
+    A line is a schema line when its object has an object ``schema`` and no
+    ``text`` (a document line names its schema with a string). A schema that
+    does not parse is an error on its line.
+    """
+    if '"text"' in raw or not raw.lstrip().startswith('{"schema"'):
+        return None
+    try:
+        obj = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None  # parse_line names the problem
+    if not isinstance(obj, dict) or not isinstance(obj.get("schema"), dict) or "text" in obj:
+        return None
+    from tui.core.schema import SchemaError, parse_schema
+
+    record = obj["schema"]
+    name, source = record.get("name"), record.get("source")
+    if not isinstance(name, str) or not name or len(name) > MAX_NAME or not isinstance(source, str):
+        errors.append(InputError("schema line: needs a string 'name' (at most "
+                                 f"{MAX_NAME} characters) and a string 'source'", path=path, line=lineno))
+        return False
+    try:
+        schema = parse_schema(source, f"{path}:{lineno}: schema {name[:60]!r}")
+    except SchemaError as exc:
+        errors.append(InputError(f"schema {name[:60]!r}: {str(exc)[:300]}", path=path, line=lineno))
+        return False
+    schema.name = name
+    return schema
 
 
 class _Line:
@@ -575,7 +622,8 @@ def _build(line: _Line, kind: str, item: dict, where: str, common: dict, text: s
 
 
 def read_jsonl(path: Path, schema: Any = None, *, lenient: bool = False,
-               skipped: list[str] | None = None) -> Iterator[tuple[Document, DocAnnotations]]:
+               skipped: list[str] | None = None,
+               found_schemas: list[Any] | None = None) -> Iterator[tuple[Document, DocAnnotations]]:
     """Parse and validate a whole JSONL file before yielding anything.
 
     The file is read one line at a time and no line longer than
@@ -588,6 +636,7 @@ def read_jsonl(path: Path, schema: Any = None, *, lenient: bool = False,
             annotation of a type it does not know is an error.
         lenient: leave such annotations out (and what refers to them) instead.
         skipped: receives one ``file:line: reason`` per annotation left out.
+        found_schemas: receives the schemas of the file's schema lines.
 
     Raises:
         InputErrors: every problem found, each with file and line.
@@ -635,6 +684,11 @@ def read_jsonl(path: Path, schema: Any = None, *, lenient: bool = False,
             if not raw.strip():
                 continue
             any_content = True
+            found = _schema_record(raw, where, lineno, errors)
+            if found is not None:
+                if found and found_schemas is not None:
+                    found_schemas.append(found)
+                continue
             parsed = parse_line(raw, where, lineno, errors)
             if parsed is not None:
                 name = parsed[0].name
@@ -709,8 +763,9 @@ def read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotations
         schema = schema_in_force(options)
         lenient = bool(getattr(options, "lenient", False))
         skipped = getattr(options, "skipped", None)
+        found = getattr(options, "found_schemas", None)
         return read_each(paths, SUFFIXES, lambda f, _name: list(read_jsonl(
-            f, schema, lenient=lenient, skipped=skipped if skipped is not None else [])))
+            f, schema, lenient=lenient, skipped=skipped if skipped is not None else [], found_schemas=found)))
 
 
 def export(store: Any, docs: Iterable[Document], out: Any, options: Any) -> Any:

@@ -40,6 +40,7 @@ from tui.core.formats._interchange import (
     is_id,
     is_int,
     json_elements,
+    numbered,
     read_input,
     report_kinds,
     schema_in_force,
@@ -267,7 +268,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
             continue
         data = task["data"]
         name = data.get("name") if isinstance(data.get("name"), str) and data.get("name") else (
-            stem if len(tasks) == 1 else f"{stem}-{n}")
+            numbered(stem, n, len(tasks)))
         if name in names:
             problems.add(f"task {n}: document name {name!r} already used by the task on line {names[name]}", line)
             continue

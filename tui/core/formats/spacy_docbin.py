@@ -5,10 +5,12 @@ Export, per document:
 - the text is tokenized by ``spacy.blank(lang)`` (``lang`` from
   ``options.lang``, default ``xx``); ``doc.text`` is the document
   text exactly;
-- ``doc.spans["tui"]`` holds every span that aligns strictly with spaCy's
-  tokens; a discontinuous span is one ``Span`` per fragment, all with the
-  annotation id as ``span.id_`` (so a re-import joins them again);
-- ``doc.ents`` holds the non-overlapping layer chosen by
+- ``doc.spans["tui"]`` holds every accepted span that aligns strictly with
+  spaCy's tokens; a discontinuous span is one ``Span`` per fragment, all with
+  the annotation id as ``span.id_`` (so a re-import joins them again);
+  pending and rejected spans (``--status all``) go to the groups
+  ``tui_pending`` and ``tui_rejected`` instead, never to ``doc.ents``;
+- ``doc.ents`` holds the non-overlapping accepted layer chosen by
   :func:`~tui.core.formats._interchange.choose_layer` (longest first, then
   earliest); spans left out of it are reported;
 - ``doc.user_data["tui"]`` holds, as JSON-able dicts with ids, the document
@@ -21,7 +23,8 @@ per-document arrays (not the ``Doc`` objects) until the end and then writes
 the bytes; memory grows with the token count, not with Python objects.
 
 Import reads ``doc.spans`` (every group, ids joined into discontinuous
-spans), ``doc.ents`` when no ``tui`` group exists, and the ``user_data``
+spans; ``tui_pending`` and ``tui_rejected`` as those statuses, and Prodigy's
+``incorrect_spans`` as rejected), ``doc.ents`` when no ``tui`` group exists, and the ``user_data``
 written above; each problem names the file and the document index.
 """
 
@@ -45,6 +48,7 @@ from tui.core.formats._interchange import (
     fragments_problem,
     is_int,
     json_problem,
+    numbered,
     read_input,
     schema_in_force,
     short_repr,
@@ -61,6 +65,13 @@ BINARY = True
 SPAN_KEY = "tui"
 INSTALL_HINT = "spaCy is not installed: pip install 'tui[spacy]'"
 _META = ("source_id", "annotator", "origin", "status", "created", "modified")
+#: Span groups for spans that are not accepted: ``doc.ents`` and the ``tui``
+#: group hold only accepted spans, so a spaCy user never trains on a pending
+#: or rejected one.
+STATUS_GROUPS = {"pending": "tui_pending", "rejected": "tui_rejected"}
+#: Span groups other tools use for rejected suggestions (Prodigy's
+#: ``spans.correct`` keeps the suggestions the annotator rejected here).
+REJECTED_GROUPS = ("incorrect_spans",)
 
 
 def _spacy() -> Any:
@@ -110,10 +121,11 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
     report = LossReport()
     nlp = spacy.blank(options.lang)
     bin_ = DocBin(store_user_data=True)
+    status_noted = False
     for doc in docs:
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
         sdoc = nlp.make_doc(doc.text)
-        group = []
+        groups: dict[str, list[Any]] = {SPAN_KEY: []}
         unaligned = []
         aligned_ids = set()
         for span in anns.spans:
@@ -123,10 +135,18 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
                 report.add("spans not on spaCy token boundaries (kept in user_data only)",
                            where(doc, describe_span(span)))
                 continue
-            aligned_ids.add(span.id)
+            group = groups.setdefault(STATUS_GROUPS.get(span.status, SPAN_KEY), [])
+            if group is groups[SPAN_KEY]:
+                aligned_ids.add(span.id)
             for p in pieces:
                 group.append(SpacySpan(sdoc, p.start, p.end, label=span.label, span_id=span.id))
-        sdoc.spans[SPAN_KEY] = group
+        for key, group in groups.items():
+            sdoc.spans[key] = group
+        if len(groups) > 1 and not status_noted:
+            status_noted = True
+            report.notes.append("pending and rejected spans are in the span groups "
+                                + ", ".join(f"{k} ({v})" for v, k in STATUS_GROUPS.items())
+                                + ", not in doc.spans['tui'] nor doc.ents")
         kept, dropped = choose_layer(s for s in anns.spans if s.id in aligned_ids)
         for span, kind in dropped:
             report.add(f"{kind}: not in doc.ents (in doc.spans)", where(doc, describe_span(span)))
@@ -305,6 +325,14 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
     return data if len(problems.errors) == before else None
 
 
+def _group_status(key: str) -> str:
+    """The status of the spans in span group ``key``: rejected for rejected-suggestion groups."""
+    for status, group in STATUS_GROUPS.items():
+        if key == group:
+            return status
+    return "rejected" if key in REJECTED_GROUPS else "accepted"
+
+
 def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAnnotations]]:
     """Read one ``.spacy`` file.
 
@@ -351,7 +379,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         data = _tui_data(sdoc, n, problems)
         if data is None:
             continue
-        name = data.get("name") or (stem if count == 1 else f"{stem}-{n}")
+        name = data.get("name") or numbered(stem, n, count)
         text = sdoc.text
         too_big = text_problem(text)
         if too_big:
@@ -362,10 +390,15 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         frags: dict[str, list[tuple[int, int]]] = {}
         labels: dict[str, str] = {}
         groups = list(sdoc.spans.keys())
-        sources = [sdoc.spans[SPAN_KEY]] if SPAN_KEY in groups else [sdoc.spans[k] for k in groups]
+        if SPAN_KEY in groups:
+            named = [SPAN_KEY, *(k for k in STATUS_GROUPS.values() if k in groups)]
+        else:
+            named = groups
+        sources: list[tuple[Any, str]] = [(sdoc.spans[k], _group_status(k)) for k in named]
         if SPAN_KEY not in groups:
-            sources.append(sdoc.ents)
-        for source in sources:
+            sources.append((sdoc.ents, "accepted"))
+        statuses: dict[str, str] = {}
+        for source, status in sources:
             for sp in source:
                 if not sp.label_ or sp.start_char >= sp.end_char:
                     problems.add(f"document {n}: span at characters {sp.start_char}-{sp.end_char} "
@@ -377,6 +410,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
                                  f"{labels[key]!r} and {sp.label_!r}")
                     continue
                 labels[key] = sp.label_
+                statuses.setdefault(key, status)
                 if (sp.start_char, sp.end_char) not in frags.setdefault(key, []):
                     frags[key].append((sp.start_char, sp.end_char))
         spans = []
@@ -384,7 +418,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         for key, fr in frags.items():
             fields = {k: v for k, v in (meta.get(key) or {}).items() if k in _META and isinstance(v, str | None)}
             fields.setdefault("origin", "import")
-            fields.setdefault("status", "accepted")
+            fields.setdefault("status", statuses[key])
             fields.setdefault("annotator", "")
             fr.sort()
             spans.append({"id": key, "label": labels[key], "fragments": [list(f) for f in fr],

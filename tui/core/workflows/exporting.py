@@ -58,6 +58,8 @@ class ExportRequest:
     """Change label case (CoNLL)."""
     strict: bool = False
     """Fail, writing nothing, if the format cannot carry everything."""
+    shape: Literal["label", "entities"] | None = None
+    """doccano's record shape for every line; None: ``entities`` if any document needs it."""
 
     def statuses(self) -> list[str] | None:
         """The annotation statuses to export (None: all), the default applied."""
@@ -79,6 +81,11 @@ class ExportOutcome:
     def losses(self) -> list[str]:
         """One line per kind lost (with examples), then the format's notes."""
         return self.report.lines()
+
+    @property
+    def info(self) -> list[str]:
+        """What the export chose, not lost (doccano's record shape)."""
+        return list(self.report.info)
 
     @property
     def lossless(self) -> bool:
@@ -158,7 +165,8 @@ def export_documents(store: Store, request: ExportRequest, out: Path | IO[str], 
     """
     mod = exporter(request.fmt)
     options = ExportOptions(layers=list(request.layers) or None, statuses=request.statuses(),
-                            offsets=request.offsets, label_case=request.label_case, strict=request.strict)
+                            offsets=request.offsets, label_case=request.label_case, strict=request.strict,
+                            shape=request.shape)
     folder = bool(getattr(mod, "FOLDER", False))
     if folder and not isinstance(out, Path):
         raise RequestError(f"{request.fmt} writes a folder: give --out DIR", option="--out")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +133,29 @@ def parse_ann(ann_text: str, doc_text: str, path: str, errors: list[InputError])
         parsed.items.append(item)
         by_sid[sid] = item
     _resolve(parsed, errors)
+    _take_status_notes(parsed)
     return parsed
+
+
+#: A note tui writes for a status brat has no place for (see the writer's ``STATUS_NOTE``).
+STATUS_NOTE = re.compile(r"tui:status=(pending|rejected)")
+
+
+def _take_status_notes(parsed: ParsedAnn) -> None:
+    """Turn each ``tui:status=...`` note on a span, event or relation back into its status."""
+    by_id = {item.ann.id: item for item in parsed.items}
+    keep = []
+    for item in parsed.items:
+        ann = item.ann
+        if item.kind == "notes" and ann.type == "AnnotatorNotes":
+            match = STATUS_NOTE.fullmatch(ann.text)
+            target = by_id.get(ann.target)
+            if match and target is not None and target.kind in ("spans", "events", "relations"):
+                target.ann.status = match.group(1)
+                parsed.by_sid.pop(ann.source_id, None)
+                continue
+        keep.append(item)
+    parsed.items = keep
 
 
 def _parse_line(prefix: str, sid: str, data: str, tail: str | None, text: str, err: Any) -> Any:

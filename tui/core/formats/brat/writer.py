@@ -22,7 +22,13 @@ from tui.core.model import (
     KINDS,
     DocAnnotations,
     Document,
+    Note,
 )
+
+#: The note that carries a status other than accepted (brat has no status):
+#: ``#3\tAnnotatorNotes T7\ttui:status=pending``; the reader turns it back
+#: into the status (:data:`tui.core.formats.brat.reader.STATUS_NOTE`).
+STATUS_NOTE = "tui:status={}"
 
 
 def _prune(anns: DocAnnotations, writer: _Writer | None) -> DocAnnotations:
@@ -89,6 +95,23 @@ def _prune(anns: DocAnnotations, writer: _Writer | None) -> DocAnnotations:
     return out
 
 
+def _status_notes(anns: DocAnnotations, writer: _Writer) -> None:
+    """Add a ``tui:status=...`` note to each pending or rejected span, event and relation.
+
+    Without it a pending suggestion would read as gold in brat. Other kinds
+    with such a status cannot carry a note in brat and are reported.
+    """
+    for kind in KINDS:
+        for ann in list(getattr(anns, kind)):
+            if ann.status == "accepted":
+                continue
+            if kind in ("spans", "events", "relations"):
+                anns.notes.append(Note(id=f"{ann.id}:status", target=ann.id, text=STATUS_NOTE.format(ann.status),
+                                       annotator=ann.annotator, status=ann.status))
+            else:
+                writer._lose("statuses", f"{ann.source_id or ann.id} ({kind}): {ann.status}, written as accepted")
+
+
 def render_ann(doc: Document, anns: DocAnnotations, report: Any | None = None) -> tuple[str, int]:
     """The .ann text of a document.
 
@@ -108,6 +131,7 @@ def _render(doc: Document, anns: DocAnnotations, report: Any | None) -> tuple[st
     """:func:`render_ann`, also returning the annotations actually written."""
     writer = _Writer(report)
     anns = _prune(anns, writer)
+    _status_notes(anns, writer)
     meta = doc.meta.get("brat") if isinstance(doc.meta, dict) else None
     meta = meta if isinstance(meta, dict) else {}
     order = meta.get("order") or []
@@ -193,7 +217,8 @@ def export(store: Any, docs: Iterable[Document], out: Path, options: Any) -> Any
         _write_confs(store, folder, placements, report, write=True, used=used)
     if split:
         report.notes.append(f"{split} span(s) crossing line breaks written as fragments around them")
-    report.notes.append("brat has no place for annotators, statuses, origins or timestamps: not written")
+    report.notes.append("brat has no place for annotators, origins or timestamps: not written; "
+                        "statuses other than accepted are notes 'tui:status=...' on spans, events and relations")
     return report
 
 
@@ -215,7 +240,7 @@ def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, t
     """:func:`_render` of a document straight from its stored rows, when nothing needs its care.
 
     That is a document made in tui: no brat ids to keep (no source ids, no
-    remembered line order or lines), every reference exported, every name
+    remembered line order or lines), every annotation accepted (no status note), every reference exported, every name
     and text writable as it is, no span across a line break. Then nothing
     is pruned, renamed or reported, ids are numbered in order, and the
     lines come out already in :func:`_render`'s order. Returns the .ann
@@ -233,7 +258,8 @@ def _render_rows(doc: Document, by_kind: dict[str, list[tuple]]) -> tuple[str, t
     for kind in KINDS:
         pre = PREFIX[kind]
         for n, r in enumerate(by_kind.get(kind, ()), 1):
-            if r[-6] is not None or r[0] in sid_of:
+            # (a source id to keep, a repeated id, or a status that needs its note)
+            if r[-6] is not None or r[0] in sid_of or r[-3] != "accepted":
                 return None
             sid_of[r[0]] = f"{pre}{n}"
             kind_of[r[0]] = kind
