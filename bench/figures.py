@@ -115,7 +115,7 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
                     await _press_and_wait(app, rec, "pagedown")
                 spans = _span_count(app)
                 times.append(await _press_and_wait(app, rec, k) * 1000)
-                if name == "tag" and spans is not None and _span_count(app) != spans + 1:
+                if name == "tag" and spans is not None and not await _tagged(app, spans):
                     no_span += 1  # a tag that tagged nothing measures nothing
                 if name == "tag" and undo_tags:
                     # keep the document the same size: undo what was tagged (not timed;
@@ -133,6 +133,16 @@ def _span_count(app) -> int | None:
     """How many spans the reader shows (None: not the reader, the bare view)."""
     anns = getattr(app.screen, "anns", None)
     return None if anns is None else len(anns.spans)
+
+
+async def _tagged(app, spans: int) -> bool:
+    """Whether the reader shows one span more than ``spans`` (untimed; waits up to 1 s on a busy machine)."""
+    deadline = time.perf_counter() + 1.0
+    while _span_count(app) != spans + 1:
+        if time.perf_counter() > deadline:
+            return False
+        await asyncio.sleep(0.005)
+    return True
 
 
 async def _onto_a_word(app, rec) -> None:
