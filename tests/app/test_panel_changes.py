@@ -303,6 +303,12 @@ async def test_rows_that_moved_are_not_styled_again(seed_db):
             shown = [[(seg.text, seg.style) for seg in strip] for strip in tree.render_lines(crop)]
             forget(tree)
             assert shown == [[(seg.text, seg.style) for seg in strip] for strip in tree.render_lines(crop)], key
+        # A click on a row that moved reads the line it is on now: it chooses that row's mention.
+        y = next(y for y in moved if isinstance(tree._tree_lines[y].path[-1].data, str))
+        chosen = tree._tree_lines[y].path[-1].data
+        await pilot.click(tree, offset=(8, y - tree.scroll_offset.y))
+        await pilot.pause()
+        assert reader_of(app).selected_id == chosen
 
 
 async def test_a_tag_lays_out_the_screen_at_most_once(seed_db):
