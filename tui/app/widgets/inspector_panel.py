@@ -21,7 +21,6 @@ from textual.widgets import Static
 
 from tui.app.compositor import textual_tested
 from tui.app.safe import safe_text
-from tui.app.widgets._rows import StyledRows
 from tui.app.widgets._text import AnnotationIndex, swatch
 from tui.core.model import (
     Attribute,
@@ -45,7 +44,7 @@ HISTORY_LIMIT = 20
 EMPTY_HINT = "Nothing selected. ] and [ select the next and previous annotation; enter in a panel chooses one."
 
 
-class InspectorBody(StyledRows, Static):
+class InspectorBody(Static):
     """The inspector's text, re-laid out only when its height changes.
 
     ``Static.update`` asks for a layout (a reflow and repaint of the whole
