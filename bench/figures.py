@@ -103,6 +103,9 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
         for name in keys:
             key = KEYS[name]
             times = []
+            no_span = 0
+            if name == "tag":
+                await _onto_a_word(app, rec)
             for i in range(presses):
                 k = key
                 if name == "pagedown" and i % 2:
@@ -110,7 +113,10 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
                 if name == "pageup":
                     # untimed: a page up needs somewhere to go (at the top it draws nothing)
                     await _press_and_wait(app, rec, "pagedown")
+                spans = _span_count(app)
                 times.append(await _press_and_wait(app, rec, k) * 1000)
+                if name == "tag" and spans is not None and not await _tagged(app, spans):
+                    no_span += 1  # a tag that tagged nothing measures nothing
                 if name == "tag" and undo_tags:
                     # keep the document the same size: undo what was tagged (not timed;
                     # the bare view has nothing to undo, and a key that draws nothing
@@ -118,7 +124,41 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
                     await _press_and_wait(app, rec, "u")
             drawn = [t for t in times if t == t]  # NaN: the press drew no frame within 2 s
             out[name] = {**summary(drawn or [float("nan")]), "no_frame": len(times) - len(drawn)}
+            if no_span:
+                out[name]["no_span"] = no_span
     return out
+
+
+def _span_count(app) -> int | None:
+    """How many spans the reader shows (None: not the reader, the bare view)."""
+    anns = getattr(app.screen, "anns", None)
+    return None if anns is None else len(anns.spans)
+
+
+async def _tagged(app, spans: int) -> bool:
+    """Whether the reader shows one span more than ``spans`` (untimed; waits up to 1 s on a busy machine)."""
+    deadline = time.perf_counter() + 1.0
+    while _span_count(app) != spans + 1:
+        if time.perf_counter() > deadline:
+            return False
+        await asyncio.sleep(0.005)
+    return True
+
+
+async def _onto_a_word(app, rec) -> None:
+    """Untimed, before the tag presses: clear the selection and move the cursor onto a word.
+
+    The keys before leave a selection (``extend``) or a cursor on a space or
+    a symbol; a tag there tags the selection once, then (after its undo)
+    nothing at all. Escape and word motions (``w``, as a user would) until
+    the reader has a word under the cursor (the cursor on a word already, as
+    on opening, stays); the bare view is left where it is.
+    """
+    for _ in range(50):
+        view = getattr(app.screen, "view", None)
+        if view is None or (view.selection is None and view.target_range() is not None):
+            return
+        await _press_and_wait(app, rec, "escape" if view.selection is not None else "w")
 
 
 def _app(db: Path, name: str, impl: str):

@@ -225,6 +225,92 @@ async def test_rows_that_moved_are_drawn_as_if_drawn_afresh(panels_doc):
             assert reused == picture(), what
 
 
+#: Keys that tag mentions of three types after the seed article's first word, and go back to it.
+MENTIONS = ("w", "w", "1", "w", "2", "w", "1", "w", "1", "w", "3", "g")
+
+
+def forget(tree) -> None:
+    """Drop every row a tree keeps drawn, so that it draws them afresh."""
+    tree._styled_rows = None
+    tree._moved_rows = None
+    tree._clear_line_cache()
+    tree._styles_cache.clear()
+
+
+async def test_a_type_groups_new_count_is_drawn_in_the_tags_frame(seed_db):
+    """A tag into a listed type relabels its group's row in place ("PER 5" -> "PER 6"): that row is repainted.
+
+    The tree compared each visible row's look before and after a change from the
+    nodes as they are after it, so a group row that kept its line kept its old count.
+    """
+    app = make_app(seed_db, annotator="alice", document=SEED_NAME)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        tree = reader_of(app).query_one(EntityPanel).tree
+        for key in MENTIONS:
+            await pilot.press(key)
+        for key in ("1", "u", "w", "w", "w", "1", "u", "w", "2", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            crop = tree.region.reset_offset
+            shown = [strip.text for strip in tree.render_lines(crop)]
+            forget(tree)
+            assert shown == [strip.text for strip in tree.render_lines(crop)], key
+
+
+async def test_rows_that_moved_are_not_styled_again(seed_db):
+    """A tag's frame styles only the tree rows that show something new; rows that moved are reused, restamped.
+
+    A tag on the first word adds a PER mention near the top of the entity
+    tree: every row under it moves down a line. Those rows must not go
+    through Textual's styling again, and the frame must be what a tree
+    drawing every row afresh draws (line numbers for the mouse included).
+    """
+    app = make_app(seed_db, annotator="alice", document=SEED_NAME)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        tree = reader_of(app).query_one(EntityPanel).tree
+        styled: list[int] = []
+        pipeline = tree._styles_cache.render_line
+
+        def counting(styles, y, *args):
+            styled.append(y)
+            return pipeline(styles, y, *args)
+
+        for key in MENTIONS:
+            await pilot.press(key)
+        await pilot.pause()
+        tree._styles_cache.render_line = counting
+        crop = tree.region.reset_offset
+
+        def row(y: int) -> tuple[int, int] | None:
+            """The node a visible row shows, as long as it shows it the same way."""
+            lines = tree._tree_lines
+            if y >= len(lines) or y == tree.cursor_line:
+                return None
+            node = lines[y].path[-1]
+            return id(node), node._updates
+
+        for key in ("1", "u", "1"):
+            before = {row(y): y for y in range(tree.size.height)}
+            styled.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            rows = {y: row(y) for y in range(tree.size.height)}
+            moved = [y for y, shows in rows.items() if shows is not None and before.get(shows, y) != y]
+            assert moved, key  # the tag moved rows down, its undo moved them back up
+            assert not set(moved) & set(styled), key
+            shown = [[(seg.text, seg.style) for seg in strip] for strip in tree.render_lines(crop)]
+            forget(tree)
+            assert shown == [[(seg.text, seg.style) for seg in strip] for strip in tree.render_lines(crop)], key
+        # A click on a row that moved reads the line it is on now: it chooses that row's mention.
+        y = next(y for y in moved if isinstance(tree._tree_lines[y].path[-1].data, str))
+        chosen = tree._tree_lines[y].path[-1].data
+        await pilot.click(tree, offset=(8, y - tree.scroll_offset.y))
+        await pilot.pause()
+        assert reader_of(app).selected_id == chosen
+
+
 async def test_a_tag_lays_out_the_screen_at_most_once(seed_db):
     """Only the inspector's new height asks for a layout, and that layout does not ask for another."""
     app = make_app(seed_db, annotator="alice", document=SEED_NAME)

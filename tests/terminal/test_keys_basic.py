@@ -167,3 +167,23 @@ def test_search_hits_and_repeat_the_tag_on_the_next_one(term, seed_db):
     term.wait(f"@{hits[1] + 4} ", "the second hit after N")
     assert {(s.text, s.label) for s in db_annotations(seed_db).spans} == {("Basra", "GPE")}
     assert term.quit() == 0
+
+
+def test_a_type_groups_count_follows_each_tag(term, seed_db):
+    """The entities panel's group row shows its new count in the terminal after each tag and undo.
+
+    The group row keeps its line when a mention joins it: the panel once left
+    it showing its old count (``PER 1`` after the second PER tag).
+    """
+    start(term, seed_db)
+    term.press("1")
+    wait_db(seed_db, "SELECT count(*) FROM spans", lambda r: r[0][0] == 1, "1 span after 1")
+    term.wait("■ PER 1", "the PER group with one mention")
+    press_to(term, "w", motions.next_word_start(TEXT, 0))
+    term.press("1")
+    wait_db(seed_db, "SELECT count(*) FROM spans", lambda r: r[0][0] == 2, "2 spans after 1")
+    term.wait("■ PER 2", "the PER group counting the second mention")
+    term.press("u")
+    wait_db(seed_db, "SELECT count(*) FROM spans", lambda r: r[0][0] == 1, "1 span after u")
+    term.wait(lambda s: "■ PER 1" in s and "■ PER 2" not in s, "the PER group back at one mention")
+    assert term.quit() == 0

@@ -50,8 +50,8 @@ class ListTree(SteadySizes, Tree[Any]):
 
     _batching = False
     _dirty = False
-    _drawn: dict[int, tuple[Any, ...] | None] | None = None
-    """The look of each visible row at the last invalidation (None: unknown, every row is repainted)."""
+    _shown_looks: dict[int, Any] | None = None
+    """Visible line -> what it showed (:func:`_row_look`) when the rows last changed."""
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -87,24 +87,21 @@ class ListTree(SteadySizes, Tree[Any]):
         self._clear_line_cache()
         self._updates += 1
         self.root._reset()
-        drawn, self._drawn = self._drawn, None
         if before is None or not self.is_mounted or not self.size:
             self.refresh()
             return
         after = self._tree_lines  # lays the rows out now (what the next frame would do)
+        # What each visible row showed at the last change, taken then: a row's look
+        # reads its node as it is now, so the old line list would give a relabelled
+        # node's new look (a type group's count) and its row would keep the old one.
+        shown, top = self._shown_looks, self.scroll_offset.y
+        now = self._shown_looks = {y: _row_look(after, y) for y in range(top, top + self.size.height)}
         if self.virtual_size.width != width and max(width, self.virtual_size.width) > self.size.width:
             self.refresh()  # every row is padded to the widest one, which changed
             return
-        top = self.scroll_offset.y
-        # ``before`` holds the same node objects, whose label counters have already
-        # moved on: a relabelled row (a type group's count) is told by the looks
-        # recorded at the last invalidation, not by ``before``.
-        looks: dict[int, tuple[Any, ...] | None] = {}
-        for y in range(top, top + self.size.height):
-            look = looks[y] = _row_look(after, y)
-            if drawn is None or y not in drawn or drawn[y] != look or _row_look(before, y) != look:
+        for y, look in now.items():
+            if shown is None or y not in shown or shown[y] != look:
                 self._refresh_line(y)
-        self._drawn = looks
 
     @property  # type: ignore[override]
     def virtual_size(self) -> Size:
@@ -126,25 +123,94 @@ class ListTree(SteadySizes, Tree[Any]):
         self._scroll_update(size)  # the scroll bars; the rows that changed are repainted by _invalidate
 
     _base_style: Style | None = None
+    _frame_offset: tuple[int, int, int] | None = None
+    """(scroll x, scroll y, width) while :meth:`render_lines` runs."""
     _moved_rows: dict[tuple[Any, ...], tuple[Strip, int]] | None = None
+    _styled_rows: dict[tuple[Any, ...], tuple[Strip, int]] | None = None
+    """Rows as the styles pipeline finished them, by what they show and how: see :meth:`render_lines`."""
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._moved_rows = None
+        self._styled_rows = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows in ``crop``; a row that only moved up or down is not styled again.
+
+        Textual styles every row it draws (background, tint, padding: about
+        as much again as drawing the row), and forgets the styled rows by line
+        number whenever a node changes. A new mention near the top of a panel
+        moves every row under it down one line: those rows are taken styled
+        from what they were, keyed by what they show (:meth:`_row_key`) and by
+        everything the styling reads, with the line number they carry for
+        the mouse restamped.
+        """
         # Tree.render_line resolves the widget's style through the DOM for every
         # row (a quarter of a row's cost): once per frame is enough.
-        self._base_style = self.rich_style
+        self._base_style = base_style = self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        self._frame_offset = (scroll_x, scroll_y, width)
         try:
-            return super().render_lines(crop)
+            styles_cache = self._styles_cache
+            gutter = self.styles.gutter
+            if not SHORTCUTS or gutter.top or gutter.bottom or self.BLANK:
+                return super().render_lines(crop)
+            if width != styles_cache._width:
+                styles_cache.clear()  # what the styles cache does on a new width
+                styles_cache._width = width
+            self._pseudo_class_state = self.get_pseudo_class_state()  # as Tree.render_lines sets it
+            look = (width, self.size.height, scroll_x, self.background_colors, self.opacity, base_style,
+                    self.has_focus, self._pseudo_class_state)
+            styled = self._styled_rows
+            if styled is None or len(styled) > 4096:
+                styled = self._styled_rows = {}
+            cached, dirty = styles_cache._cache, styles_cache._dirty_lines
+            keys: dict[int, tuple[Any, ...]] = {}
+            for y in crop.line_range:
+                key = self._row_key(y + scroll_y)
+                if key is None:
+                    continue
+                key = (key, look)
+                keys[y] = key
+                if y in cached and y not in dirty:
+                    continue
+                hit = styled.get(key)
+                if hit is not None:
+                    strip, at = hit
+                    cached[y] = strip if at == y + scroll_y else _restamp(strip, y + scroll_y)
+                    dirty.discard(y)
+            strips = super().render_lines(crop)
+            for y, key in keys.items():
+                strip = cached.get(y)
+                if strip is not None:
+                    styled[key] = (strip, y + scroll_y)
+            return strips
         finally:
             self._base_style = None
+            self._frame_offset = None
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        offset = self._frame_offset
+        if offset is not None:
+            scroll_x, scroll_y, width = offset
+        else:
+            scroll_x, scroll_y = self.scroll_offset
+            width = self.size.width
         style = self._base_style if self._base_style is not None else self.rich_style
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + width, style)
+
+    def _row_key(self, y: int) -> tuple[Any, ...] | None:
+        """What row ``y`` of the tree shows, as far as its picture goes (None: drawn afresh every time).
+
+        The cursor's and the hovered row, and every row while the mouse is over
+        the tree, are drawn by Tree itself (their look follows the mouse).
+        """
+        lines = self._tree_lines
+        if y >= len(lines) or y in (self.cursor_line, self.hover_line) or self.hover_line >= 0:
+            return None
+        return (_row_look(lines, y), tuple(n._selected for n in lines[y].path),
+                max(self.virtual_size.width, self.size.width))
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         """A row as Tree draws it; a row that only moved up or down is not drawn again.
@@ -171,9 +237,7 @@ class ListTree(SteadySizes, Tree[Any]):
         else:
             strip, at = drawn
             if at != y:
-                line_meta = Style(meta={"line": y})
-                strip = Strip([Segment(text, style + line_meta if style is not None else style, control)
-                               for text, style, control in strip], strip.cell_length)
+                strip = _restamp(strip, y)
         return strip.crop(x1, x2)
 
     def _build(self) -> None:
@@ -268,6 +332,14 @@ class ListTree(SteadySizes, Tree[Any]):
         if node._allow_expand:
             width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
         return width
+
+
+def _restamp(strip: Strip, y: int) -> Strip:
+    """``strip`` as row ``y``: the line number the mouse reads, on the segments that carry one."""
+    line_meta = Style(meta={"line": y})
+    return Strip([Segment(text, style + line_meta if style is not None and style._meta and "line" in style.meta
+                          else style, control)
+                  for text, style, control in strip], strip.cell_length)
 
 
 def _row_look(lines: list[Any], y: int) -> tuple[Any, ...] | None:
