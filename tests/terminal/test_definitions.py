@@ -27,6 +27,16 @@ def open_reader(term: Terminal, db, text: str = "Heavy fighting") -> None:
     term.wait("1:1", "the cursor at 1:1")
 
 
+def _tag_basra(term: Terminal, db) -> None:
+    """Tag "Basra" (the seventh word) GPE, then put the cursor back on "fighting" (1:7)."""
+    term.press(*["w"] * 6)
+    term.wait("1:35", "the cursor on Basra")
+    term.press("3")
+    wait_db(db, "SELECT label, text FROM spans", lambda r: ("GPE", "Basra") in r, "Basra tagged GPE")
+    term.press("g", "w")
+    term.wait("1:7", "the cursor on fighting")
+
+
 def line_with(screen: str, text: str) -> str:
     return next(line for line in screen.splitlines() if text in line)
 
@@ -51,8 +61,7 @@ def test_type_picker_shows_the_highlighted_definition_on_one_line(small_term, se
 def test_event_picker_role_prompt_and_inspector_show_definitions(term, seed_db):
     """``E`` shows the event type's definition; the role prompt the role's, keys still shown; the inspector the type's."""
     open_reader(term, seed_db)
-    term.press("w")
-    term.wait("1:7", "the cursor on fighting")
+    _tag_basra(term, seed_db)  # a GPE: a candidate for Attacker and Place (roles with none are skipped)
     term.press("E")
     term.wait("Someone is born.", "Be-Born's definition (the first event type)")
     term.press("a")  # Attack's hotkey
@@ -60,8 +69,8 @@ def test_event_picker_role_prompt_and_inspector_show_definitions(term, seed_db):
             lambda r: r == [("Attack",)], "an Attack event")
     screen = term.wait("Attacker: Who attacks.", "the role's definition in the prompt")
     assert "esc done" in screen, screen  # the keys line is not pushed out
-    term.press("s")  # skip Attacker
-    term.wait("Target: Who or what is attacked.", "the next role's definition")
+    term.press("s")  # skip Attacker; Target and Instrument have no candidate and are skipped
+    term.wait("Place: Where the event happened.", "the next role's definition")
     term.press("Escape")
     screen = term.wait(lambda s: "NORMAL" in s and ATTACK in s, "the inspector shows Attack's definition")
     assert "Who or what is attacked" not in screen
@@ -71,10 +80,11 @@ def test_event_picker_role_prompt_and_inspector_show_definitions(term, seed_db):
 @covers("attributes")
 def test_attributes_dialog_shows_the_highlighted_definition(term, seed_db):
     open_reader(term, seed_db)
-    term.press("w", "E", "a")
+    _tag_basra(term, seed_db)
+    term.press("E", "a")
     term.wait("Attacker: Who attacks.", "role filling")
     term.press("Escape")
-    term.wait(lambda s: "NORMAL" in s, "role filling ended")
+    term.wait(lambda s: "NORMAL" in s and "Attacker: Who attacks." not in s, "role filling ended")
     term.press("A")
     term.wait("Whether the event is asserted to have happened", "Polarity's definition")
     term.press("Down")

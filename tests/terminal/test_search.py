@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.terminal.harness import Terminal, covers, needs_tmux
+from tests.terminal.harness import Terminal, covers, needs_tmux, wait_db
 
 pytestmark = needs_tmux
 
@@ -143,4 +143,23 @@ def test_slash_query_enter_typed_at_once_finds_the_hit(term, seed_db):
         term.wait(first_hit_selected, "the first hit selected after the burst")
         term.press("Escape")
         term.wait(lambda s: "VISUAL" not in s, "the hit's selection cleared")
+    assert term.quit() == 0
+
+
+@covers("search", "tag-3")
+def test_a_key_right_after_enter_goes_to_the_reader_not_the_closing_prompt(term, seed_db):
+    """``/Basra`` enter ``3`` in one burst: the ``3`` tags the hit GPE; it never lands in the
+    prompt as ``Basra3`` (a key that came before the dismissed prompt was gone used to)."""
+    open_reader(term, seed_db)
+    for n in range(1, 6):
+        term.press("g")
+        term.wait("@0 ", "the cursor at the start")
+        term.press("/", "B", "a", "s", "r", "a", "Enter", "3")
+        wait_db(seed_db, "SELECT count(*) FROM spans WHERE label = 'GPE' AND text = 'Basra'",
+                lambda r: r == [(1,)], "Basra tagged GPE")
+        screen = term.wait(lambda s: "Basra3" not in s and "GPE" in s, "the tag shown")
+        assert "Basra3" not in screen
+        term.press("u")
+        wait_db(seed_db, "SELECT count(*) FROM spans WHERE label = 'GPE' AND text = 'Basra'",
+                lambda r: r == [(0,)], "the tag undone")
     assert term.quit() == 0

@@ -246,6 +246,9 @@ class TuiApp(App[None]):
 
     def _replay_keys(self) -> None:
         """Post the held keys, in the order they were typed, to the screen now on top."""
+        if getattr(self.screen, "_tui_closing", False) and self._typeahead:
+            self.call_after_refresh(self._replay_keys)  # a dismissed dialog not popped yet: wait for it
+            return
         held, self._typeahead = self._typeahead or [], None
         for key in held:
             key._tui_replayed = True  # type: ignore[attr-defined]
@@ -258,6 +261,12 @@ class TuiApp(App[None]):
         if (isinstance(event, events.Key) and self._typeahead is not None
                 and not event.is_forwarded and not getattr(event, "_tui_replayed", False)):
             self._typeahead.append(events.Key(event.key, event.character))
+            return
+        # A dialog that has been dismissed but is still on top (`/Basra` enter `3`, typed
+        # fast): the `3` is for the reader below, not the closing dialog's input.
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and getattr(self.screen, "_tui_closing", False)):
+            self._queue_key(events.Key(event.key, event.character))
             return
         await super().on_event(event)
 

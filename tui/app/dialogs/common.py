@@ -5,7 +5,7 @@ Showing data safely lives in :mod:`tui.app.safe`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual import events
@@ -22,7 +22,19 @@ class TypeAheadMixin:
     once the input has focus; keys that come later wait behind them. A
     printable key that reaches the screen while another widget has focus is
     put into the first input.
+
+    The other way round too: once the dialog has been dismissed (``enter`` in
+    ``/Basra⏎3``), keys that arrive before it is gone are for the screen below,
+    not for its input: :meth:`dismiss` marks it closing, and the app holds
+    those keys (``TuiApp.on_event``) until the screen below is on top.
     """
+
+    _tui_closing = False
+    """Dismissed, not yet popped: keys that arrive now are for the screen below."""
+
+    def dismiss(self, result: Any = None) -> Any:
+        self._tui_closing = True
+        return super().dismiss(result)  # type: ignore[misc]
 
     def on_key(self, event: events.Key) -> None:
         # imported here: the reader imports this module at start-up,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,6 +33,27 @@ __all__ = ["MAX_COUNT", "SearchDialog", "SearchQuery", "find_hits"]
 
 #: Hits counted live in the prompt are capped so typing stays fast on huge texts.
 MAX_COUNT = 10_000
+
+
+class _QueryInput(Input):
+    """The prompt's input: a key that comes after the enter that closes the prompt is the reader's.
+
+    Enter submits through a message, so a key typed right after it (``/Basra``
+    enter ``3``) would reach this input before the prompt closes and search
+    for "Basra3". From the enter on, keys go to the app's type-ahead queue and
+    are replayed to the screen below once the prompt is gone.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if getattr(screen, "_tui_closing", False):
+            event.stop()
+            event.prevent_default()
+            self.app._queue_key(events.Key(event.key, event.character))  # type: ignore[attr-defined]
+            return
+        if event.key == "enter" and isinstance(screen, SearchDialog) and screen.closes_on_submit():
+            screen._tui_closing = True
+        await super()._on_key(event)
 
 
 class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
@@ -87,7 +108,7 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
                 # compact: one row, no border. Textual's `Input:focus` sets a tall
                 # border that outranks a plain `border: none` and clipped the one
                 # text row, so the prompt never showed what was typed (issue 13).
-                yield Input(value=self._initial, placeholder="search", id="search-input",
+                yield _QueryInput(value=self._initial, placeholder="search", id="search-input",
                             compact=True)
             yield Label("", id="search-status", markup=False)
 
@@ -124,15 +145,22 @@ class SearchDialog(TypeAheadMixin, ModalScreen[SearchQuery | None]):
     def _changed(self) -> None:
         self._update()
 
-    @on(Input.Submitted, "#search-input")
-    def _submit(self) -> None:
+    def closes_on_submit(self) -> bool:
+        """Whether enter closes the prompt now (not with a regex that does not compile)."""
         query = self._query()
         if query.pattern and query.regex:
             try:
                 query.compile()
             except re.error:
-                self.app.bell()
-                return
+                return False
+        return True
+
+    @on(Input.Submitted, "#search-input")
+    def _submit(self) -> None:
+        if not self.closes_on_submit():
+            self.app.bell()
+            return
+        query = self._query()
         self.dismiss(query if query.pattern else None)
 
     def action_toggle_regex(self) -> None:

@@ -107,13 +107,25 @@ TEAM_HELP = """\
   **adjudicates** disagreements into the `gold` layer.
 """
 ROLE_LETTERS = "acfimpxz"
-"""The letters that name roles in the role prompt: no other key of the reader or the article view uses them."""
+"""The letters that name roles in the role prompt. The article view's motions do not use them; the
+reader's `a` (suggest) and `m` (next name) do, and while a letter names an open role it wins."""
 
 FOOTER_PRIORITY = ("help", "tag_type", "toggle_visual", "event", "undo", "search", "delete", "library",
                    "attributes", "relation", "coreference", "note", "review_start", "quit")
 """The footer's actions, most useful first: a narrow terminal shows the first ones that fit."""
 
 READER_BINDINGS: list[BindingType] = [
+    # Role letters. Not priority (unlike the prompt's tab, enter, s and escape below): a priority key is handled when it arrives, before
+    # the motions typed just before it reach the view (`w w i` would fill from the old cursor).
+    # Declared first: `a` and `m` are also the reader's suggest-defaults and next-name, which
+    # a letter naming an open role wins over (check_action declines it otherwise, and the key
+    # goes on to the next binding); the view's motions do not use these letters.
+    *[
+        Binding(letter, f"pick_fill('{letter}')", f"Fill role {letter}", id=f"role-letter-{letter}",
+                show=False,
+                tooltip=f"Fill the open role shown with [{letter}] with the selected candidate.")
+        for letter in ROLE_LETTERS
+    ],
     *[
         Binding(str(n), f"tag({n})", f"Tag type {n}", show=False, id=f"tag-{n}",
                 tooltip=f"Tag the selection (or the word under the cursor) with span type {n} "
@@ -204,15 +216,6 @@ READER_BINDINGS: list[BindingType] = [
             tooltip="Fill the role with the selected candidate."),
     Binding("s", "pick_skip", "Skip role", id="role-skip", show=False, priority=True,
             tooltip="Skip this role."),
-    # Not priority (unlike the keys above): a priority key is handled when it arrives, before
-    # the motions typed just before it reach the view (`w w i` would fill from the old cursor).
-    # No other key of the reader or the view uses these, so they arrive here in order.
-    *[
-        Binding(letter, f"pick_fill('{letter}')", f"Fill role {letter}", id=f"role-letter-{letter}",
-                show=False,
-                tooltip=f"Fill the open role shown with [{letter}] with the selected candidate.")
-        for letter in ROLE_LETTERS
-    ],
     Binding("plus", "pick_more", "More roles", id="role-more", show=False,
             tooltip="Offer the optional roles too (ACE's Time-* roles), after the others."),
     Binding("escape", "pick_done", "Done", id="role-done", show=False, priority=True,
