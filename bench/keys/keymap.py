@@ -81,6 +81,16 @@ FEATURES: tuple[Feature, ...] = (
 )
 """Every key the benchmark may press, by feature name."""
 
+#: Textual key names that are no Unicode character name (``tmux_key`` would pass them on as words).
+_NOT_UNICODE = {"slash": "/", "plus": "+", "at": "@", "backslash": "\\", "right": "Right", "left": "Left",
+                "up": "Up", "down": "Down"}
+
+
+def tmux_name(key: str) -> str:
+    """A Textual key name as ``tmux send-keys`` takes it."""
+    return _NOT_UNICODE.get(key) or tmux_key(key)
+
+
 #: Bulk review scopes (planned): the key after ``A`` / ``X`` that picks the group.
 BULK_SCOPES = {"same": "t", "label": "l", "rest": "d"}
 
@@ -102,9 +112,9 @@ class Keys:
         for f in FEATURES:
             found = self._find(f, bindings)
             if found is not None:
-                self.keys[f.name], self.source[f.name] = tmux_key(found), "listed"
+                self.keys[f.name], self.source[f.name] = tmux_name(found), "listed"
             elif f.fallback is not None:
-                self.keys[f.name], self.source[f.name] = tmux_key(f.fallback), "fallback"
+                self.keys[f.name], self.source[f.name] = tmux_name(f.fallback), "fallback"
 
     @staticmethod
     def _find(f: Feature, bindings: list[dict]) -> str | None:

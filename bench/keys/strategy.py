@@ -97,9 +97,10 @@ class Analyst:
             if kind == "key" and value == "Escape":
                 # A lone ESC is only reported after Textual's escape delay; a key sent right
                 # after it would arrive as alt+key (ESC g is alt+g). Wait for its effect.
-                before = self.term.screen()
+                before = self.signature()
                 self.term.press(value)
-                self.poll(lambda b=before: self.term.screen() != b, timeout=2)
+                if not self.poll(lambda b=before: self.signature() != b, timeout=5):
+                    self.tally.notes.append("an escape changed nothing")
             elif kind == "key":
                 self.term.press(value)
             else:
@@ -131,6 +132,12 @@ class Analyst:
             if "│" in row and _CURSOR.search(row):
                 return row
         return ""
+
+    def signature(self) -> str:
+        """The status line and the role prompt: what only the analyst's keys change (not notifications)."""
+        screen = self.term.screen()
+        prompt = [row for row in screen.split("\n") if "candidate:" in row or "Coreference chain of" in row]
+        return self.status(screen) + "\n".join(prompt)
 
     def cursor(self) -> int | None:
         m = _CURSOR.search(self.status())
