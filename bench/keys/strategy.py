@@ -32,7 +32,8 @@ from tui.core.text.graphemes import grapheme_bounds
 DEADLINE_S = 20.0
 
 Step = tuple[str, str]
-"""``("key", tmux name)`` (one key) or ``("text", s)`` (``len(s)`` keys, typed)."""
+"""``("key", tmux name)`` (one key), ``("text", s)`` (``len(s)`` keys, typed) or ``("sync", what)``
+(no key: wait until the app shows a selection)."""
 
 _CURSOR = re.compile(r" @(\d+) │")
 _SEL = re.compile(r"│ sel (\d+) “")
@@ -55,7 +56,7 @@ class Plan:
 
     @property
     def cost(self) -> int:
-        return sum(1 if k == "key" else len(v) for k, v in self.steps)
+        return sum(1 if k == "key" else len(v) for k, v in self.steps if k != "sync")
 
 
 @dataclass
@@ -101,11 +102,16 @@ class Analyst:
                 self.term.press(value)
                 if not self.poll(lambda b=before: self.signature() != b, timeout=5):
                     self.tally.notes.append("an escape changed nothing")
+            elif kind == "sync":
+                # Wait for the app to show the selection before the next key: a key typed
+                # right after a search's enter can still reach the search field (it did on
+                # 2026-12-06: "/attacker enter 1" searched for "attacker1").
+                self.poll(lambda: _SEL.search(self.status()), timeout=5)
             elif kind == "key":
                 self.term.press(value)
             else:
                 self.term.type(value)
-        n = sum(1 if k == "key" else len(v) for k, v in steps)
+        n = sum(1 if k == "key" else len(v) for k, v in steps if k != "sync")
         self.tally.keys[self.phase] += n
         if how:
             self.tally.ways[how] = self.tally.ways.get(how, 0) + 1
@@ -240,13 +246,13 @@ class Analyst:
                                   + [("key", k) for k in ext], "motions+select"))
         n = self.next_hits(self.hits, cur, (s, e))
         if n is not None:
-            plans.append(Plan([self.key("search-next")] * (n + 1), "search-next"))
+            plans.append(Plan([self.key("search-next"), ("sync", "sel")] * (n + 1), "search-next"))
         query = text[s:e]
         hits = find_hits(text, SearchQuery(query))
         n = self.next_hits(hits, cur, (s, e), most=50)
         if n is not None:
-            plans.append(Plan([self.key("search"), ("text", query), ("key", "Enter")]
-                              + [self.key("search-next")] * n, "search"))
+            plans.append(Plan([self.key("search"), ("text", query), ("key", "Enter"), ("sync", "sel")]
+                              + [self.key("search-next"), ("sync", "sel")] * n, "search"))
         return plans
 
     def tag_keys(self, label: str) -> list[Step]:
