@@ -426,15 +426,22 @@ class Analyst:
                 return (-1, "", 0) if not sel else None
             if m is None or sel is None or sel.group(2) != c.group(1):
                 return None
-            return int(m.group(1)), c.group(1), int(c.group(4))
+            prompt_row = next((r for r in screen.split("\n") if "candidate:" in r), "")
+            # a notification may cover the end of the row ("1/13" drawn as "1/1▌"): count unknown
+            count = int(c.group(4)) if "▌" not in prompt_row else 0
+            return int(m.group(1)), c.group(1), count
         got = self.poll(read, timeout=5)
         if not got or got[0] == -1:
             return None
         return got
 
     def pick_loop(self, wanted: set[tuple[int, int]], header: Callable[[], str | None]) -> bool:
-        """Tab to a wanted candidate and fill it; False when none of the candidates is wanted."""
-        seen = 0
+        """Tab to a wanted candidate and fill it; False when none of the candidates is wanted.
+
+        The candidates are walked until one comes round again (the count the prompt shows
+        may be hidden under a notification).
+        """
+        seen: set[tuple[int, str]] = set()
         while True:
             cand = self.candidate()
             if cand is not None:
@@ -447,16 +454,18 @@ class Analyst:
                     self.poll(lambda b=before: header() != b)
                     wanted.discard(hit)
                     return True
-                if count <= 1 or seen >= count:
+                if (cur, shown) in seen or count == 1:
                     return False
-            elif seen > 0:
+                seen.add((cur, shown))
+            elif seen:
                 return False
+            else:
+                seen.add((-1, ""))
             before_screen = self.term.screen()
             self.send([self.key("role-next")], "role-next")
             self.poll(lambda b=before_screen: _CAND.search(self.term.screen()) and
                       _CAND.search(self.term.screen()).group(0) != (_CAND.search(b).group(0) if _CAND.search(b) else ""),
                       timeout=5)
-            seen += 1
 
     def roles(self, type_: str, args: set[tuple[str, int, int]]) -> None:
         if not self.poll(self.prompt):
