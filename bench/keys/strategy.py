@@ -100,13 +100,13 @@ class Analyst:
                 # after it would arrive as alt+key (ESC g is alt+g). Wait for its effect.
                 before = self.signature()
                 self.term.press(value)
-                if not self.poll(lambda b=before: self.signature() != b, timeout=5):
+                if not self.poll(lambda b=before: self.signature() != b):
                     self.tally.notes.append("an escape changed nothing")
             elif kind == "sync":
                 # Wait for the app to show the selection before the next key: a key typed
                 # right after a search's enter can still reach the search field (it did on
                 # 2026-12-06: "/attacker enter 1" searched for "attacker1").
-                self.poll(lambda: _SEL.search(self.status()), timeout=5)
+                self.poll(lambda: _SEL.search(self.status()))
             elif kind == "key":
                 self.term.press(value)
             else:
@@ -358,7 +358,7 @@ class Analyst:
             self.send(plan.steps, plan.how)
             if plan.how == "search":
                 self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
-            got = self.poll(lambda b=before: self.accepted() - b or None, timeout=8)
+            got = self.poll(lambda b=before: self.accepted() - b or None)
             if got and (s, e, label) in got:
                 self.last_tag = label
                 return
