@@ -72,12 +72,18 @@ FEATURES: tuple[Feature, ...] = (
     # planned on other branches (issue 14): used when the app lists them
     Feature("next-name", "ReaderScreen", ("next-name", "select-next-name", "name-next"), key="m",
             words=("name", "capitalised", "capitalized")),
-    Feature("suggest", "ReaderScreen", ("suggest", "run-suggestions", "suggest-default"), key="a",
+    Feature("suggest", "ReaderScreen", ("suggest-defaults", "suggest", "run-suggestions"), key="a",
             words=("suggest",)),
+    Feature("tag-all-hits", "ReaderScreen", ("tag-hits", "tag-all-hits", "tag-every-hit"), key="asterisk",
+            words=("hit",)),
     Feature("review-accept-all", "ReviewScreen", ("review-accept-all", "review-bulk-accept", "bulk-accept"),
             key="A", words=("accept",)),
     Feature("review-reject-all", "ReviewScreen", ("review-reject-all", "review-bulk-reject", "bulk-reject"),
             key="X", words=("reject",)),
+    # the bulk chooser's scopes: same text and label, same label, every remaining item
+    Feature("bulk-text", "BulkDialog", ("bulk-text",), fallback="t"),
+    Feature("bulk-label", "BulkDialog", ("bulk-label",), fallback="l"),
+    Feature("bulk-document", "BulkDialog", ("bulk-document",), fallback="d"),
 )
 """Every key the benchmark may press, by feature name."""
 
@@ -89,10 +95,6 @@ _NOT_UNICODE = {"slash": "/", "plus": "+", "at": "@", "backslash": "\\", "right"
 def tmux_name(key: str) -> str:
     """A Textual key name as ``tmux send-keys`` takes it."""
     return _NOT_UNICODE.get(key) or tmux_key(key)
-
-
-#: Bulk review scopes (planned): the key after ``A`` / ``X`` that picks the group.
-BULK_SCOPES = {"same": "t", "label": "l", "rest": "d"}
 
 
 def live_bindings(db: Path | None = None) -> list[dict]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.keys.gold import Gold, SpanKey
-from bench.keys.keymap import BULK_SCOPES, Keys
+from bench.keys.keymap import Keys
 from tests.terminal.harness import Terminal
 from tui.app.dialogs.search import SearchQuery, find_hits
 from tui.core.schema import Schema
@@ -265,16 +265,34 @@ class Analyst:
             return [self.key("tag-type"), ("text", hotkey)]
         return [self.key("tag-type"), ("key", "/"), ("text", label), ("key", "Enter")]
 
-    def name_runs(self, after: int) -> tuple[int, int] | None:
-        """What ``next-name`` should select after ``after``: the next run of capitalised words outside accepted spans."""
-        taken = [(s, e) for s, e, _ in self.accepted()]
-        for m in re.finditer(r"\b[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*", self.text):
-            if m.start() <= after:
-                continue
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            return m.start(), m.end()
-        return None
+    def names(self, cur: int, most: int = 3) -> list[tuple[int, int]]:
+        """What ``next-name`` selects from the cursor, press after press: runs of capitalised words no span covers.
+
+        The app's own function when it has one (``tui.core.text.names``), else a close
+        approximation; either way the selection is checked on the screen before tagging.
+        """
+        taken = [(s, e) for s, e, _, st in self.spans().values() if st != "rejected"]
+        try:
+            from tui.core.text.names import next_name, overlap_checker  # type: ignore[import-not-found]
+        except ImportError:
+            def next_name(text: str, pos: int, direction: int, annotated) -> tuple[int, int] | None:
+                for m in re.finditer(r"\b[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*", text[pos:]):
+                    if not annotated(pos + m.start(), pos + m.end()):
+                        return pos + m.start(), pos + m.end()
+                return None
+
+            def overlap_checker(ranges):
+                return lambda a, b: any(s < b and a < e for s, e in ranges)
+        annotated = overlap_checker(taken)
+        out: list[tuple[int, int]] = []
+        pos = cur
+        while len(out) < most:
+            found = next_name(self.text, pos, 1, annotated)
+            if found is None:
+                break
+            out.append(found)
+            pos = found[0] + 1  # with a selection, the next press looks from its start + 1
+        return out
 
     # -- the phases ----------------------------------------------------------------------
 
@@ -318,25 +336,63 @@ class Analyst:
             self.poll(lambda: "NORMAL" in self.status())
 
     def bulk(self, item: SpanKey | None, right: bool) -> list[Step] | None:
-        """Bulk keys (planned ``A`` / ``X`` with a scope) when a whole group of at least 3 decides alike."""
+        """Bulk keys (``A`` / ``X`` and a scope) when a whole group of at least 3 decides alike.
+
+        The scopes are the bulk chooser's: every remaining item, the remaining ones of the
+        current label, of its label and text; the widest group that decides alike wins.
+        """
         name = "review-accept-all" if right else "review-reject-all"
         if item is None or not self.keys.has(name):
             return None
         gold = set(self.gold.spans)
         rest = [(s, e, lab) for s, e, lab, _ in self.spans("pending").values()]
-        if len(rest) >= 3 and all(((k in gold) == right) for k in rest):
-            return [self.key(name), ("text", BULK_SCOPES["rest"])]
-        same = [k for k in rest if self.text[k[0]:k[1]] == self.text[item[0]:item[1]] and k[2] == item[2]]
-        if len(same) >= 3 and all(((k in gold) == right) for k in same):
-            return [self.key(name), ("text", BULK_SCOPES["same"])]
+        groups = (("bulk-document", rest), ("bulk-label", [k for k in rest if k[2] == item[2]]),
+                  ("bulk-text", [k for k in rest if k[2] == item[2]
+                                 and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]]))
+        for scope, group in groups:
+            if len(group) >= 3 and all(((k in gold) == right) for k in group):
+                return [self.key(name), self.key(scope)]
         return None
 
     def mentions(self) -> None:
         """Tag every gold mention the review did not give, in text order."""
         self.phase = "mentions"
+        if self.keys.has("tag-all-hits"):
+            self.tag_all_hits()
         for s, e, label in self.gold.spans:
             if (s, e, label) not in self.accepted():
                 self.tag(s, e, label)
+
+    def tag_all_hits(self) -> None:
+        """A name missing several times, every hit of it gold with one label: search it, tag every hit (planned ``*``)."""
+        gold = set(self.gold.spans)
+        groups: dict[tuple[str, str], list[SpanKey]] = {}
+        for s, e, label in sorted(gold - self.accepted()):
+            groups.setdefault((self.text[s:e], label), []).append((s, e, label))
+        for (name, label), items in groups.items():
+            hits = find_hits(self.text, SearchQuery(name))
+            if len(items) < 2 or not all((a, b, label) in gold for a, b in hits):
+                continue
+            # the same name one by one costs at least a key to reach it and one to tag it, each time
+            if 1 + len(name) + 1 + 2 >= 2 * len(items):
+                continue
+            before = self.accepted()
+            self.send([self.key("search"), ("text", name), ("key", "Enter"), ("sync", "sel"),
+                       self.key("tag-all-hits")], "tag-all-hits")
+            self.hits = hits
+            row = re.compile(rf"(?<![\w-]){re.escape(label)}\s+\[(.)\]")
+            screen = self.poll(lambda row=row: (lambda sc: sc if row.search(sc) else None)(self.term.screen()),
+                               timeout=5)
+            m = row.search(str(screen)) if screen else None
+            types = {t.name: t for t in self.schema.span_types}
+            hotkey = m.group(1) if m else types[label].hotkey
+            if hotkey:
+                self.send([("text", hotkey)], "tag-all-hits-type")
+            else:
+                self.send([("key", "/"), ("text", label), ("key", "Enter")], "tag-all-hits-type")
+            want = set(items)
+            if not self.poll(lambda b=before, w=want: w <= self.accepted() - b or None):
+                self.tally.notes.append(f"tag-all-hits did not tag every {name!r}")
 
     def tag(self, s: int, e: int, label: str) -> None:
         cur = self.settled_cursor()
@@ -346,8 +402,9 @@ class Analyst:
         if self.last_tag == label and self.keys.has("repeat-tag") and \
                 self.next_hits(self.hits, cur, (s, e), most=1) == 0:
             options.append(Plan([self.key("repeat-tag")], "repeat-tag"))
-        if self.keys.has("next-name") and self.name_runs(cur) == (s, e):
-            options.append(Plan([self.key("next-name")] + tag, "next-name"))
+        if self.keys.has("next-name") and (s, e) in (names := self.names(cur)):
+            presses = names.index((s, e)) + 1
+            options.append(Plan([self.key("next-name"), ("sync", "sel")] * presses + tag, "next-name"))
         options.sort(key=lambda p: p.cost)
         if not options:
             self.tally.notes.append(f"cannot reach {self.text[s:e]!r} at {s}")
