@@ -80,7 +80,8 @@ def run(article: Path, gold_path: Path, db: Path, *, width: int = 160, height: i
         "ways": t.ways,
         "notes": t.notes,
         "listed_features": sorted(k for k, v in keys.source.items() if v == "listed"
-                                  and k in ("next-name", "suggest", "review-accept-all", "review-reject-all")),
+                                  and k in ("next-name", "suggest", "tag-all-hits", "review-accept-all",
+                                                     "review-reject-all")),
     }
 
 
