@@ -33,7 +33,7 @@ DEADLINE_S = 20.0
 
 Step = tuple[str, str]
 """``("key", tmux name)`` (one key), ``("text", s)`` (``len(s)`` keys, typed) or ``("sync", what)``
-(no key: wait until the app shows a selection)."""
+(no key: wait until the app shows a selection, or ``screen:TEXT``)."""
 
 _CURSOR = re.compile(r" @(\d+) │")
 _SEL = re.compile(r"│ sel (\d+) “")
@@ -106,7 +106,10 @@ class Analyst:
                 # Wait for the app to show the selection before the next key: a key typed
                 # right after a search's enter can still reach the search field (it did on
                 # 2026-12-06: "/attacker enter 1" searched for "attacker1").
-                self.poll(lambda: _SEL.search(self.status()))
+                if value.startswith("screen:"):
+                    self.poll(lambda v=value[7:]: v in self.term.screen())
+                else:
+                    self.poll(lambda: _SEL.search(self.status()))
             elif kind == "key":
                 self.term.press(value)
             else:
@@ -308,7 +311,7 @@ class Analyst:
             self.tally.notes.append("the review never opened")
             return
         gold = set(self.gold.spans)
-        while True:
+        for _ in range(len(pending) + 2):
             row = self.status()
             m = _REVIEW.search(row)
             if not m:
@@ -351,7 +354,8 @@ class Analyst:
                                  and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]]))
         for scope, group in groups:
             if len(group) >= 3 and all(((k in gold) == right) for k in group):
-                return [self.key(name), self.key(scope)]
+                # the chooser must be open before its key (else the key reaches the reader)
+                return [self.key(name), ("sync", "screen:every remaining"), self.key(scope)]
         return None
 
     def mentions(self) -> None:
