@@ -532,7 +532,7 @@ class Analyst:
         if not self.poll(self.prompt):
             self.tally.notes.append(f"no role prompt for {type_}")
             return
-        while True:
+        for _ in range(4 * len(self.schema.event_type(type_).roles) + 8 if self.schema.event_type(type_) else 64):
             p = self.prompt()
             if p is None:
                 break
@@ -556,7 +556,11 @@ class Analyst:
                 args -= {(r, a, b) for r, a, b in args if r == role}
             before = p[0]
             self.send([self.key("role-skip")], "role-skip")
-            self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b)
+            if not self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b):
+                self.tally.notes.append(f"{type_}: a skip did not move the role prompt")
+                break
+        else:
+            self.tally.notes.append(f"{type_}: the role prompt never ended")
 
     def coref(self) -> None:
         """Each gold chain: ``C`` on its nearest member, then fill the others from the candidates."""
