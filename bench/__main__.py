@@ -109,7 +109,8 @@ def bursts(out: list, n_keys: int) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer presses and a smaller corpus")
-    ap.add_argument("--only", default="", help="run only figures whose group contains this")
+    ap.add_argument("--only", default="", help="run only the group of this name, or the groups whose name "
+                    "contains this")
     ap.add_argument("--markdown", action="store_true",
                     help="print bench/results.json as the README's Markdown table; run nothing")
     a = ap.parse_args()
@@ -140,9 +141,12 @@ def main() -> int:
         "cold": lambda: _cold(out),
         "tagwrite": lambda: _tag(out),
         "io": lambda: _io(out, n_docs),
+        "keys": lambda: _keys(out),
     }
     for gname, run in groups.items():
-        if a.only and a.only not in gname:
+        # a group's exact name runs that group alone (`--only keys` is the keys benchmark,
+        # `--only keys-` the key->frame groups)
+        if a.only and (a.only != gname if a.only in groups else a.only not in gname):
             continue
         print(f"... {gname}", file=sys.stderr, flush=True)
         try:
@@ -228,6 +232,35 @@ def _io(out: list, n_docs: int) -> None:
                            ">= 0.5x raw", ours["anns_per_s"] / raw["anns_per_s"] >= 0.5))
             out.append(fig(f"peak RSS {direction} {fmt}", "MB", ours["rss_mb"], ours["rss_mb"], raw["rss_mb"],
                            ours["rss_mb"] / raw["rss_mb"], "reported", True))
+
+
+#: The keys benchmark's budgets (issue 14): keys per mention, per event, per coreference member.
+KEY_BUDGETS = {"keys_per_mention": 2.0, "keys_per_event": 6.0, "keys_per_coref_member": 3.0}
+
+
+def _keys(out: list) -> None:
+    """The keys a fast analyst needs per mention, event and coreference member (bench/keys/)."""
+    import tempfile
+
+    articles = Path(__file__).resolve().parent / "keys" / "articles"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for article in sorted(articles.glob("*.txt")):
+        with tempfile.TemporaryDirectory(prefix="keysbench-") as tmp:
+            p = subprocess.run([sys.executable, "-m", "bench.keys", str(article),
+                                str(article.with_suffix(".gold.json")), "--db", str(Path(tmp) / "bench.db"),
+                                "--format", "json"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
+        if p.returncode != 0:
+            raise RuntimeError(f"bench.keys {article.name} failed:\n{p.stderr[-3000:]}")
+        got = json.loads(p.stdout.strip().splitlines()[-1])
+        for note in got["notes"]:
+            print(f"keys {article.stem}: {note}", file=sys.stderr)
+        for key, budget in KEY_BUDGETS.items():
+            value = got[key]
+            out.append(fig(f"{key.replace('_', ' ')} {article.stem}", "keys", value, value, None, None,
+                           f"<= {budget}", value is not None and value <= budget))
+        wrong = got["missed"] + got["extra"]
+        out.append(fig(f"keys: gold reproduced {article.stem} (missed {got['missed']}, extra {got['extra']})",
+                       "anns", wrong, wrong, None, None, "missed 0, extra 0", wrong == 0))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,599 @@
+"""A fast analyst: the keys that reproduce a gold annotation in the real app, counted.
+
+One general strategy, not a script per article. It reads the live state (the
+screen through tmux, the database read-only) before each decision and plans
+with the same pure functions the app uses for motions (``tui.core.text.motions``)
+and search hits (``find_hits``); what it predicts it then checks on the screen
+or in the database, and when the app did something else it pays the keys to
+repair it (``undo``) and tries the surest way (a search), so a wrong guess
+costs keys instead of being hidden. See ``bench/keys/__init__.py`` for the
+counting rules.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.keys.gold import Gold, SpanKey
+from bench.keys.keymap import Keys
+from tests.terminal.harness import Terminal
+from tui.app.dialogs.search import SearchQuery, find_hits
+from tui.core.schema import Schema
+from tui.core.text import motions
+from tui.core.text.graphemes import grapheme_bounds
+
+#: How long one expected screen or database state may take (a poll, not a timed assertion).
+DEADLINE_S = 20.0
+
+Step = tuple[str, str]
+"""``("key", tmux name)`` (one key), ``("text", s)`` (``len(s)`` keys, typed) or ``("sync", what)``
+(no key: wait until the app shows a selection, or ``screen:TEXT``)."""
+
+_CURSOR = re.compile(r" @(\d+) │")
+_SEL = re.compile(r"│ sel (\d+) “")
+_REVIEW = re.compile(r"REVIEW (\d+)/(\d+)")
+_ROLE = re.compile(r"event · role (\d+)/(\d+) ▸ (\S+)")
+_CAND = re.compile(r"candidate: “(.*?)”(?: (\S+))?(?:\s+(\d+)/(\d+))?")
+_SELECTED = re.compile(r"│ (\S+) “(.*?)” │")
+
+
+def _grapheme_end(text: str, i: int) -> int:
+    return grapheme_bounds(text, i)[1] if i < len(text) else i
+
+
+@dataclass
+class Plan:
+    """Keys that bring the view to a target, and what the target is then."""
+
+    steps: list[Step]
+    how: str
+
+    @property
+    def cost(self) -> int:
+        return sum(1 if k == "key" else len(v) for k, v in self.steps if k != "sync")
+
+
+@dataclass
+class Tally:
+    """Keys sent, per phase, and what could not be reached."""
+
+    keys: dict[str, int] = field(default_factory=lambda: {"mentions": 0, "events": 0, "coref": 0})
+    ways: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Analyst:
+    """Plays one article: review, mentions, events, coreference."""
+
+    def __init__(self, term: Terminal, db: Path, doc_name: str, annotator: str, text: str,
+                 schema: Schema, keys: Keys, gold: Gold) -> None:
+        self.term, self.db, self.doc_name, self.annotator = term, db, doc_name, annotator
+        self.text, self.schema, self.keys, self.gold = text, schema, keys, gold
+        self.tally = Tally()
+        self.phase = "mentions"
+        self.hits: list[tuple[int, int]] = []
+        self.last_tag: str | None = None
+        self._edges: dict[int, list[tuple[str, int]]] = {}
+        self._moves: list[tuple[str, Callable[[str, int], int]]] = [
+            (keys[name], fn) for name, fn in (
+                ("word-next", motions.next_word_start), ("word-prev", motions.prev_word_start),
+                ("word-end", motions.word_end), ("sentence-next", motions.next_sentence),
+                ("sentence-prev", motions.prev_sentence), ("paragraph-next", motions.next_paragraph),
+                ("paragraph-prev", motions.prev_paragraph), ("doc-start", lambda t, i: 0))
+            if keys.has(name)]
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            self.doc_id = conn.execute("SELECT id FROM documents WHERE name = ?", (doc_name,)).fetchone()[0]
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def send(self, steps: list[Step], how: str = "") -> None:
+        """Send keys as a terminal does, counting every one."""
+        for kind, value in steps:
+            if kind == "key" and value == "Escape":
+                # A lone ESC is only reported after Textual's escape delay; a key sent right
+                # after it would arrive as alt+key (ESC g is alt+g). Wait for its effect.
+                before = self.signature()
+                self.term.press(value)
+                if not self.poll(lambda b=before: self.signature() != b):
+                    self.tally.notes.append("an escape changed nothing")
+            elif kind == "sync":
+                # Wait for the app to show the selection before the next key: a key typed
+                # right after a search's enter can still reach the search field (it did on
+                # 2026-12-06: "/attacker enter 1" searched for "attacker1").
+                if value.startswith("screen:"):
+                    self.poll(lambda v=value[7:]: v in self.term.screen())
+                else:
+                    self.poll(lambda: _SEL.search(self.status()))
+            elif kind == "key":
+                self.term.press(value)
+            else:
+                self.term.type(value)
+        n = sum(1 if k == "key" else len(v) for k, v in steps if k != "sync")
+        self.tally.keys[self.phase] += n
+        if how:
+            self.tally.ways[how] = self.tally.ways.get(how, 0) + 1
+
+    def key(self, name: str) -> Step:
+        return ("key", self.keys[name])
+
+    # -- reading the live state ----------------------------------------------------------
+
+    def poll(self, check: Callable[[], object], timeout: float = DEADLINE_S) -> object:
+        """Poll ``check()`` until it returns something true; None when the deadline passes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = check()
+            if got:
+                return got
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.04)
+
+    def status(self, screen: str | None = None) -> str:
+        screen = self.term.screen() if screen is None else screen
+        for row in reversed(screen.split("\n")):
+            if "│" in row and _CURSOR.search(row):
+                return row
+        return ""
+
+    def signature(self) -> str:
+        """The status line and the role prompt: what only the analyst's keys change (not notifications)."""
+        screen = self.term.screen()
+        prompt = [row for row in screen.split("\n") if "candidate:" in row or "Coreference chain of" in row]
+        return self.status(screen) + "\n".join(prompt)
+
+    def cursor(self) -> int | None:
+        m = _CURSOR.search(self.status())
+        return int(m.group(1)) if m else None
+
+    def settled_cursor(self) -> int:
+        """The cursor once two reads agree (keys sent in a burst may still be arriving)."""
+        def read() -> int | None:
+            a = self.cursor()
+            time.sleep(0.08)
+            b = self.cursor()
+            return a + 1 if a is not None and a == b else None  # +1: offset 0 is true
+        got = self.poll(read)
+        if got is None:
+            raise RuntimeError(f"no status line; the screen:\n{self.term.screen()}")
+        return int(got) - 1
+
+    def spans(self, status: str | None = None) -> dict[str, tuple[int, int, str, str]]:
+        """This layer's spans: id -> (start, end, label, status)."""
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT id, start, \"end\", label, status FROM spans WHERE doc_id = ? AND "
+                                "annotator = ?", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        return {i: (s, e, lab, st) for i, s, e, lab, st in rows if status is None or st == status}
+
+    def accepted(self) -> set[SpanKey]:
+        return {(s, e, lab) for s, e, lab, _ in self.spans("accepted").values()}
+
+    # -- planning: moves, selections, search ------------------------------------------------
+
+    def edges(self, pos: int) -> list[tuple[str, int]]:
+        if pos not in self._edges:
+            self._edges[pos] = [(k, fn(self.text, pos)) for k, fn in self._moves]
+        return self._edges[pos]
+
+    def path(self, start: int, goals: set[int], limit: int = 40) -> list[str] | None:
+        """The fewest motion keys from ``start`` to any of ``goals`` (breadth first)."""
+        if start in goals:
+            return []
+        back: dict[int, tuple[int, str]] = {start: (start, "")}
+        queue = deque([(start, 0)])
+        while queue:
+            pos, depth = queue.popleft()
+            if depth >= limit:
+                continue
+            for k, nxt in self.edges(pos):
+                if nxt in back:
+                    continue
+                back[nxt] = (pos, k)
+                if nxt in goals:
+                    keys = []
+                    while nxt != start:
+                        nxt, k2 = back[nxt]
+                        keys.append(k2)
+                    return keys[::-1]
+                queue.append((nxt, depth + 1))
+        return None
+
+    def extend(self, s: int, e: int) -> list[str] | None:
+        """From the cursor on ``s`` with ``v`` pressed: word ends, then characters, until the selection is ``[s, e)``."""
+        pos, keys = s, []
+        while _grapheme_end(self.text, pos) < e and len(keys) < 16:
+            nxt = motions.word_end(self.text, pos)
+            if nxt > pos and _grapheme_end(self.text, nxt) <= e:
+                pos, key = nxt, self.keys["word-end"]
+            else:
+                pos, key = _grapheme_end(self.text, pos), self.keys["cursor-right"]
+            keys.append(key)
+        return keys if _grapheme_end(self.text, pos) == e else None
+
+    def next_hits(self, hits: list[tuple[int, int]], cur: int, target: tuple[int, int],
+                  selected: bool = False, most: int = 4) -> int | None:
+        """How many ``n`` presses (after the first hit, itself found with ``cursor``) reach ``target``."""
+        if not hits:
+            return None
+        hit = next((h for h in hits if (h[0] > cur if selected else h[0] >= cur)), hits[0])
+        for n in range(most):
+            if hit == target:
+                return n
+            hit = next((h for h in hits if h[0] > hit[0]), hits[0])
+        return None
+
+    def reach(self, cur: int, s: int, e: int, *, word_ok: bool = True) -> list[Plan]:
+        """Ways to make ``[s, e)`` what a tag key (or ``E``) takes: selected, or the word under the cursor."""
+        plans: list[Plan] = []
+        text = self.text
+        if word_ok:
+            inside = {p for p in range(s, e) if motions.tag_word_bounds(text, p) == (s, e)}
+            if inside:
+                keys = self.path(cur, inside)
+                if keys is not None:
+                    plans.append(Plan([("key", k) for k in keys], "motions"))
+        ext = self.extend(s, e)
+        if ext is not None:
+            keys = self.path(cur, {s})
+            if keys is not None:
+                plans.append(Plan([("key", k) for k in keys] + [self.key("toggle-visual")]
+                                  + [("key", k) for k in ext], "motions+select"))
+        n = self.next_hits(self.hits, cur, (s, e))
+        if n is not None:
+            plans.append(Plan([self.key("search-next"), ("sync", "sel")] * (n + 1), "search-next"))
+        query = text[s:e]
+        hits = find_hits(text, SearchQuery(query))
+        n = self.next_hits(hits, cur, (s, e), most=50)
+        if n is not None:
+            plans.append(Plan([self.key("search"), ("text", query), ("key", "Enter"), ("sync", "sel")]
+                              + [self.key("search-next"), ("sync", "sel")] * n, "search"))
+        return plans
+
+    def tag_keys(self, label: str) -> list[Step]:
+        names = [t.name for t in self.schema.span_types]
+        i = names.index(label)
+        if i < 9 and self.keys.has(f"tag-{i + 1}"):
+            return [self.key(f"tag-{i + 1}")]
+        hotkey = self.schema.span_types[i].hotkey
+        if hotkey:
+            return [self.key("tag-type"), ("text", hotkey)]
+        return [self.key("tag-type"), ("key", "/"), ("text", label), ("key", "Enter")]
+
+    def names(self, cur: int, most: int = 3) -> list[tuple[int, int]]:
+        """What ``next-name`` selects from the cursor, press after press: runs of capitalised words no span covers.
+
+        The app's own function when it has one (``tui.core.text.names``), else a close
+        approximation; either way the selection is checked on the screen before tagging.
+        """
+        taken = [(s, e) for s, e, _, st in self.spans().values() if st != "rejected"]
+        try:
+            from tui.core.text.names import next_name, overlap_checker  # type: ignore[import-not-found]
+        except ImportError:
+            def next_name(text: str, pos: int, direction: int, annotated) -> tuple[int, int] | None:
+                for m in re.finditer(r"\b[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*", text[pos:]):
+                    if not annotated(pos + m.start(), pos + m.end()):
+                        return pos + m.start(), pos + m.end()
+                return None
+
+            def overlap_checker(ranges):
+                return lambda a, b: any(s < b and a < e for s, e in ranges)
+        annotated = overlap_checker(taken)
+        out: list[tuple[int, int]] = []
+        pos = cur
+        while len(out) < most:
+            found = next_name(self.text, pos, 1, annotated)
+            if found is None:
+                break
+            out.append(found)
+            pos = found[0] + 1  # with a selection, the next press looks from its start + 1
+        return out
+
+    # -- the phases ----------------------------------------------------------------------
+
+    def review(self) -> None:
+        """Run the default suggestion sources' review: accept what is gold, reject the rest."""
+        self.phase = "mentions"
+        pending = self.spans("pending")
+        if not pending:
+            return
+        if not _REVIEW.search(self.status()):
+            self.send([self.key("review")], "review")
+        if not self.poll(lambda: _REVIEW.search(self.status())):
+            self.tally.notes.append("the review never opened")
+            return
+        gold = set(self.gold.spans)
+        for _ in range(len(pending) + 2):
+            row = self.status()
+            m = _REVIEW.search(row)
+            if not m:
+                break
+            done, total = int(m.group(1)), int(m.group(2))
+            if done >= total:
+                break
+            cur = self.settled_cursor()
+            sel = _SELECTED.search(row)
+            label, shown = (sel.group(1), sel.group(2)) if sel else ("", "")
+            here = [(s, e, lab) for s, e, lab, st in self.spans("pending").values()
+                    if s == cur and lab == label and self.text[s:e].startswith(shown.rstrip("…"))]
+            right = bool(here) and here[0] in gold
+            bulk = self.bulk(here[0] if here else None, right)
+            if bulk:
+                self.send(bulk, "review-bulk")
+            else:
+                self.send([self.key("review-accept" if right else "review-reject")],
+                          "review-accept" if right else "review-reject")
+            if not self.poll(lambda d=done: (lambda r: not r or int(r.group(1)) > d)(_REVIEW.search(self.status()))):
+                self.tally.notes.append(f"review stuck at {done}/{total}")
+                break
+        if _REVIEW.search(self.status()):
+            self.send([self.key("review-close")], "review-close")
+            self.poll(lambda: "NORMAL" in self.status())
+
+    def bulk(self, item: SpanKey | None, right: bool) -> list[Step] | None:
+        """Bulk keys (``A`` / ``X`` and a scope) when a whole group of at least 3 decides alike.
+
+        The scopes are the bulk chooser's: every remaining item, the remaining ones of the
+        current label, of its label and text; the widest group that decides alike wins.
+        """
+        name = "review-accept-all" if right else "review-reject-all"
+        if item is None or not self.keys.has(name):
+            return None
+        gold = set(self.gold.spans)
+        rest = [(s, e, lab) for s, e, lab, _ in self.spans("pending").values()]
+        groups = (("bulk-document", rest), ("bulk-label", [k for k in rest if k[2] == item[2]]),
+                  ("bulk-text", [k for k in rest if k[2] == item[2]
+                                 and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]]))
+        for scope, group in groups:
+            if len(group) >= 3 and all(((k in gold) == right) for k in group):
+                # the chooser must be open before its key (else the key reaches the reader)
+                return [self.key(name), ("sync", "screen:every remaining"), self.key(scope)]
+        return None
+
+    def mentions(self) -> None:
+        """Tag every gold mention the review did not give, in text order."""
+        self.phase = "mentions"
+        if self.keys.has("tag-all-hits"):
+            self.tag_all_hits()
+        for s, e, label in self.gold.spans:
+            if (s, e, label) not in self.accepted():
+                self.tag(s, e, label)
+
+    def tag_all_hits(self) -> None:
+        """A name missing several times, every hit of it gold with one label: search it, tag every hit (planned ``*``)."""
+        gold = set(self.gold.spans)
+        groups: dict[tuple[str, str], list[SpanKey]] = {}
+        for s, e, label in sorted(gold - self.accepted()):
+            groups.setdefault((self.text[s:e], label), []).append((s, e, label))
+        for (name, label), items in groups.items():
+            hits = find_hits(self.text, SearchQuery(name))
+            if len(items) < 2 or not all((a, b, label) in gold for a, b in hits):
+                continue
+            # the same name one by one costs at least a key to reach it and one to tag it, each time
+            if 1 + len(name) + 1 + 2 >= 2 * len(items):
+                continue
+            before = self.accepted()
+            self.send([self.key("search"), ("text", name), ("key", "Enter"), ("sync", "sel"),
+                       self.key("tag-all-hits")], "tag-all-hits")
+            self.hits = hits
+            row = re.compile(rf"(?<![\w-]){re.escape(label)}\s+\[(.)\]")
+            screen = self.poll(lambda row=row: (lambda sc: sc if row.search(sc) else None)(self.term.screen()),
+                               timeout=5)
+            m = row.search(str(screen)) if screen else None
+            types = {t.name: t for t in self.schema.span_types}
+            hotkey = m.group(1) if m else types[label].hotkey
+            if hotkey:
+                self.send([("text", hotkey)], "tag-all-hits-type")
+            else:
+                self.send([("key", "/"), ("text", label), ("key", "Enter")], "tag-all-hits-type")
+            want = set(items)
+            if not self.poll(lambda b=before, w=want: w <= self.accepted() - b or None):
+                self.tally.notes.append(f"tag-all-hits did not tag every {name!r}")
+
+    def tag(self, s: int, e: int, label: str) -> None:
+        cur = self.settled_cursor()
+        plans = self.reach(cur, s, e)
+        tag = self.tag_keys(label)
+        options = [Plan(p.steps + tag, p.how) for p in plans]
+        if self.last_tag == label and self.keys.has("repeat-tag") and \
+                self.next_hits(self.hits, cur, (s, e), most=1) == 0:
+            options.append(Plan([self.key("repeat-tag")], "repeat-tag"))
+        if self.keys.has("next-name") and (s, e) in (names := self.names(cur)):
+            presses = names.index((s, e)) + 1
+            options.append(Plan([self.key("next-name"), ("sync", "sel")] * presses + tag, "next-name"))
+        options.sort(key=lambda p: p.cost)
+        if not options:
+            self.tally.notes.append(f"cannot reach {self.text[s:e]!r} at {s}")
+            return
+        tries = options[:1] + [p for p in options[1:] if p.how == "search"][:1]
+        for plan in tries:
+            before = self.accepted()
+            self.send(plan.steps, plan.how)
+            if plan.how == "search":
+                self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
+            got = self.poll(lambda b=before: self.accepted() - b or None)
+            if got and (s, e, label) in got:
+                self.last_tag = label
+                return
+            if got:  # the app tagged something else: undo it (paid) and try the surest way
+                self.send([self.key("undo")], "undo")
+                self.poll(lambda b=before: self.accepted() == b)
+            elif _SEL.search(self.status()):
+                self.send([self.key("release")], "release")
+        self.tally.notes.append(f"could not tag {label} {self.text[s:e]!r} at {s}")
+
+    def events(self) -> None:
+        """Each gold event: trigger, type, then its roles in the prompt's order."""
+        self.phase = "events"
+        for type_, s, e, args in self.gold.events:
+            self.event(type_, s, e, args)
+
+    def event(self, type_: str, s: int, e: int, args: frozenset[tuple[str, int, int]]) -> None:
+        cur = self.settled_cursor()
+        plans = sorted(self.reach(cur, s, e), key=lambda p: p.cost)
+        if not plans:
+            self.tally.notes.append(f"cannot reach trigger {self.text[s:e]!r}")
+            return
+        plan = plans[0]
+        if "“" in self.status() and not _SEL.search(self.status()):
+            # an annotation is selected: E would act on it (retype); release it first
+            plan = Plan([self.key("release")] + plan.steps, plan.how)
+        self.send(plan.steps + [self.key("event")], plan.how)
+        if plan.how == "search":
+            self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
+        screen = self.poll(lambda: (lambda sc: sc if "Event on “" in sc else None)(self.term.screen()))
+        if not screen:
+            self.tally.notes.append(f"no event picker on {self.text[s:e]!r}")
+            return
+        m = re.search(rf"(?<![\w-]){re.escape(type_)}\s+\[(.)\]", str(screen))
+        hotkey = m.group(1) if m else (self.schema.event_type(type_).hotkey if self.schema.event_type(type_) else None)
+        if hotkey:
+            self.send([("text", hotkey)], "event-type-hotkey")
+        else:
+            self.send([("key", "/"), ("text", type_), ("key", "Enter")], "event-type-filter")
+        self.roles(type_, {(r, a, b) for r, a, b in args})
+
+    def prompt(self) -> tuple[str, str] | None:
+        """The role prompt's header and candidate line (None once it is closed)."""
+        screen = self.term.screen()
+        m = _ROLE.search(screen)
+        if not m:
+            return None
+        c = _CAND.search(screen)
+        return m.group(0), c.group(0) if c else ""
+
+    def candidate(self) -> tuple[int, str, int] | None:
+        """The current candidate: (its start, its text, the count), or None when none is selected.
+
+        Read from one screen where the prompt and the status line agree (they are drawn
+        in one frame, but a capture may fall between two).
+        """
+        def read() -> tuple[int, str, int] | None:
+            screen = self.term.screen()
+            c = _CAND.search(screen)
+            if not c or not _ROLE.search(screen) and "Coreference chain of" not in screen:
+                return (-1, "", 0)  # the prompt is closed
+            row = self.status(screen)
+            m, sel = _CURSOR.search(row), _SELECTED.search(row)
+            if c.group(4) is None:  # no candidate selected
+                return (-1, "", 0) if not sel else None
+            if m is None or sel is None or sel.group(2) != c.group(1):
+                return None
+            prompt_row = next((r for r in screen.split("\n") if "candidate:" in r), "")
+            # a notification may cover the end of the row ("1/13" drawn as "1/1▌"): count unknown
+            count = int(c.group(4)) if "▌" not in prompt_row else 0
+            return int(m.group(1)), c.group(1), count
+        got = self.poll(read, timeout=5)
+        if not got or got[0] == -1:
+            return None
+        return got
+
+    def pick_loop(self, wanted: set[tuple[int, int]], header: Callable[[], str | None]) -> bool:
+        """Tab to a wanted candidate and fill it; False when none of the candidates is wanted.
+
+        The candidates are walked until one comes round again (the count the prompt shows
+        may be hidden under a notification).
+        """
+        seen: set[tuple[int, str]] = set()
+        while True:
+            cand = self.candidate()
+            if cand is not None:
+                cur, shown, count = cand
+                hit = next(((a, b) for a, b in wanted
+                            if a == cur and self.text[a:b].startswith(shown.rstrip("…"))), None)
+                if hit is not None:
+                    before = header()
+                    self.send([self.key("role-fill")], "role-fill")
+                    self.poll(lambda b=before: header() != b)
+                    wanted.discard(hit)
+                    return True
+                if (cur, shown) in seen or count == 1:
+                    return False
+                seen.add((cur, shown))
+            elif seen:
+                return False
+            else:
+                seen.add((-1, ""))
+            before_screen = self.term.screen()
+            self.send([self.key("role-next")], "role-next")
+            self.poll(lambda b=before_screen: _CAND.search(self.term.screen()) and
+                      _CAND.search(self.term.screen()).group(0) != (_CAND.search(b).group(0) if _CAND.search(b) else ""),
+                      timeout=5)
+
+    def roles(self, type_: str, args: set[tuple[str, int, int]]) -> None:
+        if not self.poll(self.prompt):
+            self.tally.notes.append(f"no role prompt for {type_}")
+            return
+        for _ in range(4 * len(self.schema.event_type(type_).roles) + 8 if self.schema.event_type(type_) else 64):
+            p = self.prompt()
+            if p is None:
+                break
+            if not args:
+                self.send([self.key("role-done")], "role-done")
+                self.poll(lambda: self.prompt() is None)
+                break
+            role = _ROLE.search(p[0]).group(3)
+            wanted = {(a, b) for r, a, b in args if r == role}
+            if wanted:
+                filled = self.pick_loop(set(wanted), lambda: (self.prompt() or ("closed",))[0])
+                if filled:
+                    done = {(r, a, b) for r, a, b in args if r == role and (a, b) in wanted}
+                    # pick_loop filled one of them; which one is in the DB, not needed here
+                    args -= {next(iter(done))} if len(done) == 1 else set()
+                    if len(done) > 1:
+                        self.tally.notes.append(f"{type_} {role}: one filler per role in the prompt")
+                        args -= done
+                    continue
+                self.tally.notes.append(f"{type_} {role}: no candidate is the gold filler")
+                args -= {(r, a, b) for r, a, b in args if r == role}
+            before = p[0]
+            self.send([self.key("role-skip")], "role-skip")
+            if not self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b):
+                self.tally.notes.append(f"{type_}: a skip did not move the role prompt")
+                break
+        else:
+            self.tally.notes.append(f"{type_}: the role prompt never ended")
+
+    def coref(self) -> None:
+        """Each gold chain: ``C`` on its nearest member, then fill the others from the candidates."""
+        self.phase = "coref"
+        for chain in self.gold.coref:
+            self.chain(set(chain))
+
+    def chain(self, members: set[tuple[int, int]]) -> None:
+        cur = self.settled_cursor()
+        options = []
+        for s, e in sorted(members):
+            keys = self.path(cur, set(range(s, e)))
+            if keys is not None:
+                options.append((len(keys), (s, e), [("key", k) for k in keys]))
+        if not options:
+            self.tally.notes.append("cannot reach a coreference member")
+            return
+        _, source, steps = min(options)
+        row = self.status()
+        sel = _SELECTED.search(row)
+        if sel and not (self.text[source[0]:source[1]] == sel.group(2) and not steps):
+            steps = steps + [self.key("select-here")]
+        self.send(steps + [self.key("coreference")], "coref-start")
+        if not self.poll(lambda: "Coreference chain of" in self.term.screen()):
+            self.tally.notes.append("no coreference prompt")
+            return
+        wanted = members - {source}
+        while wanted:
+            def header() -> str:
+                m = re.search(r"· (\d+) in the set", self.term.screen())
+                return m.group(0) if m else "0"
+            if not self.pick_loop(wanted, header):
+                self.tally.notes.append(f"coreference: {len(wanted)} member(s) not offered")
+                break
+        self.send([self.key("role-done")], "coref-done")
+        self.poll(lambda: "Coreference chain of" not in self.term.screen())
