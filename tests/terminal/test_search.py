@@ -151,7 +151,7 @@ def test_a_key_right_after_enter_goes_to_the_reader_not_the_closing_prompt(term,
     """``/Basra`` enter ``3`` in one burst: the ``3`` tags the hit GPE; it never lands in the
     prompt as ``Basra3`` (a key that came before the dismissed prompt was gone used to)."""
     open_reader(term, seed_db)
-    for n in range(1, 6):
+    for _ in range(5):
         term.press("g")
         term.wait("@0 ", "the cursor at the start")
         term.press("/", "B", "a", "s", "r", "a", "Enter", "3")
