@@ -41,6 +41,21 @@ def db(tmp_path):
     return path
 
 
+def _imported(tmp_path, fmt, path):
+    """The JSONL line of the one document ``path`` holds, imported into a new database."""
+    back = tmp_path / "back.db"
+    result = run("--db", str(back), "import", "--format", fmt, str(path))
+    assert result.exit_code == 0, result.output
+    jsonl = tmp_path / "back.jsonl"
+    assert run("--db", str(back), "export", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
+    (line,) = [d for d in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines()) if "text" in d]
+    return line
+
+
+def _statuses(line):
+    return sorted((s["text"], s["status"]) for s in line["spans"])
+
+
 def _conll_entities(path):
     return [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
             if line.split() and line.split()[-1].startswith("B-")]
@@ -92,13 +107,7 @@ def test_spacy_round_trip_keeps_statuses(tmp_path, db):
     pytest.importorskip("spacy")
     out = tmp_path / "out.spacy"
     assert run("--db", str(db), "export", "--format", "spacy", "--status", "all", "--out", str(out)).exit_code == 0
-    back = tmp_path / "b.db"
-    result = run("--db", str(back), "import", "--format", "spacy", str(out))
-    assert result.exit_code == 0, result.output
-    jsonl = tmp_path / "b.jsonl"
-    assert run("--db", str(back), "export", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
-    (line,) = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
-    assert sorted((s["text"], s["status"]) for s in line["spans"]) == [
+    assert _statuses(_imported(tmp_path, "spacy", out)) == [
         ("Baghdad", "accepted"), ("Basra", "pending"), ("Maliki", "rejected"), ("Sadr", "accepted")]
 
 
@@ -114,13 +123,7 @@ def test_foreign_docbin_status_groups_and_prodigy_incorrect_spans(tmp_path):
     doc.spans["tui_pending"] = [doc.char_span(14, 19, label="GPE")]
     path = tmp_path / "prodigy.spacy"
     DocBin(docs=[doc]).to_disk(path)
-    db = tmp_path / "c.db"
-    result = run("--db", str(db), "import", "--format", "spacy", str(path))
-    assert result.exit_code == 0, result.output
-    jsonl = tmp_path / "c.jsonl"
-    assert run("--db", str(db), "export", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
-    (line,) = [json.loads(x) for x in jsonl.read_text(encoding="utf-8").splitlines()]
-    assert sorted((s["text"], s["status"]) for s in line["spans"]) == [
+    assert _statuses(_imported(tmp_path, "spacy", path)) == [
         ("Basra", "pending"), ("Maliki", "rejected"), ("Sadr", "accepted")]
 
 
@@ -133,13 +136,8 @@ def test_brat_marks_non_accepted_with_a_status_note_and_reads_it_back(tmp_path, 
     notes = sorted(line.split("\t", 1)[1] for line in ann if line.startswith("#"))
     assert notes == sorted([f"AnnotatorNotes {tids['Basra']}\ttui:status=pending",
                             f"AnnotatorNotes {tids['Maliki']}\ttui:status=rejected"])
-    back = tmp_path / "b.db"
-    result = run("--db", str(back), "import", "--format", "brat", str(out))
-    assert result.exit_code == 0, result.output
-    jsonl = tmp_path / "b.jsonl"
-    assert run("--db", str(back), "export", "--format", "jsonl", "--out", str(jsonl)).exit_code == 0
-    (line,) = [d for d in map(json.loads, jsonl.read_text(encoding="utf-8").splitlines()) if "text" in d]
-    assert sorted((s["text"], s["status"]) for s in line["spans"]) == [
+    line = _imported(tmp_path, "brat", out)
+    assert _statuses(line) == [
         ("Baghdad", "accepted"), ("Basra", "pending"), ("Maliki", "rejected"), ("Sadr", "accepted")]
     assert line.get("notes", []) == []
 
