@@ -53,7 +53,10 @@ def run(article: Path, gold_path: Path, db: Path, *, width: int = 160, height: i
                 raise RuntimeError(f"the reader never opened:\n{term.screen()}")
             if keys.has("suggest"):
                 analyst.send([analyst.key("suggest")], "suggest")
-                analyst.poll(lambda: "REVIEW" in analyst.status() or not analyst.spans("pending"), timeout=30)
+                # The sources run in a worker, one action each, and review opens when all are done:
+                # wait for it (reading the pending set before then saw only the first source's).
+                if analyst.poll(lambda: "REVIEW" in analyst.status(), timeout=60) is None:
+                    analyst.tally.notes.append("the review did not open after the suggestion key")
             analyst.review()
             analyst.mentions()
             analyst.events()

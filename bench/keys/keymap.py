@@ -80,6 +80,8 @@ FEATURES: tuple[Feature, ...] = (
             key="A", words=("accept",)),
     Feature("review-reject-all", "ReviewScreen", ("review-reject-all", "review-bulk-reject", "bulk-reject"),
             key="X", words=("reject",)),
+    # the role prompt's letters (the letter itself is read off the prompt's roles line)
+    Feature("role-letter", "ReaderScreen", ("role-letter-a",)),
     # the bulk chooser's scopes: same text and label, same label, every remaining item
     Feature("bulk-text", "BulkDialog", ("bulk-text",), fallback="t"),
     Feature("bulk-label", "BulkDialog", ("bulk-label",), fallback="l"),

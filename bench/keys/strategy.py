@@ -41,6 +41,8 @@ _REVIEW = re.compile(r"REVIEW (\d+)/(\d+)")
 _ROLE = re.compile(r"event · role (\d+)/(\d+) ▸ (\S+)")
 _CAND = re.compile(r"candidate: “(.*?)”(?: (\S+))?(?:\s+(\d+)/(\d+))?")
 _SELECTED = re.compile(r"│ (\S+) “(.*?)” │")
+#: The role prompt's line of open roles: ``roles: [a] Attacker · [c] Target · Place``.
+_LETTERS = re.compile(r"\[([a-z])\] ([^\s·]+)")
 
 
 def _grapheme_end(text: str, i: int) -> int:
@@ -528,6 +530,33 @@ class Analyst:
                       _CAND.search(self.term.screen()).group(0) != (_CAND.search(b).group(0) if _CAND.search(b) else ""),
                       timeout=5)
 
+    def role_letters(self) -> dict[str, str]:
+        """The open roles' letters the prompt shows: ``{role: letter}`` (empty without letters)."""
+        row = next((r for r in self.term.screen().split("\n") if "roles: " in r), "")
+        return {role: letter for letter, role in _LETTERS.findall(row[row.find("roles: "):])} if row else {}
+
+    def fill_by_letter(self, role: str, wanted: set[tuple[int, int]], args: set[tuple[str, int, int]]) -> bool:
+        """When the current candidate is another open role's gold filler, fill that role by its letter.
+
+        One key instead of skipping roles until that one comes up. Not when the
+        candidate is also this role's filler: ``enter`` does that.
+        """
+        cand = self.candidate()
+        if cand is None or not self.keys.has("role-letter"):
+            return False
+        cur, shown, _count = cand
+        if any(a == cur for a, _b in wanted):
+            return False
+        letters = self.role_letters()
+        for r, a, b in sorted(args):
+            if r != role and r in letters and a == cur and self.text[a:b].startswith(shown.rstrip("…")):
+                before = self.term.screen()
+                self.send([("text", letters[r])], "role-letter")
+                self.poll(lambda b0=before: self.term.screen() != b0)
+                args.discard((r, a, b))
+                return True
+        return False
+
     def roles(self, type_: str, args: set[tuple[str, int, int]]) -> None:
         if not self.poll(self.prompt):
             self.tally.notes.append(f"no role prompt for {type_}")
@@ -542,6 +571,8 @@ class Analyst:
                 break
             role = _ROLE.search(p[0]).group(3)
             wanted = {(a, b) for r, a, b in args if r == role}
+            if self.fill_by_letter(role, wanted, args):
+                continue
             if wanted:
                 filled = self.pick_loop(set(wanted), lambda: (self.prompt() or ("closed",))[0])
                 if filled:
