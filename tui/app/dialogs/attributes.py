@@ -69,7 +69,7 @@ class AttributesDialog(ModalScreen[AttributeValues | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(safe_text(self.title_text))
+            yield Label(safe_text(self.title_text), markup=False)
             yield OptionList(*[Option(self._row(d)) for d in self.defs], id="attributes-list")
             definition = Label("", id="attributes-definition", markup=False)
             definition.display = any(d.definition for d in self.defs)  # no empty row without definitions

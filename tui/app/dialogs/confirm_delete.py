@@ -49,7 +49,7 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(safe_text(self.title_text))
+            yield Label(safe_text(self.title_text), markup=False)
             for line in self.consequences:
                 yield Label(Text.assemble("  • ", safe_text(line)))
             yield Label(Text("y/enter delete · n/esc keep  (undo with u)"), classes="delete--hint")

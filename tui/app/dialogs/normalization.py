@@ -104,7 +104,7 @@ class NormalizationDialog(TypeAheadMixin, ModalScreen[NormalizationInput | None]
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(safe_text(self.title_text))
+            yield Label(safe_text(self.title_text), markup=False)
             if self.current and not self.editable:
                 yield Label(Text.assemble("current: ", safe_text(self.current, limit=200)),
                             classes="normalization--hint")

@@ -135,7 +135,7 @@ class PickerDialog(TypeAheadMixin, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(safe_text(self.title_text, style="bold"))
+            yield Label(safe_text(self.title_text, style="bold"), markup=False)
             with Horizontal(id="picker-filter-line"):
                 yield Label("/", id="picker-slash", markup=False)
                 yield FilterInput(placeholder="filter", id="picker-filter", compact=True)
