@@ -14,6 +14,8 @@ from tui.core.store.rows import LogEntry, _key
 #: Log entries longer than this (characters of their changes) are kept in memory by
 #: :meth:`OperationLog.history` once read: an import's entry, which lists every id it inserted.
 LONG_ENTRY = 4096
+#: At most this many ids made by one action are noted as new (see ``_note_minted``).
+MINTED_NOTED = 64
 
 
 class OperationLog(Database):
@@ -150,6 +152,19 @@ class OperationLog(Database):
         short += found
         self._history_seen[ann_id] = (upto, short)
         return self._operations_of(ann_id, sorted({*short, *(seq for seq, (_, text) in long.items() if needle in text)}))
+
+    def _note_minted(self, seq: int, ann_ids: list[str]) -> None:
+        """Ids made by the action logged as ``seq``: no entry before it names them, so :meth:`history` starts there.
+
+        A new annotation is selected as soon as it is made, and its history would
+        otherwise scan the whole log for an id that cannot be in it. Only for a
+        few ids at once (an action that makes thousands is not followed by their
+        selection).
+        """
+        if len(ann_ids) <= MINTED_NOTED:
+            seen = self._history_seen
+            for ann_id in ann_ids:
+                seen.setdefault(ann_id, (seq - 1, ()))
 
     def _log_entries_since(self) -> dict[int, tuple[str, str]]:
         """The long log entries (``seq -> (state, changes)``), after reading the entries added since last time."""

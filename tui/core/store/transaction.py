@@ -44,6 +44,7 @@ class TransactionHost(Protocol):
     def find(self, ann_id: str) -> Annotation | None: ...
     def get(self, ann_id: str) -> Annotation: ...
     def referrers(self, doc_id: str, ann_id: str) -> list[tuple[str, Annotation]]: ...
+    def _note_minted(self, seq: int, ann_ids: list[str]) -> None: ...
 
 
 class _Transaction:
@@ -62,6 +63,8 @@ class _Transaction:
         self.bulk = False
         """When set (imports), inserted rows are logged by key only; undo reads them back."""
         self._bulk_keys: dict[str, list[Key]] = {}
+        self.minted: list[str] = []
+        """Ids :meth:`add` made: no earlier log entry can name them (see ``Store.history``)."""
 
     # raw rows
 
@@ -122,7 +125,9 @@ class _Transaction:
         kind = kind_of(ann)
         if not ann.doc_id:
             ann.doc_id = self.doc_id or ""
-        ann.id = ann.id or ids.new_id()
+        if not ann.id:
+            ann.id = ids.new_id()
+            self.minted.append(ann.id)
         ann.annotator = ann.annotator or self.store.annotator
         ann.created = ann.created or self.stamp
         ann.modified = self.stamp
@@ -235,9 +240,11 @@ class _Transaction:
                 "UPDATE oplog SET state = 'discarded' WHERE annotator = ? AND doc_id = ? AND state = 'undone'",
                 (who, self.doc_id),
             )
-        conn.execute(
+        logged = conn.execute(
             "INSERT INTO oplog (doc_id, annotator, time, action, state, changes) VALUES (?, ?, ?, ?, 'done', ?)",
             (self.doc_id, who, self.stamp, self.description,
              json.dumps(changes, ensure_ascii=False, separators=(",", ":"))),
         )
+        if self.minted and logged.lastrowid is not None:
+            self.store._note_minted(logged.lastrowid, self.minted)
         return changes
