@@ -62,7 +62,7 @@ async def test_partial_updates_match_textual(seed_db):
             assert ours  # something was drawn
 
 
-def test_banded_compositor_only_on_the_textual_it_was_checked_against(seed_db, monkeypatch):
+def test_banded_compositor_only_on_the_textual_it_was_checked_against(seed_db, monkeypatch, request):
     """The pinned Textual gets the banded compositor; another release keeps Textual's own."""
     import textual
     from textual._compositor import Compositor
@@ -75,6 +75,8 @@ def test_banded_compositor_only_on_the_textual_it_was_checked_against(seed_db, m
     assert not banded_supported("9.0.0") and not banded_supported("8.20.1")
     assert type(ReaderScreen(None)._compositor) is compositor_mod.BandedCompositor
     monkeypatch.setattr(textual, "__version__", "9.0.0")
+    compositor_mod._installed_textual.cache_clear()  # read once per process: read the patched one
+    request.addfinalizer(compositor_mod._installed_textual.cache_clear)
     assert type(ReaderScreen(None)._compositor) is Compositor
 
 
@@ -84,6 +86,7 @@ async def test_a_tag_renders_only_the_widgets_it_changed(seed_db, monkeypatch):
     from textual.widget import Widget
 
     from tests.app.conftest import goto_text
+    from tui.app.widgets._lines import PlainRows
 
     app = make_app(seed_db, annotator="alice", document=SEED_NAME)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -91,13 +94,19 @@ async def test_a_tag_renders_only_the_widgets_it_changed(seed_db, monkeypatch):
         await goto_text(pilot, "Basra")
         await pilot.pause()
         rendered: list[tuple[Widget, int]] = []
-        render_lines = Widget.render_lines
 
-        def spy(self, crop):
-            rendered.append((self, crop.height))
-            return render_lines(self, crop)
+        def spy_on(cls) -> None:
+            render_lines = cls.render_lines
 
-        monkeypatch.setattr(Widget, "render_lines", spy)
+            def spy(self, crop):
+                if not rendered or rendered[-1][0] is not self:  # PlainRows calls Widget's for others
+                    rendered.append((self, crop.height))
+                return render_lines(self, crop)
+
+            monkeypatch.setattr(cls, "render_lines", spy)
+
+        spy_on(Widget)
+        spy_on(PlainRows)  # the status line, headers and inspector finish their own rows
         await pilot.press("3")
         await pilot.pause()
         assert screen.selected_id is not None

@@ -28,6 +28,7 @@ so this is tied to the pinned Textual version (constraints.txt).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
@@ -70,10 +71,17 @@ def textual_tested(version: str | None = None) -> bool:
         version: a Textual version (default: the installed one).
     """
     if version is None:
-        import textual
-
-        version = textual.__version__
+        version = _installed_textual()
     return any(version == v or version.startswith(v + ".") for v in TESTED_TEXTUAL)
+
+
+@lru_cache(maxsize=1)
+def _installed_textual() -> str:
+    # ``textual.__version__`` reads the package metadata on every access (about a
+    # millisecond): callers ask on every repaint.
+    import textual
+
+    return textual.__version__
 
 
 def banded_supported(version: str | None = None) -> bool:
@@ -86,9 +94,7 @@ def banded_supported(version: str | None = None) -> bool:
         version: a Textual version (default: the installed one).
     """
     if version is None:
-        import textual
-
-        version = textual.__version__
+        version = _installed_textual()
     tested = any(version == v or version.startswith(v + ".") for v in TESTED_TEXTUAL)
     return tested and all(hasattr(Compositor, name) for name in _OVERRIDDEN)
 

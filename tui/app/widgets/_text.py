@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
 
+from tui.app.widgets._lines import OneLine
 from tui.core.model import DocAnnotations, Event
 
 
@@ -33,23 +33,11 @@ class AnnotationIndex(Protocol):
     """Annotation id -> its schema problems."""
 
 
-class PanelHeader(Widget, can_focus=False):
-    """A panel's one-line title; a new title repaints the line (``Static.update`` re-lays out the screen)."""
+class PanelHeader(OneLine):
+    """A panel's one-line title; a new title repaints the line (``Static.update`` re-lays out the screen).
 
-    def __init__(self, text: Text, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.text = text
-        """The title shown (tests read its ``plain``)."""
-
-    def update(self, text: Text) -> None:
-        """Show ``text`` (nothing happens when it is what is shown)."""
-        if text == self.text:
-            return
-        self.text = text
-        self.refresh()
-
-    def render(self) -> Text:
-        return self.text
+    Its ``text`` is the title shown (tests read its ``plain``).
+    """
 
 
 def swatch(color: str) -> Text:

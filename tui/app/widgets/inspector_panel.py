@@ -13,15 +13,11 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.geometry import Size
-from textual.visual import visualize
 from textual.widget import Widget
-from textual.widgets import Static
 
-from tui.app.compositor import textual_tested
 from tui.app.safe import safe_text
-from tui.app.widgets._text import AnnotationIndex, swatch
+from tui.app.widgets._lines import TextLines
+from tui.app.widgets._text import AnnotationIndex, PanelHeader, swatch
 from tui.core.model import (
     Attribute,
     DocAnnotations,
@@ -44,52 +40,14 @@ HISTORY_LIMIT = 20
 EMPTY_HINT = "Nothing selected. ] and [ select the next and previous annotation; enter in a panel chooses one."
 
 
-class InspectorBody(Static):
-    """The inspector's text, re-laid out only when its height changes.
+class InspectorBody(TextLines):
+    """The inspector's text: rows drawn through the Line API, scrolled without re-laying out the screen.
 
-    ``Static.update`` asks for a layout (a reflow and repaint of the whole
-    screen) on every new text, because a new text may have a new height. The
-    body is at least as tall as the panel's visible area (``min-height:
-    100%``), so its height only changes when a text is taller than that area
-    or was: a text that fits replacing one that fit (the hint, a span, most
-    annotations) only needs the body repainted.
+    Its text changes with every selection. ``Static`` asked for a layout (a
+    reflow and repaint of the whole screen) whenever the new text might have
+    another height, and took 2-3 ms to draw a dozen rows through Textual's
+    content pipeline; here a text of another height moves the scroll bar only.
     """
-
-    DEFAULT_CSS = """
-    InspectorBody {
-        min-height: 100%;
-    }
-    """
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # A layout hands every widget its sizes; a plain widget stores its virtual
-        # size through a layout reactive, which asks for a second layout straight
-        # away. Nothing scrolls inside this body (its container does): store it quietly.
-        return super()._size_updated(size, virtual_size, container_size, layout=layout and not textual_tested())
-
-    _shown_height: tuple[int, int] | None = None
-    """(width, lines) of the text :meth:`show` showed last: its height need not be measured again."""
-
-    def show(self, content: Text) -> None:
-        """Show ``content``; re-lay out only when the body's height changes."""
-        width = self.content_region.width
-        if not width or not self.is_mounted:
-            self._shown_height = None
-            self.update(content)
-            return
-        # (Textual's own widgets pass their styles here too; its annotation is narrower.)
-        shown = self._shown_height
-        old = shown[1] if shown is not None and shown[0] == width else \
-            self.visual.get_height(self.styles, width)  # type: ignore[arg-type]
-        # Converted once: measured here, then drawn (Static.update would convert the Text again).
-        visual = visualize(self, content, markup=False)
-        new = visual.get_height(self.styles, width)  # type: ignore[arg-type]
-        self._shown_height = (width, new)
-        # The body's height is that of its text, or of the visible area when the text is shorter.
-        visible = self.container_size.height
-        self.clear_cached_dimensions()  # a later layout must measure the new text
-        self.update(visual, layout=max(old, visible) != max(new, visible))
-
 
 class InspectorPanel(Widget, can_focus=False):
     """Shows one annotation in full; :meth:`show` with ``None`` shows a hint."""
@@ -104,7 +62,7 @@ class InspectorPanel(Widget, can_focus=False):
         padding: 0 1;
         text-style: bold;
     }
-    InspectorPanel > VerticalScroll {
+    InspectorPanel > InspectorBody {
         height: 1fr;
         padding: 0 1;
     }
@@ -125,9 +83,8 @@ arguments, attributes, notes, normalisation, what uses it, and its history
         """What the panel shows now (tests read its ``plain``)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Inspector", style="bold"), id="inspector-panel-header")
-        with VerticalScroll(id="inspector-panel-scroll", can_focus=False):
-            yield InspectorBody(self.content, id="inspector-panel-body")
+        yield PanelHeader(Text("Inspector", style="bold"), id="inspector-panel-header")
+        yield InspectorBody(self.content, id="inspector-panel-body")
 
     def show(
         self,
@@ -161,8 +118,7 @@ arguments, attributes, notes, normalisation, what uses it, and its history
             if ann is None
             else _describe(ann, anns, schema, history, problems, by_id, index)
         )
-        self.query_one("#inspector-panel-body", InspectorBody).show(self.content)
-        self.query_one("#inspector-panel-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#inspector-panel-body", InspectorBody).update(self.content)
 
 
 # -- building the text ---------------------------------------------------------
