@@ -29,6 +29,7 @@ from tui.app import lifetime
 from tui.app.compositor import BandedCompositor, banded_supported
 from tui.app.dialogs.role_prompt import RolePrompt
 from tui.app.messages import AnnotationsChanged, OpenDocument
+from tui.app.screens.reader.availability import AvailabilityMixin
 from tui.app.screens.reader.bindings import FOOTER_PRIORITY, HELP, READER_BINDINGS, TEAM_HELP
 from tui.app.screens.reader.describe import describe
 from tui.app.screens.reader.dialogs import DialogActionsMixin
@@ -37,9 +38,8 @@ from tui.app.screens.reader.documents import DocumentsMixin
 from tui.app.screens.reader.layers import LayersMixin
 from tui.app.screens.reader.layout import LayoutMixin
 from tui.app.screens.reader.picking import PickingMixin
-from tui.app.screens.reader.readonly import EDITING_ACTIONS
 from tui.app.screens.reader.search import SearchMixin
-from tui.app.screens.reader.selecting import FROM_MENTION, ON_ANNOTATION, SelectingMixin
+from tui.app.screens.reader.selecting import SelectingMixin
 from tui.app.screens.reader.status import StatusMixin
 from tui.app.screens.reader.suggesting import SuggestingMixin
 from tui.app.screens.reader.tagging import TaggingMixin
@@ -66,7 +66,8 @@ __all__ = ["HELP", "Pick", "ReaderScreen"]
 
 
 class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, LayersMixin, SuggestingMixin,
-                   SelectingMixin, LayoutMixin, DisplayMixin, DocumentsMixin, WritingMixin, StatusMixin, Screen[None]):
+                   SelectingMixin, LayoutMixin, DisplayMixin, DocumentsMixin, WritingMixin, StatusMixin,
+                   AvailabilityMixin, Screen[None]):
     """Read an article and annotate it from the keyboard."""
 
     HELP = HELP
@@ -188,10 +189,15 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         yield StatusLine(id="status-line")
         yield QuickFooter()
 
+    _view: ArticleView | None = None
+
     @property
     def view(self) -> ArticleView:
-        """The article view."""
-        return self.query_one("#article", ArticleView)
+        """The article view (looked up once: the footer's check of ~100 bindings reads it in each)."""
+        view = self._view
+        if view is None or view.parent is None:
+            view = self._view = self.query_one("#article", ArticleView)
+        return view
 
     @property
     def prompt(self) -> RolePrompt:
@@ -281,98 +287,6 @@ class ReaderScreen(TaggingMixin, PickingMixin, DialogActionsMixin, SearchMixin, 
         # Type-ahead: mark keys that bubbled through the reader, so the app can hand
         # one to a dialog that opened while it was on its way (see TuiApp.on_key).
         event._tui_via_reader = True  # type: ignore[attr-defined]
-
-    # -- bindings state ---------------------------------------------------------
-
-    def refresh_bindings(self) -> None:
-        """Ask the footer to update once, after the current handler, however often asked.
-
-        One key asks several times (a tag: the action's reload, the new selection,
-        the cleared selection), and each answer makes the footer work out Textual's
-        active bindings (~0.4 ms). The request is published once, after the handler,
-        and the state it reflects is recorded so the cursor-moved handler that
-        follows an action does not ask again for the same state.
-        """
-        if self._bindings_pending or not lifetime.is_live(self):
-            # Textual asks a dismissed screen too (its focus changes as its widgets go).
-            return
-        self._bindings_pending = True
-        lifetime.next_tick(self, self._publish_bindings)
-
-    def _publish_bindings(self) -> None:
-        self._bindings_pending = False
-        self._binding_state = self._availability()
-        super().refresh_bindings()
-
-    def _availability(self) -> tuple[Any, ...]:
-        view = self.view
-        only = self._only_here() if self.selected_id is None else None
-        return (
-            view.selection is not None,
-            view.target_range() is not None,
-            self.selected_id,
-            bool(self.hits),
-            self.pick is not None,
-            only.id if only is not None else None,
-        )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action.startswith("pick_"):
-            if self.pick is None:
-                return False  # let tab, enter and escape do their usual work
-            if action == "pick_skip":
-                return self.pick.purpose == "role"
-            if action == "pick_more":
-                return self.pick.purpose == "role" and bool(self.pick.held)
-            if action == "pick_fill" and parameters and parameters[0]:
-                # a role's letter: only while it names an open role, else the key does its usual work
-                return self.pick.role_by_letter(str(parameters[0])) is not None
-            return True
-        if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
-                                               "panel_width", "toggle_labels", "import_document"):
-            return None
-        if action in EDITING_ACTIONS and self.session is not None and self.session.read_only:
-            return True  # the key says why it does nothing (readonly.editing)
-        return True if self._can(action, parameters) else None
-
-    def _can(self, action: str, parameters: tuple[object, ...]) -> bool:
-        """Whether a reader action can act right now (False: shown dimmed). Asks the session, never SQL per key."""
-        picking = self.pick is not None
-        selected = self.by_id.get(self.selected_id) if self.selected_id else None
-        view = self.view
-        if action == "tag":
-            n = int(parameters[0]) if parameters else 1  # type: ignore[call-overload]
-            if self.schema is None or n > len(self.schema.span_types):
-                return False
-            return picking or isinstance(selected, Span) or view.target_range() is not None
-        if action == "tag_type":
-            return picking or isinstance(selected, Span) or view.target_range() is not None
-        if picking and action in ("event", "relation", "coreference", "attributes", "note",
-                                  "normalization", "respan", "add_fragment", "repeat_tag",
-                                  "delete", "library", "next_document", "previous_document",
-                                  "done_next", "import_document", "tag_hits", "suggest_hits"):
-            return False
-        if action == "event":
-            return isinstance(selected, Event | Span) or view.target_range() is not None
-        if action in FROM_MENTION or action in ON_ANNOTATION:
-            # With none selected, the only span under the cursor (see selecting.py).
-            target = selected if selected is not None else self._only_here()
-            if action in ON_ANNOTATION:
-                return target is not None
-            return isinstance(target, Span) and target.id not in self.event_of_trigger
-        if action == "release":
-            return self.selected_id is not None or self.held_id is not None
-        if action in ("respan", "add_fragment"):
-            return isinstance(selected, Span) and view.selection is not None
-        if action == "repeat_tag":
-            return self.last_tag is not None and bool(self.hits)
-        if action in ("search_next", "search_previous", "tag_hits", "suggest_hits"):
-            return bool(self.hits)
-        if action == "undo":
-            return self.session is not None and self.session.can_undo()
-        if action == "redo":
-            return self.session is not None and self.session.can_redo()
-        return True
 
     # -- what moved ------------------------------------------------------------------
 
