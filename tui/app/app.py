@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual import events
+from textual._dispatch_key import dispatch_key
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -268,7 +269,41 @@ class TuiApp(App[None]):
                 and getattr(self.screen, "_tui_closing", False)):
             self._queue_key(events.Key(event.key, event.character))
             return
+        if isinstance(event, events.Key) and not event.is_forwarded and self._reader_focused():
+            await self._reader_key(event)
+            return
         await super().on_event(event)
+
+    def _reader_focused(self) -> bool:
+        """Whether a key goes to the reader's article view, the widget that has the focus while reading."""
+        from tui.app.screens.reader import ReaderScreen
+        from tui.app.widgets.article_view import ArticleView
+
+        screen = self.screen
+        return isinstance(screen, ReaderScreen) and type(self.focused) is ArticleView and screen.maximized is None
+
+    async def _reader_key(self, event: events.Key) -> None:
+        """A key for the reader's article view, handled as Textual would, without its trip up the widgets.
+
+        Textual hands a key to the focused widget, which hands it to its parent,
+        up to the screen and back to the app, each in its own message loop: four
+        trips through the event loop (about 1.5 ms) before the app looks the key
+        up in the bindings. None of the widgets on the way handles a key (no
+        ``key_*`` method, no ``on_key`` but the reader's; a test checks), so
+        this does here what those trips end in: the priority bindings, the
+        reader's ``on_key`` and the app's, then the bindings of the focus chain.
+        """
+        self.app_focus = True
+        self.screen._clear_tooltip()
+        if await self._check_bindings(event.key, priority=True):
+            return
+        event._set_forwarded()
+        self.screen.on_key(event)  # type: ignore[attr-defined]
+        self.on_key(event)
+        if event._stop_propagation or event._no_default_action:
+            return
+        if not await self._check_bindings(event.key):
+            await dispatch_key(self, event)
 
     def on_unmount(self) -> None:
         self.close_store()
