@@ -65,8 +65,15 @@ def summary(values: list[float]) -> dict:
 # key -> frame
 
 
-async def _press_and_wait(app, recorder, key: str, settle: float = 0.03) -> float:
-    """Post a key like a terminal would; return seconds until the last frame it caused."""
+async def _press_and_wait(app, recorder, key: str, settle: float = 0.03, shows=None) -> float:
+    """Post a key like a terminal would; return seconds until the last frame it caused.
+
+    The key's frames are over when none has come for ``settle`` seconds. With
+    ``shows`` (a test of what ``recorder.probe`` saw as a frame was drawn), not
+    before a frame that shows it: on a busy machine the pause between a key's
+    first frame (its status line) and the one with its result can pass
+    ``settle``, and stopping there would under-count the key.
+    """
     from textual import events
 
     char = key if len(key) == 1 else None
@@ -79,10 +86,11 @@ async def _press_and_wait(app, recorder, key: str, settle: float = 0.03) -> floa
     while True:
         await asyncio.sleep(0.001)
         now = time.perf_counter()
-        if recorder.times and now - recorder.times[-1] > settle:
+        shown = shows is None or any(shows(state) for state in recorder.states)
+        if shown and recorder.times and now - recorder.times[-1] > settle:
             return recorder.times[-1] - t0
         if now > deadline:
-            return (recorder.times[-1] - t0) if recorder.times else float("nan")
+            return (recorder.times[-1] - t0) if recorder.times and shown else float("nan")
 
 
 async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) -> dict:
@@ -91,7 +99,7 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
     out = {}
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause(0.3)
-        rec = FrameRecorder(keep_text=False).attach(app)
+        rec = FrameRecorder(keep_text=False, probe=lambda: _span_count(app)).attach(app)
         # Let background work after opening finish (wrapping a long non-ASCII text
         # from the viewport outwards repaints the scrollbar as rows are counted):
         # its frames are not caused by the keys measured.
@@ -114,7 +122,11 @@ async def _keyframe(app, keys: list[str], presses: int, undo_tags: bool = True) 
                     # untimed: a page up needs somewhere to go (at the top it draws nothing)
                     await _press_and_wait(app, rec, "pagedown")
                 spans = _span_count(app)
-                times.append(await _press_and_wait(app, rec, k) * 1000)
+                shows = None
+                if name == "tag" and spans is not None:
+                    def shows(state, spans=spans):
+                        return state == spans + 1  # the frame that shows the new span
+                times.append(await _press_and_wait(app, rec, k, shows=shows) * 1000)
                 if name == "tag" and spans is not None and not await _tagged(app, spans):
                     no_span += 1  # a tag that tagged nothing measures nothing
                 if name == "tag" and undo_tags:

@@ -10,6 +10,7 @@ terminal-safety tests look for document control sequences in the bytes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ class FrameRecorder:
     keep_text: bool = True
     times: list[float] = field(default_factory=list)
     frames: list[str] = field(default_factory=list)
+    probe: Callable[[], Any] | None = None
+    """Called as each frame is displayed; what it returns is kept in :attr:`states` (what the frame shows)."""
+    states: list[Any] = field(default_factory=list)
 
     def attach(self, app: Any) -> FrameRecorder:
         """Wrap ``app._display`` so every update is encoded and recorded."""
@@ -36,6 +40,8 @@ class FrameRecorder:
                     segments = app.console.render(renderable)
                     text = app.console._render_buffer(segments)
                 self.times.append(time.perf_counter())
+                if self.probe is not None:
+                    self.states.append(self.probe())
                 if self.keep_text:
                     self.frames.append(text)
             original(screen, renderable)
@@ -46,6 +52,7 @@ class FrameRecorder:
     def clear(self) -> None:
         self.times.clear()
         self.frames.clear()
+        self.states.clear()
 
     @property
     def output(self) -> str:
