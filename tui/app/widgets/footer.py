@@ -189,7 +189,9 @@ class QuickFooter(Footer):
                 if enabled == self._enabled:
                     return  # one action refreshes the bindings several times
                 self._enabled = enabled
-                for key in self.query(FooterKey):
+                # A walk, not a CSS query: a query matches its selector against
+                # every descendant's styles (~0.3 ms a key press).
+                for key in self.walk_children(FooterKey):
                     disabled = not enabled.get(key.action, not key._disabled)
                     if disabled != key._disabled:
                         key._disabled = disabled  # what a click checks
