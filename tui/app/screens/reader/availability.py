@@ -10,6 +10,7 @@ each is read once (:meth:`AvailabilityMixin._probed`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from textual.binding import ActiveBinding, BindingsMap
@@ -22,6 +23,17 @@ from tui.app.screens.reader.selecting import FROM_MENTION, ON_ANNOTATION
 from tui.core.model import Event, Span
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckState:
+    """What the availability checks read of the reader, read once per refresh of the bindings."""
+
+    pick: Any
+    has_doc: bool
+    read_only: bool
+    selected: Any
+    view: Any
 
 
 class AvailabilityMixin:
@@ -98,29 +110,45 @@ class AvailabilityMixin:
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self._probed("state", self._check_state)
+        pick = state.pick
         if action.startswith("pick_"):
-            if self.pick is None:
+            if pick is None:
                 return False  # let tab, enter and escape do their usual work
             if action == "pick_skip":
-                return self.pick.purpose == "role"
+                return pick.purpose == "role"
             if action == "pick_more":
-                return self.pick.purpose == "role" and bool(self.pick.held)
+                return pick.purpose == "role" and bool(pick.held)
             if action == "pick_fill" and parameters and parameters[0]:
                 # a role's letter: only while it names an open role, else the key does its usual work
-                return self.pick.role_by_letter(str(parameters[0])) is not None
+                return pick.role_by_letter(str(parameters[0])) is not None
             return True
-        if self.doc is None and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
-                                               "panel_width", "toggle_labels", "import_document"):
+        if not state.has_doc and action not in ("quit", "library", "help", "toggle_panel", "toggle_panels",
+                                                "panel_width", "toggle_labels", "import_document"):
             return None
-        if action in EDITING_ACTIONS and self.session is not None and self.session.read_only:
+        if action in EDITING_ACTIONS and state.read_only:
             return True  # the key says why it does nothing (readonly.editing)
-        return True if self._can(action, parameters) else None
+        return True if self._can(action, parameters, state) else None
 
-    def _can(self, action: str, parameters: tuple[object, ...]) -> bool:
+    def _check_state(self) -> _CheckState:
+        """What every availability check reads of the reader (reactives and look-ups: read once per refresh)."""
+        session = self.session
+        selected_id = self.selected_id
+        return _CheckState(
+            pick=self.pick,
+            has_doc=self.doc is not None,
+            read_only=session is not None and session.read_only,
+            selected=self.by_id.get(selected_id) if selected_id else None,
+            view=self.view,
+        )
+
+    def _can(self, action: str, parameters: tuple[object, ...], state: _CheckState | None = None) -> bool:
         """Whether a reader action can act right now (False: shown dimmed). Asks the session, never SQL per key."""
-        picking = self.pick is not None
-        selected = self.by_id.get(self.selected_id) if self.selected_id else None
-        view = self.view
+        if state is None:
+            state = self._check_state()
+        picking = state.pick is not None
+        selected = state.selected
+        view = state.view
         if action == "tag":
             n = int(parameters[0]) if parameters else 1  # type: ignore[call-overload]
             if self.schema is None or n > len(self.schema.span_types):
