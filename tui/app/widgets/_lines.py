@@ -16,6 +16,7 @@ only draws it.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -89,13 +90,28 @@ def split_lines(text: Text) -> list[Text]:
     return list(text.split("\n", allow_blank=True))
 
 
+#: Wrapped lines by what they show and the width: Rich's wrap costs about 0.1 ms a row, and the
+#: inspector shows the same long lines (a type's definition, a long name) for many selections.
+_WRAPPED: dict[tuple[Any, ...], list[list[Segment]]] = {}
+_WRAPPED_MAX = 512
+
+
 def wrapped(line: Text, width: int) -> list[list[Segment]]:
-    """One line of text as rows of at most ``width`` cells: as it is when it fits, else wrapped at spaces."""
+    """One line of text as rows of at most ``width`` cells: as it is when it fits, else wrapped at spaces.
+
+    The rows returned for a long line are shared with later calls for the same line: do not change them.
+    """
     if width <= 0:
         return [[]]
     if cell_len(line.plain) <= width:
         return [segments_of(line)]
-    return [segments_of(row) for row in line.wrap(_CONSOLE, width, overflow="fold")]
+    key = (line.plain, line.style, tuple(line._spans), line.end, width)
+    rows = _WRAPPED.get(key)
+    if rows is None:
+        if len(_WRAPPED) >= _WRAPPED_MAX:
+            _WRAPPED.clear()
+        rows = _WRAPPED[key] = [segments_of(row) for row in line.wrap(_CONSOLE, width, overflow="fold")]
+    return rows
 
 
 def strip_of(segments: list[Segment], base: Style) -> Strip:

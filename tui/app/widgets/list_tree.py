@@ -99,9 +99,11 @@ class ListTree(SteadySizes, Tree[Any]):
         if self.virtual_size.width != width and max(width, self.virtual_size.width) > self.size.width:
             self.refresh()  # every row is padded to the widest one, which changed
             return
-        for y, look in now.items():
-            if shown is None or y not in shown or shown[y] != look:
-                self._refresh_line(y)
+        # One refresh for all the rows that changed, runs of rows as one region each:
+        # a refresh per row merges its region into the widget's dirty set every time.
+        changed = [y for y, look in now.items() if shown is None or y not in shown or shown[y] != look]
+        if changed:
+            self.refresh(*_row_runs(changed, top, self.size.width))
 
     @property  # type: ignore[override]
     def virtual_size(self) -> Size:
@@ -377,3 +379,16 @@ def set_label(node: TreeNode[Any], label: Text) -> None:
     node._label = node._tree.process_label(label)
     node._updates += 1
     node._tree._invalidate()
+
+
+def _row_runs(lines: list[int], top: int, width: int) -> list[Region]:
+    """Regions covering the (ascending) tree ``lines``, one per run of consecutive lines, in widget rows."""
+    regions: list[Region] = []
+    start = previous = lines[0]
+    for y in lines[1:]:
+        if y != previous + 1:
+            regions.append(Region(0, start - top, width, previous - start + 1))
+            start = y
+        previous = y
+    regions.append(Region(0, start - top, width, previous - start + 1))
+    return regions
