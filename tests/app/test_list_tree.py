@@ -50,3 +50,52 @@ async def test_the_line_list_is_the_one_tree_builds():
                 group._label = Text("a much longer group label than before " * (step + 1))
                 group._expanded = not group._expanded
                 leaf._label = Text("short")
+
+
+COMPONENTS = ("tree--cursor", "tree--guides", "tree--guides-selected", "tree--highlight-line", "tree--label")
+
+
+def fresh_styles(tree: ListTree) -> dict:
+    """Each component style as Textual works it out now (its own cache emptied first)."""
+    tree._rich_style_cache.clear()
+    return {(name, partial): Tree.get_component_rich_style(tree, name, partial=partial)
+            for name in COMPONENTS for partial in (False, True)}
+
+
+def kept_styles(tree: ListTree) -> dict:
+    return {(name, partial): tree.get_component_rich_style(name, partial=partial)
+            for name in COMPONENTS for partial in (False, True)}
+
+
+async def test_component_styles_kept_across_row_repaints_follow_focus_theme_and_inline_styles():
+    """The tree keeps its component styles while rows repaint; after focus, a theme or an inline style they are new."""
+
+    class TwoWidgets(TreeApp):
+        def compose(self) -> ComposeResult:
+            yield ListTree(Text("root"))
+            yield Tree("other", id="other")
+
+    app = TwoWidgets()
+    async with app.run_test(size=(80, 20)) as pilot:
+        tree = app.query_one(ListTree)
+        app.query_one("#other").focus()
+        for i in range(5):
+            tree.root.add_leaf(Text(f"row {i}"))
+        await pilot.pause()
+        assert kept_styles(tree) == fresh_styles(tree)
+        tree.refresh_line(2)  # a row repaint keeps them
+        assert tree._kept_components is not None
+        changes = [
+            lambda: tree.focus(),
+            lambda: app.query_one("#other").focus(),
+            lambda: setattr(app, "theme", "textual-light" if app.theme != "textual-light" else "nord"),
+            lambda: setattr(tree.styles, "background", "red"),
+            lambda: setattr(tree.styles, "color", "yellow"),
+        ]
+        for change in changes:
+            before = kept_styles(tree)
+            change()
+            await pilot.pause()
+            after = fresh_styles(tree)
+            assert kept_styles(tree) == after
+            assert after != before, changes.index(change)  # each change changes a style: the test sees it

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Self
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -131,10 +131,42 @@ class ListTree(SteadySizes, Tree[Any]):
     _styled_rows: dict[tuple[Any, ...], tuple[Strip, int]] | None = None
     """Rows as the styles pipeline finished them, by what they show and how: see :meth:`render_lines`."""
 
+    _kept_components: dict[tuple[Any, ...], Style] | None = None
+    """Component styles (``tree--cursor``...) as looked up since the CSS or the whole widget last changed."""
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._moved_rows = None
         self._styled_rows = None
+        self._kept_components = None
+
+    def refresh(self, *regions: Region, layout: bool = False, repaint: bool = True,
+                recompose: bool = False) -> Self:
+        if repaint and not regions:
+            self._kept_components = None  # a repaint of the whole widget may follow a style change
+        return super().refresh(*regions, layout=layout, repaint=repaint, recompose=recompose)
+
+    def get_component_rich_style(self, *names: str, partial: bool = False, default: Style | None = None) -> Style:
+        """Textual's component style, kept while only rows are repainted.
+
+        Tree draws each row with three or four component styles, and Textual
+        forgets them on every repaint, rows included: each look-up walks the
+        DOM for the background (about a third of a new row's cost). They change
+        only with the CSS (``notify_style_update``: a theme, focus, hover) or on
+        a repaint of the whole widget, and are forgotten then.
+        """
+        if not SHORTCUTS:
+            return super().get_component_rich_style(*names, partial=partial, default=default)
+        kept = self._kept_components
+        if kept is None:
+            kept = self._kept_components = {}
+        key = (names, partial)
+        style = kept.get(key)
+        if style is None:
+            style = super().get_component_rich_style(*names, partial=partial, default=default)
+            if default is None or style is not default:
+                kept[key] = style
+        return style
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The rows in ``crop``; a row that only moved up or down is not styled again.
