@@ -496,7 +496,9 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
         else:
             base = "brat:" + root_name
             inferred = infer_schema(base, [d.anns for d in members])
-        schema = schema_from_confs(base, texts, found, inferred)
+        conf_notes: list[str] = []
+        schema = schema_from_confs(base, texts, found, inferred, conf_notes)
+        options.notes.extend(n for n in conf_notes if n not in options.notes)
         name = _schema_name(base, schema.source, options)
         if name != base:
             schema = schema_from_confs(name, texts, found, infer_schema(name, [d.anns for d in members]) if inferred else None)
@@ -510,6 +512,7 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
         else:
             for d in members:
                 _check_against(schema, d, options, errors)
+            _check_overlaps(texts["annotation.conf"], str(found["annotation.conf"]), members, options)
         schemas = options.found_schemas
         if not any(s.name == name for s in schemas):
             schemas.append(schema)
@@ -543,6 +546,37 @@ def _check_against(schema: Any, d: _Doc, options: Any, errors: list[InputError])
                 options.notes.append(note)
     if bad:
         _skip(d, bad, options)
+
+
+def _check_overlaps(conf_text: str, conf_path: str, members: list[_Doc], options: Any) -> None:
+    """A note for each pair of entity spans brat's overlap rules forbid (see :mod:`.overlap`).
+
+    brat loads such a document and marks the pair as an error; tui imports it
+    as it is (nothing is lost) and says what brat will complain about. At most
+    :data:`MAX_NOTES` notes, then one line with the count of the rest.
+    """
+    from tui.core.formats.brat.annconf import parse_annotation_conf
+    from tui.core.formats.brat.overlap import Box, OverlapRules, violations
+
+    conf, _ = parse_annotation_conf(conf_text, conf_path)
+    rules = OverlapRules(conf)
+    shown = hidden = 0
+    for d in members:
+        if d.parsed is None or d.broken:
+            continue
+        line_of = {item.ann.id: item.line for item in d.parsed.items}
+        boxes = [Box(s.source_id or s.id, s.label, tuple(s.fragments), line_of.get(s.id, 0)) for s in d.anns.spans]
+        found, stopped = violations(rules, boxes)
+        for box, message in found:
+            if shown < MAX_NOTES:
+                options.notes.append(f"{d.parsed.path}:{box.line}: {message}")
+                shown += 1
+            else:
+                hidden += 1
+        if stopped:
+            options.notes.append(f"{d.parsed.path}: too many overlapping spans: brat's overlap rules not checked to the end")
+    if hidden:
+        options.notes.append(f"... and {hidden} more pair(s) of spans brat's overlap rules forbid ({conf_path})")
 
 
 def _skip(d: _Doc, bad: dict[str, str], options: Any) -> None:
