@@ -417,7 +417,9 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
             doc = Document(name=name, text=text, schema=getattr(options, "schema", "ace2005"))
             broken = len(errors) > n
             if not broken:
-                _remember_lines(doc, anns, parsed)
+                _remember_lines(doc, anns, parsed, ann_text)
+                if len(set(_EOL.findall(ann_text))) > 1 and len(options.notes) < MAX_NOTES:
+                    options.notes.append(f"{ann}: mixes CR LF and LF line ends; it will be exported with LF")
             docs.append(_Doc(doc, anns, parsed, txt.parent, broken))
         # Types are checked even when some lines (or files) are bad, so one run
         # reports every problem; a file with bad lines only adds unknown types.
@@ -432,7 +434,28 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
     return out
 
 
-def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | None) -> None:
+def line_ends(ann_text: str) -> dict[str, Any]:
+    """The line-end style of a .ann, as kept in ``doc.meta["brat"]`` (empty: LF, the default).
+
+    ``eol`` is CR LF or CR alone when every line ends so; ``last_eol`` is
+    False when the last line has no line end. A file mixing styles is
+    written back with LF (the import says so in a note).
+    """
+    if not ann_text:
+        return {}
+    ends = set(_EOL.findall(ann_text))
+    out: dict[str, Any] = {}
+    if len(ends) == 1 and ends != {"\n"}:
+        out["eol"] = ends.pop()
+    if not ann_text.endswith(("\n", "\r")):
+        out["last_eol"] = False
+    return out
+
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | None, ann_text: str = "") -> None:
     """Store in ``doc.meta["brat"]`` what a faithful re-export needs (see module doc)."""
     if parsed is None or not parsed.items:
         return
@@ -446,7 +469,7 @@ def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | Non
             raw[item.ann.source_id] = [ours, item.raw]
     order = [item.ann.source_id for item in parsed.items]
     default = sorted(order, key=lambda s: _default_key(_KIND_OF_PREFIX[s[0]], s))
-    meta: dict[str, Any] = {}
+    meta: dict[str, Any] = line_ends(ann_text)
     if order != default:
         meta["order"] = order
     if raw:

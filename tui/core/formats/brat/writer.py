@@ -159,7 +159,11 @@ def _render(doc: Document, anns: DocAnnotations, report: Any | None) -> tuple[st
             key = (0, pos[sid], 0, "") if sid in pos else (1, *_default_key(kind, sid))
             lines.append((key, line))
     lines.sort(key=lambda kl: kl[0])
-    return "".join(line + "\n" for _, line in lines), writer.split_spans, anns
+    eol: str = meta["eol"] if meta.get("eol") in ("\r\n", "\r") else "\n"  # the imported file's line ends
+    text = "".join(line + eol for _, line in lines)
+    if meta.get("last_eol") is False and text:
+        text = text[:-len(eol)]
+    return text, writer.split_spans, anns
 
 # ---------------------------------------------------------------------------
 # Export
