@@ -163,3 +163,19 @@ def test_bad_conf_lines_are_one_line_errors_with_file_and_line(tmp_path, conf, l
         read_paths([str(folder)], "brat", options=ImportOptions())
     assert str(exc.value.errors[0]) == f"{folder / 'annotation.conf'}:{line}: {reason}"
     assert all("\n" not in str(e) for e in exc.value.errors)
+
+
+def test_inherit_doubling_is_bounded_and_odd_names_get_a_note(tmp_path):
+    """<INHERIT> twice per level doubles the arguments each level: refused at the bound, one line."""
+    lines = "".join("\t" * i + f"E{i}\t<INHERIT>, <INHERIT>\n" for i in range(1, 40))
+    folder = _conf(tmp_path, "[entities]\nX\n[events]\nE0\tTheme:X\n" + lines)
+    with pytest.raises(InputErrors) as exc:
+        _schema(folder)
+    first = exc.value.errors[0]
+    assert str(first) == f"{folder / 'annotation.conf'}:17: arguments longer than 65536 characters (after <INHERIT>)"
+    folder = _conf(tmp_path, "[entities]\nPersona_é\n[events]\nMeet\tWho:Persona_é\n")
+    notes: list[str] = []
+    schema = _schema(folder, notes)
+    assert [t.name for t in schema.span_types] == ["Persona_é"]
+    assert notes == [f"{folder / 'annotation.conf'}:2: brat would store type 'Persona_é' as 'Persona__' (it keeps "
+                     "only A-Z a-z 0-9 _ - in type names); tui keeps the name as written"]

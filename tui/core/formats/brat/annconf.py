@@ -8,7 +8,8 @@ brat's rules, each kept here:
   (the first term is the type, the others are aliases, kept but not part of
   the name); a ``!`` on a term marks the type abstract (a hierarchy node
   that cannot be used). brat's storage form replaces every character outside
-  ``[A-Za-z0-9_-]`` by ``_``; the name is that form, as brat writes it in .ann files.
+  ``[A-Za-z0-9_-]`` by ``_``: tui keeps the name as written (data written by
+  other tools uses it) and says in a note what brat would make of it.
 - The indent is the depth: a line at depth ``n`` is a child of the last
   line at depth ``n - 1`` (brat refuses a line with no such parent).
 - ``<NAME>=value`` defines a macro for the rest of *its section* (tui
@@ -179,17 +180,17 @@ def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[In
             continue
         abstract = any(t.startswith("!") for t in terms)
         terms = [t[1:] if t.startswith("!") else t for t in terms]
-        first = terms[0]
-        name = first if first in SPECIAL_RELATIONS else storage_form(first)
+        name = terms[0]
         if not name:
             err(lineno, f"empty type name in {_cut(terms_s)}")
             continue
         if len(name) > MAX_NAME:
             err(lineno, f"type name of {len(name)} characters (at most {MAX_NAME})")
             continue
-        if name != first:
-            conf.notes.append(f"{path}:{lineno}: type {_cut(first)} is stored as {_cut(name)} "
-                              "(brat keeps only A-Z a-z 0-9 _ - in type names)")
+        stored = name if name in SPECIAL_RELATIONS else storage_form(name)
+        if stored != name:
+            conf.notes.append(f"{path}:{lineno}: brat would store type {_cut(name)} as {_cut(stored)} "
+                              "(it keeps only A-Z a-z 0-9 _ - in type names); tui keeps the name as written")
         args = [a.strip() for a in (args_s or "").split(",") if a.strip()]
         depth = len(indent)
         levels = at_depth.setdefault(section, {})
@@ -203,6 +204,9 @@ def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[In
                 continue
             inherited = levels[depth - 1][1]
             args = [x for a in args for x in (inherited if a == "<INHERIT>" else [a])]
+            if sum(len(a) + 2 for a in args) > MAX_CONF_LINE:  # <INHERIT> twice a level doubles per level
+                err(lineno, f"arguments longer than {MAX_CONF_LINE} characters (after <INHERIT>)")
+                continue
         parent = levels[depth - 1][0] if depth else None
         levels[depth] = (name, args)
         for deeper in [d for d in levels if d > depth]:
