@@ -100,3 +100,26 @@ def test_mixed_line_ends_are_written_lf_with_a_note(tmp_path):
     out, options = _round_trip(tmp_path, src)
     assert options.notes == [f"{one}: mixes CR LF and LF line ends; it will be exported with LF"]
     assert (out / one.name).read_bytes() == one.read_bytes().replace(b"\r\n", b"\n")
+
+
+def test_blank_lines_come_back_where_they_were(tmp_path):
+    src = tmp_path / "blank"
+    shutil.copytree(BRAT / "news", src)
+    one = src / "060-relation_annotation.ann"
+    lines = one.read_bytes().split(b"\n")
+    lines.insert(3, b"")
+    lines.insert(0, b"  \t")
+    one.write_bytes(b"\r\n".join(lines) + b"\r\n")  # (the file ended in a line end: now one blank line more)
+    out, options = _round_trip(tmp_path, src)
+    assert options.notes == []
+    assert _assert_same_bytes(src, out) == 13
+
+
+def test_kept_blank_lines_never_carry_text(tmp_path):
+    """doc.meta comes from the database (or a JSONL file): a 'blank' entry holding text is not written."""
+    items = read_paths([str(BRAT / "news")], "brat", options=ImportOptions())
+    doc, anns = next((d, a) for d, a in items if d.name == "060-relation_annotation")
+    doc.meta["brat"] = {"blank": [[0, "T99\tPerson 0 1\tx"], [1, " \n T98"], [2, " "], ["3", ""], [99, ""]]}
+    text, _ = brat.render_ann(doc, anns)
+    assert "T99" not in text and "T98" not in text
+    assert text.splitlines()[2] == " " and text.count("\n") == 13

@@ -420,6 +420,9 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
                 _remember_lines(doc, anns, parsed, ann_text)
                 if len(set(_EOL.findall(ann_text))) > 1 and len(options.notes) < MAX_NOTES:
                     options.notes.append(f"{ann}: mixes CR LF and LF line ends; it will be exported with LF")
+                blanks = sum(1 for line in ann_text.splitlines() if not line.strip())
+                if blanks > MAX_BLANK and len(options.notes) < MAX_NOTES:
+                    options.notes.append(f"{ann}: {blanks} blank lines; the first {MAX_BLANK} are kept for export")
             docs.append(_Doc(doc, anns, parsed, txt.parent, broken))
         # Types are checked even when some lines (or files) are bad, so one run
         # reports every problem; a file with bad lines only adds unknown types.
@@ -438,7 +441,8 @@ def line_ends(ann_text: str) -> dict[str, Any]:
     """The line-end style of a .ann, as kept in ``doc.meta["brat"]`` (empty: LF, the default).
 
     ``eol`` is CR LF or CR alone when every line ends so; ``last_eol`` is
-    False when the last line has no line end. A file mixing styles is
+    False when the last line has no line end; ``blank`` lists the blank
+    lines as ``[index, text]`` (brat skips them). A file mixing styles is
     written back with LF (the import says so in a note).
     """
     if not ann_text:
@@ -449,7 +453,14 @@ def line_ends(ann_text: str) -> dict[str, Any]:
         out["eol"] = ends.pop()
     if not ann_text.endswith(("\n", "\r")):
         out["last_eol"] = False
+    blank = [[i, line] for i, line in enumerate(ann_text.splitlines()) if not line.strip()][:MAX_BLANK]
+    if blank:
+        out["blank"] = blank
     return out
+
+
+#: Blank lines of one .ann kept for the re-export (brat skips them; past this many they are dropped, with a note).
+MAX_BLANK = 1000
 
 
 _EOL = re.compile(r"\r\n|\r|\n")
