@@ -16,8 +16,8 @@ differently (an ``R`` line ending in a TAB, an ``N`` type other than
 ``Reference``, a ``T`` line without its text), the original line together
 with the line we would write (``raw``: ``{id: [ours, original]}``); the
 original is written back only while the annotation is unchanged. The
-.ann's line ends (CR LF, CR, none after the last line) are kept there too
-(``eol``, ``last_eol``).
+.ann's line ends (CR LF, CR, none after the last line) and blank lines are
+kept there too (``eol``, ``last_eol``, ``blank``).
 
 A ``.ann`` we write is always readable by brat, whose reader splits lines
 with ``str.splitlines``: a span covering a line break (``\\n``, ``\\r``,
