@@ -124,3 +124,40 @@ def test_many_violations_are_capped_with_a_count(tmp_path):
                                 "only with <OVERLAP> Arg1:Person, Arg2:Person, <OVL-TYPE>:contain")
     assert options.notes[-1] == (f"... and 16 more pair(s) of spans brat's overlap rules forbid "
                                  f"({folder / 'annotation.conf'})")
+
+
+def test_generated_conf_lets_brat_accept_what_tui_allows(tmp_path):
+    """tui lets spans nest, cross and coincide: a generated annotation.conf says so with <OVERLAP> ... <ANY>.
+
+    (brat's verify_annotations.py, run on this export: no error with the line, 6 pairs flagged without it.)
+    """
+    from tui.core.formats import ExportOptions, brat
+    from tui.core.model import DocAnnotations, Document, Span
+    from tui.core.store import Store
+
+    text = "Alice Smith met Bob Jones in Paris."
+    store = Store(tmp_path / "g.db", annotator="alice")
+    spans = [("PER", 0, 11), ("PER", 6, 15), ("GPE", 6, 11), ("ORG", 0, 11)]
+    anns = DocAnnotations(spans=[Span(id=f"s{i}", label=lab, fragments=[(a, b)], text=text[a:b])
+                                 for i, (lab, a, b) in enumerate(spans)])
+    store.import_documents([(Document(name="d", text=text, schema="ace2005"), anns)], action="test")
+    out = tmp_path / "out"
+    brat.export(store, store.iter_documents(), out, ExportOptions())
+    conf = out / "annotation.conf"
+    assert "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n" in conf.read_text(encoding="utf-8")
+    options = ImportOptions()
+    read_paths([str(out)], "brat", options=options)
+    assert options.notes == []
+    conf.write_text(conf.read_text(encoding="utf-8").replace("<OVERLAP>", "# <OVERLAP>"), encoding="utf-8")
+    options = ImportOptions()
+    read_paths([str(out)], "brat", options=options)
+    ann = out / "d.ann"
+    assert [n.split(": ", 1)[1].split(";")[0] for n in options.notes] == [
+        "T1 (PER) and T2 (ORG) have the same span",
+        "T3 (GPE) lies inside T1 (PER)",
+        "T1 (PER) and T4 (PER) cross",
+        "T3 (GPE) lies inside T2 (ORG)",
+        "T2 (ORG) and T4 (PER) cross",
+        "T3 (GPE) lies inside T4 (PER)",
+    ]
+    assert all(n.startswith(f"{ann}:") for n in options.notes)
