@@ -100,10 +100,16 @@ def test_conf_violation_is_an_error_and_lenient_imports_the_rest(tmp_path):
 def test_bad_annotation_conf_is_refused_with_its_line(tmp_path):
     """A broken annotation.conf is named with its line; nothing is imported."""
     db = tmp_path / "a.db"
-    folder = _folder(tmp_path, "T1\tPerson 0 5\tAlice\n", conf="[entities]\nPerson\n[events]\nMeet Who:Robot\n")
+    folder = _folder(tmp_path, "T1\tPerson 0 5\tAlice\n", conf="[entities]\nPerson\n[events]\n\t\tMeet Who:Person\n")
     r = run("--db", db, "import", "--format", "brat", folder)
     assert r.exit_code == 1
-    assert f"tui: error: {folder / 'annotation.conf'}:4: role 'Who' of 'Meet' refers to undeclared type 'Robot'" in r.output
+    assert (f"tui: error: {folder / 'annotation.conf'}:4: 'Meet' is indented 2 but no line above is indented 1 "
+            "(brat needs the parent one step less indented)") in r.output
+    # an argument type declared nowhere is no error (brat loads such a conf): a note says what tui made of it
+    (folder / "annotation.conf").write_text("[entities]\nPerson\n[events]\nMeet Who:Robot\n", encoding="utf-8")
+    r = run("--db", db, "import", "--format", "brat", folder)
+    assert r.exit_code == 0, r.output
+    assert f"note: {folder / 'annotation.conf'}:4: 'Robot' is not an entity or event type of this conf" in r.output
 
 
 def test_cli_export_brat_folder_round_trip(tmp_path):

@@ -397,14 +397,19 @@ def _structure(doc: dict) -> list:
 
 def test_two_schemas_get_conf_files_in_their_folders(tmp_path):
     """Importing tutorials/ (news and bio, each its own conf) exports each conf beside its documents."""
+    import shutil
+
+    both = tmp_path / "tutorials"  # (tests/data/brat holds other sets too)
+    for name in ("news", "bio"):
+        shutil.copytree(TUTORIALS / name, both / name)
     store = Store(tmp_path / "x.db", annotator="alice")
-    _import(store, TUTORIALS)
+    _import(store, both)
     assert {store.document("news/000-introduction").schema, store.document("bio/000-introduction").schema} == {
         "brat:news", "brat:bio"}
     report = _export(store, tmp_path / "out")
     assert report.lossless, report.lines()
     assert not (tmp_path / "out" / "annotation.conf").exists()
-    _assert_same_folder(TUTORIALS, tmp_path / "out")
+    _assert_same_folder(both, tmp_path / "out")
 
 
 def test_non_brat_schema_gets_generated_conf(tmp_path):

@@ -15,7 +15,9 @@ differs from the default) and, for the few lines our writer would spell
 differently (an ``R`` line ending in a TAB, an ``N`` type other than
 ``Reference``, a ``T`` line without its text), the original line together
 with the line we would write (``raw``: ``{id: [ours, original]}``); the
-original is written back only while the annotation is unchanged.
+original is written back only while the annotation is unchanged. The
+.ann's line ends (CR LF, CR, none after the last line) and blank lines are
+kept there too (``eol``, ``last_eol``, ``blank``).
 
 A ``.ann`` we write is always readable by brat, whose reader splits lines
 with ``str.splitlines``: a span covering a line break (``\\n``, ``\\r``,
@@ -25,7 +27,9 @@ as fragments around it, and names and note texts never contain one.
 The code is split by direction: :mod:`.lines` (the .ann line vocabulary and
 rendering one line, used both ways), :mod:`.reader` (parse a .ann, import
 folders and bind their .conf), :mod:`.writer` (a document's .ann text, an
-export folder) and :mod:`.conf` (brat's configuration files). The registry
+export folder), :mod:`.conf` (brat's configuration files as a schema),
+:mod:`.annconf` (annotation.conf line by line, as brat reads it) and
+:mod:`.overlap` (brat's span overlap rules, checked on import). The registry
 entries :func:`read` and :func:`export` are re-exported here. (The modules
 are not named ``read``/``write``: a submodule named ``read`` would be
 shadowed by the registry function of the same name.)

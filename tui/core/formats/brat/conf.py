@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.core.errors import InputError
-from tui.core.model import MAX_NAME, DocAnnotations
+from tui.core.formats.brat.annconf import (
+    _SECTION_RE,
+    _cardinality,
+    _cut,
+    _Entry,
+    _Resolver,
+    parse_annotation_conf,
+)
+from tui.core.model import DocAnnotations
 from tui.core.schema import (
     AttributeDef,
     EventType,
@@ -46,9 +54,6 @@ CONF_FILES: tuple[str, ...] = ("annotation.conf", "visual.conf", "kb_shortcuts.c
 
 _EMBED_HEAD = "#brat-conf "
 _EMBED_LINE = "#brat| "
-_SECTIONS = ("entities", "spans", "relations", "events", "attributes")
-_SECTION_RE = re.compile(r"\[\s*([A-Za-z_-]+)\s*\]")
-_MACRO_RE = re.compile(r"<([A-Za-z0-9_-]+)>\s*=\s*(.*)")
 _ARG_RE = re.compile(r"(?P<role>[^:?*+{}]+?)(?P<card>[?*+]|\{\d+(?:-\d*)?\})?:(?P<types>.+)")
 _HEX3 = re.compile(r"#([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])")
 _HEX6 = re.compile(r"#[0-9a-fA-F]{6}")
@@ -105,163 +110,6 @@ def find_confs(doc_dir: Path, root: Path) -> dict[str, Path]:
 
 # --------------------------------------------------------------------------
 # annotation.conf
-
-
-@dataclass
-class _Entry:
-    """One type line of annotation.conf."""
-
-    name: str
-    args: list[str]
-    line: int
-    parent: str | None
-    abstract: bool
-    children: list[str] = field(default_factory=list)
-
-
-@dataclass
-class AnnotationConf:
-    """The parsed content of an annotation.conf, before type names are resolved."""
-
-    path: str
-    sections: dict[str, list[_Entry]] = field(default_factory=dict)
-
-
-def _cut(value: object, limit: int = 60) -> str:
-    """``repr`` of a name from the file, cut for a one-line message."""
-    r = repr(value)
-    return r if len(r) <= limit else r[:limit] + "..."
-
-
-#: The longest line of a .conf file, macros expanded (real lines are well under 1 KiB).
-MAX_CONF_LINE = 64 * 1024
-
-
-def parse_annotation_conf(text: str, path: str) -> tuple[AnnotationConf, list[InputError]]:
-    """Split an annotation.conf into sections of type lines.
-
-    Args:
-        text: the file's text.
-        path: its name, for errors.
-
-    Returns:
-        The parsed file and the problems found (each with file and line).
-    """
-    conf = AnnotationConf(path)
-    errors: list[InputError] = []
-    macros: dict[str, str] = {}
-    section: str | None = None
-    stack: list[tuple[int, str]] = []
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        body = raw.strip()
-        if not body or body.startswith("#") or re.fullmatch(r"-+", body):
-            continue
-        m = _SECTION_RE.fullmatch(body)
-        if m:
-            section = m.group(1).lower()
-            if section not in _SECTIONS:
-                errors.append(InputError(f"unknown section [{m.group(1)}]", path=path, line=lineno))
-                section = None
-                continue
-            # brat's newer [spans] section is the same as [entities] for our purposes
-            section = "entities" if section == "spans" else section
-            conf.sections.setdefault(section, [])
-            stack = []
-            continue
-        m = _MACRO_RE.fullmatch(body)
-        if m:
-            macros[m.group(1)] = m.group(2).strip()
-            continue
-        if section is None:
-            errors.append(InputError("type line outside a section", path=path, line=lineno))
-            continue
-        line = raw.rstrip()
-        too_long = len(line) > MAX_CONF_LINE
-        for name, value in macros.items():
-            if too_long:
-                break
-            line = line.replace(f"<{name}>", value)
-            # macros whose values name later macros grow exponentially: stop at the bound
-            too_long = len(line) > MAX_CONF_LINE
-        if too_long:
-            errors.append(InputError(f"line longer than {MAX_CONF_LINE} characters (after macros)",
-                                     path=path, line=lineno))
-            continue
-        depth = len(line) - len(line.lstrip("\t"))
-        parts = line.strip().split(None, 1)
-        name = parts[0]
-        abstract = name.startswith("!")
-        name = name.lstrip("!")
-        if len(name) > MAX_NAME:
-            errors.append(InputError(f"type name of {len(name)} characters (at most {MAX_NAME})",
-                                     path=path, line=lineno))
-            continue
-        while stack and stack[-1][0] >= depth:
-            stack.pop()
-        parent = stack[-1][1] if stack else None
-        stack.append((depth, name))
-        args = [a.strip() for a in (parts[1] if len(parts) > 1 else "").split(",") if a.strip()]
-        conf.sections[section].append(_Entry(name, args, lineno, parent, abstract))
-    return conf, errors
-
-
-def _cardinality(card: str | None) -> str:
-    """brat's ``?``, ``*``, ``+``, ``{n}``, ``{n-m}`` as one of ``1 ? * +``."""
-    if not card:
-        return "1"
-    if card in ("?", "*", "+"):
-        return card
-    low_s, _, high_s = card.strip("{}").partition("-")
-    low = int(low_s)
-    high = int(high_s) if high_s else (low if "-" not in card else None)
-    if low == 0:
-        return "?" if high == 1 else "*"
-    return "1" if low == 1 and high == 1 else "+"
-
-
-class _Resolver:
-    """Turns type names, hierarchy nodes and brat's <ENTITY>-style macros into type lists."""
-
-    def __init__(self, conf: AnnotationConf) -> None:
-        self.kind: dict[str, str] = {}
-        self.entries: dict[str, _Entry] = {}
-        for section in ("entities", "events", "relations"):
-            for e in conf.sections.get(section, []):
-                self.kind.setdefault(e.name, section)
-                self.entries.setdefault(e.name, e)
-                if e.parent and e.parent in self.entries:
-                    self.entries[e.parent].children.append(e.name)
-        self.entities = _concrete(conf.sections.get("entities", []))
-        self.events = _concrete(conf.sections.get("events", []))
-        self.relations = _concrete(
-            [e for e in conf.sections.get("relations", []) if not e.name.startswith("<")]
-        )
-
-    def expand(self, name: str) -> list[str] | None:
-        """Concrete types a name stands for (None: unknown name)."""
-        if name == "<ENTITY>":
-            return list(self.entities)
-        if name == "<EVENT>":
-            return list(self.events)
-        if name == "<RELATION>":
-            return list(self.relations)
-        if name == "<ANY>":
-            return []
-        entry = self.entries.get(name)
-        if entry is None:
-            return None
-        out = [] if entry.abstract else [name]
-        for child in entry.children:
-            out.extend(self.expand(child) or [])
-        return out
-
-
-def _concrete(entries: list[_Entry]) -> list[str]:
-    seen: dict[str, None] = {}
-    for e in entries:
-        if not e.abstract:
-            seen.setdefault(e.name, None)
-    return list(seen)
 
 
 # --------------------------------------------------------------------------
@@ -353,6 +201,7 @@ def schema_from_confs(
     texts: dict[str, str],
     paths: dict[str, Path],
     inferred: Schema | None = None,
+    notes: list[str] | None = None,
 ) -> Schema:
     """Build a schema from brat configuration files.
 
@@ -362,6 +211,9 @@ def schema_from_confs(
             ``inferred`` gives the types instead.
         paths: where each file came from (for errors and the description).
         inferred: the types to use when there is no annotation.conf.
+        notes: receives ``file:line: ...`` for what brat accepts in the
+            annotation.conf but tui reads differently (undeclared argument
+            types, type names brat rewrites, ignored overlap lines).
 
     Returns:
         The schema; its ``source`` is TOML carrying the original files.
@@ -378,7 +230,7 @@ def schema_from_confs(
         parse_kb_shortcuts(texts["kb_shortcuts.conf"], visual)
     if "annotation.conf" in texts:
         schema = _schema_from_annotation_conf(
-            name, texts["annotation.conf"], str(paths["annotation.conf"]), visual
+            name, texts["annotation.conf"], str(paths["annotation.conf"]), visual, notes
         )
     else:
         base = inferred or Schema(name=name)
@@ -443,23 +295,27 @@ def _restyle(schema: Schema, visual: Visual) -> Schema:
     )
 
 
-def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual) -> Schema:
+def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual,
+                                 notes: list[str] | None = None) -> Schema:
     from tui.core.errors import InputErrors
 
     conf, errors = parse_annotation_conf(text, path)
     res = _Resolver(conf)
+    # names no section declares (or relation names, which cannot fill an argument):
+    # brat loads such a conf; tui drops the name from the role (name -> [first line, uses])
+    undeclared: dict[str, list[int]] = {}
 
     def types_of(spec: str, line: int, what: str) -> tuple[str, ...]:
         out: list[str] = []
         for tname in spec.split("|"):
             tname = tname.strip()
             got = res.expand(tname)
-            if got is None:
-                errors.append(InputError(f"{what} refers to undeclared type {_cut(tname)}", path=path, line=line))
+            if got is None or (got and all(res.kind.get(t) == "relations" for t in got)):
+                undeclared.setdefault(tname, [line, 0])[1] += 1
                 continue
             if not got and tname == "<ANY>":
                 return ()
-            out.extend(t for t in got if t not in out)
+            out.extend(t for t in got if t not in out and res.kind.get(t) != "relations")
         return tuple(out)
 
     spans = [SpanType(n, n, fallback_color(n)) for n in res.entities]
@@ -557,6 +413,12 @@ def _schema_from_annotation_conf(name: str, text: str, path: str, visual: Visual
 
     if errors:
         raise InputErrors(errors)
+    if notes is not None:
+        notes.extend(conf.notes)
+        for tname, (line, uses) in undeclared.items():
+            notes.append(f"{path}:{line}: {_cut(tname)} is not an entity or event type of this conf "
+                         f"({uses} argument(s) name it); brat loads the conf all the same, tui leaves the "
+                         "name out of those arguments (an argument left with no type takes any type)")
     base = Schema(
         name=name,
         span_types=spans,

@@ -417,7 +417,12 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
             doc = Document(name=name, text=text, schema=getattr(options, "schema", "ace2005"))
             broken = len(errors) > n
             if not broken:
-                _remember_lines(doc, anns, parsed)
+                _remember_lines(doc, anns, parsed, ann_text)
+                if len(set(_EOL.findall(ann_text))) > 1 and len(options.notes) < MAX_NOTES:
+                    options.notes.append(f"{ann}: mixes CR LF and LF line ends; it will be exported with LF")
+                blanks = sum(1 for line in ann_text.splitlines() if not line.strip())
+                if blanks > MAX_BLANK and len(options.notes) < MAX_NOTES:
+                    options.notes.append(f"{ann}: {blanks} blank lines; the first {MAX_BLANK} are kept for export")
             docs.append(_Doc(doc, anns, parsed, txt.parent, broken))
         # Types are checked even when some lines (or files) are bad, so one run
         # reports every problem; a file with bad lines only adds unknown types.
@@ -432,7 +437,36 @@ def _read(paths: list[Path], options: Any) -> list[tuple[Document, DocAnnotation
     return out
 
 
-def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | None) -> None:
+def line_ends(ann_text: str) -> dict[str, Any]:
+    """The line-end style of a .ann, as kept in ``doc.meta["brat"]`` (empty: LF, the default).
+
+    ``eol`` is CR LF or CR alone when every line ends so; ``last_eol`` is
+    False when the last line has no line end; ``blank`` lists the blank
+    lines as ``[index, text]`` (brat skips them). A file mixing styles is
+    written back with LF (the import says so in a note).
+    """
+    if not ann_text:
+        return {}
+    ends = set(_EOL.findall(ann_text))
+    out: dict[str, Any] = {}
+    if len(ends) == 1 and ends != {"\n"}:
+        out["eol"] = ends.pop()
+    if not ann_text.endswith(("\n", "\r")):
+        out["last_eol"] = False
+    blank = [[i, line] for i, line in enumerate(ann_text.splitlines()) if not line.strip()][:MAX_BLANK]
+    if blank:
+        out["blank"] = blank
+    return out
+
+
+#: Blank lines of one .ann kept for the re-export (brat skips them; past this many they are dropped, with a note).
+MAX_BLANK = 1000
+
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | None, ann_text: str = "") -> None:
     """Store in ``doc.meta["brat"]`` what a faithful re-export needs (see module doc)."""
     if parsed is None or not parsed.items:
         return
@@ -446,7 +480,7 @@ def _remember_lines(doc: Document, anns: DocAnnotations, parsed: ParsedAnn | Non
             raw[item.ann.source_id] = [ours, item.raw]
     order = [item.ann.source_id for item in parsed.items]
     default = sorted(order, key=lambda s: _default_key(_KIND_OF_PREFIX[s[0]], s))
-    meta: dict[str, Any] = {}
+    meta: dict[str, Any] = line_ends(ann_text)
     if order != default:
         meta["order"] = order
     if raw:
@@ -496,7 +530,9 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
         else:
             base = "brat:" + root_name
             inferred = infer_schema(base, [d.anns for d in members])
-        schema = schema_from_confs(base, texts, found, inferred)
+        conf_notes: list[str] = []
+        schema = schema_from_confs(base, texts, found, inferred, conf_notes)
+        options.notes.extend(n for n in conf_notes if n not in options.notes)
         name = _schema_name(base, schema.source, options)
         if name != base:
             schema = schema_from_confs(name, texts, found, infer_schema(name, [d.anns for d in members]) if inferred else None)
@@ -510,6 +546,7 @@ def _bind_schemas(docs: list[_Doc], root: Path, options: Any, errors: list[Input
         else:
             for d in members:
                 _check_against(schema, d, options, errors)
+            _check_overlaps(texts["annotation.conf"], str(found["annotation.conf"]), members, options)
         schemas = options.found_schemas
         if not any(s.name == name for s in schemas):
             schemas.append(schema)
@@ -543,6 +580,37 @@ def _check_against(schema: Any, d: _Doc, options: Any, errors: list[InputError])
                 options.notes.append(note)
     if bad:
         _skip(d, bad, options)
+
+
+def _check_overlaps(conf_text: str, conf_path: str, members: list[_Doc], options: Any) -> None:
+    """A note for each pair of entity spans brat's overlap rules forbid (see :mod:`.overlap`).
+
+    brat loads such a document and marks the pair as an error; tui imports it
+    as it is (nothing is lost) and says what brat will complain about. At most
+    :data:`MAX_NOTES` notes, then one line with the count of the rest.
+    """
+    from tui.core.formats.brat.annconf import parse_annotation_conf
+    from tui.core.formats.brat.overlap import Box, OverlapRules, violations
+
+    conf, _ = parse_annotation_conf(conf_text, conf_path)
+    rules = OverlapRules(conf)
+    shown = hidden = 0
+    for d in members:
+        if d.parsed is None or d.broken:
+            continue
+        line_of = {item.ann.id: item.line for item in d.parsed.items}
+        boxes = [Box(s.source_id or s.id, s.label, tuple(s.fragments), line_of.get(s.id, 0)) for s in d.anns.spans]
+        found, stopped = violations(rules, boxes)
+        for box, message in found:
+            if shown < MAX_NOTES:
+                options.notes.append(f"{d.parsed.path}:{box.line}: {message}")
+                shown += 1
+            else:
+                hidden += 1
+        if stopped:
+            options.notes.append(f"{d.parsed.path}: too many overlapping spans: brat's overlap rules not checked to the end")
+    if hidden:
+        options.notes.append(f"... and {hidden} more pair(s) of spans brat's overlap rules forbid ({conf_path})")
 
 
 def _skip(d: _Doc, bad: dict[str, str], options: Any) -> None:

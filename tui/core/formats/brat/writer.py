@@ -11,6 +11,7 @@ from tui.core.formats._interchange import annotations_from_rows, export_annotati
 from tui.core.formats.brat.lines import (
     _BREAK_RE,
     _WS,
+    LINE_BREAKS,
     PREFIX,
     _breaking_problems,
     _default_key,
@@ -159,7 +160,17 @@ def _render(doc: Document, anns: DocAnnotations, report: Any | None) -> tuple[st
             key = (0, pos[sid], 0, "") if sid in pos else (1, *_default_key(kind, sid))
             lines.append((key, line))
     lines.sort(key=lambda kl: kl[0])
-    return "".join(line + "\n" for _, line in lines), writer.split_spans, anns
+    eol: str = meta["eol"] if meta.get("eol") in ("\r\n", "\r") else "\n"  # the imported file's line ends
+    out = [line for _, line in lines]
+    blank = meta.get("blank")
+    for entry in blank if isinstance(blank, list) else ():  # blank lines where the imported file had them
+        if (isinstance(entry, list) and len(entry) == 2 and entry[0].__class__ is int and isinstance(entry[1], str)
+                and 0 <= entry[0] <= len(out) and not entry[1].strip() and not LINE_BREAKS.intersection(entry[1])):
+            out.insert(entry[0], entry[1])
+    text = "".join(line + eol for line in out)
+    if meta.get("last_eol") is False and text:
+        text = text[:-len(eol)]
+    return text, writer.split_spans, anns
 
 # ---------------------------------------------------------------------------
 # Export
