@@ -192,3 +192,32 @@ def test_user_data_that_is_not_json_is_noted_on_import(tmp_path):
     assert "document 1: user_data entries not kept (not JSON): 'blob'" in result.output
     (after,) = _read(out)
     assert {k: v for k, v in after.user_data.items() if k != "tui"} == {"fine": "yes"}
+
+
+@pytest.mark.parametrize("layer", [
+    "not an object",
+    {"lengths": [1, 1], "spaces": "1"},
+    {"lengths": [1, 1], "spaces": "10", "attrs": {"HEAD": [5, 0], "DEP": ["x", "y"]}},
+    {"lengths": [1, 1], "spaces": "10", "attrs": {"TAG": ["A", 3]}},
+    {"lengths": [1, 1], "spaces": "10", "ent_missing": [[0, 2], [1, 2]]},
+    {"lengths": [1, 1], "spaces": "10", "groups": [{"name": "sc", "spans": 7}]},
+    {"lengths": [1, 1], "spaces": "10", "groups": [{"name": "tui", "spans": []}]},
+    {"lengths": [1, 1], "spaces": "10", "user_data": [[[["nested"]], 1]]},
+    {"lengths": [1, 1], "spaces": "10", "cats": {"A": "high"}},
+    {"lengths": [1, 1], "spaces": "10", "attrs": {"MORPH": ["==|=", "Case=Nom"]}},
+    {"lengths": [1, 1], "spaces": "10", "attrs": {"POS": ["NOTAPOS", "X"]}},
+])
+def test_hostile_kept_layer_is_a_loss_line_never_a_crash(tmp_path, layer):
+    """Whatever a JSONL file put in meta["spacy"], the export re-tokenizes and reports it; --strict refuses."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"name": "d", "text": "a b", "meta": {"spacy": layer},
+                               "spans": [{"label": "PER", "fragments": [[0, 1]], "text": "a"}]}) + "\n",
+                   encoding="utf-8")
+    db = tmp_path / "a.db"
+    assert run("--db", str(db), "import", "--format", "jsonl", str(src)).exit_code == 0
+    out = tmp_path / "o.spacy"
+    result = run("--db", str(db), "export", "--format", "spacy", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "spaCy tokens and token attributes kept in meta that do not fit the text" in result.output
+    (after,) = _read(out)
+    assert [t.text for t in after] == ["a", "b"] and [e.text for e in after.ents] == ["a"]

@@ -82,6 +82,9 @@ STATUS_GROUPS = {"pending": "tui_pending", "rejected": "tui_rejected"}
 #: Span groups other tools use for rejected suggestions (Prodigy's
 #: ``spans.correct`` keeps the suggestions the annotator rejected here).
 REJECTED_GROUPS = ("incorrect_spans",)
+#: The loss line of a document whose kept spaCy layer cannot be written back.
+LAYER_LOSS = ("spaCy tokens and token attributes kept in meta that do not fit the text "
+              "(re-tokenized: tags, sentences, cats and span groups not written)")
 
 
 def _spacy() -> Any:
@@ -134,8 +137,15 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
     status_noted = False
     for doc in docs:
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
-        layer = _layer_of(doc, report)
-        sdoc = build(nlp.vocab, doc.text, layer) if layer else nlp.make_doc(doc.text)
+        layer, sdoc = _layer_of(doc, report), None
+        if layer:
+            try:
+                sdoc = build(nlp.vocab, doc.text, layer)
+            except (ValueError, KeyError) as exc:  # a MORPH or POS value spaCy refuses
+                report.add(LAYER_LOSS, where(doc, f"spaCy refuses it ({type(exc).__name__}: {short_repr(str(exc))})"))
+                layer = None
+        if sdoc is None:
+            sdoc = nlp.make_doc(doc.text)
         kb = _kb_ids(doc, anns, report)
         pieces_of: dict[str, list[Any]] = {}
         unaligned = []
@@ -207,8 +217,7 @@ def _layer_of(doc: Document, report: Any) -> dict[str, Any] | None:
         return None
     problem = layer_problem(doc.text, layer)
     if problem:
-        report.add("spaCy tokens and token attributes kept in meta that do not fit the text "
-                   "(re-tokenized: tags, sentences, cats and span groups not written)", where(doc, problem))
+        report.add(LAYER_LOSS, where(doc, problem))
         return None
     return dict(layer)
 
@@ -248,8 +257,6 @@ def _recorded_places(sdoc: Any, layer: dict[str, Any] | None, spans: list[Any],
     by_ref = {s.source_id or s.id: s for s in spans if len(pieces_of.get(s.id, ())) == 1}
     placed: set[str] = set()
     for record in layer.get("groups") or []:
-        if not isinstance(record, dict) or not isinstance(record.get("name"), str):
-            continue
         name = record["name"]
         members = []
         for member in record.get("spans") or []:
@@ -258,8 +265,7 @@ def _recorded_places(sdoc: Any, layer: dict[str, Any] | None, spans: list[Any],
             if span is not None and span.status == _group_status(name):
                 members.append(make(span, span_id))
                 placed.add(span.id)
-        attrs = record["attrs"] if isinstance(record.get("attrs"), dict) else {}
-        sdoc.spans[name] = SpanGroup(sdoc, name=name, attrs=attrs, spans=members)
+        sdoc.spans[name] = SpanGroup(sdoc, name=name, attrs=record.get("attrs") or {}, spans=members)
     ents = []
     for member in layer.get("ents") or []:
         ref, span_id = _member(member)

@@ -132,14 +132,55 @@ def layer_problem(text: str, layer: Any) -> str | None:
                 return "a SENT_START is not 1, -1 or 0"
         elif not all(isinstance(v, str) for v in column):
             return f"attrs[{name!r}] holds a value that is not a string"
-    for run in layer.get("ent_missing", []) if isinstance(layer.get("ent_missing", []), list) else [None]:
-        if (not isinstance(run, list) or len(run) != 2 or not all(isinstance(i, int) for i in run)
-                or not 0 <= run[0] < run[1] <= count):
-            return "'ent_missing' holds a bad token range"
+        elif name == "POS":
+            from spacy.parts_of_speech import IDS as POS_IDS
+
+            bad = next((v for v in column if v and v not in POS_IDS), None)
+            if bad is not None:
+                return f"{bad[:40]!r} is not one of spaCy's universal POS tags"
+    runs = layer.get("ent_missing", [])
+    after = 0
+    for run in runs if isinstance(runs, list) else [None]:
+        if (not isinstance(run, list) or len(run) != 2 or not all(type(i) is int for i in run)
+                or not after <= run[0] < run[1] <= count):
+            return "'ent_missing' must be ordered token ranges [start, end) that do not overlap"
+        after = run[1]
     cats = layer.get("cats", {})
     if not isinstance(cats, dict) or not all(isinstance(v, int | float) and not isinstance(v, bool)
                                              for v in cats.values()):
         return "'cats' must map labels to numbers"
+    return _places_problem(layer)
+
+
+def _is_member(member: Any) -> bool:
+    """A kept group or ents member: a source id, or ``[source_id, id_]``."""
+    return isinstance(member, str) or (isinstance(member, list) and len(member) == 2
+                                       and all(isinstance(m, str) for m in member))
+
+
+def _places_problem(layer: dict[str, Any]) -> str | None:
+    """Why the kept span groups, ents or ``user_data`` of ``layer`` cannot be written back."""
+    groups = layer.get("groups", [])
+    if not isinstance(groups, list):
+        return "'groups' must be a list"
+    for group in groups:
+        if (not isinstance(group, dict) or not isinstance(group.get("name"), str)
+                or group["name"].startswith("tui") or not isinstance(group.get("attrs", {}), dict)
+                or not isinstance(group.get("spans"), list) or not all(map(_is_member, group["spans"]))):
+            return "a kept span group is not {name, attrs, spans} (or is named like tui's own)"
+    ents = layer.get("ents", [])
+    if not isinstance(ents, list) or not all(map(_is_member, ents)):
+        return "'ents' must be a list of source ids"
+    pairs = layer.get("user_data", [])
+    if not isinstance(pairs, list):
+        return "'user_data' must be a list of [key, value] pairs"
+    for pair in pairs:
+        if not isinstance(pair, list) or len(pair) != 2:
+            return "'user_data' must be a list of [key, value] pairs"
+        key = pair[0]
+        if not (isinstance(key, str) or (isinstance(key, list) and all(
+                k is None or isinstance(k, str) or (isinstance(k, int) and not isinstance(k, bool)) for k in key))):
+            return "a 'user_data' key is not a string or a list of strings, integers and nulls"
     return None
 
 
@@ -206,13 +247,10 @@ def user_data_pairs(user_data: Any, skip: str) -> tuple[list[list[Any]], list[st
     return pairs, left
 
 
-def restore_user_data(sdoc: Any, pairs: Any) -> None:
-    """Put kept ``[key, value]`` pairs back into ``sdoc.user_data`` (a list key becomes a tuple)."""
-    for pair in pairs if isinstance(pairs, list) else []:
-        if not isinstance(pair, list) or len(pair) != 2:
-            continue
-        key, value = pair
-        if isinstance(key, list):
-            key = tuple(key)
-        if isinstance(key, str | tuple):
-            sdoc.user_data[key] = value
+def restore_user_data(sdoc: Any, pairs: list[list[Any]] | None) -> None:
+    """Put kept ``[key, value]`` pairs (checked by :func:`layer_problem`) back in ``sdoc.user_data``.
+
+    A list key becomes the tuple spaCy wrote.
+    """
+    for key, value in pairs or []:
+        sdoc.user_data[tuple(key) if isinstance(key, list) else key] = value
