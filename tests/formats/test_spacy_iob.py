@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from tui.cli.main import cli
@@ -101,3 +103,40 @@ def test_bad_token_is_one_error_with_its_line_and_nothing_is_imported(tmp_path):
     assert "Traceback" not in result.output
     listed = run("--db", str(db), "list")
     assert "bad" not in listed.output
+
+
+SAMPLE = (DATA / "ner-sent-per-line.iob").read_text(encoding="utf-8")
+PIECES = ["|", "||", "-", "B-", "I-", "O", " ", "\n", "\t", "\x00", "\x1b[31m", "-DOCSTART-|O", "\u2028", "é", "👍🏽"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, len(SAMPLE)), st.integers(0, 12), st.sampled_from(PIECES)),
+                      min_size=1, max_size=6))
+def test_mutated_iob_is_a_clean_error_or_a_valid_import(tmp_path, edits):
+    """spaCy's example with pieces cut and inserted: a file:line error or documents whose spans fit their text."""
+    from tui.core.errors import TuiError
+    from tui.core.formats import ImportOptions, module
+
+    text = SAMPLE
+    for at, cut, piece in edits:
+        text = text[:at] + piece + text[at + cut:]
+    src = tmp_path / "m.iob"
+    src.write_text(text, encoding="utf-8", newline="")
+    try:
+        items = module("conll").read([src], ImportOptions())
+    except TuiError as exc:
+        assert str(exc).startswith(str(src)), str(exc)
+        return
+    for doc, anns in items:
+        for span in anns.spans:
+            assert doc.text[span.start:span.end] == span.text and span.label
+
+
+def test_hash_token_is_a_word_and_a_comment_line_is_skipped_with_a_note(tmp_path):
+    """``#|O`` starts a sentence like any token; ``# sent_id = 1`` is a comment, skipped and noted."""
+    src = tmp_path / "tags.iob"
+    src.write_text("# sent_id = 1\n#|NN|O Basra|NNP|B-GPE\n", encoding="utf-8")
+    _, (line,), output = _import(tmp_path, src)
+    assert line["text"] == "# Basra"
+    assert [(s["text"], s["label"]) for s in line["spans"]] == [("Basra", "GPE")]
+    assert "1 comment line(s) skipped (line 1)" in output

@@ -54,7 +54,7 @@ def detect(lines: list[str]) -> bool:
     seen = hits = 0
     for raw in lines:
         fields = raw.split()
-        if not fields or raw.startswith("#"):
+        if not fields or (raw.startswith("#") and not _TOKEN.match(fields[0])):
             continue
         seen += 1
         hits += all(_TOKEN.match(f) for f in fields)
@@ -125,9 +125,13 @@ def read_file(path: Path, lines: list[str], stem: str, options: Any) -> list[tup
     """
     problems = Problems(str(path))
     docs = [_Doc()]
+    comments = []
     for lineno, raw in enumerate(lines, start=1):
         fields = raw.split()
-        if not fields or raw.startswith("#"):
+        if not fields:
+            continue
+        if raw.startswith("#") and not _TOKEN.match(fields[0]):
+            comments.append(lineno)
             continue
         if fields[0].split("|", 1)[0] == "-DOCSTART-":
             if docs[-1].lengths:
@@ -167,6 +171,9 @@ def read_file(path: Path, lines: list[str], stem: str, options: Any) -> list[tup
         items.append((Document(name=name, text=text, schema=options.schema, meta={META_KEY: d.layer()}), anns))
     if problems:
         raise InputErrors(problems.errors)
+    if comments:
+        options.notes.append(f"{path}: {len(comments)} comment line(s) skipped (line "
+                             + ", ".join(map(str, comments[:10])) + (" ..." if len(comments) > 10 else "") + ")")
     options.notes.append(f"{path}: spaCy sentence-per-line IOB (word|TAG or word|POS|TAG), "
                          f"{sum(len(a.spans) for _, a in items)} entities")
     return items

@@ -2,30 +2,39 @@
 
 Export, per document:
 
-- the text is tokenized by ``spacy.blank(lang)`` (``lang`` from
-  ``options.lang``, default ``xx``); ``doc.text`` is the document
-  text exactly;
-- ``doc.spans["tui"]`` holds every accepted span that aligns strictly with
-  spaCy's tokens; a discontinuous span is one ``Span`` per fragment, all with
-  the annotation id as ``span.id_`` (so a re-import joins them again);
-  pending and rejected spans (``--status all``) go to the groups
-  ``tui_pending`` and ``tui_rejected`` instead, never to ``doc.ents``;
-- ``doc.ents`` holds the non-overlapping accepted layer chosen by
-  :func:`~tui.core.formats._interchange.choose_layer` (longest first, then
-  earliest); spans left out of it are reported;
+- the tokens are the document's own when it came from spaCy (kept in
+  ``doc.meta["spacy"]``, see :mod:`tui.core.formats.spacy_tokens`, with their
+  tags, lemmas, morphs, parse, sentence starts and ``cats``); otherwise the
+  text is tokenized by ``spacy.blank(lang)`` (``lang`` from ``options.lang``,
+  default ``xx``); ``doc.text`` is the document text exactly;
+- a span that came from another tool's span group (or from ``doc.ents``
+  of a DocBin tui did not write) goes back there, in its old order, while
+  its status fits the group; every other accepted span that aligns strictly
+  with spaCy's tokens is in ``doc.spans["tui"]`` (always, for a document tui
+  wrote); a discontinuous span is one ``Span`` per fragment, all with the
+  annotation id as ``span.id_`` (so a re-import joins them again); pending
+  and rejected spans (``--status all``) go to the groups ``tui_pending`` and
+  ``tui_rejected`` instead, never to ``doc.ents``;
+- a span's first normalisation with resource ``kb`` is its ``kb_id``;
+- ``doc.ents`` holds the kept ents, then the non-overlapping accepted layer
+  chosen by :func:`~tui.core.formats._interchange.choose_layer` (longest
+  first, then earliest); spans left out of it are reported;
 - ``doc.user_data["tui"]`` holds, as JSON-able dicts with ids, the document
   name, each span's metadata, the spans that do not align with spaCy's
   tokens (reported: spaCy users will not see them) and every event,
-  relation, equivalence, attribute, normalisation and note.
+  relation, equivalence, attribute, normalisation and note; other tools'
+  ``user_data`` entries are written back beside it.
 
 A DocBin is one compressed blob, so the exporter keeps spaCy's compact
 per-document arrays (not the ``Doc`` objects) until the end and then writes
 the bytes; memory grows with the token count, not with Python objects.
 
-Import reads ``doc.spans`` (every group, ids joined into discontinuous
-spans; ``tui_pending`` and ``tui_rejected`` as those statuses, and Prodigy's
-``incorrect_spans`` as rejected), ``doc.ents`` when no ``tui`` group exists, and the ``user_data``
-written above; each problem names the file and the document index.
+Import reads every span group (tui's groups' ids joined into discontinuous
+spans; ``tui_pending`` and ``tui_rejected`` as those statuses, Prodigy's
+``incorrect_spans`` as rejected), ``doc.ents`` when no ``tui`` group exists,
+and the ``user_data`` written above; a ``kb_id`` becomes a ``kb``
+normalisation; what tui has no column for goes to ``doc.meta["spacy"]``.
+Each problem names the file and the document index.
 """
 
 from __future__ import annotations
@@ -178,7 +187,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
                                 + ", not in doc.spans['tui'] nor doc.ents")
         candidates = [s for s in anns.spans if s.id in pieces_of and s.status == "accepted"
                       and not (foreign and s.id in placed)]
-        ents = _ents(sdoc, doc, candidates, recorded_ents, report, make)
+        ents = _ents(doc, candidates, recorded_ents, report, make)
         taken = {i for e in ents for i in range(e.start, e.end)}
         sdoc.set_ents(ents, default="outside", missing=missing_spans(sdoc, layer, taken))
         if layer:
@@ -276,18 +285,21 @@ def _recorded_places(sdoc: Any, layer: dict[str, Any] | None, spans: list[Any],
     return placed, ents
 
 
-def _ents(sdoc: Any, doc: Document, candidates: list[Any], recorded: list[tuple[Any, Any]],
+def _ents(doc: Document, candidates: list[Any], recorded: list[tuple[Any, Any]],
           report: Any, make: Any) -> list[Any]:
-    """``doc.ents``: the kept ents, then the longest-first layer of the other accepted spans that fit beside them."""
+    """``doc.ents``: the kept ents, then the longest-first layer of the other accepted spans that fit beside them.
+
+    ``candidates`` are on spaCy's tokens; :func:`choose_layer` keeps only
+    one-piece spans, so each has its spaCy span.
+    """
     ents = [e for _, e in recorded]
     taken = {i for e in ents for i in range(e.start, e.end)}
     kept, dropped = choose_layer(candidates)
     for span in kept:
-        ent = sdoc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+        ent = make(span, "")
         if taken.intersection(range(ent.start, ent.end)):
-            dropped.append((span, "spans overlapping a kept entity"))
+            dropped.append((span, "spans overlapping an entity kept from the DocBin"))
             continue
-        ent = make(span, "") if len(span.fragments) == 1 else ent
         ents.append(ent)
     for span, kind in dropped:
         report.add(f"{kind}: not in doc.ents (in doc.spans)", where(doc, describe_span(span)))
