@@ -452,6 +452,7 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
             continue
         for k in _META:
             field(value, k, str, problems, None, f"{where_}: span_meta[{short_repr(key)}]", required=False)
+    text = sdoc.text if data.get("unaligned_spans") else ""  # spaCy joins the tokens on every read
     for kind in ("unaligned_spans", *KINDS[1:]):
         items = field(data, kind, list, problems, None, where_, required=False, default=[])
         for n, item in enumerate(items or []):
@@ -459,7 +460,7 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
                 problems.add(f"{where_}: {kind}[{n}] must be an object")
             elif kind == "unaligned_spans":
                 # Checked here, strictly: the JSONL reader it goes through converts with int().
-                reason = fragments_problem(sdoc.text, item.get("fragments"))
+                reason = fragments_problem(text, item.get("fragments"))
                 if reason:
                     problems.add(f"{where_}: {kind}[{n}]: {reason}")
     return data if len(problems.errors) == before else None
@@ -544,6 +545,7 @@ def _read_spans(sdoc: Any, n: int, name: str, sha: str, data: dict[str, Any], la
     if records:
         layer["groups"] = records
     spans = []
+    text = sdoc.text  # spaCy joins the tokens on every read
     for key, fr in frags.items():
         fields = {k: v for k, v in (meta.get(key) or {}).items() if k in _META and isinstance(v, str | None)}
         fields.setdefault("origin", "import")
@@ -553,7 +555,7 @@ def _read_spans(sdoc: Any, n: int, name: str, sha: str, data: dict[str, Any], la
             fields["source_id"] = key  # the exporter finds the span's place in ``layer`` by it
         fr.sort()
         spans.append({"id": key, "label": labels[key], "fragments": [list(f) for f in fr],
-                      "text": span_text(sdoc.text, fr), **fields})
+                      "text": span_text(text, fr), **fields})
     have = {(x.get("target"), x.get("resource"), x.get("key"))
             for x in data.get("normalizations") or [] if isinstance(x, dict)}
     norms = [{"id": stable_id(name, sha, "norm", key, kb), "source_id": stable_id(name, sha, "norm", key, kb),
