@@ -221,3 +221,35 @@ def test_hostile_kept_layer_is_a_loss_line_never_a_crash(tmp_path, layer):
     assert "spaCy tokens and token attributes kept in meta that do not fit the text" in result.output
     (after,) = _read(out)
     assert [t.text for t in after] == ["a", "b"] and [e.text for e in after.ents] == ["a"]
+
+
+def test_unknown_spaces_and_missing_entity_tags_round_trip(tmp_path):
+    """A Doc made from words alone (spaCy guesses the spaces) keeps has_unknown_spaces and its missing tags."""
+    nlp = spacy.blank("en")
+    doc = Doc(nlp.vocab, words=["Sadr", "left", "Basra"])
+    doc.set_ents([Span(doc, 2, 3, "GPE")], missing=[doc[0:1]], default="outside")
+    src = tmp_path / "words.spacy"
+    DocBin(docs=[doc]).to_disk(src)
+    _, out, _ = _through_tui(tmp_path, src)
+    (before,), (after,) = _read(src), _read(out)
+    assert after.has_unknown_spaces and [t.ent_iob_ for t in after] == ["", "O", "B"]
+    assert _view(after) == _view(before)
+
+
+def test_a_span_rejected_in_tui_leaves_its_group(tmp_path, nlp):
+    """An ent and a span of doc.spans["sc"] rejected in tui go to tui_rejected, not back to the ents or sc."""
+    src = _pipeline_docbin(nlp, tmp_path / "pipeline.spacy")
+    db, _, _ = _through_tui(tmp_path, src)
+    store = Store(db)
+    doc = next(d for d in store.iter_documents(None) if d.text.startswith("Apple"))
+    for span in store.annotations(doc.id).spans:
+        if (span.text, span.label) in (("Tim Cook", "PERSON"), ("Tim", "PER")):
+            store.update(replace(span, status="rejected"))
+    store.close()
+    out = tmp_path / "edited.spacy"
+    assert run("--db", str(db), "export", "--format", "spacy", "--status", "all", "--out", str(out)).exit_code == 0
+    (after, _) = _read(out)
+    assert ("Tim Cook", "PERSON") not in [(e.text, e.label_) for e in after.ents]
+    assert [(s.text, s.label_) for s in after.spans["tui_rejected"]] == [("Tim", "PER"), ("Tim Cook", "PERSON")]
+    assert [(s.text, s.label_) for s in after.spans["sc"]] == [("Apple", "ORG"), ("Tim Cook", "PER")]
+    assert [(s.text, s.label_) for s in after.spans["incorrect_spans"]] == [("Paris", "PER")]
