@@ -32,7 +32,6 @@ from typing import IO, Any
 from urllib.parse import unquote
 
 from tui.core.errors import InputError, InputErrors
-from tui.core.formats import iob_lines
 from tui.core.formats._interchange import (
     Problems,
     choose_layer,
@@ -592,7 +591,8 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     if path.suffix.lower() == ".conllu" or _is_conllu(lines):
         return _read_conllu(path, lines, stem, options)
-    if iob_lines.detect(lines):  # spaCy's sentence-per-line word|POS|TAG (tui/core/formats/iob_lines.py)
+    from tui.core.formats import iob_lines  # spaCy's sentence-per-line word|POS|TAG
+    if iob_lines.detect(lines):
         return iob_lines.read_file(path, lines, stem, options)
     return _read_bio(path, lines, stem, options)
 
