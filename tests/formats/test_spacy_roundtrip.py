@@ -103,6 +103,11 @@ def test_pipeline_docbin_round_trips_to_the_same_docs(tmp_path, nlp):
     assert doc.cats == {"BUSINESS": 0.9, "SPORT": 0.1}
     assert [s.text for s in doc.spans["incorrect_spans"]] == ["Paris"]
     assert [t.ent_iob_ for t in after[1]] == [""] * len(after[1])
+    # A second trip (now with tui's user_data in the file) changes nothing either.
+    again = tmp_path / "again"
+    again.mkdir()
+    _, out2, _ = _through_tui(again, out)
+    assert [_view(d) for d in _read(out2)] == [_view(d) for d in before]
 
 
 def test_foreign_spans_import_with_group_status_kb_link_and_no_note_lost(tmp_path, nlp):
