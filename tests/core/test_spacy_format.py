@@ -101,3 +101,24 @@ def test_user_data_reference_to_missing_id_is_reported(tmp_path):
     with pytest.raises(InputErrors) as exc:
         import_from(path, "spacy")
     assert str(exc.value.errors[0]) == f"{path}: document 1: events e: refers to missing annotation nope"
+
+
+def test_kb_normalisation_is_the_kb_id_and_reads_back_once(tmp_path):
+    """A ``kb`` link is its span's kb_id (in doc.spans and doc.ents); a second one is reported; none doubles."""
+    from tui.core.model import Normalization
+
+    store = FakeStore()
+    anns = DocAnnotations(
+        spans=[Span(id="army", label="ORG", fragments=[(4, 16)])],
+        normalizations=[Normalization(id="n1", target="army", resource="kb", key="Q1"),
+                        Normalization(id="n2", target="army", resource="kb", key="Q2"),
+                        Normalization(id="n3", target="army", resource="GeoNames", key="7")],
+    )
+    store.add(Document(name="kb", text=TEXT), anns)
+    path, report = export_to(tmp_path, "spacy", store)
+    (doc,) = DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab)
+    assert [(s.text, s.kb_id_) for s in doc.spans["tui"]] == [("British army", "Q1")]
+    assert [(e.text, e.kb_id_) for e in doc.ents] == [("British army", "Q1")]
+    assert report.counts == {"kb links beyond a span's first (spaCy has one kb_id; kept in user_data)": 1}
+    (_, back), = import_from(path, "spacy")[0]
+    assert sorted((n.resource, n.key) for n in back.normalizations) == [("GeoNames", "7"), ("kb", "Q1"), ("kb", "Q2")]

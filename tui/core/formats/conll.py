@@ -591,6 +591,9 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     if path.suffix.lower() == ".conllu" or _is_conllu(lines):
         return _read_conllu(path, lines, stem, options)
+    from tui.core.formats import iob_lines  # spaCy's sentence-per-line word|POS|TAG
+    if iob_lines.detect(lines):
+        return iob_lines.read_file(path, lines, stem, options)
     return _read_bio(path, lines, stem, options)
 
 

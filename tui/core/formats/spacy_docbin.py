@@ -2,30 +2,39 @@
 
 Export, per document:
 
-- the text is tokenized by ``spacy.blank(lang)`` (``lang`` from
-  ``options.lang``, default ``xx``); ``doc.text`` is the document
-  text exactly;
-- ``doc.spans["tui"]`` holds every accepted span that aligns strictly with
-  spaCy's tokens; a discontinuous span is one ``Span`` per fragment, all with
-  the annotation id as ``span.id_`` (so a re-import joins them again);
-  pending and rejected spans (``--status all``) go to the groups
-  ``tui_pending`` and ``tui_rejected`` instead, never to ``doc.ents``;
-- ``doc.ents`` holds the non-overlapping accepted layer chosen by
-  :func:`~tui.core.formats._interchange.choose_layer` (longest first, then
-  earliest); spans left out of it are reported;
+- the tokens are the document's own when it came from spaCy (kept in
+  ``doc.meta["spacy"]``, see :mod:`tui.core.formats.spacy_tokens`, with their
+  tags, lemmas, morphs, parse, sentence starts and ``cats``); otherwise the
+  text is tokenized by ``spacy.blank(lang)`` (``lang`` from ``options.lang``,
+  default ``xx``); ``doc.text`` is the document text exactly;
+- a span that came from another tool's span group (or from ``doc.ents``
+  of a DocBin tui did not write) goes back there, in its old order, while
+  its status fits the group; every other accepted span that aligns strictly
+  with spaCy's tokens is in ``doc.spans["tui"]`` (always, for a document tui
+  wrote); a discontinuous span is one ``Span`` per fragment, all with the
+  annotation id as ``span.id_`` (so a re-import joins them again); pending
+  and rejected spans (``--status all``) go to the groups ``tui_pending`` and
+  ``tui_rejected`` instead, never to ``doc.ents``;
+- a span's first normalisation with resource ``kb`` is its ``kb_id``;
+- ``doc.ents`` holds the kept ents, then the non-overlapping accepted layer
+  chosen by :func:`~tui.core.formats._interchange.choose_layer` (longest
+  first, then earliest); spans left out of it are reported;
 - ``doc.user_data["tui"]`` holds, as JSON-able dicts with ids, the document
   name, each span's metadata, the spans that do not align with spaCy's
   tokens (reported: spaCy users will not see them) and every event,
-  relation, equivalence, attribute, normalisation and note.
+  relation, equivalence, attribute, normalisation and note; other tools'
+  ``user_data`` entries are written back beside it.
 
 A DocBin is one compressed blob, so the exporter keeps spaCy's compact
 per-document arrays (not the ``Doc`` objects) until the end and then writes
 the bytes; memory grows with the token count, not with Python objects.
 
-Import reads ``doc.spans`` (every group, ids joined into discontinuous
-spans; ``tui_pending`` and ``tui_rejected`` as those statuses, and Prodigy's
-``incorrect_spans`` as rejected), ``doc.ents`` when no ``tui`` group exists, and the ``user_data``
-written above; each problem names the file and the document index.
+Import reads every span group (tui's groups' ids joined into discontinuous
+spans; ``tui_pending`` and ``tui_rejected`` as those statuses, Prodigy's
+``incorrect_spans`` as rejected), ``doc.ents`` when no ``tui`` group exists,
+and the ``user_data`` written above; a ``kb_id`` becomes a ``kb``
+normalisation; what tui has no column for goes to ``doc.meta["spacy"]``.
+Each problem names the file and the document index.
 """
 
 from __future__ import annotations
@@ -57,6 +66,16 @@ from tui.core.formats._interchange import (
     unknown_span_label,
     where,
 )
+from tui.core.formats.spacy_tokens import (
+    KB_RESOURCE,
+    META_KEY,
+    build,
+    capture,
+    layer_problem,
+    missing_spans,
+    restore_user_data,
+    user_data_pairs,
+)
 from tui.core.model import KINDS, DocAnnotations, Document
 from tui.core.text.offsets import sha256_text, span_text
 
@@ -72,6 +91,9 @@ STATUS_GROUPS = {"pending": "tui_pending", "rejected": "tui_rejected"}
 #: Span groups other tools use for rejected suggestions (Prodigy's
 #: ``spans.correct`` keeps the suggestions the annotator rejected here).
 REJECTED_GROUPS = ("incorrect_spans",)
+#: The loss line of a document whose kept spaCy layer cannot be written back.
+LAYER_LOSS = ("spaCy tokens and token attributes kept in meta that do not fit the text "
+              "(re-tokenized: tags, sentences, cats and span groups not written)")
 
 
 def _spacy() -> Any:
@@ -124,33 +146,52 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
     status_noted = False
     for doc in docs:
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
-        sdoc = nlp.make_doc(doc.text)
-        groups: dict[str, list[Any]] = {SPAN_KEY: []}
+        layer, sdoc = _layer_of(doc, report), None
+        if layer:
+            try:
+                sdoc = build(nlp.vocab, doc.text, layer)
+            except (ValueError, KeyError) as exc:  # a MORPH or POS value spaCy refuses
+                report.add(LAYER_LOSS, where(doc, f"spaCy refuses it ({type(exc).__name__}: {short_repr(str(exc))})"))
+                layer = None
+        if sdoc is None:
+            sdoc = nlp.make_doc(doc.text)
+        kb = _kb_ids(doc, anns, report)
+        pieces_of: dict[str, list[Any]] = {}
         unaligned = []
-        aligned_ids = set()
         for span in anns.spans:
             pieces = [sdoc.char_span(a, b, alignment_mode="strict") for a, b in span.fragments]
             if any(p is None for p in pieces):
                 unaligned.append(span)
                 report.add("spans not on spaCy token boundaries (kept in user_data only)",
                            where(doc, describe_span(span)))
+            else:
+                pieces_of[span.id] = pieces
+
+        make = _span_maker(sdoc, pieces_of, kb)
+        placed, recorded_ents = _recorded_places(sdoc, layer, anns.spans, pieces_of, make)
+        foreign = layer is not None and "ents" in layer
+        groups: dict[str, list[Any]] = {} if foreign else {SPAN_KEY: []}
+        for span in anns.spans:
+            if span.id not in pieces_of or (foreign and span.id in placed):
                 continue
             group = groups.setdefault(STATUS_GROUPS.get(span.status, SPAN_KEY), [])
-            if group is groups[SPAN_KEY]:
-                aligned_ids.add(span.id)
-            for p in pieces:
-                group.append(SpacySpan(sdoc, p.start, p.end, label=span.label, span_id=span.id))
+            for p in pieces_of[span.id]:
+                group.append(SpacySpan(sdoc, p.start, p.end, label=span.label, span_id=span.id,
+                                       kb_id=(kb.get(span.id) or [""])[0]))
         for key, group in groups.items():
             sdoc.spans[key] = group
-        if len(groups) > 1 and not status_noted:
+        if set(groups) & set(STATUS_GROUPS.values()) and not status_noted:
             status_noted = True
             report.notes.append("pending and rejected spans are in the span groups "
                                 + ", ".join(f"{k} ({v})" for v, k in STATUS_GROUPS.items())
                                 + ", not in doc.spans['tui'] nor doc.ents")
-        kept, dropped = choose_layer(s for s in anns.spans if s.id in aligned_ids)
-        for span, kind in dropped:
-            report.add(f"{kind}: not in doc.ents (in doc.spans)", where(doc, describe_span(span)))
-        sdoc.set_ents([sdoc.char_span(s.start, s.end, label=s.label, alignment_mode="strict") for s in kept])
+        candidates = [s for s in anns.spans if s.id in pieces_of and s.status == "accepted"
+                      and not (foreign and s.id in placed)]
+        ents = _ents(doc, candidates, recorded_ents, report, make)
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        sdoc.set_ents(ents, default="outside", missing=missing_spans(sdoc, layer, taken))
+        if layer:
+            restore_user_data(sdoc, layer.get("user_data"))
         data: dict[str, Any] = {
             "name": doc.name,
             "span_meta": {s.id: {k: getattr(s, k) for k in _META} for s in anns.spans},
@@ -164,6 +205,105 @@ def export(store: Any, docs: Iterable[Document], out: IO[Any], options: Any) -> 
     sink.write(bin_.to_bytes())
     sink.flush()
     return report
+
+
+def _span_maker(sdoc: Any, pieces_of: dict[str, list[Any]], kb: dict[str, list[str]]) -> Any:
+    """A function making the spaCy span of a one-piece tui span, with an ``id_`` and its first ``kb`` link."""
+    from spacy.tokens import Span as SpacySpan
+
+    def make(span: Any, span_id: str) -> Any:
+        (p,) = pieces_of[span.id]
+        return SpacySpan(sdoc, p.start, p.end, label=span.label, span_id=span_id,
+                         kb_id=(kb.get(span.id) or [""])[0])
+
+    return make
+
+
+def _layer_of(doc: Document, report: Any) -> dict[str, Any] | None:
+    """The spaCy layer kept in ``doc.meta`` if it still fits the text, else None (reported)."""
+    layer = doc.meta.get(META_KEY) if isinstance(doc.meta, dict) else None
+    if layer is None:
+        return None
+    problem = layer_problem(doc.text, layer)
+    if problem:
+        report.add(LAYER_LOSS, where(doc, problem))
+        return None
+    return dict(layer)
+
+
+def _kb_ids(doc: Document, anns: DocAnnotations, report: Any) -> dict[str, list[str]]:
+    """The ``kb`` normalisation keys of each annotation; a span gets the first as its ``kb_id``."""
+    kb: dict[str, list[str]] = {}
+    for norm in anns.normalizations:
+        if norm.resource == KB_RESOURCE:
+            kb.setdefault(norm.target, []).append(norm.key)
+    for target, keys in kb.items():
+        if len(keys) > 1:
+            report.add(f"{KB_RESOURCE} links beyond a span's first (spaCy has one kb_id; kept in user_data)",
+                       where(doc, f"{target}: " + ", ".join(keys[1:])))
+    return kb
+
+
+def _member(member: Any) -> tuple[str, str]:
+    """A group member kept in the layer: ``source_id`` or ``[source_id, id_]``."""
+    if isinstance(member, list) and len(member) == 2 and all(isinstance(m, str) for m in member):
+        return member[0], member[1]
+    return (member, "") if isinstance(member, str) else ("", "")
+
+
+def _recorded_places(sdoc: Any, layer: dict[str, Any] | None, spans: list[Any],
+                     pieces_of: dict[str, list[Any]], make: Any) -> tuple[set[str], list[tuple[Any, Any]]]:
+    """Put spans back in the other tools' span groups they came from; returns the ids placed and the ents kept.
+
+    A span goes back only while it is one piece on spaCy's tokens and its
+    status is the group's (accepted, or rejected for ``incorrect_spans``);
+    otherwise it goes where a new span would.
+    """
+    from spacy.tokens import SpanGroup
+
+    if not layer:
+        return set(), []
+    by_ref = {s.source_id or s.id: s for s in spans if len(pieces_of.get(s.id, ())) == 1}
+    placed: set[str] = set()
+    for record in layer.get("groups") or []:
+        name = record["name"]
+        members = []
+        for member in record.get("spans") or []:
+            ref, span_id = _member(member)
+            span = by_ref.get(ref)
+            if span is not None and span.status == _group_status(name):
+                members.append(make(span, span_id))
+                placed.add(span.id)
+        sdoc.spans[name] = SpanGroup(sdoc, name=name, attrs=record.get("attrs") or {}, spans=members)
+    ents = []
+    for member in layer.get("ents") or []:
+        ref, span_id = _member(member)
+        span = by_ref.get(ref)
+        if span is not None and span.status == "accepted":
+            ents.append((span, make(span, span_id)))
+            placed.add(span.id)
+    return placed, ents
+
+
+def _ents(doc: Document, candidates: list[Any], recorded: list[tuple[Any, Any]],
+          report: Any, make: Any) -> list[Any]:
+    """``doc.ents``: the kept ents, then the longest-first layer of the other accepted spans that fit beside them.
+
+    ``candidates`` are on spaCy's tokens; :func:`choose_layer` keeps only
+    one-piece spans, so each has its spaCy span.
+    """
+    ents = [e for _, e in recorded]
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    kept, dropped = choose_layer(candidates)
+    for span in kept:
+        ent = make(span, "")
+        if taken.intersection(range(ent.start, ent.end)):
+            dropped.append((span, "spans overlapping an entity kept from the DocBin"))
+            continue
+        ents.append(ent)
+    for span, kind in dropped:
+        report.add(f"{kind}: not in doc.ents (in doc.spans)", where(doc, describe_span(span)))
+    return sorted(ents, key=lambda e: e.start)
 
 
 # ---------------------------------------------------------------------------
@@ -312,6 +452,7 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
             continue
         for k in _META:
             field(value, k, str, problems, None, f"{where_}: span_meta[{short_repr(key)}]", required=False)
+    text = sdoc.text if data.get("unaligned_spans") else ""  # spaCy joins the tokens on every read
     for kind in ("unaligned_spans", *KINDS[1:]):
         items = field(data, kind, list, problems, None, where_, required=False, default=[])
         for n, item in enumerate(items or []):
@@ -319,7 +460,7 @@ def _tui_data(sdoc: Any, n: int, problems: Problems) -> dict[str, Any] | None:
                 problems.add(f"{where_}: {kind}[{n}] must be an object")
             elif kind == "unaligned_spans":
                 # Checked here, strictly: the JSONL reader it goes through converts with int().
-                reason = fragments_problem(sdoc.text, item.get("fragments"))
+                reason = fragments_problem(text, item.get("fragments"))
                 if reason:
                     problems.add(f"{where_}: {kind}[{n}]: {reason}")
     return data if len(problems.errors) == before else None
@@ -331,6 +472,97 @@ def _group_status(key: str) -> str:
         if key == group:
             return status
     return "rejected" if key in REJECTED_GROUPS else "accepted"
+
+
+#: tui's own span groups: their spans' ``id_`` is the tui id (fragments of
+#: one discontinuous span share it). Another tool's ``id_`` (an entity
+#: ruler's pattern id, say) names no span, so it is kept, not joined on.
+TUI_GROUPS = (SPAN_KEY, *STATUS_GROUPS.values())
+
+
+def _read_spans(sdoc: Any, n: int, name: str, sha: str, data: dict[str, Any], layer: dict[str, Any],
+                problems: Problems, notes: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The tui spans of one spaCy document, and a ``kb`` normalisation per ``kb_id``.
+
+    Every span group is read (tui's groups first, joined by ``id_``), and
+    ``doc.ents`` when there is no ``tui`` group. A span in several places is
+    one tui span; where it was (other tools' groups in order, with their
+    attributes, and ``doc.ents`` of a DocBin tui did not write) goes in
+    ``layer`` under its source id, for the exporter.
+    """
+    groups = sorted(sdoc.spans.keys(), key=lambda g: g not in TUI_GROUPS)
+    foreign_doc = SPAN_KEY not in groups
+    meta = data.get("span_meta") or {}
+    frags: dict[str, list[tuple[int, int]]] = {}
+    labels: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+    kb_ids: dict[str, list[str]] = {}
+    by_place: dict[tuple[int, int, str], str] = {}
+    records: list[dict[str, Any]] = []
+    sources: list[tuple[str | None, Any]] = [(g, sdoc.spans[g]) for g in groups]
+    if foreign_doc:
+        sources.append((None, sdoc.ents))
+
+    def ref(key: str) -> str:
+        return (meta.get(key) or {}).get("source_id") or key
+
+    for group, source in sources:
+        ours = group in TUI_GROUPS
+        if not ours and not by_place:
+            by_place = {(fr[0][0], fr[0][1], labels[k]): k for k, fr in frags.items() if len(fr) == 1}
+        members: list[Any] = []
+        for sp in source:
+            if not sp.label_ or sp.start_char >= sp.end_char:
+                problems.add(f"document {n}: span at characters {sp.start_char}-{sp.end_char} "
+                             f"{'is empty' if sp.label_ else 'has no label'}")
+                continue
+            place = (sp.start_char, sp.end_char, sp.label_)
+            if ours:
+                key = sp.id_ or stable_id(name, sha, "span", *place)
+            else:
+                key = by_place.get(place) or stable_id(name, sha, "span", *place)
+                members.append([ref(key), sp.id_] if sp.id_ else ref(key))
+            if key in labels and labels[key] != sp.label_:
+                problems.add(f"document {n}: span {key} has fragments with labels "
+                             f"{labels[key]!r} and {sp.label_!r}")
+                continue
+            labels[key] = sp.label_
+            statuses.setdefault(key, _group_status(group) if group else "accepted")
+            if sp.kb_id_ and sp.kb_id_ not in kb_ids.setdefault(key, []):
+                kb_ids[key].append(sp.kb_id_)
+            if (sp.start_char, sp.end_char) not in frags.setdefault(key, []):
+                frags[key].append((sp.start_char, sp.end_char))
+        if group is None:
+            layer["ents"] = members
+        elif not ours:
+            attrs = sdoc.spans[group].attrs
+            try:
+                attrs = _plain(dict(attrs), f"document {n}: span group {short_repr(group)} attributes")
+            except ValueError as exc:
+                notes.append(f"{exc}: not kept")
+                attrs = {}
+            records.append({"name": group, "attrs": attrs, "spans": members})
+    if records:
+        layer["groups"] = records
+    spans = []
+    text = sdoc.text  # spaCy joins the tokens on every read
+    for key, fr in frags.items():
+        fields = {k: v for k, v in (meta.get(key) or {}).items() if k in _META and isinstance(v, str | None)}
+        fields.setdefault("origin", "import")
+        fields.setdefault("status", statuses[key])
+        fields.setdefault("annotator", "")
+        if key not in meta:
+            fields["source_id"] = key  # the exporter finds the span's place in ``layer`` by it
+        fr.sort()
+        spans.append({"id": key, "label": labels[key], "fragments": [list(f) for f in fr],
+                      "text": span_text(text, fr), **fields})
+    have = {(x.get("target"), x.get("resource"), x.get("key"))
+            for x in data.get("normalizations") or [] if isinstance(x, dict)}
+    norms = [{"id": stable_id(name, sha, "norm", key, kb), "source_id": stable_id(name, sha, "norm", key, kb),
+              "target": key, "resource": KB_RESOURCE, "key": kb, "origin": "import", "annotator": "",
+              "status": statuses[key]}
+             for key, kbs in kb_ids.items() for kb in kbs if (key, KB_RESOURCE, kb) not in have]
+    return spans, norms
 
 
 def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAnnotations]]:
@@ -386,48 +618,29 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
             problems.add(f"document {n}: {too_big}")
             continue
         sha = sha256_text(text)
-        # Spans: fragments grouped by span id; foreign files may have no id.
-        frags: dict[str, list[tuple[int, int]]] = {}
-        labels: dict[str, str] = {}
-        groups = list(sdoc.spans.keys())
-        if SPAN_KEY in groups:
-            named = [SPAN_KEY, *(k for k in STATUS_GROUPS.values() if k in groups)]
-        else:
-            named = groups
-        sources: list[tuple[Any, str]] = [(sdoc.spans[k], _group_status(k)) for k in named]
-        if SPAN_KEY not in groups:
-            sources.append((sdoc.ents, "accepted"))
-        statuses: dict[str, str] = {}
-        for source, status in sources:
-            for sp in source:
-                if not sp.label_ or sp.start_char >= sp.end_char:
-                    problems.add(f"document {n}: span at characters {sp.start_char}-{sp.end_char} "
-                                 f"{'is empty' if sp.label_ else 'has no label'}")
-                    continue
-                key = sp.id_ or stable_id(name, sha, "span", sp.start_char, sp.end_char, sp.label_)
-                if key in labels and labels[key] != sp.label_:
-                    problems.add(f"document {n}: span {key} has fragments with labels "
-                                 f"{labels[key]!r} and {sp.label_!r}")
-                    continue
-                labels[key] = sp.label_
-                statuses.setdefault(key, status)
-                if (sp.start_char, sp.end_char) not in frags.setdefault(key, []):
-                    frags[key].append((sp.start_char, sp.end_char))
-        spans = []
-        meta = data.get("span_meta") or {}
-        for key, fr in frags.items():
-            fields = {k: v for k, v in (meta.get(key) or {}).items() if k in _META and isinstance(v, str | None)}
-            fields.setdefault("origin", "import")
-            fields.setdefault("status", statuses[key])
-            fields.setdefault("annotator", "")
-            fr.sort()
-            spans.append({"id": key, "label": labels[key], "fragments": [list(f) for f in fr],
-                          "text": span_text(text, fr), **fields})
+        layer = capture(sdoc)
+        notes: list[str] = []
+        spans, norms = _read_spans(sdoc, n, name, sha, data, layer, problems, notes)
+        options.notes.extend(f"{path}: {note}" for note in notes)
+        pairs, left = user_data_pairs(sdoc.user_data, SPAN_KEY)
+        kept = []
+        for key, value in pairs:
+            try:
+                kept.append([key, _plain(value, f"document {n}: user_data")])
+            except ValueError:
+                left.append(short_repr(key))
+        if left:
+            options.notes.append(f"{path}: document {n}: user_data entries not kept (not JSON): "
+                                 + ", ".join(left[:5]))
+        if kept:
+            layer["user_data"] = kept
         # The other kinds (and unaligned spans) go through the JSONL validator:
         # one document line, so ids, references and span texts are all checked.
-        line = {"name": name, "text": text, "spans": spans + list(data.get("unaligned_spans") or [])}
+        line: dict[str, Any] = {"name": name, "text": text, "meta": {META_KEY: layer},
+                "spans": spans + list(data.get("unaligned_spans") or [])}
         for kind in KINDS[1:]:
             line[kind] = data.get(kind) or []
+        line["normalizations"] = line["normalizations"] + norms
         errors: list[InputError] = []
         parsed = parse_line(json.dumps(line), str(path), n, errors)
         for err in errors:
