@@ -1,0 +1,265 @@
+"""What the CoNLL family shares: tags, repairs, document building, spans to tags.
+
+Used by :mod:`~tui.core.formats.conll` (CoNLL / BIO), :mod:`~tui.core.formats.conllu`
+(CoNLL-U) and :mod:`~tui.core.formats.conll_layout` (the imported file's own
+token and sentence layout, written back on export).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from tui.core.errors import InputError, InputErrors
+from tui.core.formats._interchange import (
+    Problems,
+    numbered,
+    schema_in_force,
+    stable_id,
+    text_problem,
+    unknown_span_label,
+)
+from tui.core.model import DocAnnotations, Document, Span
+from tui.core.text.offsets import sha256_text
+
+DOCSTART = "-DOCSTART- -X- O O"
+_TAG = re.compile(r"^(?:O|[BIESLU]-\S+)$")
+#: At most this many line numbers are listed in one repair note.
+_MAX_LINES = 10
+#: The key of :attr:`Document.meta` holding an imported file's layout.
+META_KEY = "conll"
+#: A document name taken from ``# newdoc id``: printable, at most this long.
+MAX_NAME = 200
+
+#: One tag state per token: the IOB2 tag and whether the entity ends at this token.
+TagState = tuple[str, bool]
+
+
+def is_tag(field: str) -> bool:
+    return bool(_TAG.match(field))
+
+
+def clean_label(label: str, case: str | None) -> str:
+    label = label.upper() if case == "upper" else label
+    # A tag is one column: whitespace inside a label would split it.
+    return "_".join(label.split()) or "_"
+
+
+class Repairs:
+    """Line numbers of each kind of repair, turned into notes at the end."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[str, list[int]] = {}
+
+    def add(self, what: str, line: int) -> None:
+        self.lines.setdefault(what, []).append(line)
+
+    def notes(self) -> list[str]:
+        out = []
+        for what, lines in self.lines.items():
+            shown = ", ".join(map(str, lines[:_MAX_LINES]))
+            more = f" and {len(lines) - _MAX_LINES} more" if len(lines) > _MAX_LINES else ""
+            out.append(f"{self.path}: {len(lines)} {what} (line {shown}{more})")
+        return out
+
+
+class Builder:
+    """Accumulates one document's text, tokens and spans as lines arrive.
+
+    ``first_line`` is the index (0-based) of the file line the document's part
+    of the file starts at; ``tokens`` the ``(start, end)`` of each token,
+    ``tok_lines`` the line index of each, ``sent_starts`` the index of each
+    sentence's first token, ``tags`` the tag each token had in the file.
+    """
+
+    def __init__(self, first_line: int = 0) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.spans: list[tuple[str, int, int, int]] = []  # label, start, end, line
+        self.sentences = 0
+        self.first_line = first_line
+        self.tokens: list[tuple[int, int]] = []
+        self.tok_lines: list[int] = []
+        self.sent_starts: list[int] = []
+        self.name: str | None = None
+
+    def sep(self, s: str) -> None:
+        self.parts.append(s)
+        self.length += len(s)
+
+    def token(self, form: str, line: int = 0) -> tuple[int, int]:
+        start = self.length
+        self.parts.append(form)
+        self.length += len(form)
+        self.tokens.append((start, self.length))
+        self.tok_lines.append(line)
+        return start, self.length
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def decode_bio(tagged: list[tuple[int, int, str, int]], builder: Builder, repairs: Repairs,
+               counts: dict[str, int]) -> None:
+    """Turn ``(start, end, tag, line)`` tokens of one sentence into spans (IOB2, repaired)."""
+    open_span: list[Any] | None = None  # [label, start, end, line]
+
+    def close() -> None:
+        nonlocal open_span
+        if open_span is not None:
+            label, start, end, line = open_span
+            builder.spans.append((label, start, end, line))
+            open_span = None
+
+    for start, end, tag, line in tagged:
+        if tag == "O":
+            close()
+            continue
+        prefix, label = tag[0], tag[2:]
+        counts[prefix] = counts.get(prefix, 0) + 1
+        if prefix in "IEL" and open_span is not None and open_span[0] == label:
+            open_span[2] = end
+            if prefix in "EL":
+                close()
+            continue
+        close()
+        if prefix in "IEL":
+            repairs.add(f"{prefix}- tag(s) without a B- of the same type before them, read as B-", line)
+        open_span = [label, start, end, line]
+        if prefix in "SUEL":
+            close()
+    close()
+
+
+def tag_states(count: int, ranges: list[tuple[int, int, str]]) -> list[TagState]:
+    """IOB2 tag and "ends here" per token for non-overlapping ``(first, last, label)`` token ranges."""
+    states: list[TagState] = [("O", False)] * count
+    for first, last, label in ranges:
+        states[first] = (f"B-{label}", first == last)
+        for k in range(first + 1, last + 1):
+            states[k] = (f"I-{label}", k == last)
+    return states
+
+
+def case_note(path: Any, docs: list[Builder], options: Any) -> None:
+    """Say when labels differ only in case (``PER`` and ``PEr``): kept as they are."""
+    seen: dict[str, set[str]] = {}
+    for b in docs:
+        for label, *_ in b.spans:
+            seen.setdefault(label.casefold(), set()).add(label)
+    for variants in seen.values():
+        if len(variants) > 1:
+            options.notes.append(
+                f"{path}: labels {', '.join(sorted(variants))} differ only in case (kept as they are)"
+            )
+
+
+def doc_names(stem: str, kept: list[Builder]) -> list[str]:
+    """``# newdoc id`` names when every kept document has a distinct one, else ``<stem>-<n>``."""
+    names = [b.name for b in kept]
+    if names and all(names) and len(set(names)) == len(names):
+        return [str(n) for n in names]
+    return [numbered(stem, n, len(kept)) for n in range(1, len(kept) + 1)]
+
+
+def good_name(value: str) -> str | None:
+    """A ``# newdoc id`` usable as a document name, or None."""
+    value = value.strip()
+    if not value or len(value) > MAX_NAME or not value.isprintable() or "/" in value or "\\" in value:
+        return None
+    return value
+
+
+def finish(path: Any, stem: str, docs: Sequence[Builder], options: Any,
+           extra: list[DocAnnotations] | None = None,
+           layouts: list[dict[str, Any]] | None = None) -> list[tuple[Document, DocAnnotations]]:
+    """Validate labels against a schema in force and build the documents.
+
+    ``layouts`` (one per builder) become each document's ``meta["conll"]``, with
+    the text's sha256 added so an exporter knows whether the text is unchanged.
+    """
+    schema = schema_in_force(options)
+    problems = Problems(str(path))
+    kept = [(k, b) for k, b in enumerate(docs) if b.tokens]
+    names = doc_names(stem, [b for _, b in kept])
+    items = []
+    for n, (k, b) in enumerate(kept, start=1):
+        name = names[n - 1]
+        text = b.text()
+        too_big = text_problem(text)
+        if too_big:
+            problems.add(f"document {n}: {too_big}")
+            continue
+        sha = sha256_text(text)
+        anns = extra[k] if extra is not None else DocAnnotations()
+        by_key = {}
+        for label, start, end, line in b.spans:
+            if schema is not None and unknown_span_label(schema, label):
+                problems.add(f"unknown type {label!r} (not in schema {schema.name})", line)
+                continue
+            span = Span(
+                id=stable_id(name, sha, "span", start, end, label), label=label,
+                fragments=[(start, end)], text=text[start:end], origin="import", status="accepted",
+            )
+            if span.id in by_key:
+                continue  # the same mention twice (CorefUD entity and BIO tag) is one span
+            by_key[span.id] = span
+            anns.spans.append(span)
+        meta: dict[str, Any] = {}
+        if layouts is not None:
+            meta[META_KEY] = dict(layouts[k], sha256=sha)
+        items.append((Document(name=name, text=text, schema=options.schema, meta=meta), anns))
+    if problems:
+        raise InputErrors(problems.errors)
+    if not kept:
+        raise InputError("no tokens found", path=str(path))
+    return items
+
+
+def chunks(lines: list[str], docs: Sequence[Builder]) -> list[list[str]]:
+    """Each builder's part of the file's lines (a part without tokens joins its neighbour).
+
+    Builders start a new part at their ``first_line``; the parts cover every line
+    once, in order, so writing them one after another gives the file back.
+    """
+    kept = [b for b in docs if b.tokens]
+    starts = [b.first_line for b in kept]
+    if starts:
+        starts[0] = 0
+    out = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        out.append(lines[start:end])
+    return out
+
+
+def layouts_for(lines: list[str], docs: Sequence[Builder], fmt: str, bom: bool,
+                extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One ``meta["conll"]`` per builder (empty ones for builders without tokens).
+
+    ``lines`` are the file's lines as split at ``\\n`` (a ``\\r`` kept); the last
+    part records whether the file ended with a newline.
+    """
+    parts = chunks(lines, docs)
+    out: list[dict[str, Any]] = []
+    k = 0
+    for b in docs:
+        if not b.tokens:
+            out.append({})
+            continue
+        part = list(parts[k])
+        layout: dict[str, Any] = {"version": 1, "format": fmt}
+        if k == len(parts) - 1:
+            if part and part[-1] == "":
+                part.pop()
+            else:
+                layout["final_newline"] = False
+        if k == 0 and bom:
+            layout["bom"] = True
+        layout["lines"] = part
+        layout.update(extra or {})
+        out.append(layout)
+        k += 1
+    return out
