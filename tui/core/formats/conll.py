@@ -34,10 +34,8 @@ from typing import IO, Any
 
 from tui.core.formats import conllu
 from tui.core.formats._interchange import (
-    choose_layer,
     describe_span,
     read_input,
-    report_kinds,
     where,
 )
 from tui.core.formats.conll_base import (
@@ -45,11 +43,12 @@ from tui.core.formats.conll_base import (
     Builder,
     Repairs,
     case_note,
-    clean_label,
     decode_bio,
     finish,
     is_tag,
+    label_losses,
     layouts_for,
+    span_losses,
     tag_states,
 )
 from tui.core.formats.conll_layout import (
@@ -59,7 +58,7 @@ from tui.core.formats.conll_layout import (
     token_ranges,
     write_lines,
 )
-from tui.core.model import DocAnnotations, Document, Span
+from tui.core.model import DocAnnotations, Document
 from tui.core.text.offsets import decode_utf8
 from tui.core.text.tokenize import sentences, tokenize
 
@@ -115,28 +114,6 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
             "names documents <file>-<n>"
         )
     return report
-
-
-def span_losses(doc: Document, anns: DocAnnotations, report: Any) -> list[Span]:
-    """The non-overlapping layer BIO can hold; every other span and annotation is a loss line."""
-    kept, dropped = choose_layer(anns.spans)
-    for span, kind in dropped:
-        report.add(kind, where(doc, describe_span(span)))
-    report_kinds(report, doc, anns, ("events", "relations", "equivalences", "attributes",
-                                     "normalizations", "notes"))
-    return kept
-
-
-def label_losses(doc: Document, span: Span, report: Any, label_case: str | None) -> str:
-    """The label as a tag writes it; a status or a changed label is a loss line."""
-    if span.status != "accepted":
-        # BIO has no column for it: the tag reads as gold to every CoNLL reader.
-        report.add("statuses (pending or rejected spans written as entities: CoNLL has no status column; "
-                   "--status accepted leaves them out)", where(doc, f"{describe_span(span)} {span.status}"))
-    label = clean_label(span.label, label_case)
-    if label != span.label and label_case is None:
-        report.add("labels changed (whitespace replaced by _)", where(doc, describe_span(span)))
-    return label
 
 
 def retag(line: str, tag: str) -> str:

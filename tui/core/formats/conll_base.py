@@ -14,11 +14,15 @@ from typing import Any
 from tui.core.errors import InputError, InputErrors
 from tui.core.formats._interchange import (
     Problems,
+    choose_layer,
+    describe_span,
     numbered,
+    report_kinds,
     schema_in_force,
     stable_id,
     text_problem,
     unknown_span_label,
+    where,
 )
 from tui.core.model import DocAnnotations, Document, Span
 from tui.core.text.offsets import sha256_text
@@ -263,3 +267,25 @@ def layouts_for(lines: list[str], docs: Sequence[Builder], fmt: str, bom: bool,
         out.append(layout)
         k += 1
     return out
+
+
+def span_losses(doc: Document, anns: DocAnnotations, report: Any) -> list[Span]:
+    """The non-overlapping layer BIO can hold; every other span and annotation is a loss line."""
+    kept, dropped = choose_layer(anns.spans)
+    for span, kind in dropped:
+        report.add(kind, where(doc, describe_span(span)))
+    report_kinds(report, doc, anns, ("events", "relations", "equivalences", "attributes",
+                                     "normalizations", "notes"))
+    return kept
+
+
+def label_losses(doc: Document, span: Span, report: Any, label_case: str | None) -> str:
+    """The label as a tag writes it; a status or a changed label is a loss line."""
+    if span.status != "accepted":
+        # BIO has no column for it: the tag reads as gold to every CoNLL reader.
+        report.add("statuses (pending or rejected spans written as entities: CoNLL has no status column; "
+                   "--status accepted leaves them out)", where(doc, f"{describe_span(span)} {span.status}"))
+    label = clean_label(span.label, label_case)
+    if label != span.label and label_case is None:
+        report.add("labels changed (whitespace replaced by _)", where(doc, describe_span(span)))
+    return label

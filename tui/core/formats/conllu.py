@@ -43,7 +43,9 @@ from tui.core.formats.conll_base import (
     finish,
     good_name,
     is_tag,
+    label_losses,
     layouts_for,
+    span_losses,
     tag_states,
 )
 from tui.core.formats.conll_layout import (
@@ -488,8 +490,6 @@ def _touching(mentions: dict[tuple[int, int, str], Any]) -> dict[int, set[tuple[
 
 def write_fresh(doc: Document, anns: DocAnnotations, out: IO[str], report: Any, label_case: str | None) -> None:
     """A document without a CoNLL-U layout: tokenized, ``name=`` BIO tags, exact spacing in MISC."""
-    from tui.core.formats.conll import label_losses, span_losses
-
     text = doc.text
     kept = span_losses(doc, anns, report)
     splits = {x for s in kept for x in trim(text, s.start, s.end)}

@@ -9,7 +9,6 @@ export changes are touched; every other item (``SpaceAfter``, ``Bridge``,
 from __future__ import annotations
 
 import re
-from typing import Any
 
 #: MISC keys holding BIO tags in CoNLL-U files (NorNE uses ``name``).
 MISC_NER_KEYS = ("name", "NE", "NER", "ner")
