@@ -88,12 +88,14 @@ def entity_value(openers: list[tuple[int, str, bool]], closers: list[tuple[int, 
         openers: ``(length in tokens, attributes, closes here)`` of mentions starting at the word.
         closers: ``(start token, entity id)`` of longer mentions ending at it.
 
-    Openers go longest first (a one-word mention last, closed at once), closers
-    innermost (latest start) first: the order GUM and CorefUD files use.
+    Closers come first, innermost (latest start) first: after an opener's
+    attributes a closer's id would read as more attributes (``(5-event2)``).
+    Openers go longest first, a one-word mention last, closed at once: the
+    order GUM and CorefUD files use.
     """
-    parts = [f"({attrs}{')' if single else ''}"
-             for _, attrs, single in sorted(openers, key=lambda o: (o[2], -o[0], o[1]))]
-    parts += [f"{eid})" for _, eid in sorted(closers, key=lambda c: -c[0])]
+    parts = [f"{eid})" for _, eid in sorted(closers, key=lambda c: -c[0])]
+    parts += [f"({attrs}{')' if single else ''}"
+              for _, attrs, single in sorted(openers, key=lambda o: (o[2], -o[0], o[1]))]
     return "".join(parts)
 
 
