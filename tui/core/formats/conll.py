@@ -96,14 +96,18 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
     for n, doc in enumerate(docs):
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
         layout = layout_of(doc, "conll")
-        if layout is not None and write_layout(doc, anns, layout, out, report, options.label_case,
-                                               first=n == 0, last=n + 1 == len(docs)):
-            report.documents += 1
-            continue
+        if layout is not None:
+            if write_layout(doc, anns, layout, out, report, options.label_case,
+                            first=n == 0, last=n + 1 == len(docs)):
+                report.documents += 1
+                continue
+            report.info.append(f"{doc.name}: the kept CoNLL lines do not give its text: tokens made anew")
         tokens = None
         layout = layout_of(doc, "conllu")
         if layout is not None:
             tokens = conllu.layout_tokens(doc, layout)
+            if tokens is None:
+                report.info.append(f"{doc.name}: the kept CoNLL-U lines do not give its text: tokens made anew")
         elif text_changed(doc):
             report.info.append(f"{doc.name}: text edited since import: tokens and sentences made anew")
         write_document(doc, anns, out, report, label_case=options.label_case, tokens=tokens)

@@ -346,6 +346,8 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
         if layout is not None and b is not None:
             write_layout(doc, anns, layout, b, out, report, options.label_case, last=n + 1 == len(docs))
         else:
+            if layout is not None:
+                report.info.append(f"{doc.name}: the kept CoNLL-U lines do not give its text: tokens made anew")
             if text_changed(doc):
                 report.info.append(f"{doc.name}: text edited since import: tokens and sentences made anew")
             write_fresh(doc, anns, out, report, options.label_case)
