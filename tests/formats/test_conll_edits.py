@@ -3,8 +3,6 @@ tokens: tagging one more span changes only that span's tags; an edge inside a to
 
 from __future__ import annotations
 
-import difflib
-
 import pytest
 
 from tests.formats.conll_util import CONLL, export_of, import_into
