@@ -71,3 +71,16 @@ def test_conll_2003_columns_and_docstarts_come_back(tmp_path):
     assert [d.name for d in store.iter_documents(None)] == ["c-1", "c-2"]
     data, _ = export_of(store, tmp_path, "conll")
     assert data.decode() == raw
+
+
+@pytest.mark.parametrize("order", [("worship", "korea"), ("korea", "worship")])
+def test_many_documents_in_one_conllu_file_come_back_in_order(tmp_path, order):
+    """`# newdoc id` names the documents when the ids sort in file order; else they are numbered,
+    so that the name-ordered export gives the file back either way."""
+    src = tmp_path / "gum.conllu"
+    src.write_bytes(b"".join((CONLL / f"GUM_news_{name}.conllu").read_bytes() for name in order))
+    store = import_into(tmp_path, src)
+    names = [d.name for d in store.iter_documents(None)]
+    assert names == (["GUM_news_korea", "GUM_news_worship"] if order[0] == "korea" else ["gum-1", "gum-2"])
+    data, _ = export_of(store, tmp_path, "conllu")
+    assert data == src.read_bytes()

@@ -93,6 +93,7 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 
     report = LossReport()
     docs = list(docs)
+    tokenized = False
     for n, doc in enumerate(docs):
         anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
         layout = layout_of(doc, "conll")
@@ -112,7 +113,8 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
             report.info.append(f"{doc.name}: text edited since import: tokens and sentences made anew")
         write_document(doc, anns, out, report, label_case=options.label_case, tokens=tokens)
         report.documents += 1
-    if report.documents:
+        tokenized = True
+    if tokenized:
         report.notes.append(
             "CoNLL keeps tokens, not the text: a re-import joins tokens with spaces and "
             "names documents <file>-<n>"

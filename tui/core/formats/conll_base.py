@@ -160,11 +160,19 @@ def case_note(path: Any, docs: list[Builder], options: Any) -> None:
             )
 
 
-def doc_names(stem: str, kept: list[Builder]) -> list[str]:
-    """``# newdoc id`` names when every kept document has a distinct one, else ``<stem>-<n>``."""
+def doc_names(path: Any, stem: str, kept: list[Builder], options: Any) -> list[str]:
+    """``# newdoc id`` names when every kept document has a distinct one, else ``<stem>-<n>``.
+
+    Exports follow name order: ids that do not sort in the file's order would
+    reorder the documents, so then the documents are numbered (the ids stay in
+    the kept lines) and a note says so.
+    """
     names = [b.name for b in kept]
     if names and all(names) and len(set(names)) == len(names):
-        return [str(n) for n in names]
+        if names == sorted(names):  # type: ignore[type-var]
+            return [str(n) for n in names]
+        options.notes.append(f"{path}: # newdoc id values are not in name order, which exports follow: "
+                             f"documents named {stem}-<n> instead (the ids are kept in the file's lines)")
     return [numbered(stem, n, len(kept)) for n in range(1, len(kept) + 1)]
 
 
@@ -187,7 +195,7 @@ def finish(path: Any, stem: str, docs: Sequence[Builder], options: Any,
     schema = schema_in_force(options)
     problems = Problems(str(path))
     kept = [(k, b) for k, b in enumerate(docs) if b.tokens]
-    names = doc_names(stem, [b for _, b in kept])
+    names = doc_names(path, stem, [b for _, b in kept], options)
     items = []
     for n, (k, b) in enumerate(kept, start=1):
         name = names[n - 1]

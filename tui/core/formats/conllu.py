@@ -272,7 +272,6 @@ def _chains(doc: Document, anns: DocAnnotations, mentions: list[Mention]) -> Non
         span = by_offsets.get((start, end, etype))
         if span is None:
             continue
-        span.source_id = span.source_id or eid
         if span.id not in chains.setdefault(eid, []):
             chains[eid].append(span.id)
         if identity and span.id not in links:
