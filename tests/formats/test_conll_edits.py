@@ -112,3 +112,23 @@ def test_span_edge_inside_a_token_is_a_loss_and_strict_refuses(tmp_path):
     assert any(x.startswith("lost 1 spans with an edge inside an imported token") and "Acade" in x for x in lines)
     with pytest.raises(TuiError):
         export_of(store, tmp_path, "conll", "strict", strict=True)
+
+
+def test_coreference_and_link_edits_on_gum_mentions_are_losses(tmp_path):
+    """Entity= keeps the file's entity ids and identities: a chain removed or a new link is a loss line."""
+    from tui.core.model import Normalization
+
+    path = CONLL / "GUM_news_worship.conllu"
+    store = import_into(tmp_path, path)
+    doc = next(store.iter_documents(None))
+    anns = store.annotations(doc.id)
+    chain = anns.equivalences[0]
+    store.delete(chain.id)
+    target = anns.spans[0]
+    store.add(Normalization(doc_id=doc.id, target=target.id, resource="Wikipedia", key="Greece", label="Greece"))
+    data, lines = export_of(store, tmp_path, "conllu")
+    assert data == path.read_bytes()
+    assert any(x.startswith("lost 1 coreference splits of the file's entities") for x in lines)
+    assert any(x.startswith("lost 1 normalisations not in the file") and "Wikipedia:Greece" in x for x in lines)
+    with pytest.raises(TuiError):
+        export_of(store, tmp_path, "conllu", "strict", strict=True)

@@ -433,6 +433,7 @@ def _write_entities(doc: Document, anns: DocAnnotations, b: _Doc, lines: list[st
                 chain_of[m] = eq.id
     eid_of_chain: dict[str, str] = {}
     now: dict[tuple[int, int, str], tuple[str, str]] = {}
+    matched: dict[tuple[int, int, str], Span] = {}
     fresh = []
     for first, last, span in token_ranges(doc, b.tokens, b.sent_starts, spans, report):
         _status_loss(doc, span, report)
@@ -443,10 +444,12 @@ def _write_entities(doc: Document, anns: DocAnnotations, b: _Doc, lines: list[st
         key = (first, last, etype)
         if key in old:
             now[key] = old[key]
+            matched[key] = span
             if span.id in chain_of:
                 eid_of_chain.setdefault(chain_of[span.id], old[key][0])
         else:
             fresh.append((key, span))
+    _coref_losses(doc, anns, b, starts, ends, {s.id: k for k, s in matched.items()}, chain_of, report)
     for key, span in fresh:
         chain = chain_of.get(span.id)
         eid = eid_of_chain.get(chain) if chain else None
@@ -478,6 +481,42 @@ def _write_entities(doc: Document, anns: DocAnnotations, b: _Doc, lines: list[st
             _set_misc(lines, words[0], "Entity", head)
         if tail:
             _set_misc(lines, words[-1], "Entity", tail)
+
+
+def _coref_losses(doc: Document, anns: DocAnnotations, b: _Doc, starts: dict[int, int], ends: dict[int, int],
+                  key_of: dict[str, tuple[int, int, str]], chain_of: dict[str, str], report: Any) -> None:
+    """Coreference and link edits on the file's own mentions, which keep the file's entity ids and identity.
+
+    A mention's entity id and Wikipedia identity are attributes in ``Entity=``
+    that are written back as they were; a chain split or merged in tui, or a
+    link changed or added on a mention of the file, cannot change them: loss lines.
+    """
+    eid_of: dict[tuple[int, int, str], str] = {}
+    identity_of: dict[tuple[int, int, str], str] = {}
+    for mid, a, e, etype, identity, _line, _attrs in b.mentions:
+        eid_of.setdefault((starts[a], ends[e], etype), mid)
+        identity_of.setdefault((starts[a], ends[e], etype), unquote(identity))
+    eids_in_chain: dict[str, set[str]] = {}
+    chains_of_eid: dict[str, set[str | None]] = {}
+    for span_id, key in key_of.items():
+        eid = eid_of[key]
+        chain = chain_of.get(span_id)
+        chains_of_eid.setdefault(eid, set()).add(chain)
+        if chain is not None:
+            eids_in_chain.setdefault(chain, set()).add(eid)
+    for eids in eids_in_chain.values():
+        if len(eids) > 1:
+            report.add("coreference merges of the file's entities (Entity= keeps their ids)",
+                       where(doc, f"entities {', '.join(sorted(eids))}"))
+    for eid, chains in chains_of_eid.items():
+        members = sum(1 for key in key_of.values() if eid_of[key] == eid)
+        if len(chains) > 1 or (members > 1 and None in chains):
+            report.add("coreference splits of the file's entities (Entity= keeps their ids)", where(doc, f"entity {eid}"))
+    for norm in anns.normalizations:
+        target = key_of.get(norm.target)
+        if target is None or identity_of.get(target) != norm.key:
+            report.add("normalisations not in the file (Entity= writes back the file's identity only)",
+                       where(doc, f"{norm.resource}:{norm.key}"))
 
 
 def _touching(mentions: dict[tuple[int, int, str], Any]) -> dict[int, set[tuple[int, int, str]]]:
