@@ -153,3 +153,16 @@ def test_conll_export_of_a_conllu_document_keeps_its_tokens(tmp_path):
                 theirs.append(t["form"])
     assert forms == theirs
     assert data.decode().count("\n\n") == len(conllu.parse(path.read_text(encoding="utf-8"))) + 1
+
+
+def test_conllu_export_of_a_bio_document_keeps_its_tokens(tmp_path):
+    """A BIO file's tokens (a URL, `spider-man`) and sentences are the CoNLL-U export's words and sentences."""
+    src = tmp_path / "w.conll"
+    src.write_text("Watching O\nspider-man B-creative-work\nat O\nhttp://t.co/x9Yz.Q-1?a=b O\n\nok O\n\n",
+                   encoding="utf-8")
+    store = import_into(tmp_path, src)
+    data, _ = export_of(store, tmp_path, "conllu")
+    sents = conllu.parse(data.decode())
+    assert [[t["form"] for t in s] for s in sents] == [["Watching", "spider-man", "at", "http://t.co/x9Yz.Q-1?a=b"],
+                                                       ["ok"]]
+    assert [t["misc"]["name"] for t in sents[0]] == ["O", "B-creative-work", "O", "O"]

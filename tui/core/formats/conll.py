@@ -40,18 +40,19 @@ from tui.core.formats._interchange import (
 )
 from tui.core.formats.conll_base import (
     DOCSTART,
-    Builder,
     Repairs,
     case_note,
-    decode_bio,
+    columns_of,
     finish,
     is_tag,
     label_losses,
     layouts_for,
+    parse_bio,
     span_losses,
     tag_states,
 )
 from tui.core.formats.conll_layout import (
+    bio_reparse,
     changed_tokens,
     layout_of,
     text_changed,
@@ -142,15 +143,11 @@ def write_layout(doc: Document, anns: DocAnnotations, layout: dict[str, Any], ou
         False when the kept lines do not give the document's text back (then
         nothing is written and the caller tokenizes).
     """
+    b = bio_reparse(doc, layout)
+    if b is None:
+        return False
     lines = layout["lines"]
-    columns = layout.get("columns", 2)
-    if not isinstance(columns, int) or columns < 1:
-        return False
     stripped = [x[:-1] if x.endswith("\r") else x for x in lines]
-    parsed = [b for b in parse_bio(stripped, columns, Repairs(""), {}) if b.tokens]
-    if len(parsed) != 1 or parsed[0].text() != doc.text:
-        return False
-    b = parsed[0]
     ranges = token_ranges(doc, b.tokens, b.sent_starts, span_losses(doc, anns, report), report)
     now = tag_states(len(b.tokens), [(f, k, label_losses(doc, s, report, label_case)) for f, k, s in ranges])
     starts = {a: k for k, (a, _) in enumerate(b.tokens)}
@@ -234,68 +231,6 @@ def _tokens_in(tokens: list[tuple[int, int]], starts: dict[int, int], start: int
 
 # ---------------------------------------------------------------------------
 # import
-
-
-def columns_of(lines: list[str]) -> int:
-    """The column layout: the most common field count (2 for ``TOKEN TAG``, 4 for CoNLL-2003)."""
-    widths: dict[int, int] = {}
-    for raw in lines[:2000]:
-        fields = raw.split()
-        if fields and fields[0] != "-DOCSTART-" and not raw.startswith("#"):
-            widths[len(fields)] = widths.get(len(fields), 0) + 1
-    return max(widths, key=lambda w: (widths[w], -w)) if widths else 2
-
-
-def parse_bio(lines: list[str], columns: int, repairs: Repairs, counts: dict[str, int]) -> list[Builder]:
-    """Read BIO lines into documents (tokens, their lines, sentences, spans); repairs are recorded."""
-    docs: list[Builder] = [Builder()]
-    sentence: list[tuple[str, str, int]] = []
-
-    def flush() -> None:
-        if not sentence:
-            return
-        b = docs[-1]
-        if b.tokens:
-            b.sep("\n")
-        b.sent_starts.append(len(b.tokens))
-        tagged = []
-        for k, (form, tag, line) in enumerate(sentence):
-            if k:
-                b.sep(" ")
-            start, end = b.token(form, line - 1)
-            tagged.append((start, end, tag, line))
-        b.sentences += 1
-        decode_bio(tagged, b, repairs, counts)
-        sentence.clear()
-
-    for lineno, raw in enumerate(lines, start=1):
-        fields = raw.split()
-        if not fields:
-            flush()
-            continue
-        if fields[0] == "-DOCSTART-":
-            flush()
-            if docs[-1].tokens:
-                docs.append(Builder(lineno - 1))
-            continue
-        if raw.startswith("#") and not (len(fields) == 2 and is_tag(fields[1])):
-            repairs.add("comment or metadata line(s) skipped", lineno)
-            continue
-        if len(fields) == 1:
-            form, tag = fields[0], "O"
-            repairs.add("line(s) without a tag, read as O", lineno)
-        elif not is_tag(fields[-1]):
-            form, tag = " ".join(fields), "O"
-            repairs.add("line(s) whose last field is not a tag, read as one token tagged O", lineno)
-        elif columns == 2:
-            form, tag = " ".join(fields[:-1]), fields[-1]
-            if len(fields) > 2:
-                repairs.add("line(s) with extra fields, read as one token with spaces", lineno)
-        else:
-            form, tag = fields[0], fields[-1]
-        sentence.append((form, tag, lineno))
-    flush()
-    return docs
 
 
 def _read_bio(path: Path, lines: list[str], raw_lines: list[str], bom: bool, stem: str,

@@ -297,3 +297,69 @@ def label_losses(doc: Document, span: Span, report: Any, label_case: str | None)
     if label != span.label and label_case is None:
         report.add("labels changed (whitespace replaced by _)", where(doc, describe_span(span)))
     return label
+
+
+# ---------------------------------------------------------------------------
+# BIO lines (read on import, and again on export from the kept lines)
+
+
+def columns_of(lines: list[str]) -> int:
+    """The column layout: the most common field count (2 for ``TOKEN TAG``, 4 for CoNLL-2003)."""
+    widths: dict[int, int] = {}
+    for raw in lines[:2000]:
+        fields = raw.split()
+        if fields and fields[0] != "-DOCSTART-" and not raw.startswith("#"):
+            widths[len(fields)] = widths.get(len(fields), 0) + 1
+    return max(widths, key=lambda w: (widths[w], -w)) if widths else 2
+
+
+def parse_bio(lines: list[str], columns: int, repairs: Repairs, counts: dict[str, int]) -> list[Builder]:
+    """Read BIO lines into documents (tokens, their lines, sentences, spans); repairs are recorded."""
+    docs: list[Builder] = [Builder()]
+    sentence: list[tuple[str, str, int]] = []
+
+    def flush() -> None:
+        if not sentence:
+            return
+        b = docs[-1]
+        if b.tokens:
+            b.sep("\n")
+        b.sent_starts.append(len(b.tokens))
+        tagged = []
+        for k, (form, tag, line) in enumerate(sentence):
+            if k:
+                b.sep(" ")
+            start, end = b.token(form, line - 1)
+            tagged.append((start, end, tag, line))
+        b.sentences += 1
+        decode_bio(tagged, b, repairs, counts)
+        sentence.clear()
+
+    for lineno, raw in enumerate(lines, start=1):
+        fields = raw.split()
+        if not fields:
+            flush()
+            continue
+        if fields[0] == "-DOCSTART-":
+            flush()
+            if docs[-1].tokens:
+                docs.append(Builder(lineno - 1))
+            continue
+        if raw.startswith("#") and not (len(fields) == 2 and is_tag(fields[1])):
+            repairs.add("comment or metadata line(s) skipped", lineno)
+            continue
+        if len(fields) == 1:
+            form, tag = fields[0], "O"
+            repairs.add("line(s) without a tag, read as O", lineno)
+        elif not is_tag(fields[-1]):
+            form, tag = " ".join(fields), "O"
+            repairs.add("line(s) whose last field is not a tag, read as one token tagged O", lineno)
+        elif columns == 2:
+            form, tag = " ".join(fields[:-1]), fields[-1]
+            if len(fields) > 2:
+                repairs.add("line(s) with extra fields, read as one token with spaces", lineno)
+        else:
+            form, tag = fields[0], fields[-1]
+        sentence.append((form, tag, lineno))
+    flush()
+    return docs

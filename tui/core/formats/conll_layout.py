@@ -30,7 +30,7 @@ from bisect import bisect_right
 from typing import IO, Any
 
 from tui.core.formats._interchange import describe_span, where
-from tui.core.formats.conll_base import META_KEY
+from tui.core.formats.conll_base import META_KEY, Builder, Repairs, parse_bio
 from tui.core.model import Document, Span
 from tui.core.text.offsets import sha256_text
 
@@ -127,3 +127,15 @@ def changed_tokens(now: list[Any], before: list[Any], sent_starts: list[int]) ->
         if x != y or (k not in firsts and k and now[k - 1] != before[k - 1]):
             out.add(k)
     return out
+
+
+def bio_reparse(doc: Document, layout: dict[str, Any]) -> Builder | None:
+    """A CoNLL layout's lines read again: the one document they hold, if its text is the document's."""
+    columns = layout.get("columns", 2)
+    if not isinstance(columns, int) or columns < 1:
+        return None
+    lines = [x[:-1] if x.endswith("\r") else x for x in layout["lines"]]
+    parsed = [b for b in parse_bio(lines, columns, Repairs(""), {}) if b.tokens]
+    if len(parsed) != 1 or parsed[0].text() != doc.text:
+        return None
+    return parsed[0]

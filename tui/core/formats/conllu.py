@@ -49,6 +49,7 @@ from tui.core.formats.conll_base import (
     tag_states,
 )
 from tui.core.formats.conll_layout import (
+    bio_reparse,
     changed_tokens,
     layout_of,
     text_changed,
@@ -529,16 +530,25 @@ def _touching(mentions: dict[tuple[int, int, str], Any]) -> dict[int, set[tuple[
 
 
 def write_fresh(doc: Document, anns: DocAnnotations, out: IO[str], report: Any, label_case: str | None) -> None:
-    """A document without a CoNLL-U layout: tokenized, ``name=`` BIO tags, exact spacing in MISC."""
+    """A document without a CoNLL-U layout: ``name=`` BIO tags, exact spacing in MISC.
+
+    The tokens and sentences are a CoNLL import's own (its text unchanged), else the tokenizer's.
+    """
     text = doc.text
     kept = span_losses(doc, anns, report)
-    splits = {x for s in kept for x in trim(text, s.start, s.end)}
-    toks = tokenize(text, splits)
-    groups = sentences(text, toks, [trim(text, s.start, s.end) for s in kept])
-    sent_starts, k = [], 0
-    for g in groups:
-        sent_starts.append(k)
-        k += len(g)
+    layout = layout_of(doc, "conll")
+    bio = bio_reparse(doc, layout) if layout is not None else None
+    if bio is not None:
+        toks, sent_starts = bio.tokens, bio.sent_starts
+        groups = [toks[a:b] for a, b in zip(sent_starts, sent_starts[1:] + [len(toks)], strict=True)]
+    else:
+        splits = {x for s in kept for x in trim(text, s.start, s.end)}
+        toks = tokenize(text, splits)
+        groups = sentences(text, toks, [trim(text, s.start, s.end) for s in kept])
+        sent_starts, k = [], 0
+        for g in groups:
+            sent_starts.append(k)
+            k += len(g)
     ranges = token_ranges(doc, toks, sent_starts, kept, report)
     states = tag_states(len(toks), [(f, k, label_losses(doc, s, report, label_case)) for f, k, s in ranges])
     if toks and text[: toks[0][0]]:
