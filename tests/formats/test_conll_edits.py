@@ -132,3 +132,15 @@ def test_coreference_and_link_edits_on_gum_mentions_are_losses(tmp_path):
     assert any(x.startswith("lost 1 normalisations not in the file") and "Wikipedia:Greece" in x for x in lines)
     with pytest.raises(TuiError):
         export_of(store, tmp_path, "conllu", "strict", strict=True)
+
+
+def test_iob1_new_span_right_before_an_entity_of_its_type_stays_apart(tmp_path):
+    """IOB1 `Rue I-LOC` keeps its tag only while the token before is not a LOC: a new LOC on `,`
+    right before it makes the exporter write `Rue B-LOC`, so the two entities do not merge."""
+    path = CONLL / "enp_FR.bnf.head300.bio"
+    store = import_into(tmp_path, path)
+    doc = next(store.iter_documents(None))
+    a, b = _at(store, "9& , Rue")
+    _add(store, doc.text, "LOC", a, b - len(" Rue"))  # "9& ,"
+    data, _ = export_of(store, tmp_path, "conll")
+    assert _changed(path.read_bytes(), data) == [("9& O", "9& B-LOC"), (", O", ", I-LOC"), ("Rue I-LOC", "Rue B-LOC")]

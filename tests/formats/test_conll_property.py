@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.formats.conll_util import CONLL
-from tui.core.formats import ImportOptions, LossReport
-from tui.core.formats import conll, conllu
+from tui.core.formats import ImportOptions, LossReport, conll, conllu
 from tui.core.formats.conll_layout import bio_reparse
 from tui.core.model import DocAnnotations, Span
 
