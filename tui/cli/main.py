@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = "annotations.db"
 #: Format names for help texts (kept in sync with tui.core.formats.FORMATS by a test).
-FORMAT_NAMES = ("text", "markdown", "jsonl", "brat", "conll", "spacy", "labelstudio", "doccano")
+FORMAT_NAMES = ("text", "markdown", "jsonl", "brat", "conll", "conllu", "spacy", "labelstudio", "doccano")
 MAX_ERRORS_SHOWN = 20
 #: Longest one-line message printed (characters, after escaping).
 MAX_MESSAGE = 2000

@@ -39,6 +39,7 @@ FORMATS: dict[str, str] = {
     "jsonl": "jsonl",
     "brat": "brat",
     "conll": "conll",
+    "conllu": "conllu",
     "spacy": "spacy_docbin",
     "labelstudio": "labelstudio",
 }
