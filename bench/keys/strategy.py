@@ -12,6 +12,7 @@ counting rules.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -24,7 +25,9 @@ from bench.keys.gold import Gold, SpanKey
 from bench.keys.keymap import Keys
 from tests.terminal.harness import Terminal
 from tui.app.dialogs.search import SearchQuery, find_hits
+from tui.core.editing.candidates import neighbourhood
 from tui.core.schema import Schema
+from tui.core.schema.hotkeys import event_hotkeys
 from tui.core.text import motions
 from tui.core.text.graphemes import grapheme_bounds
 
@@ -68,6 +71,10 @@ class Tally:
     keys: dict[str, int] = field(default_factory=lambda: {"mentions": 0, "events": 0, "coref": 0})
     ways: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    items: list[tuple[str, int, str]] = field(default_factory=list)
+    """Each event and chain, with the keys it took and which (where the keys go)."""
+    trace: list[str] = field(default_factory=list)
+    """The keys sent since the current event or chain began."""
 
 
 class Analyst:
@@ -108,7 +115,9 @@ class Analyst:
                 # Wait for the app to show the selection before the next key: a key typed
                 # right after a search's enter can still reach the search field (it did on
                 # 2026-12-06: "/attacker enter 1" searched for "attacker1").
-                if value.startswith("screen:"):
+                if value.startswith("cursor:"):
+                    self.poll(lambda v=int(value[7:]): self.cursor() == v)
+                elif value.startswith("screen:"):
                     self.poll(lambda v=value[7:]: v in self.term.screen())
                 else:
                     self.poll(lambda: _SEL.search(self.status()))
@@ -118,6 +127,7 @@ class Analyst:
                 self.term.type(value)
         n = sum(1 if k == "key" else len(v) for k, v in steps if k != "sync")
         self.tally.keys[self.phase] += n
+        self.tally.trace += [v for k, v in steps if k != "sync"]
         if how:
             self.tally.ways[how] = self.tally.ways.get(how, 0) + 1
 
@@ -436,7 +446,10 @@ class Analyst:
         """Each gold event: trigger, type, then its roles in the prompt's order."""
         self.phase = "events"
         for type_, s, e, args in self.gold.events:
+            before, self.tally.trace = self.tally.keys["events"], []
             self.event(type_, s, e, args)
+            self.tally.items.append((f"{type_} {self.text[s:e]!r} ({len(args)} roles)",
+                                     self.tally.keys["events"] - before, " ".join(self.tally.trace)))
 
     def event(self, type_: str, s: int, e: int, args: frozenset[tuple[str, int, int]]) -> None:
         cur = self.settled_cursor()
@@ -455,13 +468,13 @@ class Analyst:
         if not screen:
             self.tally.notes.append(f"no event picker on {self.text[s:e]!r}")
             return
-        m = re.search(rf"(?<![\w-]){re.escape(type_)}\s+\[(.)\]", str(screen))
-        hotkey = m.group(1) if m else (self.schema.event_type(type_).hotkey if self.schema.event_type(type_) else None)
+        # The picker's hotkeys (one or two keys, declared or derived): the app's own function.
+        hotkey = event_hotkeys(self.schema).get(type_)
         if hotkey:
             self.send([("text", hotkey)], "event-type-hotkey")
         else:
             self.send([("key", "/"), ("text", type_), ("key", "Enter")], "event-type-filter")
-        self.roles(type_, {(r, a, b) for r, a, b in args})
+        self.roles(type_, {(r, a, b) for r, a, b in args}, (s, e))
 
     def prompt(self) -> tuple[str, str] | None:
         """The role prompt's header and candidate line (None once it is closed)."""
@@ -535,69 +548,177 @@ class Analyst:
         row = next((r for r in self.term.screen().split("\n") if "roles: " in r), "")
         return {role: letter for letter, role in _LETTERS.findall(row[row.find("roles: "):])} if row else {}
 
-    def fill_by_letter(self, role: str, wanted: set[tuple[int, int]], args: set[tuple[str, int, int]]) -> bool:
-        """When the current candidate is another open role's gold filler, fill that role by its letter.
+    # -- picking fillers: the cursor on the filler, or tab through the candidates --------------
 
-        One key instead of skipping roles until that one comes up. Not when the
-        candidate is also this role's filler: ``enter`` does that.
+    def layer_state(self) -> tuple[dict[str, tuple[int, int, str]], set[str], dict[tuple[int, int], set[str]],
+                                   list[set[str]]]:
+        """Visible spans (id -> start, end, label), trigger ids, each trigger's fillers, accepted chains."""
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            events = conn.execute("SELECT trigger, arguments FROM events WHERE doc_id = ? AND annotator = ? "
+                                  "AND status != 'rejected'", (self.doc_id, self.annotator)).fetchall()
+            chains = conn.execute("SELECT members FROM equivalences WHERE doc_id = ? AND annotator = ? "
+                                  "AND status = 'accepted'", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        spans = {i: (s, e, lab) for i, (s, e, lab, st) in self.spans().items() if st != "rejected"}
+        triggers = {t for t, _ in events}
+        fillers = {spans[t][:2]: {a["target"] for a in json.loads(args)} for t, args in events if t in spans}
+        return spans, triggers, fillers, [set(json.loads(m)) for (m,) in chains]
+
+    def predicted(self, anchor: tuple[int, int], types: tuple[str, ...], *, coref: bool) -> list[tuple[int, int]]:
+        """The candidates the prompt offers, nearest the anchor first (``tui.core.editing.candidates``'s rule).
+
+        Used only to price a ``tab`` walk; the walk itself reads the screen.
+        """
+        spans, triggers, fillers, chains = self.layer_state()
+        a0, a1 = anchor
+        source = next((i for i, (s, e, _) in spans.items() if (s, e) == anchor and i not in triggers), None)
+        exclude = set(fillers.get(anchor, set())) | triggers
+        if coref and source is not None:
+            exclude.add(source)
+            for members in chains:
+                if source in members:
+                    exclude |= members
+        lo, hi = neighbourhood(self.text, a0, a1) if not coref else (0, len(self.text))
+        pool = [(s, e) for i, (s, e, lab) in spans.items()
+                if i not in exclude and (not types or lab in types) and s < hi and e > lo and (s, e) != anchor]
+        return sorted(pool, key=lambda x: (a0 - x[1] if x[1] <= a0 else x[0] - a1 if x[0] >= a1 else 0, x[0]))
+
+    def on_mention(self, a: int, b: int) -> set[int]:
+        """Offsets where the span under the cursor is ``[a, b)`` (no other visible span there)."""
+        spans, triggers, _f, _c = self.layer_state()
+        others = [(s, e) for i, (s, e, _l) in spans.items() if (s, e) != (a, b) and i not in triggers]
+        alone = {p for p in range(a, b) if not any(s <= p < e for s, e in others)}
+        return alone or set(range(a, b))
+
+    def walk(self, cur: int, keys: list[str]) -> int:
+        """Where the motion ``keys`` bring the cursor from ``cur``."""
+        for k in keys:
+            cur = dict(self.edges(cur))[k]
+        return cur
+
+    def filler_plans(self, wanted: list[tuple[str, int, int, Step | None]], anchor: tuple[int, int],
+                     types: dict[str, tuple[str, ...]], current_role: str, coref: bool) -> list[tuple[int, str, list[Step], tuple[str, int, int]]]:
+        """Ways to give one wanted filler, cheapest first: ``(keys, how, steps, (role, start, end))``.
+
+        ``wanted`` holds ``(role, start, end, letter step or None)``. A filler is the current
+        candidate (one key: its role's letter, or ``enter`` for the current role), or the
+        cursor is moved onto it with the cheapest motions and its role's letter pressed
+        (``enter`` for a coreference, once the cursor is there: ``enter`` is a priority key,
+        handled before the motions typed just before it), or ``tab`` reaches it.
         """
         cand = self.candidate()
-        if cand is None or not self.keys.has("role-letter"):
-            return False
-        cur, shown, _count = cand
-        if any(a == cur for a, _b in wanted):
-            return False
-        letters = self.role_letters()
-        for r, a, b in sorted(args):
-            if r != role and r in letters and a == cur and self.text[a:b].startswith(shown.rstrip("…")):
-                before = self.term.screen()
-                self.send([("text", letters[r])], "role-letter")
-                self.poll(lambda b0=before: self.term.screen() != b0)
-                args.discard((r, a, b))
-                return True
-        return False
+        cur = self.settled_cursor()
+        out = []
+        fill = self.key("role-fill")
+        for role, a, b, letter in wanted:
+            target = (role, a, b)
+            mine = role == current_role
+            if cand is not None and cand[0] == a and self.text[a:b].startswith(cand[1].rstrip("…")):
+                out.append((1, "fill-current", [letter or fill] if (letter or mine) else [], target))
+                if letter or mine:
+                    continue
+            if letter is not None or coref or mine:
+                keys = self.path(cur, self.on_mention(a, b))
+                if keys is not None:
+                    steps: list[Step] = [("key", k) for k in keys]
+                    if letter is not None:
+                        steps.append(letter)
+                    else:
+                        steps += [("sync", f"cursor:{self.walk(cur, keys)}"), fill]
+                    out.append((len(keys) + 1, "move-fill", steps, target))
+            if mine:
+                cands = self.predicted(anchor, types.get(role, ()), coref=coref)
+                if (a, b) in cands:
+                    here = next((i for i, c in enumerate(cands) if cand is not None and c[0] == cand[0]), 0)
+                    k = (cands.index((a, b)) - here) % len(cands)
+                    out.append((k + 1, "tab-fill", [], target))
+        return sorted([o for o in out if o[2] or o[1] == "tab-fill"], key=lambda o: o[0])
 
-    def roles(self, type_: str, args: set[tuple[str, int, int]]) -> None:
+    def give(self, plan: tuple[int, str, list[Step], tuple[str, int, int]], state: Callable[[], object],
+             wanted_here: set[tuple[int, int]]) -> None:
+        """Send one plan and wait until the prompt's state changes (a tab walk reads the screen)."""
+        _cost, how, steps, _target = plan
+        if how == "tab-fill":
+            self.pick_loop(set(wanted_here), lambda: str(state()))
+            return
+        before = state()
+        self.send(steps, how)
+        self.poll(lambda b=before: state() != b)
+
+    def prompt_state(self) -> tuple[str, str] | None:
+        """The role prompt's header and roles line (None once closed)."""
+        screen = self.term.screen()
+        m = _ROLE.search(screen)
+        if not m:
+            return None
+        row = next((r for r in screen.split("\n") if "roles: " in r), "")
+        return m.group(0), row
+
+    def event_args(self, s: int, e: int) -> set[tuple[str, int, int]]:
+        """The arguments of the layer's event on the trigger ``[s, e)``, in gold terms."""
+        spans = {i: (a, b) for i, (a, b, _l, st) in self.spans().items() if st != "rejected"}
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT trigger, arguments FROM events WHERE doc_id = ? AND annotator = ? "
+                                "AND status != 'rejected'", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        for trigger, args in rows:
+            if spans.get(trigger) == (s, e):
+                return {(a["role"], *spans[a["target"]]) for a in json.loads(args) if a["target"] in spans}
+        return set()
+
+    def roles(self, type_: str, args: set[tuple[str, int, int]], trigger: tuple[int, int]) -> None:
+        """Give each gold filler the cheapest way (current candidate, cursor + letter, tab), then end."""
         if not self.poll(self.prompt):
             self.tally.notes.append(f"no role prompt for {type_}")
             return
-        for _ in range(4 * len(self.schema.event_type(type_).roles) + 8 if self.schema.event_type(type_) else 64):
+        et = self.schema.event_type(type_)
+        types = {r.name: tuple(r.types) for r in et.roles} if et else {}
+        for _ in range(4 * len(types) + 8):
             p = self.prompt()
             if p is None:
                 break
+            args -= self.event_args(*trigger)
             if not args:
                 self.send([self.key("role-done")], "role-done")
                 self.poll(lambda: self.prompt() is None)
                 break
             role = _ROLE.search(p[0]).group(3)
-            wanted = {(a, b) for r, a, b in args if r == role}
-            if self.fill_by_letter(role, wanted, args):
+            letters = self.role_letters() if self.keys.has("role-letter") else {}
+            wanted = [(r, a, b, ("text", letters[r]) if r in letters else None) for r, a, b in sorted(args)
+                      if r == role or r in letters]
+            plans = self.filler_plans(wanted, trigger, types, role, coref=False)
+            if not plans:
+                # no gold filler can be given now: the current role is not gold, or its filler is no candidate
+                before = p[0]
+                self.send([self.key("role-skip")], "role-skip")
+                if not self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b):
+                    self.tally.notes.append(f"{type_}: a skip did not move the role prompt")
+                    break
                 continue
-            if wanted:
-                filled = self.pick_loop(set(wanted), lambda: (self.prompt() or ("closed",))[0])
-                if filled:
-                    done = {(r, a, b) for r, a, b in args if r == role and (a, b) in wanted}
-                    # pick_loop filled one of them; which one is in the DB, not needed here
-                    args -= {next(iter(done))} if len(done) == 1 else set()
-                    if len(done) > 1:
-                        self.tally.notes.append(f"{type_} {role}: one filler per role in the prompt")
-                        args -= done
-                    continue
-                self.tally.notes.append(f"{type_} {role}: no candidate is the gold filler")
-                args -= {(r, a, b) for r, a, b in args if r == role}
-            before = p[0]
-            self.send([self.key("role-skip")], "role-skip")
-            if not self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b):
-                self.tally.notes.append(f"{type_}: a skip did not move the role prompt")
-                break
+            plan = plans[0]
+            self.give(plan, self.prompt_state, {(a, b) for r, a, b in args if r == role})
+            got = self.event_args(*trigger)
+            if plan[3] not in got:
+                self.tally.notes.append(f"{type_} {plan[3][0]}: {plan[1]} did not fill it")
+                args.discard(plan[3])
         else:
             self.tally.notes.append(f"{type_}: the role prompt never ended")
+        missing = args - self.event_args(*trigger)
+        if missing:
+            self.tally.notes.append(f"{type_}: not filled {sorted(missing)}")
 
     def coref(self) -> None:
         """Each gold chain: ``C`` on its nearest member, then fill the others from the candidates."""
         self.phase = "coref"
         for chain in self.gold.coref:
+            before, self.tally.trace = self.tally.keys["coref"], []
             self.chain(set(chain))
+            self.tally.items.append((f"chain {' / '.join(self.text[a:b] for a, b in sorted(chain))}",
+                                     self.tally.keys["coref"] - before, " ".join(self.tally.trace)))
 
     def chain(self, members: set[tuple[int, int]]) -> None:
         cur = self.settled_cursor()
@@ -619,12 +740,26 @@ class Analyst:
             self.tally.notes.append("no coreference prompt")
             return
         wanted = members - {source}
-        while wanted:
+        label = next((lab for a, b, lab in self.gold.spans if (a, b) == source), "")
+        for _ in range(3 * len(wanted) + 2):
+            if not wanted:
+                break
             def header() -> str:
                 m = re.search(r"· (\d+) in the set", self.term.screen())
                 return m.group(0) if m else "0"
-            if not self.pick_loop(wanted, header):
+            plans = self.filler_plans([("", a, b, None) for a, b in sorted(wanted)], source, {"": (label,)},
+                                      "", coref=True)
+            if not plans:
                 self.tally.notes.append(f"coreference: {len(wanted)} member(s) not offered")
                 break
+            self.give(plans[0], header, set(wanted))
+            wanted -= self.chained(source)
         self.send([self.key("role-done")], "coref-done")
         self.poll(lambda: "Coreference chain of" not in self.term.screen())
+
+    def chained(self, source: tuple[int, int]) -> set[tuple[int, int]]:
+        """The mentions in an accepted chain with ``source`` (gold terms)."""
+        spans, _t, _f, chains = self.layer_state()
+        where = {i: (s, e) for i, (s, e, _l) in spans.items()}
+        return {where[m] for members in chains if any(where.get(m) == source for m in members)
+                for m in members if m in where}
