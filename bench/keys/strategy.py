@@ -115,7 +115,9 @@ class Analyst:
                 # Wait for the app to show the selection before the next key: a key typed
                 # right after a search's enter can still reach the search field (it did on
                 # 2026-12-06: "/attacker enter 1" searched for "attacker1").
-                if value.startswith("cursor:"):
+                if value == "nosel":
+                    self.poll(lambda: "“" not in self.status() or _SEL.search(self.status()))
+                elif value.startswith("cursor:"):
                     self.poll(lambda v=int(value[7:]): self.cursor() == v)
                 elif value.startswith("screen:"):
                     self.poll(lambda v=value[7:]: v in self.term.screen())
@@ -311,11 +313,32 @@ class Analyst:
 
     # -- the phases ----------------------------------------------------------------------
 
-    def review(self) -> None:
-        """Run the default suggestion sources' review: accept what is gold, reject the rest."""
-        self.phase = "mentions"
+    def pending_links(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The pending coreference links of the layer: ``(first member, mention)`` extents."""
+        spans = {i: (s, e) for i, (s, e, _l, _st) in self.spans().items()}
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT members FROM equivalences WHERE doc_id = ? AND annotator = ? "
+                                "AND status = 'pending'", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        out = []
+        for (members,) in rows:
+            ids = json.loads(members)
+            if len(ids) == 2 and all(m in spans for m in ids):
+                out.append((spans[ids[0]], spans[ids[1]]))
+        return out
+
+    def gold_link(self, link: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+        """Whether both ends of a suggested link are in one gold chain."""
+        return any(link[0] in chain and link[1] in chain for chain in self.gold.coref)
+
+    def review(self, phase: str = "mentions") -> None:
+        """Review the pending suggestions: accept what is gold (spans, chain links), reject the rest."""
+        self.phase = phase
         pending = self.spans("pending")
-        if not pending:
+        links = self.pending_links()
+        if not pending and not links:
             return
         if not _REVIEW.search(self.status()):
             self.send([self.key("review")], "review")
@@ -323,7 +346,7 @@ class Analyst:
             self.tally.notes.append("the review never opened")
             return
         gold = set(self.gold.spans)
-        for _ in range(len(pending) + 2):
+        for _ in range(len(pending) + len(links) + 2):
             row = self.status()
             m = _REVIEW.search(row)
             if not m:
@@ -332,12 +355,21 @@ class Analyst:
             if done >= total:
                 break
             cur = self.settled_cursor()
+            row = self.status()
             sel = _SELECTED.search(row)
             label, shown = (sel.group(1), sel.group(2)) if sel else ("", "")
             here = [(s, e, lab) for s, e, lab, st in self.spans("pending").values()
                     if s == cur and lab == label and self.text[s:e].startswith(shown.rstrip("…"))]
-            right = bool(here) and here[0] in gold
-            bulk = self.bulk(here[0] if here else None, right)
+            # the review shows a link at its mention, or (its display span) at the name it links to
+            links_now = self.pending_links()
+            link = next((k for k in links_now if k[1][0] == cur), None) or \
+                next((k for k in links_now if k[0][0] == cur), None)
+            if here or link is None:
+                right = bool(here) and here[0] in gold
+                bulk = self.bulk(here[0] if here else None, right)
+            else:
+                right = self.gold_link(link)
+                bulk = self.bulk(None, right, any_item=True)
             if bulk:
                 self.send(bulk, "review-bulk")
             else:
@@ -350,22 +382,27 @@ class Analyst:
             self.send([self.key("review-close")], "review-close")
             self.poll(lambda: "NORMAL" in self.status())
 
-    def bulk(self, item: SpanKey | None, right: bool) -> list[Step] | None:
+    def bulk(self, item: SpanKey | None, right: bool, *, any_item: bool = False) -> list[Step] | None:
         """Bulk keys (``A`` / ``X`` and a scope) when a whole group of at least 3 decides alike.
 
         The scopes are the bulk chooser's: every remaining item, the remaining ones of the
         current label, of its label and text; the widest group that decides alike wins.
+        ``any_item``: the current item is a chain link (only the document scope is judged).
         """
         name = "review-accept-all" if right else "review-reject-all"
-        if item is None or not self.keys.has(name):
+        if (item is None and not any_item) or not self.keys.has(name):
             return None
         gold = set(self.gold.spans)
         rest = [(s, e, lab) for s, e, lab, _ in self.spans("pending").values()]
-        groups = (("bulk-document", rest), ("bulk-label", [k for k in rest if k[2] == item[2]]),
-                  ("bulk-text", [k for k in rest if k[2] == item[2]
-                                 and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]]))
+        links = self.pending_links()
+        every = [(k in gold) for k in rest] + [self.gold_link(k) for k in links]
+        groups: list[tuple[str, list[bool]]] = [("bulk-document", every)]
+        if item is not None and not links:
+            groups += [("bulk-label", [k in gold for k in rest if k[2] == item[2]]),
+                       ("bulk-text", [k in gold for k in rest if k[2] == item[2]
+                                      and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]])]
         for scope, group in groups:
-            if len(group) >= 3 and all(((k in gold) == right) for k in group):
+            if len(group) >= 3 and all(g == right for g in group):
                 # the chooser must be open before its key (else the key reaches the reader)
                 return [self.key(name), ("sync", "screen:every remaining"), self.key(scope)]
         return None
@@ -459,8 +496,12 @@ class Analyst:
             return
         plan = plans[0]
         if "“" in self.status() and not _SEL.search(self.status()):
-            # an annotation is selected: E would act on it (retype); release it first
-            plan = Plan([self.key("release")] + plan.steps, plan.how)
+            # An annotation is selected: E would act on it (retype). Moving the cursor off it
+            # deselects it (the app's CursorMoved): wait for that, free; with no move, release it.
+            if any(k == "key" for k, _v in plan.steps):
+                plan = Plan(plan.steps + [("sync", "nosel")], plan.how)
+            else:
+                plan = Plan([self.key("release")] + plan.steps, plan.how)
         self.send(plan.steps + [self.key("event")], plan.how)
         if plan.how == "search":
             self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
@@ -599,7 +640,8 @@ class Analyst:
         return cur
 
     def filler_plans(self, wanted: list[tuple[str, int, int, Step | None]], anchor: tuple[int, int],
-                     types: dict[str, tuple[str, ...]], current_role: str, coref: bool) -> list[tuple[int, str, list[Step], tuple[str, int, int]]]:
+                     types: dict[str, tuple[str, ...]], current_role: str, coref: bool,
+                     tab: bool = True) -> list[tuple[int, str, list[Step], tuple[str, int, int]]]:
         """Ways to give one wanted filler, cheapest first: ``(keys, how, steps, (role, start, end))``.
 
         ``wanted`` holds ``(role, start, end, letter step or None)``. A filler is the current
@@ -628,7 +670,7 @@ class Analyst:
                     else:
                         steps += [("sync", f"cursor:{self.walk(cur, keys)}"), fill]
                     out.append((len(keys) + 1, "move-fill", steps, target))
-            if mine:
+            if mine and tab:
                 cands = self.predicted(anchor, types.get(role, ()), coref=coref)
                 if (a, b) in cands:
                     here = next((i for i, c in enumerate(cands) if cand is not None and c[0] == cand[0]), 0)
@@ -712,8 +754,14 @@ class Analyst:
             self.tally.notes.append(f"{type_}: not filled {sorted(missing)}")
 
     def coref(self) -> None:
-        """Each gold chain: ``C`` on its nearest member, then fill the others from the candidates."""
+        """The suggestions again (same-name links now that the mentions are there), reviewed; then each
+        gold chain not complete: ``C`` on its nearest member, then the others by the cheapest way."""
         self.phase = "coref"
+        if self.keys.has("suggest") and any(len(c) > 1 for c in self.gold.coref):
+            self.send([self.key("suggest")], "suggest")
+            if self.poll(lambda: "REVIEW" in self.status() or "suggested 0" in self.term.screen(),
+                         timeout=60) and "REVIEW" in self.status():
+                self.review("coref")
         for chain in self.gold.coref:
             before, self.tally.trace = self.tally.keys["coref"], []
             self.chain(set(chain))
@@ -721,9 +769,13 @@ class Analyst:
                                      self.tally.keys["coref"] - before, " ".join(self.tally.trace)))
 
     def chain(self, members: set[tuple[int, int]]) -> None:
+        have = max((self.chained(m) for m in members), key=len)
+        if have == members:
+            return
         cur = self.settled_cursor()
         options = []
-        for s, e in sorted(members):
+        # a chain begun (by accepted suggestions) grows from one of its members
+        for s, e in sorted(have if len(have) > 1 else members):
             keys = self.path(cur, set(range(s, e)))
             if keys is not None:
                 options.append((len(keys), (s, e), [("key", k) for k in keys]))
@@ -739,8 +791,9 @@ class Analyst:
         if not self.poll(lambda: "Coreference chain of" in self.term.screen()):
             self.tally.notes.append("no coreference prompt")
             return
-        wanted = members - {source}
+        wanted = members - {source} - self.chained(source)
         label = next((lab for a, b, lab in self.gold.spans if (a, b) == source), "")
+        tab = True
         for _ in range(3 * len(wanted) + 2):
             if not wanted:
                 break
@@ -748,12 +801,16 @@ class Analyst:
                 m = re.search(r"· (\d+) in the set", self.term.screen())
                 return m.group(0) if m else "0"
             plans = self.filler_plans([("", a, b, None) for a, b in sorted(wanted)], source, {"": (label,)},
-                                      "", coref=True)
+                                      "", coref=True, tab=tab)
             if not plans:
                 self.tally.notes.append(f"coreference: {len(wanted)} member(s) not offered")
                 break
             self.give(plans[0], header, set(wanted))
-            wanted -= self.chained(source)
+            left = wanted - self.chained(source)
+            if left == wanted:
+                self.tally.notes.append(f"coreference: {plans[0][1]} added nothing")
+                tab = tab and plans[0][1] != "tab-fill"
+            wanted = left
         self.send([self.key("role-done")], "coref-done")
         self.poll(lambda: "Coreference chain of" not in self.term.screen())
 
