@@ -58,6 +58,8 @@ class Plan:
 
     steps: list[Step]
     how: str
+    query: str = ""
+    """The search it types (its hits are what ``n`` then walks)."""
 
     @property
     def cost(self) -> int:
@@ -264,12 +266,23 @@ class Analyst:
         n = self.next_hits(self.hits, cur, (s, e))
         if n is not None:
             plans.append(Plan([self.key("search-next"), ("sync", "sel")] * (n + 1), "search-next"))
+        if word_ok and inside:
+            # A short search: the first hit from the cursor is the word's start; escape drops the
+            # hit's selection, leaving the cursor (on the hit's last character) in the word.
+            for n in range(1, min(e - s, 6) + 1):
+                q = text[s:s + n]
+                if q.strip() != q or s + n - 1 not in inside:
+                    continue
+                if self.next_hits(find_hits(text, SearchQuery(q)), cur, (s, s + n), most=1) == 0:
+                    plans.append(Plan([self.key("search"), ("text", q), ("key", "Enter"), ("sync", "sel"),
+                                       self.key("release")], "search-word", q))
+                    break
         query = text[s:e]
         hits = find_hits(text, SearchQuery(query))
         n = self.next_hits(hits, cur, (s, e), most=50)
         if n is not None:
             plans.append(Plan([self.key("search"), ("text", query), ("key", "Enter"), ("sync", "sel")]
-                              + [self.key("search-next"), ("sync", "sel")] * n, "search"))
+                              + [self.key("search-next"), ("sync", "sel")] * n, "search", query))
         return plans
 
     def tag_keys(self, label: str) -> list[Step]:
@@ -451,7 +464,7 @@ class Analyst:
         cur = self.settled_cursor()
         plans = self.reach(cur, s, e)
         tag = self.tag_keys(label)
-        options = [Plan(p.steps + tag, p.how) for p in plans]
+        options = [Plan(p.steps + tag, p.how, p.query) for p in plans]
         if self.last_tag == label and self.keys.has("repeat-tag") and \
                 self.next_hits(self.hits, cur, (s, e), most=1) == 0:
             options.append(Plan([self.key("repeat-tag")], "repeat-tag"))
@@ -466,8 +479,8 @@ class Analyst:
         for plan in tries:
             before = self.accepted()
             self.send(plan.steps, plan.how)
-            if plan.how == "search":
-                self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
+            if plan.query:
+                self.hits = find_hits(self.text, SearchQuery(plan.query))
             got = self.poll(lambda b=before: self.accepted() - b or None)
             if got and (s, e, label) in got:
                 self.last_tag = label
@@ -499,12 +512,12 @@ class Analyst:
             # An annotation is selected: E would act on it (retype). Moving the cursor off it
             # deselects it (the app's CursorMoved): wait for that, free; with no move, release it.
             if any(k == "key" for k, _v in plan.steps):
-                plan = Plan(plan.steps + [("sync", "nosel")], plan.how)
+                plan = Plan(plan.steps + [("sync", "nosel")], plan.how, plan.query)
             else:
-                plan = Plan([self.key("release")] + plan.steps, plan.how)
+                plan = Plan([self.key("release")] + plan.steps, plan.how, plan.query)
         self.send(plan.steps + [self.key("event")], plan.how)
-        if plan.how == "search":
-            self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
+        if plan.query:
+            self.hits = find_hits(self.text, SearchQuery(plan.query))
         screen = self.poll(lambda: (lambda sc: sc if "Event on “" in sc else None)(self.term.screen()))
         if not screen:
             self.tally.notes.append(f"no event picker on {self.text[s:e]!r}")
@@ -776,7 +789,7 @@ class Analyst:
         options = []
         # a chain begun (by accepted suggestions) grows from one of its members
         for s, e in sorted(have if len(have) > 1 else members):
-            keys = self.path(cur, set(range(s, e)))
+            keys = self.path(cur, self.on_mention(s, e))
             if keys is not None:
                 options.append((len(keys), (s, e), [("key", k) for k in keys]))
         if not options:
@@ -785,7 +798,11 @@ class Analyst:
         _, source, steps = min(options)
         row = self.status()
         sel = _SELECTED.search(row)
-        if sel and not (self.text[source[0]:source[1]] == sel.group(2) and not steps):
+        if steps and "“" in row:
+            # an annotation is selected (the last one reviewed, say): C would start from it; the
+            # move deselects it (free), then C takes the only mention under the cursor
+            steps = steps + [("sync", "nosel")]
+        elif not steps and "“" in row and not (sel and self.text[source[0]:source[1]] == sel.group(2)):
             steps = steps + [self.key("select-here")]
         self.send(steps + [self.key("coreference")], "coref-start")
         if not self.poll(lambda: "Coreference chain of" in self.term.screen()):
