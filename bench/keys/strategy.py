@@ -263,20 +263,22 @@ class Analyst:
             if keys is not None:
                 plans.append(Plan([("key", k) for k in keys] + [self.key("toggle-visual")]
                                   + [("key", k) for k in ext], "motions+select"))
+            jump = self.short_search(cur, s, e)
+            if jump is not None:
+                q, back = jump
+                plans.append(Plan([self.key("search"), ("text", q), ("key", "Enter"), ("sync", "sel"),
+                                   self.key("release")] + ([self.key("word-prev")] if back else [])
+                                  + [self.key("toggle-visual")] + [("key", k) for k in ext], "search+select", q))
         n = self.next_hits(self.hits, cur, (s, e))
         if n is not None:
             plans.append(Plan([self.key("search-next"), ("sync", "sel")] * (n + 1), "search-next"))
         if word_ok and inside:
             # A short search: the first hit from the cursor is the word's start; escape drops the
             # hit's selection, leaving the cursor (on the hit's last character) in the word.
-            for n in range(1, min(e - s, 6) + 1):
-                q = text[s:s + n]
-                if q.strip() != q or s + n - 1 not in inside:
-                    continue
-                if self.next_hits(find_hits(text, SearchQuery(q)), cur, (s, s + n), most=1) == 0:
-                    plans.append(Plan([self.key("search"), ("text", q), ("key", "Enter"), ("sync", "sel"),
-                                       self.key("release")], "search-word", q))
-                    break
+            jump = self.short_search(cur, s, e, inside)
+            if jump is not None:
+                plans.append(Plan([self.key("search"), ("text", jump[0]), ("key", "Enter"), ("sync", "sel"),
+                                   self.key("release")], "search-word", jump[0]))
         query = text[s:e]
         hits = find_hits(text, SearchQuery(query))
         n = self.next_hits(hits, cur, (s, e), most=50)
@@ -284,6 +286,29 @@ class Analyst:
             plans.append(Plan([self.key("search"), ("text", query), ("key", "Enter"), ("sync", "sel")]
                               + [self.key("search-next"), ("sync", "sel")] * n, "search", query))
         return plans
+
+    def short_search(self, cur: int, s: int, e: int, inside: set[int] | None = None) -> tuple[str, bool] | None:
+        """The fewest first letters of ``[s, e)`` whose first hit from the cursor starts at ``s``.
+
+        Returns the query, and whether ``b`` is then needed to bring the cursor (left on the
+        hit's last character by ``escape``) back to ``s``; None when no query of up to 6 letters does.
+        With ``inside`` (offsets where the word under the cursor is the target), the cursor
+        must end in it and no ``b`` is needed.
+        """
+        text = self.text
+        for n in range(1, min(e - s, 6) + 1):
+            q = text[s:s + n]
+            if q.strip() != q:
+                break
+            last = s + n - 1
+            if inside is not None and last not in inside:
+                continue
+            back = inside is None and last != s
+            if back and motions.prev_word_start(text, last) != s:
+                continue
+            if self.next_hits(find_hits(text, SearchQuery(q)), cur, (s, s + n), most=1) == 0:
+                return q, back
+        return None
 
     def tag_keys(self, label: str) -> list[Step]:
         names = [t.name for t in self.schema.span_types]
@@ -427,7 +452,10 @@ class Analyst:
             self.tag_all_hits()
         for s, e, label in self.gold.spans:
             if (s, e, label) not in self.accepted():
+                before, self.tally.trace = self.tally.keys["mentions"], []
                 self.tag(s, e, label)
+                self.tally.items.append((f"{label} {self.text[s:e]!r}", self.tally.keys["mentions"] - before,
+                                         " ".join(self.tally.trace)))
 
     def tag_all_hits(self) -> None:
         """A name missing several times, every hit of it gold with one label: search it, tag every hit (planned ``*``)."""
