@@ -90,6 +90,8 @@ class Analyst:
         self.phase = "mentions"
         self.hits: list[tuple[int, int]] = []
         self.last_tag: str | None = None
+        self.done_events: set[tuple[str, int, int, frozenset[tuple[str, int, int]]]] = set()
+        """Gold events made while tagging (the cursor was near their triggers)."""
         self._edges: dict[int, list[tuple[str, int]]] = {}
         self._moves: list[tuple[str, Callable[[str, int], int]]] = [
             (keys[name], fn) for name, fn in (
@@ -310,6 +312,11 @@ class Analyst:
                 return q, back
         return None
 
+    def tag_hotkeys(self) -> set[str]:
+        """The keys that tag (the first key of a tag plan that is no move)."""
+        return {self.keys[f"tag-{i}"] for i in range(1, 10) if self.keys.has(f"tag-{i}")} | {
+            self.keys["tag-type"], self.keys["repeat-tag"]}
+
     def tag_keys(self, label: str) -> list[Step]:
         names = [t.name for t in self.schema.span_types]
         i = names.index(label)
@@ -446,16 +453,35 @@ class Analyst:
         return None
 
     def mentions(self) -> None:
-        """Tag every gold mention the review did not give, in text order."""
+        """Tag every gold mention the review did not give, in text order; each event as soon as
+        its fillers are there and no mention before its trigger is left (the cursor is near)."""
         self.phase = "mentions"
         if self.keys.has("tag-all-hits"):
             self.tag_all_hits()
         for s, e, label in self.gold.spans:
+            self.ready_events(before=s)
             if (s, e, label) not in self.accepted():
                 before, self.tally.trace = self.tally.keys["mentions"], []
                 self.tag(s, e, label)
                 self.tally.items.append((f"{label} {self.text[s:e]!r}", self.tally.keys["mentions"] - before,
                                          " ".join(self.tally.trace)))
+        self.ready_events(before=len(self.text) + 1)
+
+    def ready_events(self, before: int) -> None:
+        """The events whose trigger comes before ``before`` (the next mention to tag) and whose
+        fillers are all tagged: made now, while the cursor is near them."""
+        have = {(a, b) for a, b, _l in self.accepted()}
+        for item in self.gold.events:
+            type_, s, e, args = item
+            if item in self.done_events or s >= before or not all((a, b) in have for _r, a, b in args):
+                continue
+            self.done_events.add(item)
+            self.phase = "events"
+            mark, self.tally.trace = self.tally.keys["events"], []
+            self.event(type_, s, e, args)
+            self.tally.items.append((f"{type_} {self.text[s:e]!r} ({len(args)} roles)",
+                                     self.tally.keys["events"] - mark, " ".join(self.tally.trace)))
+            self.phase = "mentions"
 
     def tag_all_hits(self) -> None:
         """A name missing several times, every hit of it gold with one label: search it, tag every hit (planned ``*``)."""
@@ -504,6 +530,12 @@ class Analyst:
             self.tally.notes.append(f"cannot reach {self.text[s:e]!r} at {s}")
             return
         tries = options[:1] + [p for p in options[1:] if p.how == "search"][:1]
+        if "“" in self.status() and not _SEL.search(self.status()):
+            # an annotation is selected (an event just made): a tag key would retype it; a move
+            # deselects it (free: wait for it), else release it
+            tries = [Plan(p.steps[:1] + [("sync", "nosel")] + p.steps[1:], p.how, p.query)
+                     if p.steps and p.steps[0][0] == "key" and p.steps[0][1] not in self.tag_hotkeys()
+                     else Plan([self.key("release")] + p.steps, p.how, p.query) for p in tries]
         for plan in tries:
             before = self.accepted()
             self.send(plan.steps, plan.how)
@@ -524,6 +556,8 @@ class Analyst:
         """Each gold event: trigger, type, then its roles in the prompt's order."""
         self.phase = "events"
         for type_, s, e, args in self.gold.events:
+            if (type_, s, e, args) in self.done_events:
+                continue
             before, self.tally.trace = self.tally.keys["events"], []
             self.event(type_, s, e, args)
             self.tally.items.append((f"{type_} {self.text[s:e]!r} ({len(args)} roles)",
