@@ -36,6 +36,14 @@ def test_shorter_form_on_word_boundaries():
     assert not shorter_form("Sadr", "Muqtada al-Sadr")
 
 
+def test_shorter_form_allows_a_capitalised_first_letter():
+    """A particle capitalised at a sentence start ("Al-Sayed") still names "Hassan al-Sayed"; not the reverse."""
+    assert shorter_form("Hassan al-Sayed", "Al-Sayed")
+    assert not shorter_form("Hassan al-Sayed", "AL-Sayed")
+    assert not shorter_form("Hassan Al-Sayed", "al-Sayed")
+    assert not shorter_form("Muqtada al-Sadr", "sadr")
+
+
 def test_coref_suggests_unlinked_same_type_mentions_and_review_links_them(store):
     """'Sadr' (PER, unlinked) is suggested for the chain; 'Sadr City' (FAC) and 'Basra' are not."""
     doc, chain = setup(store)

@@ -54,10 +54,18 @@ def shorter_form(member: str, mention: str) -> bool:
         mention: the text of an unlinked mention ("Sadr").
 
     Returns:
-        Whether the mention names the member (case-sensitive).
+        Whether the mention names the member (case-sensitive, but for the mention's first
+        letter, which may be capitalised: "Al-Sayed" at a sentence start for "Hassan al-Sayed").
     """
     mention = mention.strip()
     member = member.strip()
+    if _shorter(member, mention):
+        return True
+    lowered = mention[:1].lower() + mention[1:]
+    return lowered != mention and _shorter(member, lowered)
+
+
+def _shorter(member: str, mention: str) -> bool:
     if not mention or len(mention) > len(member):
         return False
     if mention == member:
