@@ -18,11 +18,14 @@ Counting rules:
 - Keys are charged to the phase they serve. **Mentions**: the review of the
   suggestions (opening it, every decision, closing it), then every key that
   reaches and tags a missing mention; divided by the number of gold spans.
-  **Events**: reaching the trigger, ``E``, the type, every role key (``tab``,
-  ``enter``, ``s``, the final ``escape``); divided by the number of gold events.
-  **Coreference**: reaching a member, selecting it if needed, ``C``, every
-  ``tab`` / ``enter``, the final ``escape``; divided by the number of members of
-  all gold chains (the first member of a chain counts as a member).
+  **Events**: reaching the trigger, ``E``, the type, every role key (motions to a
+  filler, a role's letter, ``tab``, ``enter``, ``s``, the final ``escape``); divided
+  by the number of gold events. **Coreference**: the suggestion key pressed again
+  once the mentions are there (same-name links) and that review (every decision,
+  closing it), then for each chain still incomplete reaching a member, selecting it
+  if needed, ``C``, every motion / ``tab`` / ``enter``, the final ``escape``; divided
+  by the number of members of all gold chains (the first member of a chain counts
+  as a member).
 - Nothing else counts: importing the article and opening the app (the command
   line), and running the default suggestion sources when no key does it (today:
   ``tui suggest --source places``, the one source that needs no input file or

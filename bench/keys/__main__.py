@@ -81,6 +81,7 @@ def run(article: Path, gold_path: Path, db: Path, *, width: int = 160, height: i
         "gold": {"mentions": len(gold.spans), "events": len(gold.events), "coref_members": gold.members,
                  "chains": len(gold.coref)},
         "ways": t.ways,
+        "items": t.items,
         "notes": t.notes,
         "listed_features": sorted(k for k, v in keys.source.items() if v == "listed"
                                   and k in ("next-name", "suggest", "tag-all-hits", "review-accept-all",

@@ -12,6 +12,7 @@ counting rules.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -24,7 +25,9 @@ from bench.keys.gold import Gold, SpanKey
 from bench.keys.keymap import Keys
 from tests.terminal.harness import Terminal
 from tui.app.dialogs.search import SearchQuery, find_hits
+from tui.core.editing.candidates import neighbourhood
 from tui.core.schema import Schema
+from tui.core.schema.hotkeys import event_hotkeys
 from tui.core.text import motions
 from tui.core.text.graphemes import grapheme_bounds
 
@@ -55,6 +58,8 @@ class Plan:
 
     steps: list[Step]
     how: str
+    query: str = ""
+    """The search it types (its hits are what ``n`` then walks)."""
 
     @property
     def cost(self) -> int:
@@ -68,6 +73,10 @@ class Tally:
     keys: dict[str, int] = field(default_factory=lambda: {"mentions": 0, "events": 0, "coref": 0})
     ways: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    items: list[tuple[str, int, str]] = field(default_factory=list)
+    """Each event and chain, with the keys it took and which (where the keys go)."""
+    trace: list[str] = field(default_factory=list)
+    """The keys sent since the current event or chain began."""
 
 
 class Analyst:
@@ -81,6 +90,8 @@ class Analyst:
         self.phase = "mentions"
         self.hits: list[tuple[int, int]] = []
         self.last_tag: str | None = None
+        self.done_events: set[tuple[str, int, int, frozenset[tuple[str, int, int]]]] = set()
+        """Gold events made while tagging (the cursor was near their triggers)."""
         self._edges: dict[int, list[tuple[str, int]]] = {}
         self._moves: list[tuple[str, Callable[[str, int], int]]] = [
             (keys[name], fn) for name, fn in (
@@ -108,7 +119,11 @@ class Analyst:
                 # Wait for the app to show the selection before the next key: a key typed
                 # right after a search's enter can still reach the search field (it did on
                 # 2026-12-06: "/attacker enter 1" searched for "attacker1").
-                if value.startswith("screen:"):
+                if value == "nosel":
+                    self.poll(lambda: "“" not in self.status() or _SEL.search(self.status()))
+                elif value.startswith("cursor:"):
+                    self.poll(lambda v=int(value[7:]): self.cursor() == v)
+                elif value.startswith("screen:"):
                     self.poll(lambda v=value[7:]: v in self.term.screen())
                 else:
                     self.poll(lambda: _SEL.search(self.status()))
@@ -118,6 +133,7 @@ class Analyst:
                 self.term.type(value)
         n = sum(1 if k == "key" else len(v) for k, v in steps if k != "sync")
         self.tally.keys[self.phase] += n
+        self.tally.trace += [v for k, v in steps if k != "sync"]
         if how:
             self.tally.ways[how] = self.tally.ways.get(how, 0) + 1
 
@@ -249,16 +265,57 @@ class Analyst:
             if keys is not None:
                 plans.append(Plan([("key", k) for k in keys] + [self.key("toggle-visual")]
                                   + [("key", k) for k in ext], "motions+select"))
+            jump = self.short_search(cur, s, e)
+            if jump is not None:
+                q, back = jump
+                plans.append(Plan([self.key("search"), ("text", q), ("key", "Enter"), ("sync", "sel"),
+                                   self.key("release")] + ([self.key("word-prev")] if back else [])
+                                  + [self.key("toggle-visual")] + [("key", k) for k in ext], "search+select", q))
         n = self.next_hits(self.hits, cur, (s, e))
         if n is not None:
             plans.append(Plan([self.key("search-next"), ("sync", "sel")] * (n + 1), "search-next"))
+        if word_ok and inside:
+            # A short search: the first hit from the cursor is the word's start; escape drops the
+            # hit's selection, leaving the cursor (on the hit's last character) in the word.
+            jump = self.short_search(cur, s, e, inside)
+            if jump is not None:
+                plans.append(Plan([self.key("search"), ("text", jump[0]), ("key", "Enter"), ("sync", "sel"),
+                                   self.key("release")], "search-word", jump[0]))
         query = text[s:e]
         hits = find_hits(text, SearchQuery(query))
         n = self.next_hits(hits, cur, (s, e), most=50)
         if n is not None:
             plans.append(Plan([self.key("search"), ("text", query), ("key", "Enter"), ("sync", "sel")]
-                              + [self.key("search-next"), ("sync", "sel")] * n, "search"))
+                              + [self.key("search-next"), ("sync", "sel")] * n, "search", query))
         return plans
+
+    def short_search(self, cur: int, s: int, e: int, inside: set[int] | None = None) -> tuple[str, bool] | None:
+        """The fewest first letters of ``[s, e)`` whose first hit from the cursor starts at ``s``.
+
+        Returns the query, and whether ``b`` is then needed to bring the cursor (left on the
+        hit's last character by ``escape``) back to ``s``; None when no query of up to 6 letters does.
+        With ``inside`` (offsets where the word under the cursor is the target), the cursor
+        must end in it and no ``b`` is needed.
+        """
+        text = self.text
+        for n in range(1, min(e - s, 6) + 1):
+            q = text[s:s + n]
+            if q.strip() != q:
+                break
+            last = s + n - 1
+            if inside is not None and last not in inside:
+                continue
+            back = inside is None and last != s
+            if back and motions.prev_word_start(text, last) != s:
+                continue
+            if self.next_hits(find_hits(text, SearchQuery(q)), cur, (s, s + n), most=1) == 0:
+                return q, back
+        return None
+
+    def tag_hotkeys(self) -> set[str]:
+        """The keys that tag (the first key of a tag plan that is no move)."""
+        return {self.keys[f"tag-{i}"] for i in range(1, 10) if self.keys.has(f"tag-{i}")} | {
+            self.keys["tag-type"], self.keys["repeat-tag"]}
 
     def tag_keys(self, label: str) -> list[Step]:
         names = [t.name for t in self.schema.span_types]
@@ -301,11 +358,32 @@ class Analyst:
 
     # -- the phases ----------------------------------------------------------------------
 
-    def review(self) -> None:
-        """Run the default suggestion sources' review: accept what is gold, reject the rest."""
-        self.phase = "mentions"
+    def pending_links(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The pending coreference links of the layer: ``(first member, mention)`` extents."""
+        spans = {i: (s, e) for i, (s, e, _l, _st) in self.spans().items()}
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT members FROM equivalences WHERE doc_id = ? AND annotator = ? "
+                                "AND status = 'pending'", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        out = []
+        for (members,) in rows:
+            ids = json.loads(members)
+            if len(ids) == 2 and all(m in spans for m in ids):
+                out.append((spans[ids[0]], spans[ids[1]]))
+        return out
+
+    def gold_link(self, link: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+        """Whether both ends of a suggested link are in one gold chain."""
+        return any(link[0] in chain and link[1] in chain for chain in self.gold.coref)
+
+    def review(self, phase: str = "mentions") -> None:
+        """Review the pending suggestions: accept what is gold (spans, chain links), reject the rest."""
+        self.phase = phase
         pending = self.spans("pending")
-        if not pending:
+        links = self.pending_links()
+        if not pending and not links:
             return
         if not _REVIEW.search(self.status()):
             self.send([self.key("review")], "review")
@@ -313,7 +391,7 @@ class Analyst:
             self.tally.notes.append("the review never opened")
             return
         gold = set(self.gold.spans)
-        for _ in range(len(pending) + 2):
+        for _ in range(len(pending) + len(links) + 2):
             row = self.status()
             m = _REVIEW.search(row)
             if not m:
@@ -322,12 +400,21 @@ class Analyst:
             if done >= total:
                 break
             cur = self.settled_cursor()
+            row = self.status()
             sel = _SELECTED.search(row)
             label, shown = (sel.group(1), sel.group(2)) if sel else ("", "")
             here = [(s, e, lab) for s, e, lab, st in self.spans("pending").values()
                     if s == cur and lab == label and self.text[s:e].startswith(shown.rstrip("…"))]
-            right = bool(here) and here[0] in gold
-            bulk = self.bulk(here[0] if here else None, right)
+            # the review shows a link at its mention, or (its display span) at the name it links to
+            links_now = self.pending_links()
+            link = next((k for k in links_now if k[1][0] == cur), None) or \
+                next((k for k in links_now if k[0][0] == cur), None)
+            if here or link is None:
+                right = bool(here) and here[0] in gold
+                bulk = self.bulk(here[0] if here else None, right)
+            else:
+                right = self.gold_link(link)
+                bulk = self.bulk(None, right, any_item=True)
             if bulk:
                 self.send(bulk, "review-bulk")
             else:
@@ -340,34 +427,61 @@ class Analyst:
             self.send([self.key("review-close")], "review-close")
             self.poll(lambda: "NORMAL" in self.status())
 
-    def bulk(self, item: SpanKey | None, right: bool) -> list[Step] | None:
+    def bulk(self, item: SpanKey | None, right: bool, *, any_item: bool = False) -> list[Step] | None:
         """Bulk keys (``A`` / ``X`` and a scope) when a whole group of at least 3 decides alike.
 
         The scopes are the bulk chooser's: every remaining item, the remaining ones of the
         current label, of its label and text; the widest group that decides alike wins.
+        ``any_item``: the current item is a chain link (only the document scope is judged).
         """
         name = "review-accept-all" if right else "review-reject-all"
-        if item is None or not self.keys.has(name):
+        if (item is None and not any_item) or not self.keys.has(name):
             return None
         gold = set(self.gold.spans)
         rest = [(s, e, lab) for s, e, lab, _ in self.spans("pending").values()]
-        groups = (("bulk-document", rest), ("bulk-label", [k for k in rest if k[2] == item[2]]),
-                  ("bulk-text", [k for k in rest if k[2] == item[2]
-                                 and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]]))
+        links = self.pending_links()
+        every = [(k in gold) for k in rest] + [self.gold_link(k) for k in links]
+        groups: list[tuple[str, list[bool]]] = [("bulk-document", every)]
+        if item is not None and not links:
+            groups += [("bulk-label", [k in gold for k in rest if k[2] == item[2]]),
+                       ("bulk-text", [k in gold for k in rest if k[2] == item[2]
+                                      and self.text[k[0]:k[1]] == self.text[item[0]:item[1]]])]
         for scope, group in groups:
-            if len(group) >= 3 and all(((k in gold) == right) for k in group):
+            if len(group) >= 3 and all(g == right for g in group):
                 # the chooser must be open before its key (else the key reaches the reader)
                 return [self.key(name), ("sync", "screen:every remaining"), self.key(scope)]
         return None
 
     def mentions(self) -> None:
-        """Tag every gold mention the review did not give, in text order."""
+        """Tag every gold mention the review did not give, in text order; each event as soon as
+        its fillers are there and no mention before its trigger is left (the cursor is near)."""
         self.phase = "mentions"
         if self.keys.has("tag-all-hits"):
             self.tag_all_hits()
         for s, e, label in self.gold.spans:
+            self.ready_events(before=s)
             if (s, e, label) not in self.accepted():
+                before, self.tally.trace = self.tally.keys["mentions"], []
                 self.tag(s, e, label)
+                self.tally.items.append((f"{label} {self.text[s:e]!r}", self.tally.keys["mentions"] - before,
+                                         " ".join(self.tally.trace)))
+        self.ready_events(before=len(self.text) + 1)
+
+    def ready_events(self, before: int) -> None:
+        """The events whose trigger comes before ``before`` (the next mention to tag) and whose
+        fillers are all tagged: made now, while the cursor is near them."""
+        have = {(a, b) for a, b, _l in self.accepted()}
+        for item in self.gold.events:
+            type_, s, e, args = item
+            if item in self.done_events or s >= before or not all((a, b) in have for _r, a, b in args):
+                continue
+            self.done_events.add(item)
+            self.phase = "events"
+            mark, self.tally.trace = self.tally.keys["events"], []
+            self.event(type_, s, e, args)
+            self.tally.items.append((f"{type_} {self.text[s:e]!r} ({len(args)} roles)",
+                                     self.tally.keys["events"] - mark, " ".join(self.tally.trace)))
+            self.phase = "mentions"
 
     def tag_all_hits(self) -> None:
         """A name missing several times, every hit of it gold with one label: search it, tag every hit (planned ``*``)."""
@@ -404,7 +518,7 @@ class Analyst:
         cur = self.settled_cursor()
         plans = self.reach(cur, s, e)
         tag = self.tag_keys(label)
-        options = [Plan(p.steps + tag, p.how) for p in plans]
+        options = [Plan(p.steps + tag, p.how, p.query) for p in plans]
         if self.last_tag == label and self.keys.has("repeat-tag") and \
                 self.next_hits(self.hits, cur, (s, e), most=1) == 0:
             options.append(Plan([self.key("repeat-tag")], "repeat-tag"))
@@ -416,11 +530,17 @@ class Analyst:
             self.tally.notes.append(f"cannot reach {self.text[s:e]!r} at {s}")
             return
         tries = options[:1] + [p for p in options[1:] if p.how == "search"][:1]
+        if "“" in self.status() and not _SEL.search(self.status()):
+            # an annotation is selected (an event just made): a tag key would retype it; a move
+            # deselects it (free: wait for it), else release it
+            tries = [Plan(p.steps[:1] + [("sync", "nosel")] + p.steps[1:], p.how, p.query)
+                     if p.steps and p.steps[0][0] == "key" and p.steps[0][1] not in self.tag_hotkeys()
+                     else Plan([self.key("release")] + p.steps, p.how, p.query) for p in tries]
         for plan in tries:
             before = self.accepted()
             self.send(plan.steps, plan.how)
-            if plan.how == "search":
-                self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
+            if plan.query:
+                self.hits = find_hits(self.text, SearchQuery(plan.query))
             got = self.poll(lambda b=before: self.accepted() - b or None)
             if got and (s, e, label) in got:
                 self.last_tag = label
@@ -436,7 +556,12 @@ class Analyst:
         """Each gold event: trigger, type, then its roles in the prompt's order."""
         self.phase = "events"
         for type_, s, e, args in self.gold.events:
+            if (type_, s, e, args) in self.done_events:
+                continue
+            before, self.tally.trace = self.tally.keys["events"], []
             self.event(type_, s, e, args)
+            self.tally.items.append((f"{type_} {self.text[s:e]!r} ({len(args)} roles)",
+                                     self.tally.keys["events"] - before, " ".join(self.tally.trace)))
 
     def event(self, type_: str, s: int, e: int, args: frozenset[tuple[str, int, int]]) -> None:
         cur = self.settled_cursor()
@@ -446,22 +571,26 @@ class Analyst:
             return
         plan = plans[0]
         if "“" in self.status() and not _SEL.search(self.status()):
-            # an annotation is selected: E would act on it (retype); release it first
-            plan = Plan([self.key("release")] + plan.steps, plan.how)
+            # An annotation is selected: E would act on it (retype). Moving the cursor off it
+            # deselects it (the app's CursorMoved): wait for that, free; with no move, release it.
+            if any(k == "key" for k, _v in plan.steps):
+                plan = Plan(plan.steps + [("sync", "nosel")], plan.how, plan.query)
+            else:
+                plan = Plan([self.key("release")] + plan.steps, plan.how, plan.query)
         self.send(plan.steps + [self.key("event")], plan.how)
-        if plan.how == "search":
-            self.hits = find_hits(self.text, SearchQuery(self.text[s:e]))
+        if plan.query:
+            self.hits = find_hits(self.text, SearchQuery(plan.query))
         screen = self.poll(lambda: (lambda sc: sc if "Event on “" in sc else None)(self.term.screen()))
         if not screen:
             self.tally.notes.append(f"no event picker on {self.text[s:e]!r}")
             return
-        m = re.search(rf"(?<![\w-]){re.escape(type_)}\s+\[(.)\]", str(screen))
-        hotkey = m.group(1) if m else (self.schema.event_type(type_).hotkey if self.schema.event_type(type_) else None)
+        # The picker's hotkeys (one or two keys, declared or derived): the app's own function.
+        hotkey = event_hotkeys(self.schema).get(type_)
         if hotkey:
             self.send([("text", hotkey)], "event-type-hotkey")
         else:
             self.send([("key", "/"), ("text", type_), ("key", "Enter")], "event-type-filter")
-        self.roles(type_, {(r, a, b) for r, a, b in args})
+        self.roles(type_, {(r, a, b) for r, a, b in args}, (s, e))
 
     def prompt(self) -> tuple[str, str] | None:
         """The role prompt's header and candidate line (None once it is closed)."""
@@ -535,75 +664,194 @@ class Analyst:
         row = next((r for r in self.term.screen().split("\n") if "roles: " in r), "")
         return {role: letter for letter, role in _LETTERS.findall(row[row.find("roles: "):])} if row else {}
 
-    def fill_by_letter(self, role: str, wanted: set[tuple[int, int]], args: set[tuple[str, int, int]]) -> bool:
-        """When the current candidate is another open role's gold filler, fill that role by its letter.
+    # -- picking fillers: the cursor on the filler, or tab through the candidates --------------
 
-        One key instead of skipping roles until that one comes up. Not when the
-        candidate is also this role's filler: ``enter`` does that.
+    def layer_state(self) -> tuple[dict[str, tuple[int, int, str]], set[str], dict[tuple[int, int], set[str]],
+                                   list[set[str]]]:
+        """Visible spans (id -> start, end, label), trigger ids, each trigger's fillers, accepted chains."""
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            events = conn.execute("SELECT trigger, arguments FROM events WHERE doc_id = ? AND annotator = ? "
+                                  "AND status != 'rejected'", (self.doc_id, self.annotator)).fetchall()
+            chains = conn.execute("SELECT members FROM equivalences WHERE doc_id = ? AND annotator = ? "
+                                  "AND status = 'accepted'", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        spans = {i: (s, e, lab) for i, (s, e, lab, st) in self.spans().items() if st != "rejected"}
+        triggers = {t for t, _ in events}
+        fillers = {spans[t][:2]: {a["target"] for a in json.loads(args)} for t, args in events if t in spans}
+        return spans, triggers, fillers, [set(json.loads(m)) for (m,) in chains]
+
+    def predicted(self, anchor: tuple[int, int], types: tuple[str, ...], *, coref: bool) -> list[tuple[int, int]]:
+        """The candidates the prompt offers, nearest the anchor first (``tui.core.editing.candidates``'s rule).
+
+        Used only to price a ``tab`` walk; the walk itself reads the screen.
+        """
+        spans, triggers, fillers, chains = self.layer_state()
+        a0, a1 = anchor
+        source = next((i for i, (s, e, _) in spans.items() if (s, e) == anchor and i not in triggers), None)
+        exclude = set(fillers.get(anchor, set())) | triggers
+        if coref and source is not None:
+            exclude.add(source)
+            for members in chains:
+                if source in members:
+                    exclude |= members
+        lo, hi = neighbourhood(self.text, a0, a1) if not coref else (0, len(self.text))
+        pool = [(s, e) for i, (s, e, lab) in spans.items()
+                if i not in exclude and (not types or lab in types) and s < hi and e > lo and (s, e) != anchor]
+        return sorted(pool, key=lambda x: (a0 - x[1] if x[1] <= a0 else x[0] - a1 if x[0] >= a1 else 0, x[0]))
+
+    def on_mention(self, a: int, b: int) -> set[int]:
+        """Offsets where the span under the cursor is ``[a, b)`` (no other visible span there)."""
+        spans, triggers, _f, _c = self.layer_state()
+        others = [(s, e) for i, (s, e, _l) in spans.items() if (s, e) != (a, b) and i not in triggers]
+        alone = {p for p in range(a, b) if not any(s <= p < e for s, e in others)}
+        return alone or set(range(a, b))
+
+    def walk(self, cur: int, keys: list[str]) -> int:
+        """Where the motion ``keys`` bring the cursor from ``cur``."""
+        for k in keys:
+            cur = dict(self.edges(cur))[k]
+        return cur
+
+    def filler_plans(self, wanted: list[tuple[str, int, int, Step | None]], anchor: tuple[int, int],
+                     types: dict[str, tuple[str, ...]], current_role: str, coref: bool,
+                     tab: bool = True) -> list[tuple[int, str, list[Step], tuple[str, int, int]]]:
+        """Ways to give one wanted filler, cheapest first: ``(keys, how, steps, (role, start, end))``.
+
+        ``wanted`` holds ``(role, start, end, letter step or None)``. A filler is the current
+        candidate (one key: its role's letter, or ``enter`` for the current role), or the
+        cursor is moved onto it with the cheapest motions and its role's letter pressed
+        (``enter`` for a coreference, once the cursor is there: ``enter`` is a priority key,
+        handled before the motions typed just before it), or ``tab`` reaches it.
         """
         cand = self.candidate()
-        if cand is None or not self.keys.has("role-letter"):
-            return False
-        cur, shown, _count = cand
-        if any(a == cur for a, _b in wanted):
-            return False
-        letters = self.role_letters()
-        for r, a, b in sorted(args):
-            if r != role and r in letters and a == cur and self.text[a:b].startswith(shown.rstrip("…")):
-                before = self.term.screen()
-                self.send([("text", letters[r])], "role-letter")
-                self.poll(lambda b0=before: self.term.screen() != b0)
-                args.discard((r, a, b))
-                return True
-        return False
+        cur = self.settled_cursor()
+        out = []
+        fill = self.key("role-fill")
+        for role, a, b, letter in wanted:
+            target = (role, a, b)
+            mine = role == current_role
+            if cand is not None and cand[0] == a and self.text[a:b].startswith(cand[1].rstrip("…")):
+                out.append((1, "fill-current", [letter or fill] if (letter or mine) else [], target))
+                if letter or mine:
+                    continue
+            if letter is not None or coref or mine:
+                keys = self.path(cur, self.on_mention(a, b))
+                if keys is not None:
+                    steps: list[Step] = [("key", k) for k in keys]
+                    if letter is not None:
+                        steps.append(letter)
+                    else:
+                        steps += [("sync", f"cursor:{self.walk(cur, keys)}"), fill]
+                    out.append((len(keys) + 1, "move-fill", steps, target))
+            if mine and tab:
+                cands = self.predicted(anchor, types.get(role, ()), coref=coref)
+                if (a, b) in cands:
+                    here = next((i for i, c in enumerate(cands) if cand is not None and c[0] == cand[0]), 0)
+                    k = (cands.index((a, b)) - here) % len(cands)
+                    out.append((k + 1, "tab-fill", [], target))
+        return sorted([o for o in out if o[2] or o[1] == "tab-fill"], key=lambda o: o[0])
 
-    def roles(self, type_: str, args: set[tuple[str, int, int]]) -> None:
+    def give(self, plan: tuple[int, str, list[Step], tuple[str, int, int]], state: Callable[[], object],
+             wanted_here: set[tuple[int, int]]) -> None:
+        """Send one plan and wait until the prompt's state changes (a tab walk reads the screen)."""
+        _cost, how, steps, _target = plan
+        if how == "tab-fill":
+            self.pick_loop(set(wanted_here), lambda: str(state()))
+            return
+        before = state()
+        self.send(steps, how)
+        self.poll(lambda b=before: state() != b)
+
+    def prompt_state(self) -> tuple[str, str] | None:
+        """The role prompt's header and roles line (None once closed)."""
+        screen = self.term.screen()
+        m = _ROLE.search(screen)
+        if not m:
+            return None
+        row = next((r for r in screen.split("\n") if "roles: " in r), "")
+        return m.group(0), row
+
+    def event_args(self, s: int, e: int) -> set[tuple[str, int, int]]:
+        """The arguments of the layer's event on the trigger ``[s, e)``, in gold terms."""
+        spans = {i: (a, b) for i, (a, b, _l, st) in self.spans().items() if st != "rejected"}
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT trigger, arguments FROM events WHERE doc_id = ? AND annotator = ? "
+                                "AND status != 'rejected'", (self.doc_id, self.annotator)).fetchall()
+        finally:
+            conn.close()
+        for trigger, args in rows:
+            if spans.get(trigger) == (s, e):
+                return {(a["role"], *spans[a["target"]]) for a in json.loads(args) if a["target"] in spans}
+        return set()
+
+    def roles(self, type_: str, args: set[tuple[str, int, int]], trigger: tuple[int, int]) -> None:
+        """Give each gold filler the cheapest way (current candidate, cursor + letter, tab), then end."""
         if not self.poll(self.prompt):
             self.tally.notes.append(f"no role prompt for {type_}")
             return
-        for _ in range(4 * len(self.schema.event_type(type_).roles) + 8 if self.schema.event_type(type_) else 64):
+        et = self.schema.event_type(type_)
+        types = {r.name: tuple(r.types) for r in et.roles} if et else {}
+        for _ in range(4 * len(types) + 8):
             p = self.prompt()
             if p is None:
                 break
+            args -= self.event_args(*trigger)
             if not args:
                 self.send([self.key("role-done")], "role-done")
                 self.poll(lambda: self.prompt() is None)
                 break
             role = _ROLE.search(p[0]).group(3)
-            wanted = {(a, b) for r, a, b in args if r == role}
-            if self.fill_by_letter(role, wanted, args):
+            letters = self.role_letters() if self.keys.has("role-letter") else {}
+            wanted = [(r, a, b, ("text", letters[r]) if r in letters else None) for r, a, b in sorted(args)
+                      if r == role or r in letters]
+            plans = self.filler_plans(wanted, trigger, types, role, coref=False)
+            if not plans:
+                # no gold filler can be given now: the current role is not gold, or its filler is no candidate
+                before = p[0]
+                self.send([self.key("role-skip")], "role-skip")
+                if not self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b):
+                    self.tally.notes.append(f"{type_}: a skip did not move the role prompt")
+                    break
                 continue
-            if wanted:
-                filled = self.pick_loop(set(wanted), lambda: (self.prompt() or ("closed",))[0])
-                if filled:
-                    done = {(r, a, b) for r, a, b in args if r == role and (a, b) in wanted}
-                    # pick_loop filled one of them; which one is in the DB, not needed here
-                    args -= {next(iter(done))} if len(done) == 1 else set()
-                    if len(done) > 1:
-                        self.tally.notes.append(f"{type_} {role}: one filler per role in the prompt")
-                        args -= done
-                    continue
-                self.tally.notes.append(f"{type_} {role}: no candidate is the gold filler")
-                args -= {(r, a, b) for r, a, b in args if r == role}
-            before = p[0]
-            self.send([self.key("role-skip")], "role-skip")
-            if not self.poll(lambda b=before: (self.prompt() or ("closed",))[0] != b):
-                self.tally.notes.append(f"{type_}: a skip did not move the role prompt")
-                break
+            plan = plans[0]
+            self.give(plan, self.prompt_state, {(a, b) for r, a, b in args if r == role})
+            got = self.event_args(*trigger)
+            if plan[3] not in got:
+                self.tally.notes.append(f"{type_} {plan[3][0]}: {plan[1]} did not fill it")
+                args.discard(plan[3])
         else:
             self.tally.notes.append(f"{type_}: the role prompt never ended")
+        missing = args - self.event_args(*trigger)
+        if missing:
+            self.tally.notes.append(f"{type_}: not filled {sorted(missing)}")
 
     def coref(self) -> None:
-        """Each gold chain: ``C`` on its nearest member, then fill the others from the candidates."""
+        """The suggestions again (same-name links now that the mentions are there), reviewed; then each
+        gold chain not complete: ``C`` on its nearest member, then the others by the cheapest way."""
         self.phase = "coref"
+        if self.keys.has("suggest") and any(len(c) > 1 for c in self.gold.coref):
+            self.send([self.key("suggest")], "suggest")
+            if self.poll(lambda: "REVIEW" in self.status() or "suggested 0" in self.term.screen(),
+                         timeout=60) and "REVIEW" in self.status():
+                self.review("coref")
         for chain in self.gold.coref:
+            before, self.tally.trace = self.tally.keys["coref"], []
             self.chain(set(chain))
+            self.tally.items.append((f"chain {' / '.join(self.text[a:b] for a, b in sorted(chain))}",
+                                     self.tally.keys["coref"] - before, " ".join(self.tally.trace)))
 
     def chain(self, members: set[tuple[int, int]]) -> None:
+        have = max((self.chained(m) for m in members), key=len)
+        if have == members:
+            return
         cur = self.settled_cursor()
         options = []
-        for s, e in sorted(members):
-            keys = self.path(cur, set(range(s, e)))
+        # a chain begun (by accepted suggestions) grows from one of its members
+        for s, e in sorted(have if len(have) > 1 else members):
+            keys = self.path(cur, self.on_mention(s, e))
             if keys is not None:
                 options.append((len(keys), (s, e), [("key", k) for k in keys]))
         if not options:
@@ -612,19 +860,42 @@ class Analyst:
         _, source, steps = min(options)
         row = self.status()
         sel = _SELECTED.search(row)
-        if sel and not (self.text[source[0]:source[1]] == sel.group(2) and not steps):
+        if steps and "“" in row:
+            # an annotation is selected (the last one reviewed, say): C would start from it; the
+            # move deselects it (free), then C takes the only mention under the cursor
+            steps = steps + [("sync", "nosel")]
+        elif not steps and "“" in row and not (sel and self.text[source[0]:source[1]] == sel.group(2)):
             steps = steps + [self.key("select-here")]
         self.send(steps + [self.key("coreference")], "coref-start")
         if not self.poll(lambda: "Coreference chain of" in self.term.screen()):
             self.tally.notes.append("no coreference prompt")
             return
-        wanted = members - {source}
-        while wanted:
+        wanted = members - {source} - self.chained(source)
+        label = next((lab for a, b, lab in self.gold.spans if (a, b) == source), "")
+        tab = True
+        for _ in range(3 * len(wanted) + 2):
+            if not wanted:
+                break
             def header() -> str:
                 m = re.search(r"· (\d+) in the set", self.term.screen())
                 return m.group(0) if m else "0"
-            if not self.pick_loop(wanted, header):
+            plans = self.filler_plans([("", a, b, None) for a, b in sorted(wanted)], source, {"": (label,)},
+                                      "", coref=True, tab=tab)
+            if not plans:
                 self.tally.notes.append(f"coreference: {len(wanted)} member(s) not offered")
                 break
+            self.give(plans[0], header, set(wanted))
+            left = wanted - self.chained(source)
+            if left == wanted:
+                self.tally.notes.append(f"coreference: {plans[0][1]} added nothing")
+                tab = tab and plans[0][1] != "tab-fill"
+            wanted = left
         self.send([self.key("role-done")], "coref-done")
         self.poll(lambda: "Coreference chain of" not in self.term.screen())
+
+    def chained(self, source: tuple[int, int]) -> set[tuple[int, int]]:
+        """The mentions in an accepted chain with ``source`` (gold terms)."""
+        spans, _t, _f, chains = self.layer_state()
+        where = {i: (s, e) for i, (s, e, _l) in spans.items()}
+        return {where[m] for members in chains if any(where.get(m) == source for m in members)
+                for m in members if m in where}

@@ -200,3 +200,25 @@ def test_normalisation_link_relink_remove(session):
     with pytest.raises(NoChange):
         session.remove_normalisation(span.id)
     assert_index_is_fresh(session)
+
+
+def test_a_rejected_coreference_suggestion_neither_hides_a_candidate_nor_blocks_the_link(tmp_path):
+    """A rejected same-name link between two mentions: `C` from one still offers the other, and links them."""
+    from tui.core.review.queue import ReviewQueue
+    from tui.core.review.suggest import suggest
+
+    path = tmp_path / "r.db"
+    probe = open_session(path)
+    a = probe.tag(*pos("Basra"), "GPE").value
+    b = probe.tag(*pos("city"), "GPE").value
+    c = probe.tag(*pos("Basra", 1), "GPE").value
+    probe.corefer(a.id, "Coreference", b.id)
+    assert suggest(probe.store, "coref").added == 1  # the second "Basra" for the chain
+    ReviewQueue(probe.store).reject()
+    probe.store.close()
+    session = open_session(path)
+    rejected = [e for e in session.anns.equivalences if e.status == "rejected"]
+    assert [e.members for e in rejected] == [[a.id, c.id]]
+    assert c.id in session.candidates("coref", a.id, Role("Coreference", ("GPE",)))
+    grown = session.corefer(a.id, "Coreference", c.id).value
+    assert grown.status == "accepted" and grown.members == [a.id, b.id, c.id]

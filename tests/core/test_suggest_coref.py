@@ -36,6 +36,14 @@ def test_shorter_form_on_word_boundaries():
     assert not shorter_form("Sadr", "Muqtada al-Sadr")
 
 
+def test_shorter_form_allows_a_capitalised_first_letter():
+    """A particle capitalised at a sentence start ("Al-Sayed") still names "Hassan al-Sayed"; not the reverse."""
+    assert shorter_form("Hassan al-Sayed", "Al-Sayed")
+    assert not shorter_form("Hassan al-Sayed", "AL-Sayed")
+    assert not shorter_form("Hassan Al-Sayed", "al-Sayed")
+    assert not shorter_form("Muqtada al-Sadr", "sadr")
+
+
 def test_coref_suggests_unlinked_same_type_mentions_and_review_links_them(store):
     """'Sadr' (PER, unlinked) is suggested for the chain; 'Sadr City' (FAC) and 'Basra' are not."""
     doc, chain = setup(store)
@@ -108,3 +116,71 @@ def test_back_restores_a_merged_link_when_it_is_no_longer_the_latest_action(stor
     assert sets[chain.id].members == chain.members
     assert sets[link_id].status == "pending" and sets[link_id].members == [chain.members[0], sadr.id]
     assert store.operations(limit=1)[0].action == "review: back"
+
+
+NEW = "Tobias Mukono spoke. Mukono left. Basra fell. Mukono again. Basra. Mukono Dam."
+#      0             14     21           34    40          52      60     67
+
+
+def new_span(store, doc, text, label, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = NEW.index(text, start + 1)
+    return store.add(Span(label=label, fragments=[(start, start + len(text))], doc_id=doc.id))
+
+
+def test_short_forms_of_a_free_name_are_suggested_as_a_new_chain_and_review_builds_it(store):
+    """No chain yet: each later "Mukono" (PER) is a link to "Tobias Mukono"; accepting both makes one chain.
+
+    The repeated "Basra" (no longer name) and "Mukono Dam" (FAC, and longer) are not suggested.
+    """
+    doc, _ = store.add_document(Document(name="d", text=NEW))
+    full = new_span(store, doc, "Tobias Mukono", "PER")
+    first = new_span(store, doc, "Mukono", "PER", nth=1)
+    second = new_span(store, doc, "Mukono", "PER", nth=2)
+    new_span(store, doc, "Basra", "GPE")
+    new_span(store, doc, "Basra", "GPE", nth=1)
+    new_span(store, doc, "Mukono Dam", "FAC")
+    result = suggest(store, "coref")
+    assert result.added == 2 and result.per_label == {"Coref": 2}
+    links = [store.get(i) for i in result.ids]
+    assert sorted(link.members[1] for link in links) == sorted([first.id, second.id])
+    assert all(link.members[0] == full.id and link.status == "pending" for link in links)
+    q = ReviewQueue(store)
+    assert [(it.kind, it.text, it.start) for it in q.items] == [
+        ("equivalences", "Mukono", first.start), ("equivalences", "Mukono", second.start)]
+    q.accept()
+    q.accept()
+    sets = [e for e in store.annotations(doc.id).equivalences if e.status != "rejected"]
+    assert len(sets) == 1 and sets[0].status == "accepted"
+    assert sorted(sets[0].members) == sorted([full.id, first.id, second.id])
+    assert suggest(store, "coref").added == 0  # all in the chain now
+
+
+def test_a_rejected_new_chain_link_is_never_suggested_again(store):
+    """Reject the first, accept the second: the chain is the name and the second; a re-run adds nothing."""
+    doc, _ = store.add_document(Document(name="d", text=NEW))
+    full = new_span(store, doc, "Tobias Mukono", "PER")
+    new_span(store, doc, "Mukono", "PER", nth=1)
+    second = new_span(store, doc, "Mukono", "PER", nth=2)
+    assert suggest(store, "coref").added == 2
+    again = suggest(store, "coref")
+    assert again.added == 0 and again.existing == 2
+    q = ReviewQueue(store)
+    q.reject()
+    q.accept()
+    chains = [e for e in store.annotations(doc.id).equivalences if e.status == "accepted"]
+    assert [sorted(c.members) for c in chains] == [sorted([full.id, second.id])]
+    third = suggest(store, "coref")
+    assert third.added == 0 and third.rejected == 1
+
+
+def test_a_name_in_a_set_or_a_trigger_starts_no_new_chain(store):
+    """The longer name already in a set: its short forms are links to that set, never a second chain."""
+    doc, _ = store.add_document(Document(name="d", text=NEW))
+    full = new_span(store, doc, "Tobias Mukono", "PER")
+    basra = new_span(store, doc, "Basra", "GPE")
+    chain = store.add(Equivalence(type="Coref", members=[full.id, basra.id], doc_id=doc.id))
+    mukono = new_span(store, doc, "Mukono", "PER", nth=1)
+    result = suggest(store, "coref")
+    assert result.added == 1 and store.get(result.ids[0]).members == [chain.members[0], mukono.id]

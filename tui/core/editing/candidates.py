@@ -58,7 +58,7 @@ def role_candidates(index: AnnotationIndex, text: str, purpose: PickPurpose, sou
     looks in the anchor's paragraph and its neighbours (:func:`neighbourhood`);
     a relation there too, else the :data:`MAX_FAR_CANDIDATES` nearest
     anywhere; a coreference the whole document. Triggers, the anchor itself,
-    the event's current fillers (of any role) and (for coreference) the source's set are left out.
+    the event's current fillers (of any role) and (for coreference) the source's accepted set are left out.
 
     Args:
         index: the layer.
@@ -81,7 +81,8 @@ def role_candidates(index: AnnotationIndex, text: str, purpose: PickPurpose, sou
         exclude |= {a.target for a in source.arguments}
     if purpose == "coref":
         for eq in index.anns.equivalences:
-            if source_id in eq.members:
+            # the source's own chain; a rejected or pending suggested link is no chain
+            if source_id in eq.members and eq.status == "accepted":
                 exclude |= set(eq.members)
     types = role.types
     pool = [s for s in index.visible_spans()

@@ -477,8 +477,9 @@ class AnnotationSession:
                         lambda tx: self._merge_sets(tx, type_name, source_id, self._target_id(tx, target)))
 
     def _merge_sets(self, tx: _Transaction, type_name: str, a: str, b: str) -> Equivalence:
+        # accepted sets only: a rejected (or still pending) suggested link is no chain to grow
         sets = [e for e in self.anns.equivalences
-                if e.type == type_name and (a in e.members or b in e.members)]
+                if e.type == type_name and e.status == "accepted" and (a in e.members or b in e.members)]
         if not sets:
             made: Equivalence = tx.add(Equivalence(type=type_name, members=[a, b], doc_id=self.doc.id))
             return made

@@ -11,6 +11,15 @@ A mention is suggested for a chain (an accepted coreference set of the layer)
 when it is an accepted span of the layer in no live set of that type, with the
 label of a member whose text is the mention's text, or starts or ends with it
 on a word boundary ("Sadr" for "Muqtada al-Sadr", "Muqtada" for it too).
+
+A **new chain** is suggested (issue 14: most chains of a news story are a
+full name and its later short forms) when a mention of no live set is a
+strictly shorter form of an earlier mention of the same label, itself in no
+live set and not suggested for another: ``[the longer name, mention]``, of
+the schema's first equivalence type. Accepting the first such link makes the
+pair a chain (:func:`accept_link`, "the chain is gone" case); each next one
+with the same longer name then joins it. A rejected one is never suggested
+again, like any other link.
 """
 
 from __future__ import annotations
@@ -28,8 +37,13 @@ ORIGIN = "suggestion:coref"
 class CorefCandidate:
     """A mention to add to a chain."""
 
-    chain: Equivalence
+    chain: Equivalence | None
+    """The chain to join; None: a new chain with :attr:`anchor`."""
     mention: Span
+    anchor: Span | None = None
+    """For a new chain: the earlier, longer name the mention is a short form of."""
+    type: str = ""
+    """For a new chain: its equivalence type."""
 
 
 def shorter_form(member: str, mention: str) -> bool:
@@ -40,10 +54,18 @@ def shorter_form(member: str, mention: str) -> bool:
         mention: the text of an unlinked mention ("Sadr").
 
     Returns:
-        Whether the mention names the member (case-sensitive).
+        Whether the mention names the member (case-sensitive, but for the mention's first
+        letter, which may be capitalised: "Al-Sayed" at a sentence start for "Hassan al-Sayed").
     """
     mention = mention.strip()
     member = member.strip()
+    if _shorter(member, mention):
+        return True
+    lowered = mention[:1].lower() + mention[1:]
+    return lowered != mention and _shorter(member, lowered)
+
+
+def _shorter(member: str, mention: str) -> bool:
     if not mention or len(mention) > len(member):
         return False
     if mention == member:
@@ -57,12 +79,15 @@ def _word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def candidates(anns: DocAnnotations, annotator: str) -> tuple[list[CorefCandidate], int, int]:
+def candidates(anns: DocAnnotations, annotator: str,
+               new_chain_type: str | None = None) -> tuple[list[CorefCandidate], int, int]:
     """The same-name links to suggest in one document's layer.
 
     Args:
         anns: the document's annotations (every layer or only ``annotator``'s).
         annotator: the layer.
+        new_chain_type: the equivalence type of new chains (a full name and its short
+            forms, none of them in a set yet); None suggests links to existing chains only.
 
     Returns:
         ``(candidates, existing, rejected)``: links to add, and how many were
@@ -87,6 +112,8 @@ def candidates(anns: DocAnnotations, annotator: str) -> tuple[list[CorefCandidat
     out: list[CorefCandidate] = []
     existing = rejected = 0
     taken: set[str] = set()
+    matched: set[str] = set()
+    """Mentions that name a chain (suggested, pending or rejected for it): no new chain for them."""
     for chain in chains:
         members = [spans[m] for m in chain.members if m in spans and spans[m].status == "accepted"]
         if not members:
@@ -97,6 +124,7 @@ def candidates(anns: DocAnnotations, annotator: str) -> tuple[list[CorefCandidat
                 continue
             if not any(m.label == span.label and shorter_form(m.text, span.text) for m in members):
                 continue
+            matched.add(span.id)
             status = next((decided[(m, span.id)] for m in chain.members if (m, span.id) in decided), None)
             if status == "rejected":
                 rejected += 1
@@ -106,13 +134,51 @@ def candidates(anns: DocAnnotations, annotator: str) -> tuple[list[CorefCandidat
                 continue
             taken.add(span.id)
             out.append(CorefCandidate(chain, span))
+    if new_chain_type is not None:
+        fresh, more_existing, more_rejected = _new_chains(
+            spans, triggers | matched | linked.get(new_chain_type, set()), decided, new_chain_type)
+        out += fresh
+        existing += more_existing
+        rejected += more_rejected
     out.sort(key=lambda c: (c.mention.start, c.mention.end, c.mention.id))
     return out, existing, rejected
 
 
+def _new_chains(spans: dict[str, Span], busy: set[str], decided: dict[tuple[str, str], str],
+                type_name: str) -> tuple[list[CorefCandidate], int, int]:
+    """Links that start new chains: each free mention to the first earlier, longer free name it shortens."""
+    free = sorted((s for s in spans.values() if s.status == "accepted" and s.id not in busy),
+                  key=lambda s: (s.start, s.end, s.id))
+    out: list[CorefCandidate] = []
+    existing = rejected = 0
+    mentions: set[str] = set()
+    """Spans suggested as a short form (not an anchor of another chain then)."""
+    for i, span in enumerate(free):
+        anchor = next((a for a in free[:i] if a.id not in mentions and a.label == span.label
+                       and a.end <= span.start and len(a.text.strip()) > len(span.text.strip())
+                       and shorter_form(a.text, span.text)), None)
+        if anchor is None:
+            continue
+        status = decided.get((anchor.id, span.id))
+        mentions.add(span.id)
+        if status == "rejected":
+            rejected += 1
+        elif status is not None:
+            existing += 1
+        else:
+            out.append(CorefCandidate(None, span, anchor, type_name))
+    return out, existing, rejected
+
+
 def suggestion(candidate: CorefCandidate, annotator: str) -> Equivalence:
-    """The pending equivalence proposing ``candidate``: ``[chain's first member, mention]``."""
-    return Equivalence(type=candidate.chain.type, members=[candidate.chain.members[0], candidate.mention.id],
+    """The pending equivalence proposing ``candidate``: ``[chain's first member, mention]``
+    (a new chain: ``[the longer name, mention]``)."""
+    if candidate.chain is None:
+        assert candidate.anchor is not None
+        first, type_name = candidate.anchor.id, candidate.type
+    else:
+        first, type_name = candidate.chain.members[0], candidate.chain.type
+    return Equivalence(type=type_name, members=[first, candidate.mention.id],
                        doc_id=candidate.mention.doc_id, annotator=annotator, origin=ORIGIN, status="pending")
 
 

@@ -18,7 +18,9 @@ A suggestion is a span with ``status = "pending"`` and ``origin =
   ``[places]`` entry for the kind of place, else ``GPE``;
 - ``coref``: "same name" coreference: each unlinked mention whose text is a
   chain member's, or its first or last words, as a pending link to that
-  chain (:mod:`tui.core.review.coref`).
+  chain; a free mention that shortens an earlier free name ("Mukono" after
+  "Tobias Mukono") as a link that starts a new chain
+  (:mod:`tui.core.review.coref`).
 
 A run is one logged action (undo takes the whole run back). A candidate is
 not added when the layer already has a span with the same fragments and
@@ -575,7 +577,10 @@ def _write_links(store: Any, documents: list[Any]) -> SuggestResult:
     who = store.annotator
     todo: list[Any] = []
     for doc in documents:
-        found, existing, rejected = coref.candidates(store.annotations(doc.id, annotators=[who]), who)
+        schema = _schema_or_none(store, doc.schema)
+        new_type = (schema.equivalence_types[0] if schema is not None and schema.equivalence_types
+                    else "Coref")
+        found, existing, rejected = coref.candidates(store.annotations(doc.id, annotators=[who]), who, new_type)
         result.existing += existing
         result.rejected += rejected
         if found:
