@@ -469,6 +469,57 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def key_orders(value: Any) -> list[list[Any]]:
+    """The key orders of ``value``'s objects that are not sorted: ``[parent key, [keys...]]``, one per
+    parent key and set of keys (first seen wins).
+
+    The store keeps ``Document.meta`` as JSON with sorted keys; a format that
+    writes back a peer's objects reorders them with :func:`reorder` so the
+    file comes back in its own key order. One entry per distinct key set
+    under a parent key (every region of a file has the same few), not one
+    per object. The parent key of an object in a list is the list's key.
+    """
+    seen: set[tuple[str, frozenset[str]]] = set()
+    out: list[list[Any]] = []
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        parent, item = stack.pop()
+        if isinstance(item, dict):
+            keys = list(item)
+            if keys != sorted(keys) and (parent, frozenset(keys)) not in seen:
+                seen.add((parent, frozenset(keys)))
+                out.append([parent, keys])
+            stack.extend(reversed([(str(k), v) for k, v in item.items()]))
+        elif isinstance(item, list):
+            stack.extend(reversed([(parent, v) for v in item]))
+    return out
+
+
+def reorder(value: Any, orders: Any) -> Any:
+    """``value`` with each object's keys in the order :func:`key_orders` recorded for it (by its parent
+    key and key set, else by its key set alone); keys it did not record keep their place at the end."""
+    if not isinstance(orders, list) or not orders:
+        return value
+    exact: dict[tuple[str, frozenset[str]], list[str]] = {}
+    loose: dict[frozenset[str], list[str]] = {}
+    for entry in orders:
+        if (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], list) and all(isinstance(k, str) for k in entry[1])):
+            exact.setdefault((entry[0], frozenset(entry[1])), entry[1])
+            loose.setdefault(frozenset(entry[1]), entry[1])
+
+    def walk(parent: str, item: Any) -> Any:
+        if isinstance(item, dict):
+            keyset = frozenset(item)
+            order = exact.get((parent, keyset)) or loose.get(keyset) or list(item)
+            return {k: walk(k, item[k]) for k in order}
+        if isinstance(item, list):
+            return [walk(parent, v) for v in item]
+        return item
+
+    return walk("", value)
+
+
 def _skip_ws(text: str, i: int) -> int:
     while i < len(text) and text[i] in " \t\r\n":
         i += 1
