@@ -11,15 +11,30 @@ and is reported as such; a discontinuous span becomes one region per
 fragment (reported); equivalences, attributes, normalisations, notes,
 relation role names and rejected annotations are reported as lost.
 
+A document imported from Label Studio is written back from
+``meta["labelstudio"]["task"]``: the task as it came (``id``, ``data``
+fields, ``meta``, ``drafts``, each annotation's ``id``, ``ground_truth``,
+``lead_time``, ``completed_by``, ``was_cancelled``, scores, reviews, every
+result's ``from_name``/``to_name``/``score``/``meta``, results of types tui
+does not read), each result beside the ids of the annotations it became;
+offsets, labels, relation ends and textarea notes are taken from the store.
+Annotations made in tui join their annotator's kept annotation, with the
+``from_name`` the document's regions of that label used. ``order`` keeps
+the key orders (the store sorts the keys of ``meta``).
+
 Offsets are code points by default (Python string indices, what Label
 Studio's backend stores for text); ``--offsets utf16`` converts.
 
 Import validates everything first: each problem names the file, the line
 where the task starts, the task, annotation and result, and the reason.
-``annotations`` come in ``accepted`` with origin ``import``, ``predictions``
-as ``pending`` suggestions with origin ``suggestion:labelstudio``. Result
-types other than ``labels`` and ``relation`` are skipped and counted in the
-notes, except per-region ``textarea`` results, which become notes.
+``annotations`` (or ``completions``, the layout before Label Studio 1.0)
+come in ``accepted`` with origin ``import``, ``predictions`` as ``pending``
+suggestions with origin ``suggestion:labelstudio``. Cancelled (skipped)
+annotations and drafts are kept for re-export and named in a note, never
+imported. Result types other than ``labels`` and ``relation`` are kept for
+re-export and counted in the notes, except per-region ``textarea``
+results, which become notes. A relation without labels comes in as type
+``Relation`` and goes back without labels.
 """
 
 from __future__ import annotations
