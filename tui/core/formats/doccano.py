@@ -114,6 +114,7 @@ def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str,
     if record is not None:  # the line's own fields (id, meta, ...), in a shape other than its own
         obj = {k: (doc.text if k == "text" else v) for k, v in record.items() if k not in _ANNOTATION_KEYS}
         obj.setdefault("text", doc.text)
+        obj.setdefault("name", doc.name)
         for name in _categories(record):
             report.add("document categories (kept only when each line is written in its own shape)",
                        where(doc, name))

@@ -532,6 +532,7 @@ def _read_result(results: list[Any], text: str, u16: Utf16Map | None, sha: str, 
     regions: dict[str, Span] = {}
     later = []
     made: list[list[str]] = [[] for _ in results]
+    rel_ids: set[str] = set()
     for k, item in enumerate(results):
         where_ = f"{here}, result {k}"
         if not isinstance(item, dict):
@@ -623,8 +624,12 @@ def _read_result(results: list[Any], text: str, u16: Utf16Map | None, sha: str, 
                 problems.add(f"{where_}: unknown relation type {label!r} (not in schema {schema.name})", line)
                 continue
             r1, r2 = default_roles(schema, options.schema, label)
+            rel_id = stable_id(name, sha, group_key, "rel", ends[0].id, ends[1].id, label)
+            if rel_id in rel_ids:  # a second relation between the same regions (one is 'left'): its own id
+                rel_id = stable_id(name, sha, group_key, "rel", ends[0].id, ends[1].id, label, k)
+            rel_ids.add(rel_id)
             rel = Relation(
-                id=stable_id(name, sha, group_key, "rel", ends[0].id, ends[1].id, label), type=label,
+                id=rel_id, type=label,
                 arguments=[Argument(role=r1, target=ends[0].id), Argument(role=r2, target=ends[1].id)], **common,
             )
             anns.relations.append(rel)
