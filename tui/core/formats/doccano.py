@@ -192,7 +192,8 @@ def kept_line(doc: Document, anns: DocAnnotations, record: dict[str, Any], repor
         elif key in ("label", "entities", "relations") and _wrapped(value):
             out[key] = []
             for entry in value:
-                ann = next((by_id[i] for i in entry["ids"] if isinstance(i, str) and i in by_id), None)
+                ids = entry["ids"] if isinstance(entry["ids"], list) else []  # meta is data: check its shape
+                ann = next((by_id[i] for i in ids if isinstance(i, str) and i in by_id), None)
                 item = entry["item"]
                 if ann is None:
                     continue
