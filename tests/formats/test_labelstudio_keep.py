@@ -237,3 +237,18 @@ def test_huge_file_refused_from_its_size(tmp_path):
     with open(path, "wb") as fh:
         fh.truncate(MAX_FILE_BYTES + 1)
     refused(path, "MiB limit")
+
+
+def test_layer_filter_leaves_out_other_annotators_kept_annotations(tmp_path):
+    """``--layer``: another annotator's kept annotation (here the cancelled one) and the model's
+    prediction are not written, any more than their annotations would be."""
+    src = tmp_path / "full.json"
+    src.write_text(json.dumps([full_task()]), encoding="utf-8")
+    with Store(tmp_path / "l.db", annotator="alice") as store:
+        import_files(store, ImportRequest(paths=(src,), fmt="labelstudio"))
+        out = tmp_path / "layer.json"
+        export_documents(store, ExportRequest(fmt="labelstudio", status="all", layers=("ann@example.org",)), out)
+    (task,) = json.loads(out.read_text(encoding="utf-8"))
+    assert [a["id"] for a in task["annotations"]] == [7]
+    assert task["predictions"] == []
+    assert task["annotations"][0] == full_task()["annotations"][0]

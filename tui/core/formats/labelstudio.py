@@ -239,8 +239,12 @@ def _fill(doc: Document, entry: Any, by_id: dict[str, Any], want: str, u16: Utf1
 
 
 def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map | None,
-               kept: dict[str, Any]) -> tuple[dict[str, Any], set[str], dict[tuple[str, str], list[Any]]]:
+               kept: dict[str, Any], statuses: Any = None,
+               layers: Any = None) -> tuple[dict[str, Any], set[str], dict[tuple[str, str], list[Any]]]:
     """The imported task rebuilt from ``doc.meta``: every key as it came, the results from the annotations.
+
+    A kept annotation (or prediction) is left out when the export asks for other ``statuses``
+    (annotations are ``accepted``, predictions ``pending``) or other annotators (``layers``).
 
     Returns:
         The task, the ids of the annotations written, and the result list of each kept
@@ -263,6 +267,10 @@ def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map |
         for group in kept[key]:
             if not isinstance(group, dict):
                 continue
+            who = (str(group.get("model_version") or "labelstudio") if key == "predictions"
+                   else _annotator(group))
+            if (statuses is not None and want not in statuses) or (layers is not None and who not in layers):
+                continue  # the export asked for other statuses or annotators
             entries = group.get("result")
             if not isinstance(entries, list):
                 entries = []
@@ -271,15 +279,14 @@ def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map |
                 item = _fill(doc, entry, by_id, want, u16, rid_of, report)
                 if item is not None:
                     result.append(item)
-                    used.update(i for i in entry.get("ids") or () if i in by_id and by_id[i].status == want)
+                    used.update(i for i in entry.get("ids") or () if isinstance(i, str) and i in by_id
+                                and by_id[i].status == want)
             if entries and not result and all(isinstance(e, dict) and e.get("ids") for e in entries):
                 continue  # every annotation of it is gone (deleted, rejected, or not exported)
             out = dict(group)
             out["result"] = result
             groups.append(out)
             if not group.get("was_cancelled"):
-                who = (str(group.get("model_version") or "labelstudio") if key == "predictions"
-                       else _annotator(group))
                 homes.setdefault(("predictions" if key == "predictions" else "annotations", who), result)
         task[key] = groups
     return task, used, homes
@@ -299,7 +306,8 @@ def _names(kept: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return names
 
 
-def task_dict(doc: Document, anns: DocAnnotations, report: Any, n: int, unit: str | None) -> dict[str, Any]:
+def task_dict(doc: Document, anns: DocAnnotations, report: Any, n: int, unit: str | None,
+              statuses: Any = None, layers: Any = None) -> dict[str, Any]:
     """The Label Studio task of one document (losses go to ``report``).
 
     A document imported from Label Studio is written back from what its
@@ -312,7 +320,7 @@ def task_dict(doc: Document, anns: DocAnnotations, report: Any, n: int, unit: st
     meta = doc.meta.get(META_KEY) if isinstance(doc.meta, dict) else None
     kept = meta.get("task") if isinstance(meta, dict) else None
     if isinstance(kept, dict):
-        task, used, homes = _kept_task(doc, anns, report, u16, kept)
+        task, used, homes = _kept_task(doc, anns, report, u16, kept, statuses, layers)
         order = meta.get("order") if isinstance(meta, dict) else None
         names = _names(kept)
         layout = "completions" if "completions" in kept and "annotations" not in kept else "annotations"
@@ -374,13 +382,15 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
     head = [d for d in (next(docs, None), next(docs, None)) if d is not None]
     if len(head) == 1 and _was_object(head[0]):  # one task read from a file of one object: written the same
         anns = store.annotations(head[0].id, annotators=options.layers, statuses=options.statuses)
-        out.write(json.dumps(task_dict(head[0], anns, report, 1, options.offsets), ensure_ascii=False) + "\n")
+        out.write(json.dumps(task_dict(head[0], anns, report, 1, options.offsets, options.statuses,
+                                         options.layers), ensure_ascii=False) + "\n")
         report.documents = 1
     else:
         out.write("[")
         for doc in itertools.chain(head, docs):
             anns = store.annotations(doc.id, annotators=options.layers, statuses=options.statuses)
-            task = task_dict(doc, anns, report, report.documents + 1, options.offsets)
+            task = task_dict(doc, anns, report, report.documents + 1, options.offsets, options.statuses,
+                             options.layers)
             out.write(("\n" if not report.documents else ",\n") + json.dumps(task, ensure_ascii=False))
             report.documents += 1
         out.write("\n]\n")
