@@ -252,3 +252,23 @@ def test_layer_filter_leaves_out_other_annotators_kept_annotations(tmp_path):
     assert [a["id"] for a in task["annotations"]] == [7]
     assert task["predictions"] == []
     assert task["annotations"][0] == full_task()["annotations"][0]
+
+
+def test_region_comment_is_a_note_and_goes_back(tmp_path):
+    """A region's comment (``meta.text``) is a note on its span in tui; a note edited in tui is the
+    comment written back, and the export loses nothing."""
+    src = tmp_path / "full.json"
+    src.write_text(json.dumps([full_task()]), encoding="utf-8")
+
+    def edit(store: Store) -> None:
+        anns = store.annotations(store.document("full").id)
+        (note,) = anns.notes
+        per = next(s for s in anns.spans if s.label == "PER")
+        assert (note.target, note.text, note.status) == (per.id, "soldiers, not police", "accepted")
+        note.text = "soldiers"
+        store.update(note)
+
+    text, _, exported = round_trip(tmp_path, src, edit=edit)
+    region_a1 = json.loads(text)[0]["annotations"][0]["result"][0]
+    assert region_a1["meta"] == {"text": ["soldiers"]}
+    assert exported.lossless

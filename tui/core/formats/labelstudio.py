@@ -196,6 +196,15 @@ def _split_by_group(doc: Document, anns: DocAnnotations, report: Any) -> dict[tu
     return groups
 
 
+def _comment(item: dict[str, Any]) -> str | None:
+    """A region's comment (``meta.text``, a list of strings) as one text, or None."""
+    meta = item.get("meta")
+    texts = meta.get("text") if isinstance(meta, dict) else None
+    if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts) and "".join(texts):
+        return "\n".join(texts)
+    return None
+
+
 def _fill(doc: Document, entry: Any, by_id: dict[str, Any], want: str, u16: Utf16Map | None,
           rid_of: dict[str, Any], report: Any) -> dict[str, Any] | None:
     """A kept result, its tui-owned values taken from the annotations it became; None if they are gone."""
@@ -207,8 +216,17 @@ def _fill(doc: Document, entry: Any, by_id: dict[str, Any], want: str, u16: Utf1
     if not anns or not isinstance(item, dict):
         return None
     out = dict(item)
-    first = anns[0]
+    spans = [a for a in anns if isinstance(a, Span)]
+    first = spans[0] if spans else anns[0]
     if isinstance(first, Span):
+        comment = next((a for a in anns if isinstance(a, Note)), None)
+        if _comment(item) is not None:  # the region had a comment: the note it became says what it is now
+            meta = dict(item["meta"])
+            if comment is None:
+                del meta["text"]
+            elif "\n".join(meta["text"]) != comment.text:
+                meta["text"] = [comment.text]
+            out["meta"] = meta
         if len(first.fragments) > 1:
             report.add("discontinuous spans (first fragment kept in the region)", where(doc, describe_span(first)))
         a, b = first.fragments[0]
@@ -217,7 +235,7 @@ def _fill(doc: Document, entry: Any, by_id: dict[str, Any], want: str, u16: Utf1
         value["end"] = u16.to_utf16(b) if u16 is not None else b
         if "text" in value:
             value["text"] = doc.text[a:b]
-        value["labels"] = [s.label for s in anns]
+        value["labels"] = [s.label for s in spans]
         out["value"] = value
     elif isinstance(first, Relation):
         ends = [rid_of.get(x.target) for x in first.arguments]
@@ -592,6 +610,12 @@ def _read_result(results: list[Any], text: str, u16: Utf16Map | None, sha: str, 
             anns.spans.append(span)
             made[k].append(span.id)
             regions.setdefault(rid, span)
+        comment = _comment(item)
+        if comment is not None and rid in regions:  # the region's comment (meta.text): a note on its span
+            note = Note(id=stable_id(name, sha, group_key, "comment", rid), target=regions[rid].id, text=comment,
+                        **common)
+            anns.notes.append(note)
+            made[k].append(note.id)
     for k, where_, item in later:
         if item.get("type") == "textarea":
             target = regions.get(str(item.get("id")))
