@@ -456,7 +456,7 @@ def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAn
         raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=str(path), line=exc.lineno) from None
     except JsonLimit as exc:
         raise InputError(exc.reason, path=str(path), line=exc.lineno) from None
-    single = content.lstrip("\ufeff \t\r\n").startswith("{")  # one task, not a list: written back so
+    single = content.lstrip(" \t\r\n").startswith("{")  # a file of one task, not a list: exported as one again
     problems = Problems(str(path))
     schema = schema_in_force(options)
     unit = options.offsets or "codepoint"
