@@ -49,8 +49,8 @@ def test_import_annotations_predictions_relations_and_notes(tmp_path):
     assert rel.type == "PHYS" and [a.target for a in rel.arguments] == [by_label["PER"].id, by_label["GPE"].id]
     assert [a.role for a in rel.arguments] == ["Arg-1", "Arg-2"]  # the ACE 2005 roles of PHYS
     assert [(n.target, n.text) for n in anns.notes] == [(by_label["GPE"].id, "city")]
-    assert options.notes == [f"{path}: skipped 1 result(s) of type 'choices' (only labels, relation and "
-                             "per-region textarea are read)"]
+    assert options.notes == [f"{path}: 1 result(s) of type 'choices' kept for re-export, not imported "
+                             "(tui reads labels, relation and per-region textarea)"]
 
 
 def test_utf16_offsets_option(tmp_path):

@@ -8,6 +8,7 @@ collected with file and line, and stable ids for formats that have none.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -271,16 +272,28 @@ def default_roles(schema: Any, schema_name: str, rel_type: str) -> tuple[str, st
     (ACE 2005: ``Arg-1``/``Arg-2``), else brat's ``Arg1``/``Arg2``.
     """
     if schema is None:
-        try:
-            from tui.core.schema import preset
+        return _preset_roles(schema_name, rel_type)
+    return _roles_of(schema, rel_type)
 
-            schema = preset(schema_name)
-        except Exception:  # not a preset (a stored schema): fall back to brat's names
-            schema = None
+
+def _roles_of(schema: Any, rel_type: str) -> tuple[str, str]:
     rtype = schema.relation_type(rel_type) if schema is not None else None
     if rtype is not None and len(rtype.args) == 2:
         return rtype.args[0].name, rtype.args[1].name
     return "Arg1", "Arg2"
+
+
+@functools.lru_cache(maxsize=256)
+def _preset_roles(schema_name: str, rel_type: str) -> tuple[str, str]:
+    """:func:`default_roles` from a preset, parsed once per name (a preset is a file shipped with tui:
+    parsing ACE 2005's TOML takes ~70 ms, which was paid per relation of an import)."""
+    try:
+        from tui.core.schema import preset
+
+        schema = preset(schema_name)
+    except Exception:  # not a preset (a stored schema): fall back to brat's names
+        schema = None
+    return _roles_of(schema, rel_type)
 
 
 def json_elements(text: str) -> list[tuple[Any, int]]:
@@ -467,6 +480,57 @@ def text_problem(text: str) -> str | None:
         return (f"document text is {size / 2**20:.1f} MiB, larger than the "
                 f"{MAX_TEXT_BYTES / 2**20:.0f} MiB limit for one document")
     return None
+
+
+def key_orders(value: Any) -> list[list[Any]]:
+    """The key orders of ``value``'s objects that are not sorted: ``[parent key, [keys...]]``, one per
+    parent key and set of keys (first seen wins).
+
+    The store keeps ``Document.meta`` as JSON with sorted keys; a format that
+    writes back a peer's objects reorders them with :func:`reorder` so the
+    file comes back in its own key order. One entry per distinct key set
+    under a parent key (every region of a file has the same few), not one
+    per object. The parent key of an object in a list is the list's key.
+    """
+    seen: set[tuple[str, frozenset[str]]] = set()
+    out: list[list[Any]] = []
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        parent, item = stack.pop()
+        if isinstance(item, dict):
+            keys = list(item)
+            if keys != sorted(keys) and (parent, frozenset(keys)) not in seen:
+                seen.add((parent, frozenset(keys)))
+                out.append([parent, keys])
+            stack.extend(reversed([(str(k), v) for k, v in item.items()]))
+        elif isinstance(item, list):
+            stack.extend(reversed([(parent, v) for v in item]))
+    return out
+
+
+def reorder(value: Any, orders: Any) -> Any:
+    """``value`` with each object's keys in the order :func:`key_orders` recorded for it (by its parent
+    key and key set, else by its key set alone); keys it did not record keep their place at the end."""
+    if not isinstance(orders, list) or not orders:
+        return value
+    exact: dict[tuple[str, frozenset[str]], list[str]] = {}
+    loose: dict[frozenset[str], list[str]] = {}
+    for entry in orders:
+        if (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], list) and all(isinstance(k, str) for k in entry[1])):
+            exact.setdefault((entry[0], frozenset(entry[1])), entry[1])
+            loose.setdefault(frozenset(entry[1]), entry[1])
+
+    def walk(parent: str, item: Any) -> Any:
+        if isinstance(item, dict):
+            keyset = frozenset(item)
+            order = exact.get((parent, keyset)) or loose.get(keyset) or list(item)
+            return {k: walk(k, item[k]) for k in order}
+        if isinstance(item, list):
+            return [walk(parent, v) for v in item]
+        return item
+
+    return walk("", value)
 
 
 def _skip_ws(text: str, i: int) -> int:

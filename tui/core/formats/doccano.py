@@ -1,15 +1,29 @@
 """doccano JSONL out and in: one document per line.
 
-Two shapes, both read: sequence labelling (``{"text", "label": [[start,
-end, label], ...]}``) and relation extraction (``{"text", "entities":
-[{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
-"from_id", "to_id", "type"}]}``). Export writes one shape for the whole
-file (doccano reads one per upload): ``entities`` + ``relations`` when any
-document has relations or events, else ``label``, or ``--shape``; plus a ``name`` field (doccano keeps unknown fields as
-metadata). doccano has no events: they become trigger-to-argument
-relations named by role and are reported; a discontinuous span becomes one
-entity per fragment (reported); statuses, equivalences, attributes,
-normalisations, notes and relation role names are reported as lost.
+Every shape doccano exports is read: sequence labelling (``{"text",
+"label": [[start, end, label], ...]}``), relation extraction (``{"text",
+"entities": [{"id", "label", "start_offset", "end_offset"}], "relations":
+[{"id", "from_id", "to_id", "type"}]}``), intent detection (``{"text",
+"entities": [[start, end, label], ...], "cats": [name, ...]}``) and text
+classification (``{"text", "label": [name, ...]}``). tui has no
+document-level labels: categories (``cats``, or ``label`` as names) are
+kept in ``meta["doccano"]`` and named in a note.
+
+``meta["doccano"]["record"]`` keeps the whole line (``id``, ``meta``,
+``Comments``, any other field), each entity, label and relation beside the
+id of the annotation it became. When every exported document came from
+doccano (and no ``--shape`` is given), each line is written back in its own
+shape from that record, its values taken from the store, so import ->
+export gives the same lines; annotations made in tui are added in the
+line's shape or reported lost. Otherwise export writes one shape for the
+whole file (doccano reads one per upload): ``entities`` + ``relations``
+when any document has relations or events, else ``label``, or ``--shape``;
+plus a ``name`` field (doccano keeps unknown fields as metadata) and each
+kept line's own fields. doccano has no events: they become
+trigger-to-argument relations named by role and are reported; a
+discontinuous span becomes one entity per fragment (reported); statuses,
+equivalences, attributes, normalisations, notes and relation role names
+are reported as lost.
 
 Offsets are UTF-16 code units by default, as doccano's browser front end
 counts them; ``--offsets codepoint`` overrides. Import validates every line
@@ -28,13 +42,17 @@ from tui.core.formats._interchange import (
     Problems,
     check_offsets,
     default_roles,
+    describe_span,
     field,
     is_id,
     is_int,
     json_value,
+    key_orders,
     numbered,
     read_input,
+    reorder,
     schema_in_force,
+    short_repr,
     stable_id,
     text_problem,
     unknown_span_label,
@@ -45,10 +63,12 @@ from tui.core.model import Argument, DocAnnotations, Document, Relation, Span
 from tui.core.text.offsets import Utf16Map, decode_utf8, sha256_text, span_text
 
 SUFFIXES = (".jsonl",)
+#: The key of ``Document.meta`` holding what a doccano line had beside the annotations tui models.
+META_KEY = "doccano"
 
 
 def sniff(path: Path) -> bool:
-    """A ``.jsonl`` file is doccano when its first line has ``text`` and ``label`` or ``entities``.
+    """A ``.jsonl`` file is doccano when its first line has ``text`` and ``label``, ``entities`` or ``cats``.
 
     A first line that does not parse (too deep, ``NaN``...) is judged by its
     keys, so the doccano reader, not the JSONL one, names the problem.
@@ -62,9 +82,9 @@ def sniff(path: Path) -> bool:
         obj = json.loads(first.decode("utf-8"))
     except (ValueError, RecursionError):  # RecursionError: a deeply nested first line
         return (b'"text"' in first or b'"data"' in first) and (
-            b'"label"' in first or b'"entities"' in first) and b'"spans"' not in first
+            b'"label"' in first or b'"entities"' in first or b'"cats"' in first) and b'"spans"' not in first
     return isinstance(obj, dict) and ("text" in obj or "data" in obj) and (
-        "label" in obj or "entities" in obj) and "spans" not in obj
+        "label" in obj or "entities" in obj or "cats" in obj) and "spans" not in obj
 
 
 # ---------------------------------------------------------------------------
@@ -90,6 +110,14 @@ def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str,
         return u16.to_utf16(x) if u16 is not None else x
 
     obj: dict[str, Any] = {"text": doc.text, "name": doc.name}
+    record = _kept(doc)
+    if record is not None:  # the line's own fields (id, meta, ...), in a shape other than its own
+        obj = {k: (doc.text if k == "text" else v) for k, v in record.items() if k not in _ANNOTATION_KEYS}
+        obj.setdefault("text", doc.text)
+        obj.setdefault("name", doc.name)
+        for name in _categories(record):
+            report.add("document categories (kept only when each line is written in its own shape)",
+                       where(doc, name))
     if shape is None:
         shape = "label" if not _needs_entities(anns) else "entities"
     if shape == "label":
@@ -107,6 +135,121 @@ def line_dict(doc: Document, anns: DocAnnotations, report: Any, unit: str,
         for k, (a, b, label, _src) in enumerate(relations, start=1)
     ]
     return obj
+
+
+#: The fields of a doccano line that hold annotations or categories (the rest is the line's metadata).
+_ANNOTATION_KEYS = ("text", "data", "label", "entities", "relations", "cats")
+
+
+def _kept(doc: Document) -> dict[str, Any] | None:
+    """The line a document was imported from, as ``parse_line`` kept it in ``meta["doccano"]``, or None."""
+    meta = doc.meta.get(META_KEY) if isinstance(doc.meta, dict) else None
+    record = meta.get("record") if isinstance(meta, dict) else None
+    return record if isinstance(record, dict) else None
+
+
+def _categories(record: dict[str, Any]) -> list[str]:
+    """The document categories of a kept line: ``cats``, or ``label`` as a list of names."""
+    out = [c for c in record.get("cats") or () if isinstance(c, str)] if isinstance(record.get("cats"), list) else []
+    label = record.get("label")
+    if isinstance(label, list):
+        out += [c for c in label if isinstance(c, str)]
+    return out
+
+
+def _wrapped(value: Any) -> bool:
+    """Whether a kept list holds ``{"ids", "item"}`` entries (annotations), not values kept as they came."""
+    return isinstance(value, list) and all(isinstance(e, dict) and set(e) == {"ids", "item"} for e in value)
+
+
+def kept_line(doc: Document, anns: DocAnnotations, record: dict[str, Any], report: Any,
+              unit: str) -> dict[str, Any]:
+    """A document imported from doccano, written back in its own shape.
+
+    Every field comes back as it came (``id``, ``meta``, ``Comments``,
+    categories...); each kept entity, label and relation takes its offsets,
+    label and ends from the annotation it became (or is left out if that was
+    deleted); annotations made in tui are added in the line's shape, or
+    reported lost when the shape has no place for them.
+    """
+    for kind in ("spans", "relations", "events"):
+        for ann in getattr(anns, kind):
+            if ann.status != "accepted":
+                report.add("statuses (pending/rejected exported as plain labels)",
+                           where(doc, f"{kind} {ann.source_id or ann.id} {ann.status}"))
+    u16 = Utf16Map(doc.text) if unit == "utf16" else None
+
+    def off(x: int) -> int:
+        return u16.to_utf16(x) if u16 is not None else x
+
+    by_id = {a.id: a for a in anns.all()}
+    used: set[str] = set()
+    entity_of: dict[str, Any] = {}  # span id -> its entity's id in the line
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if key in ("text", "data") and value is None:
+            out[key] = doc.text
+        elif key in ("label", "entities", "relations") and _wrapped(value):
+            out[key] = []
+            for entry in value:
+                ids = entry["ids"] if isinstance(entry["ids"], list) else []  # meta is data: check its shape
+                ann = next((by_id[i] for i in ids if isinstance(i, str) and i in by_id), None)
+                item = entry["item"]
+                if ann is None:
+                    continue
+                used.add(ann.id)
+                if isinstance(ann, Span):
+                    if len(ann.fragments) > 1:
+                        report.add("discontinuous spans (first fragment kept)", where(doc, describe_span(ann)))
+                    a, b = ann.fragments[0]
+                    if isinstance(item, dict):
+                        item = {**item, "start_offset": off(a), "end_offset": off(b), "label": ann.label}
+                        entity_of[ann.id] = item.get("id")
+                    else:
+                        item = [off(a), off(b), ann.label]
+                elif isinstance(ann, Relation) and isinstance(item, dict):
+                    ends = [entity_of.get(x.target) for x in ann.arguments]
+                    if None in ends:
+                        continue
+                    item = {**item, "from_id": ends[0], "to_id": ends[1], "type": ann.type}
+                out[key].append(item)
+        else:
+            out[key] = value
+    fresh = DocAnnotations()
+    for kind in ("events", "relations", "equivalences", "attributes", "normalizations", "notes"):
+        getattr(fresh, kind).extend(a for a in getattr(anns, kind) if a.id not in used)
+    new_spans = [s for s in anns.spans if s.id not in used]
+    if not fresh.all() and not new_spans:
+        return out
+    fresh.spans = new_spans + [s for s in anns.spans if s.id in used and len(s.fragments) == 1]
+    regions, relations = flat_graph(doc, fresh, report)
+    regions = [r for r in regions if r.span.id not in used]
+    entities = out.get("entities")
+    if isinstance(entities, list) and ("relations" in out or any(isinstance(e, dict) for e in entities)):
+        taken: list[Any] = [e.get("id") for e in entities if isinstance(e, dict)] + [
+            r.get("id") for r in out.get("relations") or () if isinstance(r, dict)]
+        next_id: int = max([int(i) for i in taken if is_int(i)], default=-1) + 1
+        eid_of: dict[str, Any] = {s.source_id or s.id: entity_of[s.id] for s in fresh.spans if s.id in entity_of}
+        for r in regions:
+            eid_of[r.rid] = next_id
+            next_id += 1
+            entities.append({"id": eid_of[r.rid], "label": r.label,
+                             "start_offset": off(r.start), "end_offset": off(r.end)})
+        rels = out.setdefault("relations", [])
+        for head, tail, label, _src in relations:
+            if head in eid_of and tail in eid_of:
+                rels.append({"id": next_id, "from_id": eid_of[head], "to_id": eid_of[tail], "type": label})
+                next_id += 1
+        return out
+    target = "entities" if isinstance(entities, list) else "label" if _wrapped(record.get("label")) else None
+    for r in regions:
+        if target is None:
+            report.add("spans (a text classification line has none)", where(doc, describe_span(r.span)))
+        else:
+            out[target].append([off(r.start), off(r.end), r.label])
+    for head, tail, label, _src in relations:
+        report.add("relations (the 'label' shape has none)", where(doc, f"{label} {head}->{tail}"))
+    return out
 
 
 def _needs_entities(anns: DocAnnotations) -> bool:
@@ -155,14 +298,26 @@ def export(store: Any, docs: Iterable[Document], out: IO[str], options: Any) -> 
 
     if shape is None:
         docs = list(docs)
-        shape = "entities" if any(_needs_entities(annotations(d)) for d in docs) else "label"
+        if docs and all(_kept(d) is not None for d in docs):
+            shape = "kept"
+        else:
+            shape = "entities" if any(_needs_entities(annotations(d)) for d in docs) else "label"
     overlapping = 0
     for doc in docs:
         anns = annotations(doc)
         overlapping += _overlaps(anns)
-        out.write(json.dumps(line_dict(doc, anns, report, unit, shape), ensure_ascii=False) + "\n")
+        record = _kept(doc)
+        if shape == "kept" and record is not None:
+            order = doc.meta[META_KEY].get("order")
+            line = reorder(kept_line(doc, anns, record, report, unit), order)
+        else:
+            line = line_dict(doc, anns, report, unit, shape)
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
         report.documents += 1
-    if report.documents:
+    if report.documents and shape == "kept":
+        report.info.append("doccano shape: every line is written in the shape it was imported in (its "
+                           "'label', 'entities', 'relations', 'cats' and other fields as they came)")
+    elif report.documents:
         report.info.append(
             "doccano shape: every line is 'label' (a sequence labeling project, import format JSONL)"
             if shape == "label"
@@ -228,11 +383,42 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, total: int, 
         anns.spans.append(span)
         return span
 
-    if "entities" in obj:
-        entities, relations = obj.get("entities"), obj.get("relations", [])
+    # What the line had beside the annotations tui models, each entity, label and relation wrapped with
+    # the ids of the annotations made from it: written back by the exporter (see _kept_line).
+    text_key = "text" if "text" in obj else "data"
+    record: dict[str, Any] = {k: (None if k == text_key else v) for k, v in obj.items()}
+
+    def triples(items: list[Any], key: str) -> list[dict[str, Any]]:
+        wrapped = []
+        for k, item in enumerate(items):
+            where_ = f"{key}[{k}]"
+            if not isinstance(item, list) or len(item) != 3:
+                problems.add(f"{where_}: expected [start, end, label], got {short_repr(item, 60)}", lineno)
+                continue
+            span = span_at(item[0], item[1], item[2], where_, k if key == "label" else f"{key}{k}")
+            wrapped.append({"ids": [span.id] if span is not None else [], "item": item})
+        return wrapped
+
+    def categories(items: list[Any], key: str) -> None:
+        for k, item in enumerate(items):
+            if not isinstance(item, str) or not item:
+                problems.add(f"{key}[{k}]: a category must be a non-empty string (got {short_repr(item)})", lineno)
+
+    cats = obj.get("cats")
+    if "cats" in obj:  # intent detection: document categories beside the entities
+        if not isinstance(cats, list):
+            problems.add("'cats' must be a list of strings", lineno)
+            return None
+        categories(cats, "cats")
+    entities = obj.get("entities")
+    if "entities" in obj and isinstance(entities, list) and entities and all(isinstance(e, list) for e in entities):
+        record["entities"] = triples(entities, "entities")  # intent detection: [start, end, label] triples
+    elif "entities" in obj:
+        relations = obj.get("relations", [])
         if not isinstance(entities, list) or not isinstance(relations, list):
             problems.add("'entities' and 'relations' must be lists", lineno)
             return None
+        kept_entities, kept_relations = [], []
         # Ids are keyed by their text: 3 and "3" are the same entity (doccano writes
         # integers, other tools strings), and a list or object is no id at all.
         by_id: dict[str, Span] = {}
@@ -243,15 +429,16 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, total: int, 
                 continue
             eid = ent.get("id", k)
             if not is_id(eid):
-                problems.add(f"{where_}: id must be a string or an integer (got {json.dumps(eid)[:40]})", lineno)
+                problems.add(f"{where_}: id must be a string or an integer (got {short_repr(eid)})", lineno)
                 continue
             if str(eid) in by_id:
-                problems.add(f"{where_}: duplicate id {eid!r}", lineno)
+                problems.add(f"{where_}: duplicate id {short_repr(eid)}", lineno)
                 continue
             span = span_at(ent.get("start_offset"), ent.get("end_offset"), ent.get("label"), where_, eid)
             if span is not None:
                 span.source_id = str(eid)
                 by_id[str(eid)] = span
+                kept_entities.append({"ids": [span.id], "item": ent})
         seen = set()
         for k, rel in enumerate(relations):
             where_ = f"relations[{k}]"
@@ -260,10 +447,10 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, total: int, 
                 continue
             rid = rel.get("id", k)
             if not is_id(rid):
-                problems.add(f"{where_}: id must be a string or an integer (got {json.dumps(rid)[:40]})", lineno)
+                problems.add(f"{where_}: id must be a string or an integer (got {short_repr(rid)})", lineno)
                 continue
             if str(rid) in seen:
-                problems.add(f"{where_}: duplicate id {rid!r}", lineno)
+                problems.add(f"{where_}: duplicate id {short_repr(rid)}", lineno)
                 continue
             seen.add(str(rid))
             typ = rel.get("type")
@@ -274,39 +461,52 @@ def parse_line(obj: Any, path: str, lineno: int, n: int, stem: str, total: int, 
             if not is_id(src) or not is_id(dst):
                 bad = dst if is_id(src) else src
                 problems.add(f"{where_}: from_id and to_id must be strings or integers "
-                             f"(got {json.dumps(bad)[:40]})", lineno)
+                             f"(got {short_repr(bad)})", lineno)
                 continue
             head, tail = by_id.get(str(src)), by_id.get(str(dst))
             if head is None or tail is None:
                 missing = src if head is None else dst
-                problems.add(f"{where_}: relation points to missing id {missing!r}", lineno)
+                problems.add(f"{where_}: relation points to missing id {short_repr(missing)}", lineno)
                 continue
             ends = [head, tail]
             if ends[0] is ends[1]:
-                problems.add(f"{where_}: relation from entity {src!r} to itself", lineno)
+                problems.add(f"{where_}: relation from entity {short_repr(src)} to itself", lineno)
                 continue
             if schema is not None and schema.relation_type(typ) is None:
                 problems.add(f"{where_}: unknown relation type {typ!r} (not in schema {schema.name})", lineno)
                 continue
             r1, r2 = default_roles(schema, options.schema, typ)
-            anns.relations.append(Relation(
+            relation = Relation(
                 id=stable_id(name, sha, "rel", rid, ends[0].id, ends[1].id, typ), source_id=str(rid), type=typ,
                 arguments=[Argument(role=r1, target=ends[0].id), Argument(role=r2, target=ends[1].id)], **common,
-            ))
-    else:
-        labels = obj.get("label", [])
+            )
+            anns.relations.append(relation)
+            kept_relations.append({"ids": [relation.id], "item": rel})
+        record["entities"] = kept_entities
+        if "relations" in obj:
+            record["relations"] = kept_relations
+    if "label" in obj:
+        labels = obj.get("label")
         if not isinstance(labels, list):
-            problems.add("'label' must be a list of [start, end, label]", lineno)
+            problems.add("'label' must be a list of [start, end, label] or of category names", lineno)
             return None
-        for k, item in enumerate(labels):
-            where_ = f"label[{k}]"
-            if not isinstance(item, list) or len(item) != 3:
-                problems.add(f"{where_}: expected [start, end, label], got {json.dumps(item)[:60]}", lineno)
-                continue
-            span_at(item[0], item[1], item[2], where_, k)
+        if labels and all(isinstance(x, str) for x in labels) and "entities" not in obj:
+            pass  # text classification: the line's categories (kept as they came)
+        else:
+            record["label"] = triples(labels, "label")
     if len(problems.errors) > before:
         return None
-    return Document(name=name, text=text, schema=options.schema), anns
+    names = [c for c in (cats if "cats" in obj else []) or []] + [
+        x for x in obj.get("label") or [] if isinstance(x, str)]
+    if names:
+        options.notes.append(f"{path}:{lineno}: {len(names)} document categor{'y' if len(names) == 1 else 'ies'} "
+                             f"({', '.join(map(repr, names[:3]))}{', ...' if len(names) > 3 else ''}) kept for "
+                             "re-export: tui has no document-level labels")
+    meta: dict[str, Any] = {"record": record}
+    orders = key_orders(obj)
+    if orders:
+        meta["order"] = orders
+    return Document(name=name, text=text, schema=options.schema, meta={META_KEY: meta}), anns
 
 
 def read_file(path: Path, stem: str, options: Any) -> list[tuple[Document, DocAnnotations]]:
