@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.screen import Screen
 
+from tui.app.collector import IdleCollector
 from tui.app.messages import AnnotationsChanged, OpenDocument, StartReview
 from tui.app.settings import Settings, load_settings, save_settings
 from tui.core.store import Store
@@ -83,6 +84,7 @@ class TuiApp(App[None]):
         self.start_document = document
         self.settings: Settings = load_settings()
         """The user's preferences (theme, panel width, measure), saved when they change."""
+        self._collector = IdleCollector()
 
     def action_redraw(self) -> None:
         """Draw the whole screen again, every cell (after another program wrote over it)."""
@@ -100,6 +102,7 @@ class TuiApp(App[None]):
         return names[0] if names else None
 
     def on_mount(self) -> None:
+        self._collector.start()
         self._apply_keymap()
         self._restore_theme()
         from tui.app.screens.reader import ReaderScreen
@@ -305,7 +308,12 @@ class TuiApp(App[None]):
         if not await self._check_bindings(event.key):
             await dispatch_key(self, event)
 
+    def post_display_hook(self) -> None:
+        """A frame was written: the garbage collector may run now, not inside the next key's work."""
+        self._collector.after_frame(self.call_later)
+
     def on_unmount(self) -> None:
+        self._collector.stop()
         self.close_store()
 
     def close_store(self) -> None:
