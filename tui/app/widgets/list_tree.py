@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -127,8 +127,8 @@ class ListTree(SteadySizes, Tree[Any]):
     _base_style: Style | None = None
     _frame_offset: tuple[int, int, int] | None = None
     """(scroll x, scroll y, width) while :meth:`render_lines` runs."""
-    _moved_rows: dict[tuple[Any, ...], tuple[Strip, int]] | None = None
-    _styled_rows: dict[tuple[Any, ...], tuple[Strip, int]] | None = None
+    _moved_rows: dict[tuple[Any, ...], Strip] | None = None
+    _styled_rows: dict[tuple[Any, ...], Strip] | None = None
     """Rows as the styles pipeline finished them, by what they show and how: see :meth:`render_lines`."""
 
     _kept_components: dict[tuple[Any, ...], Style] | None = None
@@ -176,8 +176,8 @@ class ListTree(SteadySizes, Tree[Any]):
         number whenever a node changes. A new mention near the top of a panel
         moves every row under it down one line: those rows are taken styled
         from what they were, keyed by what they show (:meth:`_row_key`) and by
-        everything the styling reads, with the line number they carry for
-        the mouse restamped.
+        everything the styling reads. (The line number Tree puts in a row for
+        the mouse is not read: see :meth:`_line_at`.)
         """
         # Tree.render_line resolves the widget's style through the DOM for every
         # row (a quarter of a row's cost): once per frame is enough.
@@ -211,14 +211,13 @@ class ListTree(SteadySizes, Tree[Any]):
                     continue
                 hit = styled.get(key)
                 if hit is not None:
-                    strip, at = hit
-                    cached[y] = strip if at == y + scroll_y else _restamp(strip, y + scroll_y)
+                    cached[y] = hit
                     dirty.discard(y)
             strips = super().render_lines(crop)
             for y, key in keys.items():
                 strip = cached.get(y)
                 if strip is not None:
-                    styled[key] = (strip, y + scroll_y)
+                    styled[key] = strip
             return strips
         finally:
             self._base_style = None
@@ -252,8 +251,8 @@ class ListTree(SteadySizes, Tree[Any]):
         A new mention near the top of a panel moves every row under it one
         line down, and Tree forgets every row it drew whenever a node changes.
         A row's picture depends on what it shows (see :func:`_row_look`), not
-        on its line number, except for the line number it carries for the
-        mouse: that is restamped.
+        on its line number (but for the one Tree stamps on it for the mouse,
+        which :meth:`_line_at` does without).
         """
         lines = self._tree_lines
         if not SHORTCUTS or y >= len(lines) or y in (self.cursor_line, self.hover_line) or self.hover_line >= 0:
@@ -264,15 +263,48 @@ class ListTree(SteadySizes, Tree[Any]):
         cache = self._moved_rows
         if cache is None or len(cache) > 4096:
             cache = self._moved_rows = {}
-        drawn = cache.get(key)
-        if drawn is None:
-            strip = super()._render_line(y, 0, width, base_style)
-            cache[key] = (strip, y)
-        else:
-            strip, at = drawn
-            if at != y:
-                strip = _restamp(strip, y)
+        strip = cache.get(key)
+        if strip is None:
+            strip = cache[key] = super()._render_line(y, 0, width, base_style)
         return strip.crop(x1, x2)
+
+    def _line_at(self, event: events.MouseEvent) -> int:
+        """The tree line under the mouse (-1: none), from where the mouse is.
+
+        Tree reads it from the ``line`` Tree stamps on every row it draws;
+        the rows this tree keeps while they move up or down still carry the
+        line they were drawn on, so the line is worked out from the pointer's
+        place in the content and the scroll position instead.
+        """
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return -1
+        line = offset.y + self.scroll_offset.y
+        return line if 0 <= line < len(self._tree_lines) else -1
+
+    # Textual calls the handler of every class up the MRO: these stop Tree's (which reads
+    # the stamped line) and do what it and Widget's would.
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        if SHORTCUTS:
+            event.prevent_default()
+            self.hover_line = self._line_at(event)
+
+    async def _on_click(self, event: events.Click) -> None:
+        if not SHORTCUTS:
+            return  # Tree's handler runs next
+        event.prevent_default()
+        async with self.lock:
+            line = self._line_at(event)
+            if line >= 0:
+                if event.style.meta.get("toggle", False):
+                    node = self.get_node_at_line(line)
+                    if node is not None:
+                        self._toggle_node(node)
+                else:
+                    self.cursor_line = line
+                    await self.run_action("select_cursor")
+        await Widget._on_click(self, event)
 
     def _build(self) -> None:
         """Tree._build (the line list, the widest row, the cursor's line), with each row's width kept on its node.
@@ -366,14 +398,6 @@ class ListTree(SteadySizes, Tree[Any]):
         if node._allow_expand:
             width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
         return width
-
-
-def _restamp(strip: Strip, y: int) -> Strip:
-    """``strip`` as row ``y``: the line number the mouse reads, on the segments that carry one."""
-    line_meta = Style(meta={"line": y})
-    return Strip([Segment(text, style + line_meta if style is not None and style._meta and "line" in style.meta
-                          else style, control)
-                  for text, style, control in strip], strip.cell_length)
 
 
 def _row_look(lines: list[Any], y: int) -> tuple[Any, ...] | None:
