@@ -103,3 +103,25 @@ async def test_a_new_text_taller_than_the_inspector_scrolls_without_a_layout(see
         assert_same_rows(body)
         last = "".join(s.text for s in body.rows()[-1]).strip()
         assert last.endswith("word")
+
+
+async def test_a_new_text_repaints_the_rows_that_changed_in_one_call(seed_db):
+    """Only the rows that show something else are repainted, runs of rows together, in one refresh."""
+    async with make_app(seed_db, annotator="alice").run_test(size=(100, 30)) as pilot:
+        body = reader_of(pilot.app).query_one(InspectorBody)
+        body.update(Text("\n".join(f"row {i}" for i in range(8))))
+        await pilot.pause()
+        calls: list[tuple[Region, ...]] = []
+        refresh = body.refresh
+
+        def spy(*regions, **kwargs):
+            calls.append(regions)
+            return refresh(*regions, **kwargs)
+
+        body.refresh = spy
+        rows = [f"row {i}" for i in range(8)]
+        rows[2], rows[3], rows[6] = "two", "three", "six"
+        body.update(Text("\n".join(rows)))
+        assert len(calls) == 1
+        assert sorted(y for region in calls[0] for y in range(region.y, region.bottom)) == [2, 3, 6]
+        assert all(region.width == body.size.width for region in calls[0])

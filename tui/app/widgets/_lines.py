@@ -30,7 +30,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.app.compositor import textual_tested
-from tui.app.widgets._scroll import SteadySizes
+from tui.app.widgets._scroll import SteadySizes, row_runs
 
 #: Only resolves style names for :meth:`rich.text.Text.render` (the fallback for overlapping spans).
 _CONSOLE = Console(width=1000, color_system="truecolor", legacy_windows=False, force_terminal=True)
@@ -250,10 +250,11 @@ class TextLines(PlainRows, SteadySizes, ScrollView, can_focus=False):
             return
         # Only the rows that show something else are painted again (a new selection
         # often keeps the blank rows under the text, and sometimes its first lines).
-        rows, width = self._rows, self.size.width
-        for y in range(self.size.height):
-            if (before[y] if y < len(before) else None) != (rows[y] if y < len(rows) else None):
-                self.refresh(Region(0, y, width, 1))
+        rows = self._rows
+        changed = [y for y in range(self.size.height)
+                   if (before[y] if y < len(before) else None) != (rows[y] if y < len(rows) else None)]
+        if changed:
+            self.refresh(*row_runs(changed, 0, self.size.width))
 
     def rows(self) -> list[list[Segment]]:
         """The rows drawn at the current width."""

@@ -1,5 +1,5 @@
 """Scroll views that keep still when a layout elsewhere hands them the sizes they already have,
-and scroll bars repainted only when their thumb moves."""
+scroll bars repainted only when their thumb moves, and changed rows repainted in one call."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from math import ceil
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar
 
 from tui.app.compositor import textual_tested
@@ -92,3 +92,26 @@ def steady_bar(bar: ScrollBar, virtual: int, window: int) -> None:
     bar.set_reactive(ScrollBar.window_size, window)
     if thumb(bar) != before:
         bar.refresh()
+
+
+def row_runs(lines: list[int], top: int, width: int) -> list[Region]:
+    """Regions covering the (ascending) ``lines`` of a scrolled view, one per run of consecutive lines.
+
+    Args:
+        lines: line numbers in the scrolled content, ascending, at least one.
+        top: the first line shown (the scroll offset).
+        width: the regions' width.
+
+    Returns:
+        The regions, in widget rows: refresh them in one call (each call merges its
+        regions into the widget's dirty set and works out its gutter again).
+    """
+    regions: list[Region] = []
+    start = previous = lines[0]
+    for y in lines[1:]:
+        if y != previous + 1:
+            regions.append(Region(0, start - top, width, previous - start + 1))
+            start = y
+        previous = y
+    regions.append(Region(0, start - top, width, previous - start + 1))
+    return regions

@@ -37,7 +37,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.app.compositor import textual_tested
-from tui.app.widgets._scroll import SteadySizes
+from tui.app.widgets._scroll import SteadySizes, row_runs
 
 #: The shortcuts below use Tree's private parts (its line cache, row drawing and
 #: node counters): on a Textual release they were not checked against, the tree
@@ -103,7 +103,7 @@ class ListTree(SteadySizes, Tree[Any]):
         # a refresh per row merges its region into the widget's dirty set every time.
         changed = [y for y, look in now.items() if shown is None or y not in shown or shown[y] != look]
         if changed:
-            self.refresh(*_row_runs(changed, top, self.size.width))
+            self.refresh(*row_runs(changed, top, self.size.width))
 
     @property  # type: ignore[override]
     def virtual_size(self) -> Size:
@@ -435,16 +435,3 @@ def set_label(node: TreeNode[Any], label: Text) -> None:
     node._label = node._tree.process_label(label)
     node._updates += 1
     node._tree._invalidate()
-
-
-def _row_runs(lines: list[int], top: int, width: int) -> list[Region]:
-    """Regions covering the (ascending) tree ``lines``, one per run of consecutive lines, in widget rows."""
-    regions: list[Region] = []
-    start = previous = lines[0]
-    for y in lines[1:]:
-        if y != previous + 1:
-            regions.append(Region(0, start - top, width, previous - start + 1))
-            start = y
-        previous = y
-    regions.append(Region(0, start - top, width, previous - start + 1))
-    return regions
