@@ -68,3 +68,30 @@ def test_an_id_written_again_by_redo_has_its_whole_history(session):
     again = session.tag(*pos("Basra"), "LOC").value  # another span on the same words: its own history
     assert again.id != span.id
     assert [op.action for op in session.store.history(again.id)] == ["tag LOC Basra"]
+
+
+class Searched(str):
+    """A log entry's text that counts the searches made in it."""
+
+    searches = 0
+
+    def __contains__(self, needle: object) -> bool:
+        type(self).searches += 1
+        return super().__contains__(needle)  # type: ignore[operator]
+
+
+def test_a_long_entry_before_a_new_span_is_not_searched_for_it(session):
+    """Long entries (an import's, a long note's) are searched in memory; one made before an id cannot name it."""
+    basra = session.tag(*pos("Basra"), "GPE").value
+    session.set_note(basra.id, "a long note " * 500)  # an entry longer than LONG_ENTRY: kept in memory
+    store = session.store
+    store.history(basra.id)  # reads the entries in
+    assert store._long_entries, "the note's entry should be a long one"
+    store._long_entries = {seq: (state, Searched(text)) for seq, (state, text) in store._long_entries.items()}
+    Searched.searches = 0
+    made = session.tag(*pos("militias"), "ORG").value
+    assert [op.action for op in store.history(made.id)] == ["tag ORG militias"]
+    assert Searched.searches == 0
+    # an id older than the long entry is still looked for in it
+    store.history(basra.id)
+    assert Searched.searches == 1

@@ -114,6 +114,8 @@ class Database:
         """The long oplog entries read so far (``seq -> (state, changes)``), for :meth:`history`."""
         self._log_scanned = 0
         """Every oplog entry up to this one has been read by :meth:`history`."""
+        self._minted_at: dict[str, int] = {}
+        """Per annotation id made by a logged action of this connection: that entry (none before it names the id)."""
         self.conn = self._connect()
         self._db: Any = None  # a sqlite_utils.Database (untyped package), made on first use
         self.backup: Path | None = None

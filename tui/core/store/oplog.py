@@ -151,7 +151,11 @@ class OperationLog(Database):
             (scanned, upto, *skip, needle)))
         short += found
         self._history_seen[ann_id] = (upto, short)
-        return self._operations_of(ann_id, sorted({*short, *(seq for seq, (_, text) in long.items() if needle in text)}))
+        # An id made by a logged action is in no entry before it: an import's entry on a
+        # long document is megabytes to search, and a tag selects the span it made.
+        first = self._minted_at.get(ann_id, 0)
+        return self._operations_of(ann_id, sorted({
+            *short, *(seq for seq, (_, text) in long.items() if seq >= first and needle in text)}))
 
     def _note_minted(self, seq: int, ann_ids: list[str]) -> None:
         """Ids made by the action logged as ``seq``: no entry before it names them, so :meth:`history` starts there.
@@ -162,9 +166,10 @@ class OperationLog(Database):
         selection).
         """
         if len(ann_ids) <= MINTED_NOTED:
-            seen = self._history_seen
+            seen, minted = self._history_seen, self._minted_at
             for ann_id in ann_ids:
                 seen.setdefault(ann_id, (seq - 1, ()))
+                minted.setdefault(ann_id, seq)
 
     def _log_entries_since(self) -> dict[int, tuple[str, str]]:
         """The long log entries (``seq -> (state, changes)``), after reading the entries added since last time."""
