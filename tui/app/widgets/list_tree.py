@@ -313,7 +313,11 @@ class ListTree(SteadySizes, Tree[Any]):
         a long document's entity panel (~700 rows) that was most of a tag's
         panel work. A row's width is its label's, plus the expand icon, plus
         its guides (by depth); the label's part is remembered on the node with
-        the label object and fold state it was measured for.
+        the label object and fold state it was measured for. A row's line (its
+        path and whether it is last) is kept on its node while its parent's
+        line and its place stay, and a node's block of leaf rows (a type's
+        mentions) while its line, its children and their labels stay: a tag
+        then rebuilds one group's rows, and sets the line numbers of the rest.
         """
         if not SHORTCUTS:
             super()._build()
@@ -327,11 +331,18 @@ class ListTree(SteadySizes, Tree[Any]):
         folded_icon = cell_len(self.ICON_NODE)
         widest = 0
 
-        def add_node(path: list[TreeNode[Any]], node: TreeNode[Any], last: bool, guides: int) -> None:
+        def add_node(parent: Any, node: TreeNode[Any], last: bool, guides: int) -> None:
             nonlocal widest
-            child_path = [*path, node]
+            # The node's line (its path from the top, whether it is its parent's last) as
+            # drawn last time, while its parent's line and its place are the same.
+            kept = node.__dict__.get("_tui_line")
+            if kept is not None and kept[0] is parent and kept[1] == last:
+                line = kept[2]
+            else:
+                line = line_type([*parent.path, node] if parent is not None else [node], last)
+                node._tui_line = (parent, last, line)
             node._line = len(lines)
-            add_line(line_type(child_path, last))
+            add_line(line)
             label = node._label
             expanded = node._expanded
             measured = node.__dict__.get("_tui_width")
@@ -345,33 +356,55 @@ class ListTree(SteadySizes, Tree[Any]):
                 node._tui_width = (label, expanded, node._allow_expand, width)
             if width + guides > widest:
                 widest = width + guides
-            if expanded:
-                children = node._children
-                last_child = len(children) - 1
-                below = guides + guide_depth
-                for i, child in enumerate(children):
-                    if child._allow_expand or child._children:
-                        add_node(child_path, child, i == last_child, below)
-                        continue
-                    # A leaf (most rows: the mentions), inline: no call per row.
-                    child._line = len(lines)
-                    add_line(line_type([*child_path, child], i == last_child))
-                    label = child._label
-                    measured = child.__dict__.get("_tui_width")
-                    if measured is not None and measured[0] is label and not measured[2]:
-                        width = measured[3]
-                    else:
-                        width = label.cell_len
-                        child._tui_width = (label, child._expanded, False, width)
-                    if width + below > widest:
-                        widest = width + below
+            if not expanded:
+                return
+            children = node._children
+            below = guides + guide_depth
+            # A block of leaves (a type's mentions) unchanged since the last build: its lines
+            # and widest label are taken as they were; only their line numbers are set.
+            # (A child's _updates count every change to it, a child of its own included.)
+            members = tuple(children)
+            looks = (tuple([child._label for child in children]), tuple([child._updates for child in children]))
+            block = node.__dict__.get("_tui_block")
+            if block is not None and block[0] is line and block[1] == members and block[2] == looks:
+                first = len(lines)
+                lines.extend(block[3])
+                for at, child in enumerate(children, first):
+                    child._line = at
+                if block[4] + below > widest:
+                    widest = block[4] + below
+                return
+            first = len(lines)
+            leaves_only = True
+            widest_leaf = 0
+            last_child = len(children) - 1
+            for i, child in enumerate(children):
+                if child._allow_expand or child._children:
+                    leaves_only = False
+                    add_node(line, child, i == last_child, below)
+                    continue
+                # A leaf (most rows: the mentions), inline: no call per row.
+                child._line = len(lines)
+                add_line(line_type([*line.path, child], i == last_child))
+                label = child._label
+                measured = child.__dict__.get("_tui_width")
+                if measured is not None and measured[0] is label and not measured[2]:
+                    width = measured[3]
+                else:
+                    width = label.cell_len
+                    child._tui_width = (label, child._expanded, False, width)
+                if width > widest_leaf:
+                    widest_leaf = width
+            if widest_leaf + below > widest:
+                widest = widest_leaf + below
+            node._tui_block = (line, members, looks, lines[first:], widest_leaf) if leaves_only else None
 
         # Guides as _TreeLine._get_guide_width counts them: a cell run per level below the first.
         if show_root:
-            add_node([], self.root, True, 0)
+            add_node(None, self.root, True, 0)
         else:
             for node in self.root._children:
-                add_node([], node, True, 0)  # (Tree marks every top-level row as last, too)
+                add_node(None, node, True, 0)  # (Tree marks every top-level row as last, too)
         self._tree_lines_cached = lines
         self.virtual_size = Size(widest if lines else self.size.width, len(lines))
         if self.cursor_line != -1:
