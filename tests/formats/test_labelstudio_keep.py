@@ -272,3 +272,17 @@ def test_region_comment_is_a_note_and_goes_back(tmp_path):
     region_a1 = json.loads(text)[0]["annotations"][0]["result"][0]
     assert region_a1["meta"] == {"text": ["soldiers"]}
     assert exported.lossless
+
+
+def test_span_joins_a_completion_that_names_no_annotator(tmp_path):
+    """A completion without ``completed_by`` belongs to the user who imported it: a span that user makes
+    in tui goes into that completion, not into a second one (Label Studio would show two annotations)."""
+    def add_water(store: Store) -> None:
+        doc = store.document("completions_348")
+        a = doc.text.index("Water")
+        store.add(Span(doc_id=doc.id, label="INGREDIENT", fragments=[(a, a + 5)], text="Water"))
+
+    text, _, _ = round_trip(tmp_path, DATA / "completions_348.json", edit=add_water)
+    (completion,) = json.loads(text)["completions"]
+    assert completion["id"] == 348001 and len(completion["result"]) == 39
+    assert completion["result"][-1]["from_name"] == "ner" and completion["result"][-1]["value"]["text"] == "Water"

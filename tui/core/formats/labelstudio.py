@@ -18,7 +18,8 @@ fields, ``meta``, ``drafts``, each annotation's ``id``, ``ground_truth``,
 result's ``from_name``/``to_name``/``score``/``meta``, results of types tui
 does not read), each result beside the ids of the annotations it became;
 offsets, labels, relation ends and textarea notes are taken from the store.
-Annotations made in tui join their annotator's kept annotation, with the
+Annotations made in tui join their annotator's kept annotation (one that
+names no annotator belongs to the user who imported it), with the
 ``from_name`` the document's regions of that label used. ``order`` keeps
 the key orders (the store sorts the keys of ``meta``).
 
@@ -285,13 +286,13 @@ def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map |
         for group in kept[key]:
             if not isinstance(group, dict):
                 continue
-            who = (str(group.get("model_version") or "labelstudio") if key == "predictions"
-                   else _annotator(group))
-            if (statuses is not None and want not in statuses) or (layers is not None and who not in layers):
-                continue  # the export asked for other statuses or annotators
             entries = group.get("result")
             if not isinstance(entries, list):
                 entries = []
+            who = _owner(entries, by_id, want) or (
+                str(group.get("model_version") or "labelstudio") if key == "predictions" else _annotator(group))
+            if (statuses is not None and want not in statuses) or (layers is not None and who not in layers):
+                continue  # the export asked for other statuses or annotators
             result = []
             for entry in entries:
                 item = _fill(doc, entry, by_id, want, u16, rid_of, report)
@@ -308,6 +309,17 @@ def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map |
                 homes.setdefault(("predictions" if key == "predictions" else "annotations", who), result)
         task[key] = groups
     return task, used, homes
+
+
+def _owner(entries: list[Any], by_id: dict[str, Any], want: str) -> str | None:
+    """The annotator of the store's annotations a kept group's results became, if they have one.
+
+    An annotation that names no one (no ``completed_by``, as in the ``completions`` layout) was given
+    to the importing user: spans that user makes in tui belong in it, not in a second annotation.
+    """
+    owners = {by_id[i].annotator for e in entries if isinstance(e, dict) for i in e.get("ids") or ()
+              if isinstance(i, str) and i in by_id and by_id[i].status == want}
+    return owners.pop() if len(owners) == 1 else None
 
 
 def _names(kept: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
