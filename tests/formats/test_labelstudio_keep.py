@@ -142,7 +142,8 @@ def test_unlabelled_relations_stay_unlabelled(tmp_path):
 
 def test_from_name_kept_and_used_for_new_regions(tmp_path):
     """Regions keep their from_name/to_name; a span made in tui takes the from_name the document's regions
-    of its label used (else ``label``/``text``), so the file still matches its project's labelling config."""
+    of its label used, else that of the task's first region (its ``Labels`` control), so the file still
+    matches its project's labelling config."""
     task = {"id": 1, "data": {"text": TEXT}, "annotations": [
         {"id": 1, "completed_by": 4, "result": [region("a", 0, 6, "PER")]}]}
     src = tmp_path / "names.json"
@@ -159,7 +160,7 @@ def test_from_name_kept_and_used_for_new_regions(tmp_path):
     assert ann["id"] == 1  # the new spans joined their annotator's kept annotation
     names = {r["value"]["labels"][0] + r["value"]["text"]: (r["from_name"], r["to_name"]) for r in ann["result"]}
     assert names == {"PERTroops": ("ner", "my_text"), "PERBasra": ("ner", "my_text"),
-                     "TIMEMonday": ("label", "text")}
+                     "TIMEMonday": ("ner", "my_text")}
 
 
 def test_edits_in_tui_are_written_into_the_kept_results(tmp_path):
