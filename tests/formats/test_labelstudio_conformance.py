@@ -1,12 +1,13 @@
 """Our Label Studio export follows Label Studio's documented JSON task format.
 
-Label Studio's own reader (``label-studio-sdk``) is not used: version 2.1.2
-requires opencv-python-headless, numpy, pandas, nltk, lxml, Pillow,
-datamodel-code-generator and a dozen more, far too heavy a tree for a dev
-dependency. The rules below are written out from Label Studio's
-documentation instead ("Label Studio JSON format of annotated tasks",
+Label Studio's own code checks our files in ``test_labelstudio_sdk.py``
+(``label-studio-sdk``: its ``LabelInterface`` validator, its region writer and
+its converter). The rules below are written out from Label Studio's
+documentation ("Label Studio JSON format of annotated tasks",
 https://labelstud.io/guide/task_format, and the result format of the
-``Labels`` and ``Relation`` tags): what an import into Label Studio relies on.
+``Labels`` and ``Relation`` tags) and hold without a labelling config; they
+also check what the SDK does not: ``value.text`` is the text between the
+offsets, the task ``id`` is an integer, relation labels are strings.
 """
 
 from __future__ import annotations

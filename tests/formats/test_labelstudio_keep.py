@@ -142,7 +142,8 @@ def test_unlabelled_relations_stay_unlabelled(tmp_path):
 
 def test_from_name_kept_and_used_for_new_regions(tmp_path):
     """Regions keep their from_name/to_name; a span made in tui takes the from_name the document's regions
-    of its label used (else ``label``/``text``), so the file still matches its project's labelling config."""
+    of its label used, else that of the task's first region (its ``Labels`` control), so the file still
+    matches its project's labelling config."""
     task = {"id": 1, "data": {"text": TEXT}, "annotations": [
         {"id": 1, "completed_by": 4, "result": [region("a", 0, 6, "PER")]}]}
     src = tmp_path / "names.json"
@@ -159,7 +160,7 @@ def test_from_name_kept_and_used_for_new_regions(tmp_path):
     assert ann["id"] == 1  # the new spans joined their annotator's kept annotation
     names = {r["value"]["labels"][0] + r["value"]["text"]: (r["from_name"], r["to_name"]) for r in ann["result"]}
     assert names == {"PERTroops": ("ner", "my_text"), "PERBasra": ("ner", "my_text"),
-                     "TIMEMonday": ("label", "text")}
+                     "TIMEMonday": ("ner", "my_text")}
 
 
 def test_edits_in_tui_are_written_into_the_kept_results(tmp_path):
@@ -272,3 +273,17 @@ def test_region_comment_is_a_note_and_goes_back(tmp_path):
     region_a1 = json.loads(text)[0]["annotations"][0]["result"][0]
     assert region_a1["meta"] == {"text": ["soldiers"]}
     assert exported.lossless
+
+
+def test_span_joins_a_completion_that_names_no_annotator(tmp_path):
+    """A completion without ``completed_by`` belongs to the user who imported it: a span that user makes
+    in tui goes into that completion, not into a second one (Label Studio would show two annotations)."""
+    def add_water(store: Store) -> None:
+        doc = store.document("completions_348")
+        a = doc.text.index("Water")
+        store.add(Span(doc_id=doc.id, label="INGREDIENT", fragments=[(a, a + 5)], text="Water"))
+
+    text, _, _ = round_trip(tmp_path, DATA / "completions_348.json", edit=add_water)
+    (completion,) = json.loads(text)["completions"]
+    assert completion["id"] == 348001 and len(completion["result"]) == 39
+    assert completion["result"][-1]["from_name"] == "ner" and completion["result"][-1]["value"]["text"] == "Water"

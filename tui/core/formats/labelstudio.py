@@ -18,9 +18,11 @@ fields, ``meta``, ``drafts``, each annotation's ``id``, ``ground_truth``,
 result's ``from_name``/``to_name``/``score``/``meta``, results of types tui
 does not read), each result beside the ids of the annotations it became;
 offsets, labels, relation ends and textarea notes are taken from the store.
-Annotations made in tui join their annotator's kept annotation, with the
-``from_name`` the document's regions of that label used. ``order`` keeps
-the key orders (the store sorts the keys of ``meta``).
+Annotations made in tui join their annotator's kept annotation (one that
+names no annotator belongs to the user who imported it), with the
+``from_name``/``to_name`` the document's regions of that label used, else
+those of its first region. ``order`` keeps the key orders (the store sorts
+the keys of ``meta``).
 
 Offsets are code points by default (Python string indices, what Label
 Studio's backend stores for text); ``--offsets utf16`` converts.
@@ -161,15 +163,16 @@ def flat_graph(doc: Document, anns: DocAnnotations, report: Any) -> tuple[list[R
 
 
 def _results(text: str, regions: list[Region], relations: list[tuple[str, str, str, Any]], u16: Utf16Map | None,
-             names: dict[str, tuple[Any, Any]] | None = None, rids: Iterable[str] = ()) -> list[dict[str, Any]]:
+             names: dict[str, tuple[Any, Any]] | None = None, rids: Iterable[str] = (),
+             default: tuple[Any, Any] = ("label", "text")) -> list[dict[str, Any]]:
     """Result objects for regions and relations made in tui (``names``: label -> the document's
-    ``from_name``/``to_name`` for it, else ``label``/``text``; ``rids``: more regions relations may name)."""
+    ``from_name``/``to_name`` for it, else ``default``; ``rids``: more regions relations may name)."""
     def off(x: int) -> int:
         return u16.to_utf16(x) if u16 is not None else x
 
     out: list[dict[str, Any]] = []
     for r in regions:
-        from_name, to_name = (names or {}).get(r.label, ("label", "text"))
+        from_name, to_name = (names or {}).get(r.label, default)
         out.append({
             "id": r.rid, "from_name": from_name, "to_name": to_name, "type": "labels",
             "value": {"start": off(r.start), "end": off(r.end), "text": text[r.start:r.end], "labels": [r.label]},
@@ -285,13 +288,13 @@ def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map |
         for group in kept[key]:
             if not isinstance(group, dict):
                 continue
-            who = (str(group.get("model_version") or "labelstudio") if key == "predictions"
-                   else _annotator(group))
-            if (statuses is not None and want not in statuses) or (layers is not None and who not in layers):
-                continue  # the export asked for other statuses or annotators
             entries = group.get("result")
             if not isinstance(entries, list):
                 entries = []
+            who = _owner(entries, by_id, want) or (
+                str(group.get("model_version") or "labelstudio") if key == "predictions" else _annotator(group))
+            if (statuses is not None and want not in statuses) or (layers is not None and who not in layers):
+                continue  # the export asked for other statuses or annotators
             result = []
             for entry in entries:
                 item = _fill(doc, entry, by_id, want, u16, rid_of, report)
@@ -310,9 +313,24 @@ def _kept_task(doc: Document, anns: DocAnnotations, report: Any, u16: Utf16Map |
     return task, used, homes
 
 
-def _names(kept: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Label -> the ``from_name``/``to_name`` the document's imported regions of that label used."""
+def _owner(entries: list[Any], by_id: dict[str, Any], want: str) -> str | None:
+    """The annotator of the store's annotations a kept group's results became, if they have one.
+
+    An annotation that names no one (no ``completed_by``, as in the ``completions`` layout) was given
+    to the importing user: spans that user makes in tui belong in it, not in a second annotation.
+    """
+    owners = {by_id[i].annotator for e in entries if isinstance(e, dict) for i in e.get("ids") or ()
+              if isinstance(i, str) and i in by_id and by_id[i].status == want}
+    return owners.pop() if len(owners) == 1 else None
+
+
+def _names(kept: dict[str, Any]) -> tuple[dict[str, tuple[Any, Any]], tuple[Any, Any]]:
+    """Label -> the ``from_name``/``to_name`` the document's imported regions of that label used, and
+    the pair for a label they never used: that of the task's first ``labels`` region (the project's
+    ``Labels`` control on the text; Label Studio refuses a ``from_name`` its config lacks), else
+    ``label``/``text``."""
     names: dict[str, tuple[Any, Any]] = {}
+    default: tuple[Any, Any] | None = None
     for key in LAYOUTS:
         for group in kept.get(key) or ():
             for entry in (group.get("result") or ()) if isinstance(group, dict) else ():
@@ -321,7 +339,9 @@ def _names(kept: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
                     for label in item["value"].get("labels") or ():
                         if isinstance(label, str):
                             names.setdefault(label, (item.get("from_name", "label"), item.get("to_name", "text")))
-    return names
+                    if default is None:
+                        default = (item.get("from_name", "label"), item.get("to_name", "text"))
+    return names, default or ("label", "text")
 
 
 def task_dict(doc: Document, anns: DocAnnotations, report: Any, n: int, unit: str | None,
@@ -340,11 +360,12 @@ def task_dict(doc: Document, anns: DocAnnotations, report: Any, n: int, unit: st
     if isinstance(kept, dict):
         task, used, homes = _kept_task(doc, anns, report, u16, kept, statuses, layers)
         order = meta.get("order") if isinstance(meta, dict) else None
-        names = _names(kept)
+        names, default = _names(kept)
         layout = "completions" if "completions" in kept and "annotations" not in kept else "annotations"
     else:
         task = {"id": n, "data": {"text": doc.text, "name": doc.name}, "annotations": [], "predictions": []}
         used, homes, names, layout, order = set(), {}, {}, "annotations", None
+        default = ("label", "text")
     fresh = DocAnnotations()
     for kind in ("spans", "events", "relations", "equivalences", "attributes", "normalizations", "notes"):
         getattr(fresh, kind).extend(a for a in getattr(anns, kind) if a.id not in used)
@@ -363,7 +384,7 @@ def task_dict(doc: Document, anns: DocAnnotations, report: Any, n: int, unit: st
         group.spans = group.spans + [s for s in kept_spans if s.id not in new_spans and _group_of(s) == (where_to, annotator)]
         regions, relations = flat_graph(doc, group, report)
         fresh_regions = [r for r in regions if r.span.id in new_spans]
-        result = _results(doc.text, fresh_regions, relations, u16, names, (r.rid for r in regions))
+        result = _results(doc.text, fresh_regions, relations, u16, names, (r.rid for r in regions), default)
         home = homes.get((where_to, annotator))
         if home is not None:
             home.extend(result)
