@@ -125,3 +125,27 @@ async def test_a_footer_key_back_to_a_look_it_had_is_drawn_from_its_cache(seed_d
         delete._drawn = None
         delete._styles_cache.clear()
         assert delete.render_lines(crop) == pictures[3]
+
+
+async def test_a_motion_off_the_span_just_tagged_deselects_it_in_the_motions_frame(seed_db):
+    """After a tag, `w` moves off the new span: no frame shows the cursor moved and the span still selected
+    (the deselection waited for the CursorMoved message: a second frame, 3 ms later on the 5 MB article)."""
+    from tui.app.frames import FrameRecorder
+
+    async with make_app(seed_db, annotator="alice").run_test(size=SIZE) as pilot:
+        screen = reader_of(pilot.app)
+        await goto_text(pilot, "Basra")
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        tagged = screen.selected_id
+        assert tagged is not None
+        recorder = FrameRecorder(keep_text=False, probe=lambda: (screen.view.cursor, screen.selected_id)).attach(
+            pilot.app)
+        cursor = screen.view.cursor
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.pause()
+        assert recorder.states, "the motion drew nothing"
+        assert screen.view.cursor != cursor and screen.selected_id is None
+        assert [state for state in recorder.states if state[0] != cursor and state[1] == tagged] == []

@@ -125,10 +125,17 @@ class StatusMixin:
         A move clears the last action's message (``_cursor_moved`` does, once
         the message arrives); clearing it here too keeps an action that
         moves the cursor (tagging clears the selection) from drawing its
-        message in one frame and the cleared line in a second frame.
+        message in one frame and the cleared line in a second frame. A move
+        off the selected annotation deselects it here too, for the same reason.
         """
         self._track_hold()
         self.message = self._message_after_move()
+        view = self.view
+        if self.pick is None and view.selection is None and not self._keeps_selection(view.cursor):
+            # What _cursor_moved does when the message arrives, done now: a motion off the
+            # span just tagged deselects it in the motion's frame, not in a second one.
+            self.selected_id = None
+            self.refresh_bindings()
         self._update_status()
 
 
