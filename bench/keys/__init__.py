@@ -16,11 +16,15 @@ Counting rules:
   ``undo`` that repairs a wrong guess. A typed string (a search, a picker filter)
   counts one key per character, plus its ``enter``.
 - Keys are charged to the phase they serve. **Mentions**: the review of the
-  suggestions (opening it, every decision, closing it), then every key that
+  suggestions (opening it, every decision on a span, closing it), then every key that
   reaches and tags a missing mention; divided by the number of gold spans.
   **Events**: reaching the trigger, ``E``, the type, every role key (motions to a
-  filler, a role's letter, ``tab``, ``enter``, ``s``, the final ``escape``); divided
-  by the number of gold events. **Coreference**: the suggestion key pressed again
+  filler, a role's letter, ``tab``, ``enter``, ``s``, the final ``escape``); in the
+  review, every decision on a suggested event (accepting a gold one, skipping one
+  whose gold fillers are not tagged yet, rejecting the others, in bulk where a whole
+  group decides alike) and the role keys of the prompt an accepted one opens; the
+  second review of the skipped ones (``r``, its decisions and roles, closing it);
+  divided by the number of gold events. **Coreference**: the suggestion key pressed again
   once the mentions are there (same-name links) and that review (every decision,
   closing it), then for each chain still incomplete reaching a member, selecting it
   if needed, ``C``, every motion / ``tab`` / ``enter``, the final ``escape``; divided

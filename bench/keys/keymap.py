@@ -68,6 +68,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("review", "ReaderScreen", ("review",), fallback="r"),
     Feature("review-accept", "ReviewScreen", ("review-accept",), fallback="a"),
     Feature("review-reject", "ReviewScreen", ("review-reject",), fallback="x"),
+    Feature("review-skip", "ReviewScreen", ("review-skip",), fallback="space"),
     Feature("review-close", "ReviewScreen", ("review-close",), fallback="escape"),
     # planned on other branches (issue 14): used when the app lists them
     Feature("next-name", "ReaderScreen", ("next-name", "select-next-name", "name-next"), key="m",

@@ -21,9 +21,9 @@ def test_suggest_table_is_read_written_and_shown():
 
 
 def test_without_a_table_the_defaults_and_ace_runs_places_first():
-    """No [suggest]: propagate then coref; the ACE 2005 preset: places, propagate, coref."""
+    """No [suggest]: propagate then coref; the ACE 2005 preset: places, lexicon, propagate, coref."""
     assert parse_schema(BASE).suggest.sources == ("propagate", "coref")
-    assert preset("ace2005").suggest == SuggestDefaults(sources=("places", "propagate", "coref"))
+    assert preset("ace2005").suggest == SuggestDefaults(sources=("places", "lexicon", "propagate", "coref"))
 
 
 def test_bad_values_are_one_line_errors_with_their_line():

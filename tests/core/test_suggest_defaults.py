@@ -11,19 +11,20 @@ TEXT = "Muqtada al-Sadr met people in Basra. Sadr left Basra for Baghdad."
 
 
 def test_ace_defaults_run_places_propagate_and_coref_in_order(store):
-    """ACE 2005: places, then propagate, then coref; each source's count in the summary."""
+    """ACE 2005: places, lexicon, propagate, coref; each source's count in the summary."""
     doc, _ = store.add_document(Document(name="d", text=TEXT))
     full = store.add(Span(label="PER", fragments=[(0, 15)], doc_id=doc.id))
     store.add(Span(label="PER", fragments=[(37, 41)], doc_id=doc.id))  # "Sadr", unlinked
     first = store.add(Span(label="PER", fragments=[(0, 7)], doc_id=doc.id))  # "Muqtada": a 2-member chain
     store.add(Equivalence(type="Coref", members=[full.id, first.id], doc_id=doc.id))
     run = run_defaults(store, "d")
-    assert [r.source for r in run.results] == ["places", "propagate", "coref"]
+    assert [r.source for r in run.results] == ["places", "lexicon", "propagate", "coref"]
     counts = {r.source: r.added for r in run.results}
-    assert counts == {"places": 3, "propagate": 0, "coref": 1}
-    assert run.summary() == "suggested 4: places 3, propagate 0, coref 1"
+    assert counts == {"places": 3, "lexicon": 2, "propagate": 0, "coref": 1}
+    assert run.summary() == "suggested 6: places 3, lexicon 2, propagate 0, coref 1"
     pending = store.annotations(doc.id, statuses=["pending"])
-    assert sorted(s.text for s in pending.spans) == ["Baghdad", "Basra", "Basra"]
+    assert sorted(s.text for s in pending.spans) == ["Baghdad", "Basra", "Basra", "met", "people"]
+    assert [(e.type, pending.by_id()[e.trigger].text) for e in pending.events] == [("Meet", "met")]
     assert len(pending.equivalences) == 1
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ from tests.app.conftest import SEED_NAME
 from tests.terminal.harness import covers, needs_tmux, wait_db
 from tui.core.model import Equivalence, Span
 from tui.core.review.suggest import suggest
+from tui.core.schema import SuggestDefaults, preset
 from tui.core.store import Store
 
 pytestmark = needs_tmux
@@ -24,9 +26,16 @@ def _at(text: str, needle: str, nth: int) -> int:
 
 
 def _chain(db: Path) -> tuple[str, str]:
-    """A PER chain of the two "Moqtada al-Sadr" mentions and an unlinked PER "Sadr"; returns (chain, Sadr)."""
+    """A PER chain of the two "Moqtada al-Sadr" mentions and an unlinked PER "Sadr"; returns (chain, Sadr).
+
+    The document's schema is ACE 2005 with the `[suggest]` sources places, propagate and coref
+    (the lexicon source, which the preset runs too, has its own test in test_lexicon_review.py):
+    the review then walks the places, the propagated name and the link, as the steps below expect.
+    """
     with Store(db, annotator="alice") as store:
         doc = store.document(SEED_NAME)
+        store.save_schema(dataclasses.replace(preset(doc.schema), source="",
+                                              suggest=SuggestDefaults(("places", "propagate", "coref"))))
         with store.action("tag", doc.id) as tx:
             spans = []
             for needle, nth in (("Moqtada al-Sadr", 0), ("Moqtada Al-Sadr", 0), ("Sadr", 3)):

@@ -1,4 +1,4 @@
-"""``tui suggest``: add pending suggestions from a source (propagate, gazetteer, spaCy, places, coref)."""
+"""``tui suggest``: add pending suggestions from a source (propagate, gazetteer, spaCy, places, lexicon, coref)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def register(group: click.Group) -> None:
     """Add the ``suggest`` command to the group."""
 
     @group.command("suggest")
-    @click.option("--source", type=click.Choice(["propagate", "gazetteer", "spacy", "places", "coref"]), required=True,
+    @click.option("--source", type=click.Choice(["propagate", "gazetteer", "spacy", "places", "lexicon", "coref"]), required=True,
                   help="Where suggestions come from.")
     @click.option("--doc", "docs", multiple=True, help="Only this document (repeatable; default: all).")
     @click.option("--gazetteer", "gazetteer", type=click.Path(dir_okay=False),
@@ -45,6 +45,13 @@ def register(group: click.Group) -> None:
         always one place: a country before a city, a bigger city before a
         smaller one ("Jordan" the person is suggested as the country).
 
+        lexicon: the trigger words (per event type) and nominal heads (per
+        span type) the schema lists, offline: a trigger becomes a pending
+        event of its type, a nominal a pending span. Whole words, regular
+        inflections ("bombers", "attacked"), lower case (capitalised only at a
+        sentence start), never inside a longer annotation; a word listed
+        under two types is suggested under neither (reported).
+
         coref: "same name" coreference. For each coreference chain, every
         annotated mention of a member's type in no chain whose text is a
         member's, or its first or last words ("Sadr" for "Muqtada al-Sadr"),
@@ -57,6 +64,7 @@ def register(group: click.Group) -> None:
             tui suggest --source gazetteer --gazetteer places.tsv
             tui suggest --source spacy --model en_core_web_sm
             tui suggest --source places --doc basra-offensive
+            tui suggest --source lexicon --doc basra-offensive
             tui suggest --source coref --doc basra-offensive
         """
         from tui.core.review.suggest import load_gazetteer, load_spacy, suggest

@@ -10,6 +10,14 @@ reject in bulk: a one-line chooser (:class:`~tui.app.dialogs.bulk.BulkDialog`)
 takes the items of the document with the same text and type, the same type,
 or all the remaining ones, decided as one action. Decisions go through
 :class:`tui.core.review.queue.ReviewQueue`: ordinary logged store actions.
+
+Accepting a suggested event that has no arguments yet (a propagated trigger,
+a trigger word of the schema's lexicon) opens the role prompt on it, as
+``E`` and a type do: its roles are filled from the mentions near the trigger
+(a pending one may fill a role: it is decided when the review reaches it),
+``escape`` (or the last role) ends the prompt, and the review goes on from
+the next item. While the prompt is open the decision keys are the prompt's
+(``a`` and ``x`` are role letters there).
 """
 
 from __future__ import annotations
@@ -27,8 +35,10 @@ from tui.app.messages import AnnotationsChanged
 from tui.app.safe import safe
 from tui.app.screens.reader import HELP as READER_HELP
 from tui.app.screens.reader import ReaderScreen
-from tui.app.screens.reader.bindings import TEAM_HELP
+from tui.app.screens.reader.bindings import READER_BINDINGS, ROLE_LETTERS, TEAM_HELP
+from tui.core.editing import Pick
 from tui.core.errors import TuiError
+from tui.core.model import Event
 from tui.core.review.queue import BULK_SCOPES, ReviewQueue
 
 REVIEW_HELP = """\
@@ -42,6 +52,10 @@ the same text and type, `l` every one of the type, `d` every remaining one;
 `escape` decides nothing. A bulk decision is one step for `backspace` and `u`. Fix an item first with the reader's keys: a tag key
 (`1`-`9`, `t`) retypes it, `v` + motions then `=` moves its boundaries.
 `u` undoes, `escape` (or `q`) ends the review.
+
+Accepting a suggested event with no arguments opens its **role prompt**
+(as after `E`): fill the roles (a role's letter, `tab`/`enter`, `s` skips),
+`escape` ends it, and the review goes on with the next item.
 
 """
 
@@ -129,6 +143,10 @@ class ReviewScreen(ReaderScreen):
                 tooltip="Clear the selection, finish role filling, or end the review."),
         Binding("q", "close_review", "End review", id="review-quit", show=False,
                 tooltip="End the review (every decision is already saved)."),
+        # A screen's binding of a key replaces its base class's bindings of that key: the role
+        # letters a and x are declared again, so that with the role prompt open (the decision
+        # keys decline then) they still fill their roles.
+        *[b for b in READER_BINDINGS if isinstance(b, Binding) and b.id in ("role-letter-a", "role-letter-x")],
     ]
     """Decision keys (priority: they work whichever panel has focus); the reader's keys stay."""
 
@@ -147,6 +165,8 @@ class ReviewScreen(ReaderScreen):
         self.last_decision = ""
         self.note = ""
         """A line for the status line once the first item is shown (what the suggestion run made)."""
+        self.roles_of: str | None = None
+        """The event just accepted whose role prompt is open (the review resumes when it closes)."""
 
     def compose(self) -> ComposeResult:
         yield ReviewBar(id="review-bar")
@@ -203,6 +223,8 @@ class ReviewScreen(ReaderScreen):
         return f"REVIEW {done}/{total}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.pick is not None and action in ("review", "review_bulk", "review_back"):
+            return None  # the role prompt owns the keys (a and x are role letters) until it closes
         if action in ("review", "review_bulk"):
             return True if self.queue.current is not None else None
         if action == "review_back":
@@ -231,6 +253,17 @@ class ReviewScreen(ReaderScreen):
             return
         self._decided(item.doc_id, decision, f"{_VERBS[decision]} {safe(what, limit=60)}",
                       f"review: {decision} {item.label}")
+        if decision == "accept" and item.kind == "events":
+            self._fill_roles(item.ann_id)
+
+    def _fill_roles(self, event_id: str) -> None:
+        """Open the role prompt on an event just accepted, when it has no arguments and its type has roles."""
+        event = self.by_id.get(event_id)
+        et = self.schema.event_type(event.type) if isinstance(event, Event) and self.schema else None
+        if not isinstance(event, Event) or event.arguments or et is None or not et.roles:
+            return
+        self.roles_of = event_id
+        self._start_pick(Pick.for_event(event_id, et, ROLE_LETTERS))
 
     def action_review_bulk(self, decision: str) -> None:
         """Open the bulk chooser for accepting (``A``) or rejecting (``X``) items like the current one."""
@@ -300,6 +333,14 @@ class ReviewScreen(ReaderScreen):
         from tui.app.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.help_bindings(), REVIEW_HELP + READER_HELP + TEAM_HELP))
+
+    def _end_pick(self, *, report: bool) -> None:
+        """Close the prompt; after an accepted event's roles, the review resumes at its current item."""
+        resume = self.pick is not None and self.pick.source_id == self.roles_of
+        super()._end_pick(report=report)
+        if resume:
+            self.roles_of = None
+            self.show_current()
 
     # -- keep the bar current after the reader's own actions (fixes, undo) ----------------------
 

@@ -16,6 +16,11 @@ A suggestion is a span with ``status = "pending"`` and ``origin =
   (``geonames:<id>`` or ``iso3166:<alpha-2>``); never inside a longer span
   of the layer. The type is ``--type`` when given, else the schema's
   ``[places]`` entry for the kind of place, else ``GPE``;
+- ``lexicon``: the trigger words and nominal heads the schema lists per type
+  (``triggers``, ``nominals``; :mod:`tui.core.review.lexicon`): a trigger as
+  a pending event of its type, a nominal as a pending span; a word listed
+  under two types is suggested under neither (unless only one lists it as
+  written);
 - ``coref``: "same name" coreference: each unlinked mention whose text is a
   chain member's, or its first or last words, as a pending link to that
   chain; a free mention that shortens an earlier free name ("Mukono" after
@@ -48,10 +53,11 @@ from typing import Any
 from tui.core.errors import InputError, InputErrors, TuiError
 from tui.core.model import Event, Normalization, Span
 from tui.core.review import coref
+from tui.core.review.lexicon import Lexicon, build_lexicon, lexicon_hits
 from tui.core.review.places import Place, place_names
 from tui.core.text.offsets import decode_utf8
 
-SOURCES = ("propagate", "gazetteer", "spacy", "places", "coref")
+SOURCES = ("propagate", "gazetteer", "spacy", "places", "lexicon", "coref")
 #: The span type of place suggestions when none is given (ACE 2005: geo-political entity).
 DEFAULT_PLACE_TYPE = "GPE"
 
@@ -435,6 +441,8 @@ def suggest(
         result = _write(store, source, per_doc, links=links)
         result.left_out = left
         return result
+    elif source == "lexicon":
+        return _suggest_lexicon(store, documents)
     elif source == "spacy":
         pipeline = nlp if nlp is not None else load_spacy(model)
         left = Counter()
@@ -493,13 +501,40 @@ def propagate_span(store: Any, span_id: str, *, scope: str = "document") -> Sugg
     return _write(store, "propagate", [(d, matcher.find(d.text)) for d in documents])
 
 
+def _suggest_lexicon(store: Any, documents: list[Any]) -> SuggestResult:
+    """The schema's trigger words and nominal heads in ``documents``, as one action."""
+    lexicons: dict[str, Lexicon] = {}
+    events: set[tuple[str, int, int, str]] = set()
+    left: Counter = Counter()
+    per_doc: list[tuple[Any, list[Candidate]]] = []
+    for d in documents:
+        if d.schema not in lexicons:
+            schema = _schema_or_none(store, d.schema)
+            lexicons[d.schema] = build_lexicon(schema) if schema is not None else Lexicon()
+        lex = lexicons[d.schema]
+        if not lex:
+            left[(d.schema, "the schema lists no triggers or nominals")] += 1
+            continue
+        hits, skipped = lexicon_hits(d.text, lex)
+        left.update(skipped)
+        per_doc.append((d, [(h.start, h.end, h.label) for h in hits]))
+        events |= {(d.id, h.start, h.end, h.label) for h in hits if h.event}
+    result = _write(store, "lexicon", per_doc, events=events)
+    result.left_out = left
+    return result
+
+
 def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]],
-           links: dict[tuple[str, int, int], Place] | None = None) -> SuggestResult:
+           links: dict[tuple[str, int, int], Place] | None = None,
+           events: set[tuple[str, int, int, str]] | None = None) -> SuggestResult:
     """Add the new candidates as pending spans (or pending events), one action for the whole run.
 
     A candidate inside a longer span of the layer (not rejected) is left out.
     With ``links`` (places), each new span gets a pending normalisation to the
-    place at its ``(doc id, start, end)``.
+    place at its ``(doc id, start, end)``. A candidate is an event when its
+    label is an event type of the schema, or, with ``events`` (the lexicon,
+    whose types say which they are), when its ``(doc id, start, end, label)``
+    is there.
     """
     result = SuggestResult(source=source)
     who = store.annotator
@@ -542,7 +577,10 @@ def _write(store: Any, source: str, per_doc: list[tuple[Any, list[Candidate]]],
                 result.inside += 1
                 continue
             existing[key] = "pending"
-            is_event = schema is not None and schema.event_type(label) is not None
+            if events is not None:
+                is_event = (doc.id, start, end, label) in events
+            else:
+                is_event = schema is not None and schema.event_type(label) is not None
             todo.append((doc.id, Span(label=label, fragments=[(start, end)], doc_id=doc.id,
                                       annotator=who, origin=origin, status="pending"), is_event))
             fresh += 1

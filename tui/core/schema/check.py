@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.core.schema.guides import GUIDE_KEYS, PLACE_KINDS, guide_text, mapping, spacy_table
+from tui.core.schema.lexicon import word_list
 from tui.core.schema.suggest_table import check_suggest
 from tui.core.schema.types import (
     CARDINALITIES,
@@ -50,6 +51,9 @@ _ENTITY_KEYS += GUIDE_KEYS
 _EVENT_KEYS += GUIDE_KEYS
 _ROLE_KEYS += GUIDE_KEYS
 _ATTR_KEYS += GUIDE_KEYS
+# Issue 14: the lexicon of the lexicon suggestion source (tui/core/schema/lexicon.py).
+_ENTITY_KEYS += ("nominals",)
+_EVENT_KEYS += ("triggers",)
 _SECTION_WORD = {
     "entities": "entity type",
     "events": "event type",
@@ -355,6 +359,12 @@ class _Checker:
             out.append(guide_text(table[key], f"{key} of {owner}", line, self.error))
         return out[0], out[1]
 
+    def _lexicon(self, section: str, index: int, table: dict[str, Any], key: str, owner: str) -> tuple[str, ...]:
+        """An entry's ``triggers`` or ``nominals`` list, checked (empty when absent or bad)."""
+        if key not in table:
+            return ()
+        return word_list(table[key], key, owner, self._where(section, index, key), self.error)
+
     # -- sections -----------------------------------------------------------
 
     def run(self) -> Schema | None:
@@ -481,9 +491,10 @@ class _Checker:
                     or ()
                 )
             guides = self._guides("entities", i, t, f"entity type '{owner}'")
+            nominals = self._lexicon("entities", i, t, "nominals", f"entity type '{owner}'")
             if name is None or self._duplicate(seen, "entities", i, name):
                 continue
-            out.append((i, SpanType(name, label, color, hotkey, kind, subtypes, *guides)))
+            out.append((i, SpanType(name, label, color, hotkey, kind, subtypes, *guides, nominals)))
         return out
 
     def _events(self, tables: list[dict[str, Any]]) -> list[tuple[int, EventType]]:
@@ -519,9 +530,10 @@ class _Checker:
                 role_names.add(role.name)
                 roles.append(role)
             guides = self._guides("events", i, t, f"event type '{owner}'")
+            triggers = self._lexicon("events", i, t, "triggers", f"event type '{owner}'")
             if name is None or self._duplicate(seen, "events", i, name):
                 continue
-            out.append((i, EventType(name, label, color, hotkey, group, tuple(roles), *guides)))
+            out.append((i, EventType(name, label, color, hotkey, group, tuple(roles), *guides, triggers)))
         return out
 
     def _relations(self, tables: list[dict[str, Any]]) -> list[tuple[int, RelationType]]:

@@ -120,4 +120,10 @@ def format_schema(schema: Schema) -> str:
     if schema.place_types:
         out += ["", "Place types ([places])"]
         out += _table([[k, "->", v] for k, v in schema.place_types.items()], "  ")
+    nominals = [f"  {st.name}: {', '.join(st.nominals)}" for st in schema.span_types if st.nominals]
+    triggers = [f"  {et.name}: {', '.join(et.triggers)}" for et in schema.event_types if et.triggers]
+    for title, listed in (("Nominal heads (nominals, for the lexicon source)", nominals),
+                          ("Trigger words (triggers, for the lexicon source)", triggers)):
+        if listed:
+            out += ["", title, *listed]
     return "\n".join(out) + "\n"

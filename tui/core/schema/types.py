@@ -26,7 +26,7 @@ SPAN_KINDS: tuple[str, ...] = ("entity", "value", "time", "trigger")
 TARGET_KINDS: tuple[str, ...] = ("span", "event", "relation", "equivalence", *SPAN_KINDS)
 """Attribute targets that name a kind of annotation rather than a type."""
 
-SUGGEST_SOURCES: tuple[str, ...] = ("places", "propagate", "coref", "spacy")
+SUGGEST_SOURCES: tuple[str, ...] = ("places", "lexicon", "propagate", "coref", "spacy")
 """Suggestion sources a schema's ``[suggest]`` table may list (they need no file)."""
 
 
@@ -81,6 +81,9 @@ class SpanType:
     """Guideline: one line saying what the type covers (shown in pickers and the inspector)."""
     example: str = ""
     """Guideline: one example sentence or phrase."""
+    nominals: tuple[str, ...] = ()
+    """Lexicon: common nouns whose mentions are of this type ("people", "army"), for
+    ``tui suggest --source lexicon`` (:mod:`tui.core.schema.lexicon`)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ class EventType:
     roles: tuple[Role, ...] = ()
     definition: str = ""
     example: str = ""
+    triggers: tuple[str, ...] = ()
+    """Lexicon: words that trigger this event type ("attack", "bombing"), for
+    ``tui suggest --source lexicon`` (:mod:`tui.core.schema.lexicon`)."""
 
     def role(self, name: str) -> Role | None:
         """Return the role called ``name``, or None.
@@ -434,12 +440,16 @@ def to_toml(schema: Schema) -> str:
         lines.append(f"kind = {_q(st.kind)}")
         lines.append(f"subtypes = {_qs(st.subtypes)}")
         guide(st)
+        if st.nominals:
+            lines.append(f"nominals = {_qs(st.nominals)}")
     for et in schema.event_types:
         lines += ["", "[[events]]"]
         common(et)
         if et.group is not None:
             lines.append(f"group = {_q(et.group)}")
         guide(et)
+        if et.triggers:
+            lines.append(f"triggers = {_qs(et.triggers)}")
         lines.append("roles = [")
         for role in et.roles:
             lines.append(
