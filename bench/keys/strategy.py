@@ -12,9 +12,7 @@ counting rules.
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from bench.keys.gold import Gold, SpanKey
 from bench.keys.keymap import Keys
+from bench.keys.layer import Layer
 from tests.terminal.harness import Terminal
 from tui.app.dialogs.search import SearchQuery, find_hits
 from tui.core.editing.candidates import neighbourhood
@@ -81,7 +80,7 @@ class Tally:
     """The keys sent since the current event or chain began."""
 
 
-class Analyst:
+class Analyst(Layer):
     """Plays one article: review, mentions, events, coreference."""
 
     def __init__(self, term: Terminal, db: Path, doc_name: str, annotator: str, text: str,
@@ -107,8 +106,7 @@ class Analyst:
                 ("sentence-prev", motions.prev_sentence), ("paragraph-next", motions.next_paragraph),
                 ("paragraph-prev", motions.prev_paragraph), ("doc-start", lambda t, i: 0))
             if keys.has(name)]
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            self.doc_id = conn.execute("SELECT id FROM documents WHERE name = ?", (doc_name,)).fetchone()[0]
+        self.doc_id = self.rows("SELECT id FROM documents WHERE name = ?", doc_name)[0][0]
 
     # -- keys ----------------------------------------------------------------------------
 
@@ -188,19 +186,6 @@ class Analyst:
         if got is None:
             raise RuntimeError(f"no status line; the screen:\n{self.term.screen()}")
         return int(got) - 1
-
-    def spans(self, status: str | None = None) -> dict[str, tuple[int, int, str, str]]:
-        """This layer's spans: id -> (start, end, label, status)."""
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = conn.execute("SELECT id, start, \"end\", label, status FROM spans WHERE doc_id = ? AND "
-                                "annotator = ?", (self.doc_id, self.annotator)).fetchall()
-        finally:
-            conn.close()
-        return {i: (s, e, lab, st) for i, s, e, lab, st in rows if status is None or st == status}
-
-    def accepted(self) -> set[SpanKey]:
-        return {(s, e, lab) for s, e, lab, _ in self.spans("accepted").values()}
 
     # -- planning: moves, selections, search ------------------------------------------------
 
@@ -365,22 +350,6 @@ class Analyst:
 
     # -- the phases ----------------------------------------------------------------------
 
-    def pending_links(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-        """The pending coreference links of the layer: ``(first member, mention)`` extents."""
-        spans = {i: (s, e) for i, (s, e, _l, _st) in self.spans().items()}
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = conn.execute("SELECT members FROM equivalences WHERE doc_id = ? AND annotator = ? "
-                                "AND status = 'pending'", (self.doc_id, self.annotator)).fetchall()
-        finally:
-            conn.close()
-        out = []
-        for (members,) in rows:
-            ids = json.loads(members)
-            if len(ids) == 2 and all(m in spans for m in ids):
-                out.append((spans[ids[0]], spans[ids[1]]))
-        return out
-
     def gold_link(self, link: tuple[tuple[int, int], tuple[int, int]]) -> bool:
         """Whether both ends of a suggested link are in one gold chain."""
         return any(link[0] in chain and link[1] in chain for chain in self.gold.coref)
@@ -440,17 +409,6 @@ class Analyst:
             self.send([self.key("review-close")], "review-close")
             self.poll(lambda: "NORMAL" in self.status())
 
-    def pending_events(self) -> dict[tuple[int, int], str]:
-        """The layer's pending events: trigger extent -> type."""
-        spans = {i: (s, e) for i, (s, e, _l, _st) in self.spans().items()}
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = conn.execute("SELECT type, trigger FROM events WHERE doc_id = ? AND annotator = ? "
-                                "AND status = 'pending'", (self.doc_id, self.annotator)).fetchall()
-        finally:
-            conn.close()
-        return {spans[t]: typ for typ, t in rows if t in spans}
-
     def gold_event(self, type_: str, s: int, e: int) -> tuple[str, int, int, frozenset[tuple[str, int, int]]] | None:
         """The gold event of this type on this trigger, when it is still to be made."""
         return next((g for g in self.gold.events if g[:3] == (type_, s, e) and g not in self.done_events), None)
@@ -506,17 +464,6 @@ class Analyst:
             if g not in self.done_events and g[:3] in self.layer_events() and self.event_args(g[1], g[2]) >= g[3]:
                 self.done_events.add(g)
                 self.skipped_events.discard(g)
-
-    def layer_events(self) -> set[tuple[str, int, int]]:
-        """The layer's accepted events: (type, trigger start, trigger end)."""
-        spans = {i: (s, e) for i, (s, e, _l, _st) in self.spans().items()}
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = conn.execute("SELECT type, trigger FROM events WHERE doc_id = ? AND annotator = ? "
-                                "AND status = 'accepted'", (self.doc_id, self.annotator)).fetchall()
-        finally:
-            conn.close()
-        return {(typ, *spans[t]) for typ, t in rows if t in spans}
 
     def review_skipped(self) -> None:
         """A second review for the gold events skipped in the first (their fillers are tagged now)."""
@@ -796,22 +743,6 @@ class Analyst:
 
     # -- picking fillers: the cursor on the filler, or tab through the candidates --------------
 
-    def layer_state(self) -> tuple[dict[str, tuple[int, int, str]], set[str], dict[tuple[int, int], set[str]],
-                                   list[set[str]]]:
-        """Visible spans (id -> start, end, label), trigger ids, each trigger's fillers, accepted chains."""
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            events = conn.execute("SELECT trigger, arguments FROM events WHERE doc_id = ? AND annotator = ? "
-                                  "AND status != 'rejected'", (self.doc_id, self.annotator)).fetchall()
-            chains = conn.execute("SELECT members FROM equivalences WHERE doc_id = ? AND annotator = ? "
-                                  "AND status = 'accepted'", (self.doc_id, self.annotator)).fetchall()
-        finally:
-            conn.close()
-        spans = {i: (s, e, lab) for i, (s, e, lab, st) in self.spans().items() if st != "rejected"}
-        triggers = {t for t, _ in events}
-        fillers = {spans[t][:2]: {a["target"] for a in json.loads(args)} for t, args in events if t in spans}
-        return spans, triggers, fillers, [set(json.loads(m)) for (m,) in chains]
-
     def predicted(self, anchor: tuple[int, int], types: tuple[str, ...], *, coref: bool) -> list[tuple[int, int]]:
         """The candidates the prompt offers, nearest the anchor first (``tui.core.editing.candidates``'s rule).
 
@@ -902,20 +833,6 @@ class Analyst:
             return None
         row = next((r for r in screen.split("\n") if "roles: " in r), "")
         return m.group(0), row
-
-    def event_args(self, s: int, e: int) -> set[tuple[str, int, int]]:
-        """The arguments of the layer's event on the trigger ``[s, e)``, in gold terms."""
-        spans = {i: (a, b) for i, (a, b, _l, st) in self.spans().items() if st != "rejected"}
-        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = conn.execute("SELECT trigger, arguments FROM events WHERE doc_id = ? AND annotator = ? "
-                                "AND status != 'rejected'", (self.doc_id, self.annotator)).fetchall()
-        finally:
-            conn.close()
-        for trigger, args in rows:
-            if spans.get(trigger) == (s, e):
-                return {(a["role"], *spans[a["target"]]) for a in json.loads(args) if a["target"] in spans}
-        return set()
 
     def roles(self, type_: str, args: set[tuple[str, int, int]], trigger: tuple[int, int], *,
               quiet: bool = False) -> None:
