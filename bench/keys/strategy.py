@@ -22,6 +22,16 @@ from pathlib import Path
 from bench.keys.gold import Gold, SpanKey
 from bench.keys.keymap import Keys
 from bench.keys.layer import Layer
+from bench.keys.screen import (
+    _CAND,
+    _CURSOR,
+    _LETTERS,
+    _REVIEW,
+    _ROLE,
+    _SEL,
+    _SELECTED,
+    _SELECTED_EVENT,
+)
 from tests.terminal.harness import Terminal
 from tui.app.dialogs.search import SearchQuery, find_hits
 from tui.core.editing.candidates import neighbourhood
@@ -36,17 +46,6 @@ DEADLINE_S = 20.0
 Step = tuple[str, str]
 """``("key", tmux name)`` (one key), ``("text", s)`` (``len(s)`` keys, typed) or ``("sync", what)``
 (no key: wait until the app shows a selection, or ``screen:TEXT``)."""
-
-_CURSOR = re.compile(r" @(\d+) │")
-_SEL = re.compile(r"│ sel (\d+) “")
-_REVIEW = re.compile(r"REVIEW (\d+)/(\d+)")
-_ROLE = re.compile(r"event · role (\d+)/(\d+) ▸ (\S+)")
-_CAND = re.compile(r"candidate: “(.*?)”(?: (\S+))?(?:\s+(\d+)/(\d+))?")
-_SELECTED = re.compile(r"│ (\S+) “(.*?)” │")
-#: The status line's selected event (the review's current item when it is an event).
-_SELECTED_EVENT = re.compile(r"│ (\S+) event “(.*?)” │")
-#: The role prompt's line of open roles: ``roles: [a] Attacker · [c] Target · Place``.
-_LETTERS = re.compile(r"\[([a-z])\] ([^\s·]+)")
 
 
 def _grapheme_end(text: str, i: int) -> int:
