@@ -490,8 +490,10 @@ def io_throughput(direction: str, fmt: str, impl: str, n_docs: int = 10_000) -> 
                     out.write(json.dumps({**d, **grouped.get(d["id"], {})}, ensure_ascii=False) + "\n")
             secs = time.perf_counter() - t0
     else:
-        from tui.core.formats import ExportOptions, ImportOptions, module
+        from tui.core.formats import ExportOptions, module
         from tui.core.store import Store
+        from tui.core.workflows.exporting import ExportRequest, export_documents
+        from tui.core.workflows.importing import ImportRequest, import_files
 
         store = Store(tmp / "tui.db", annotator="bench")
         mod = module(fmt)
@@ -507,18 +509,15 @@ def io_throughput(direction: str, fmt: str, impl: str, n_docs: int = 10_000) -> 
             else:
                 mod.export(staging, staging.iter_documents(), target, ExportOptions())
             staging.close()
+            # The import as `tui import` runs it (the core's one import workflow): a
+            # brat folder's documents name the schema its annotation.conf is stored as.
             t0 = time.perf_counter()
-            parsed = mod.read([target], ImportOptions())
-            store.import_documents(parsed)
+            import_files(store, ImportRequest(paths=(target,), fmt=fmt))
             secs = time.perf_counter() - t0
         else:
             store.import_documents(items)
             t0 = time.perf_counter()
-            if fmt == "jsonl":
-                with open(tmp / "out.jsonl", "w", encoding="utf-8") as fh:
-                    mod.export(store, store.iter_documents(), fh, ExportOptions())
-            else:
-                mod.export(store, store.iter_documents(), tmp / "out", ExportOptions())
+            export_documents(store, ExportRequest(fmt=fmt), tmp / ("out.jsonl" if fmt == "jsonl" else "out"))
             secs = time.perf_counter() - t0
         store.close()
     return {"docs_per_s": n_docs / secs, "anns_per_s": n_anns / secs, "seconds": secs, "rss_mb": rss_mb()}
