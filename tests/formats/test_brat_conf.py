@@ -179,3 +179,19 @@ def test_inherit_doubling_is_bounded_and_odd_names_get_a_note(tmp_path):
     assert [t.name for t in schema.span_types] == ["Persona_é"]
     assert notes == [f"{folder / 'annotation.conf'}:2: brat would store type 'Persona_é' as 'Persona__' (it keeps "
                      "only A-Z a-z 0-9 _ - in type names); tui keeps the name as written"]
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    ("{" + "9" * 5000 + "}", "+"),          # int() refuses over 4,300 digits; brat reads any count
+    ("{0-" + "9" * 5000 + "}", "*"),
+    ("{" + "0" * 5000 + "1}", "1"),         # leading zeros: still one
+    ("{0-1}", "?"),
+    ("{1-}", "+"),
+    ("{2}", "+"),
+], ids=["5000 nines", "0 to 5000 nines", "one after 5000 zeros", "0-1", "1 or more", "2"])
+def test_a_role_count_of_any_length_loads(tmp_path, card, expected):
+    """A count is none, one or more, however many digits it has (found by the import property test)."""
+    folder = _conf(tmp_path, f"[entities]\nPerson\n[events]\nMarry\tPerson-Arg{card}:Person\n"
+                              "[relations]\n[attributes]\n")
+    schema = _schema(folder)
+    assert schema.event_types[0].roles[0].cardinality == expected

@@ -251,6 +251,16 @@ def _overlap_rule(name: str, args: list[str], lineno: int, path: str, conf: Anno
     return OverlapRule(found["Arg1"], found["Arg2"], frozenset(kinds & OVERLAP_KINDS), False, lineno)
 
 
+def _count(digits: str) -> int:
+    """A brat count's digits as 0, 1 or 2 (more than one), however many digits there are.
+
+    ``int()`` refuses a string of over 4,300 digits (a ValueError), and brat
+    (Python's unbounded integers) reads any: only none, one or more matters here.
+    """
+    digits = digits.lstrip("0")
+    return 0 if not digits else 1 if digits == "1" else 2
+
+
 def _cardinality(card: str | None) -> str:
     """brat's ``?``, ``*``, ``+``, ``{n}``, ``{n-m}`` as one of ``1 ? * +``."""
     if not card:
@@ -258,8 +268,8 @@ def _cardinality(card: str | None) -> str:
     if card in ("?", "*", "+"):
         return card
     low_s, _, high_s = card.strip("{}").partition("-")
-    low = int(low_s)
-    high = int(high_s) if high_s else (low if "-" not in card else None)
+    low = _count(low_s)
+    high = _count(high_s) if high_s else (low if "-" not in card else None)
     if low == 0:
         return "?" if high == 1 else "*"
     return "1" if low == 1 and high == 1 else "+"
