@@ -22,6 +22,15 @@ def _changed(before: bytes, after: bytes) -> list[tuple[str, str]]:
     return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
+def _spans_read_back(tmp_path, data: bytes, name: str) -> set[tuple[int, int, str]]:
+    """The spans a fresh database holds after importing the exported ``data`` (saved as ``name``)."""
+    again = tmp_path / name
+    again.write_bytes(data)
+    store = import_into(tmp_path, again, "db2")
+    doc = next(store.iter_documents(None))
+    return {(s.start, s.end, s.label) for s in store.annotations(doc.id).spans}
+
+
 def _at(store: Store, needle: str) -> tuple[int, int]:
     text = next(store.iter_documents(None)).text
     start = text.index(needle)
@@ -49,11 +58,7 @@ def test_bio_iob1_file_keeps_its_tags_beside_a_new_span(tmp_path):
     data, _ = export_of(store, tmp_path, "conll")
     changed = _changed(path.read_bytes(), data)
     assert len(changed) == 1 and changed[0][1].endswith("B-LOC")
-    again = tmp_path / "again.bio"
-    again.write_bytes(data)
-    store2 = import_into(tmp_path, again, "db2")
-    doc2 = next(store2.iter_documents(None))
-    assert {(s.start, s.end, s.label) for s in store2.annotations(doc2.id).spans} == before | {(a, b, "LOC")}
+    assert _spans_read_back(tmp_path, data, "again.bio") == before | {(a, b, "LOC")}
 
 
 def test_conllu_bio_misc_one_more_span_changes_only_its_misc(tmp_path):
@@ -82,11 +87,7 @@ def test_conllu_entity_one_more_mention_keeps_every_other_bracket(tmp_path):
     assert changed[0][0].split("\t")[9] == "Entity=2)"
     assert changed[0][1].split("\t")[9].startswith("Entity=2)(")  # closes 2, opens the new mention
     assert changed[1][1].split("\t")[9].startswith("Entity=")
-    again = tmp_path / "again.conllu"
-    again.write_bytes(data)
-    store2 = import_into(tmp_path, again, "db2")
-    doc2 = next(store2.iter_documents(None))
-    assert {(s.start, s.end, s.label) for s in store2.annotations(doc2.id).spans} == before | {(a, b, "event")}
+    assert _spans_read_back(tmp_path, data, "again.conllu") == before | {(a, b, "event")}
 
 
 def test_deleted_span_becomes_o(tmp_path):
